@@ -1,0 +1,238 @@
+package io.sextant.bench.ingest;
+
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.RequestHeaders;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Sends pre-built bodies as fast as the server acknowledges them: {@code concurrency} closed-loop
+ * senders, each posting its next body as soon as the previous one is answered. A request's latency
+ * runs from its first send to its final answer, retries included.
+ */
+final class LoadRunner {
+  static final int MAX_RETRIES = 600;
+
+  private final WebClient client;
+  private final Target target;
+  private final RequestHeaders headers;
+  private final ScheduledExecutorService scheduler;
+  private final long retryDelayMillis;
+  private final PrintStream log;
+
+  LoadRunner(
+      WebClient client,
+      Target target,
+      String path,
+      ScheduledExecutorService scheduler,
+      long retryDelayMillis,
+      PrintStream log) {
+    this.client = client;
+    this.target = target;
+    com.linecorp.armeria.common.RequestHeadersBuilder h =
+        RequestHeaders.builder(HttpMethod.POST, path).contentType(target.contentType);
+    if (target == Target.OTLP_GRPC) {
+      h.add("te", "trailers");
+    }
+    this.headers = h.build();
+    this.scheduler = scheduler;
+    this.retryDelayMillis = retryDelayMillis;
+    this.log = log;
+  }
+
+  /** What one phase did. Latencies are of acknowledged requests only, in nanoseconds, sorted. */
+  record Result(
+      int requests,
+      long spans,
+      long ackedSpans,
+      long rejectedSpans,
+      long retries,
+      Map<String, Long> errors,
+      long[] latencyNanos,
+      long elapsedNanos,
+      boolean timedOut) {
+
+    long errorCount() {
+      return errors.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    double seconds() {
+      return elapsedNanos / 1e9;
+    }
+
+    double spansPerSecond() {
+      return ackedSpans / seconds();
+    }
+
+    double percentileMillis(double p) {
+      if (latencyNanos.length == 0) {
+        return Double.NaN;
+      }
+      int rank = (int) Math.ceil(p * latencyNanos.length) - 1;
+      return latencyNanos[Math.max(0, Math.min(latencyNanos.length - 1, rank))] / 1e6;
+    }
+  }
+
+  private final class Phase {
+    final byte[][] bodies;
+    final int[] spanCounts;
+    final long deadlineNanos;
+    final AtomicInteger next = new AtomicInteger();
+    final CountDownLatch senders;
+    final long[] latency;
+    final LongAdder acked = new LongAdder();
+    final LongAdder rejected = new LongAdder();
+    final LongAdder retries = new LongAdder();
+    final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    final AtomicLong lastAnswer = new AtomicLong();
+    volatile boolean stop;
+
+    Phase(byte[][] bodies, int[] spanCounts, int concurrency, long deadlineNanos) {
+      this.bodies = bodies;
+      this.spanCounts = spanCounts;
+      this.deadlineNanos = deadlineNanos;
+      this.senders = new CountDownLatch(concurrency);
+      this.latency = new long[bodies.length];
+      Arrays.fill(latency, -1);
+    }
+
+    void sendNext() {
+      int i = next.getAndIncrement();
+      if (i >= bodies.length || stop || System.nanoTime() - deadlineNanos > 0) {
+        senders.countDown();
+        return;
+      }
+      attempt(i, System.nanoTime(), 0);
+    }
+
+    void attempt(int i, long firstSent, int tries) {
+      try {
+        client
+            .execute(HttpRequest.of(headers, HttpData.wrap(bodies[i])))
+            .aggregate()
+            .handle(
+                (res, failure) -> {
+                  answered(i, firstSent, tries, res, failure);
+                  return null;
+                });
+      } catch (RuntimeException e) {
+        answered(i, firstSent, tries, null, e);
+      }
+    }
+
+    void answered(int i, long firstSent, int tries, AggregatedHttpResponse res, Throwable failure) {
+      try {
+        Target.Outcome outcome =
+            failure != null
+                ? new Target.Outcome.Failed("exception_" + rootCause(failure))
+                : target.classify(res);
+        if (outcome instanceof Target.Outcome.Retry) {
+          retries.increment();
+          if (tries < MAX_RETRIES && !stop) {
+            scheduler.schedule(
+                () -> attempt(i, firstSent, tries + 1), retryDelayMillis, TimeUnit.MILLISECONDS);
+            return;
+          }
+          outcome = new Target.Outcome.Failed("retries_exhausted");
+        }
+        long now = System.nanoTime();
+        lastAnswer.accumulateAndGet(now, Math::max);
+        if (outcome instanceof Target.Outcome.Ok ok) {
+          latency[i] = now - firstSent;
+          acked.add(spanCounts[i] - ok.rejectedSpans());
+          rejected.add(ok.rejectedSpans());
+        } else {
+          errors
+              .computeIfAbsent(((Target.Outcome.Failed) outcome).kind(), k -> new LongAdder())
+              .increment();
+        }
+      } catch (RuntimeException e) {
+        errors.computeIfAbsent("bench_" + rootCause(e), k -> new LongAdder()).increment();
+      }
+      sendNext();
+    }
+  }
+
+  /** Sends every body once (retrying 429s), or until {@code deadlineNanos}. */
+  Result run(
+      String phaseName,
+      byte[][] bodies,
+      int[] spanCounts,
+      int concurrency,
+      long deadlineNanos,
+      long progressEverySeconds)
+      throws InterruptedException {
+    Phase p = new Phase(bodies, spanCounts, concurrency, deadlineNanos);
+    long spans = Arrays.stream(spanCounts).asLongStream().sum();
+    long start = System.nanoTime();
+    p.lastAnswer.set(start);
+    long[] lastAcked = {0};
+    long[] lastAt = {start};
+    ScheduledFuture<?> progress =
+        scheduler.scheduleAtFixedRate(
+            () -> {
+              long now = System.nanoTime();
+              long a = p.acked.sum();
+              log.printf(
+                  "[%s %s] %5.1fs acked=%d (%.0f spans/s now) retries=%d errors=%d%n",
+                  target.label,
+                  phaseName,
+                  (now - start) / 1e9,
+                  a,
+                  (a - lastAcked[0]) / ((now - lastAt[0]) / 1e9),
+                  p.retries.sum(),
+                  p.errors.values().stream().mapToLong(LongAdder::sum).sum());
+              lastAcked[0] = a;
+              lastAt[0] = now;
+            },
+            progressEverySeconds,
+            progressEverySeconds,
+            TimeUnit.SECONDS);
+    for (int c = 0; c < concurrency; c++) {
+      p.sendNext();
+    }
+    boolean timedOut = false;
+    long wait = deadlineNanos - System.nanoTime();
+    if (!p.senders.await(Math.max(0, wait), TimeUnit.NANOSECONDS)) {
+      timedOut = true;
+      p.stop = true;
+      p.senders.await(30, TimeUnit.SECONDS); // let requests in flight answer
+    }
+    progress.cancel(false);
+    long elapsed = p.lastAnswer.get() - start;
+    long[] ok = Arrays.stream(p.latency).filter(l -> l >= 0).sorted().toArray();
+    Map<String, Long> errors = new TreeMap<>();
+    p.errors.forEach((k, v) -> errors.put(k, v.sum()));
+    return new Result(
+        bodies.length,
+        spans,
+        p.acked.sum(),
+        p.rejected.sum(),
+        p.retries.sum(),
+        errors,
+        ok,
+        elapsed,
+        timedOut);
+  }
+
+  private static String rootCause(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName();
+  }
+}

@@ -1,0 +1,204 @@
+package io.sextant.ingest.zipkin;
+
+import io.sextant.ingest.DecodeResult;
+import io.sextant.ingest.IngestLimits;
+import io.sextant.ingest.MalformedRequestException;
+import io.sextant.ingest.Rejections;
+import io.sextant.model.Attributes;
+import io.sextant.model.Event;
+import io.sextant.model.Resource;
+import io.sextant.model.SpanEvent;
+import io.sextant.model.SpanId;
+import io.sextant.model.SpanKind;
+import io.sextant.model.StatusCode;
+import io.sextant.model.TraceId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import zipkin2.Annotation;
+import zipkin2.Endpoint;
+import zipkin2.Span;
+import zipkin2.codec.SpanBytesDecoder;
+
+/**
+ * Decodes Zipkin API v2 JSON span lists ({@code POST /api/v2/spans}) into events, with Zipkin's own
+ * codec. That codec reads the list as a whole, so a malformed span (bad id, bad JSON) refuses the
+ * request, as Zipkin's server does; the ingest limits still reject item by item.
+ *
+ * <p>Mapping: the local service becomes the resource ({@code service.name}, one instance per
+ * service in the request); endpoints and flags become attributes ({@code zipkin.local_endpoint.ip},
+ * {@code peer.service}, {@code server.*} for the remote side of CLIENT and PRODUCER spans and of
+ * spans without a kind, {@code client.*} for SERVER and CONSUMER, {@code zipkin.debug}, {@code
+ * zipkin.shared}), then the tags, which win over those on the same key. The tag {@code error} also
+ * sets status ERROR. Zipkin's codec lowercases span and service names.
+ */
+public final class ZipkinDecoder {
+  private static final String LOCAL_IP = "zipkin.local_endpoint.ip";
+  private static final String PEER_SERVICE = "peer.service";
+  private static final String ERROR_TAG = "error";
+  private static final String LIST_SUFFIX = " reading List<Span> from json";
+
+  private final IngestLimits limits;
+
+  public ZipkinDecoder(IngestLimits limits) {
+    this.limits = limits.validate();
+  }
+
+  /** Decodes a JSON array of v2 spans. Thread-safe. */
+  public DecodeResult decodeJsonV2(byte[] json) throws MalformedRequestException {
+    List<Span> spans;
+    try {
+      spans = SpanBytesDecoder.JSON_V2.decodeList(json);
+    } catch (RuntimeException e) { // the codec wraps its failures in IllegalArgumentException
+      throw new MalformedRequestException(
+          "request body is not a valid Zipkin v2 JSON span list: " + reason(e));
+    }
+    Rejections rejections = new Rejections("span", "spans", limits.maxItemsPerRequest());
+    List<Event> events = new ArrayList<>(Math.min(spans.size(), limits.maxItemsPerRequest()));
+    Map<String, Resource> resources = new HashMap<>();
+    LinkedHashMap<String, Object> attributes = new LinkedHashMap<>();
+    for (Span span : spans) {
+      int number = rejections.nextItem();
+      if (rejections.beyondLimit(number)) {
+        continue;
+      }
+      attributes.clear();
+      // Zipkin allows a span without timestamp, as a fragment that another report completes;
+      // events are not merged, so such a fragment cannot be placed in time.
+      String problem = span.timestamp() == null ? "no timestamp" : attributes(span, attributes);
+      Event event = null;
+      if (problem == null) {
+        Resource resource = resources.computeIfAbsent(span.localServiceName(), this::resource);
+        try {
+          event = event(span, resource, attributes);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+          problem = "a value Sextant cannot store (" + e.getMessage() + ")";
+        }
+      }
+      if (problem != null) {
+        rejections.reject("span " + number + " has " + problem);
+      } else {
+        events.add(event);
+      }
+    }
+    return rejections.result(events);
+  }
+
+  private Resource resource(String serviceName) {
+    return serviceName == null
+        ? Resource.EMPTY
+        : new Resource(Attributes.of(Resource.SERVICE_NAME, serviceName));
+  }
+
+  /** Fills {@code into} with the span's attributes; returns the first limit they break, or null. */
+  private String attributes(Span span, Map<String, Object> into) {
+    Endpoint local = span.localEndpoint();
+    if (local != null && ip(local) != null) {
+      into.put(LOCAL_IP, ip(local));
+    }
+    Endpoint remote = span.remoteEndpoint();
+    if (remote != null) {
+      if (remote.serviceName() != null) {
+        into.put(PEER_SERVICE, remote.serviceName());
+      }
+      boolean remoteIsClient = span.kind() == Span.Kind.SERVER || span.kind() == Span.Kind.CONSUMER;
+      if (ip(remote) != null) {
+        into.put(remoteIsClient ? "client.address" : "server.address", ip(remote));
+      }
+      if (remote.port() != null) {
+        into.put(remoteIsClient ? "client.port" : "server.port", (long) remote.port());
+      }
+    }
+    into.putAll(span.tags());
+    if (Boolean.TRUE.equals(span.debug())) {
+      into.put("zipkin.debug", true);
+    }
+    if (Boolean.TRUE.equals(span.shared())) {
+      into.put("zipkin.shared", true);
+    }
+    String problem = limits.attributeCountProblem(into.size());
+    for (var e : into.entrySet()) {
+      if (problem != null) {
+        break;
+      }
+      problem = limits.attributeKeyProblem(e.getKey());
+      if (problem == null && e.getValue() instanceof String s) {
+        problem = limits.attributeValueProblem(e.getKey(), s);
+      }
+    }
+    if (problem == null && span.localServiceName() != null) {
+      problem = limits.attributeValueProblem(Resource.SERVICE_NAME, span.localServiceName());
+    }
+    return problem;
+  }
+
+  private static Event event(Span span, Resource resource, Map<String, Object> attributes) {
+    String error = span.tags().get(ERROR_TAG);
+    List<SpanEvent> annotations = new ArrayList<>(span.annotations().size());
+    for (Annotation a : span.annotations()) {
+      annotations.add(new SpanEvent(nanos(a.timestamp()), a.value(), Attributes.empty()));
+    }
+    SpanId id = SpanId.fromHex(span.id());
+    SpanId parent = span.parentId() == null ? null : SpanId.fromHex(span.parentId());
+    if (Boolean.TRUE.equals(span.shared()) && span.kind() == Span.Kind.SERVER) {
+      // Brave's default: the server half of an RPC reuses the client's span id. Our spans are
+      // keyed by (trace id, span id), so the server half gets its own id, derived from the
+      // shared one so a retry maps to the same id, and becomes the client span's child (as
+      // Jaeger's span-id deduper does).
+      parent = id;
+      id = serverHalfOf(id);
+    }
+    return Event.span(TraceId.fromHex(span.traceId()), id)
+        .parentSpanId(parent)
+        .timeUnixNano(nanos(span.timestampAsLong()))
+        .durationNanos(nanos(span.durationAsLong()))
+        .resource(resource)
+        .name(span.name())
+        .spanKind(kind(span.kind()))
+        .status(error == null ? StatusCode.UNSET : StatusCode.ERROR)
+        .statusMessage(error)
+        .attributes(Attributes.of(attributes))
+        .events(annotations)
+        .build();
+  }
+
+  /** A stable, non-zero id for the server half of a shared span (splitmix64 of the shared id). */
+  static SpanId serverHalfOf(SpanId shared) {
+    long z = shared.value() + 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z ^= z >>> 31;
+    return new SpanId(z == 0 ? 1 : z);
+  }
+
+  private static long nanos(long micros) {
+    return Math.multiplyExact(micros, 1000L);
+  }
+
+  private static SpanKind kind(Span.Kind kind) {
+    if (kind == null) {
+      return SpanKind.INTERNAL;
+    }
+    return switch (kind) {
+      case CLIENT -> SpanKind.CLIENT;
+      case SERVER -> SpanKind.SERVER;
+      case PRODUCER -> SpanKind.PRODUCER;
+      case CONSUMER -> SpanKind.CONSUMER;
+      default -> SpanKind.INTERNAL; // a kind added by a later Zipkin
+    };
+  }
+
+  private static String ip(Endpoint endpoint) {
+    return endpoint.ipv4() != null ? endpoint.ipv4() : endpoint.ipv6();
+  }
+
+  private static String reason(RuntimeException e) {
+    String m = Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName());
+    m = m.endsWith(LIST_SUFFIX) ? m.substring(0, m.length() - LIST_SUFFIX.length()) : m;
+    // The codec says only "Malformed" when the body is not a JSON array of span objects.
+    return m.equals("Malformed") ? "it is not a JSON array of span objects" : m;
+  }
+}

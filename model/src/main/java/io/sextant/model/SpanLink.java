@@ -1,0 +1,11 @@
+package io.sextant.model;
+
+/** A causal link from a span to a span of another (or the same) trace. */
+public record SpanLink(TraceId traceId, SpanId spanId, String traceState, Attributes attributes) {
+  public SpanLink {
+    java.util.Objects.requireNonNull(traceId, "traceId");
+    java.util.Objects.requireNonNull(spanId, "spanId");
+    traceState = traceState == null ? "" : traceState;
+    attributes = attributes == null ? Attributes.empty() : attributes;
+  }
+}

@@ -1,0 +1,58 @@
+package io.sextant.pipeline;
+
+import io.sextant.store.spi.EventStore;
+import io.sextant.store.spi.StoreException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Deletes events older than the retention period, now and then, in the background. */
+public final class RetentionJob implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
+
+  private final EventStore store;
+  private final Duration retention;
+  private final Clock clock;
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().daemon().name("sextant-retention").unstarted(r));
+
+  public RetentionJob(EventStore store, Duration retention, Clock clock) {
+    if (retention.isNegative() || retention.isZero()) {
+      throw new IllegalArgumentException("retention must be positive, e.g. 7d");
+    }
+    this.store = store;
+    this.retention = retention;
+    this.clock = clock;
+  }
+
+  public RetentionJob start(Duration every) {
+    executor.scheduleWithFixedDelay(
+        this::runOnce, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** Deletes what is older than the retention period; returns how many events went. */
+  public long runOnce() {
+    long cutoff = clock.instant().minus(retention).toEpochMilli() * 1_000_000L;
+    try {
+      long deleted = store.deleteBefore(cutoff);
+      if (deleted > 0) {
+        log.info("retention deleted={} older_than={}", deleted, retention);
+      }
+      return deleted;
+    } catch (StoreException e) {
+      log.warn("retention failed: {}", e.getMessage());
+      return 0;
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}

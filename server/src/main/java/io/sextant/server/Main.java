@@ -1,0 +1,35 @@
+package io.sextant.server;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code sextant}: the command-line entry point. */
+@Command(
+    name = "sextant",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Observability and triage for distributed systems.",
+    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"sextant " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package io.sextant.server;
+
+import io.sextant.ingest.IngestLimits;
+import io.sextant.pipeline.BatchingWriter;
+import io.sextant.store.duckdb.DuckDbConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sextant serve}: ingest, store and serve until stopped. Every option has an env var. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Run the Sextant server: OTLP and Zipkin ingest, the embedded store, the API.")
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${env:SEXTANT_DATA_DIR:-./sextant-data}",
+      description = "Where the database lives (env SEXTANT_DATA_DIR). Default: ${DEFAULT-VALUE}")
+  Path dataDir;
+
+  @Option(
+      names = "--bind",
+      defaultValue = "${env:SEXTANT_BIND:-127.0.0.1}",
+      description = "Address every listener binds to (env SEXTANT_BIND). Default: ${DEFAULT-VALUE}")
+  String bind;
+
+  @Option(
+      names = "--otlp-grpc-port",
+      defaultValue = "${env:SEXTANT_OTLP_GRPC_PORT:-4317}",
+      description = "OTLP/gRPC port. Default: ${DEFAULT-VALUE}")
+  int grpcPort;
+
+  @Option(
+      names = "--otlp-http-port",
+      defaultValue = "${env:SEXTANT_OTLP_HTTP_PORT:-4318}",
+      description = "OTLP/HTTP port. Default: ${DEFAULT-VALUE}")
+  int httpPort;
+
+  @Option(
+      names = "--zipkin-port",
+      defaultValue = "${env:SEXTANT_ZIPKIN_PORT:-9411}",
+      description = "Zipkin v2 port. Default: ${DEFAULT-VALUE}")
+  int zipkinPort;
+
+  @Option(
+      names = "--api-port",
+      defaultValue = "${env:SEXTANT_API_PORT:-7070}",
+      description = "API and UI port. Default: ${DEFAULT-VALUE}")
+  int apiPort;
+
+  @Option(
+      names = "--retention",
+      defaultValue = "${env:SEXTANT_RETENTION:-7d}",
+      description = "How long events are kept, e.g. 7d, 36h, 90m. Default: ${DEFAULT-VALUE}")
+  String retention;
+
+  @Option(
+      names = "--memory-limit",
+      defaultValue = "${env:SEXTANT_STORE_MEMORY_LIMIT:-2GB}",
+      description = "DuckDB memory limit. Default: ${DEFAULT-VALUE}")
+  String memoryLimit;
+
+  @Option(
+      names = "--max-body-bytes",
+      defaultValue = "${env:SEXTANT_MAX_BODY_BYTES:-8388608}",
+      description = "Largest request body, after decompression. Default: ${DEFAULT-VALUE}")
+  int maxBodyBytes;
+
+  @Option(
+      names = "--max-items-per-request",
+      defaultValue = "${env:SEXTANT_MAX_ITEMS_PER_REQUEST:-10000}",
+      description = "Spans or log records per request. Default: ${DEFAULT-VALUE}")
+  int maxItems;
+
+  @Option(
+      names = "--max-attributes",
+      defaultValue = "${env:SEXTANT_MAX_ATTRIBUTES:-128}",
+      description = "Attributes per span or log record. Default: ${DEFAULT-VALUE}")
+  int maxAttributes;
+
+  @Option(
+      names = "--max-key-length",
+      defaultValue = "${env:SEXTANT_MAX_KEY_LENGTH:-256}",
+      description = "Longest attribute key. Default: ${DEFAULT-VALUE}")
+  int maxKeyLength;
+
+  @Option(
+      names = "--max-value-length",
+      defaultValue = "${env:SEXTANT_MAX_VALUE_LENGTH:-65536}",
+      description = "Longest attribute value. Default: ${DEFAULT-VALUE}")
+  int maxValueLength;
+
+  @Option(
+      names = "--max-queued-events",
+      defaultValue = "${env:SEXTANT_MAX_QUEUED_EVENTS:-500000}",
+      description =
+          "Events waiting for the store before ingest answers 429. Default: ${DEFAULT-VALUE}")
+  int maxQueued;
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig defaults = ServerConfig.defaults(dataDir);
+    ServerConfig config =
+        new ServerConfig(
+                bind,
+                grpcPort,
+                httpPort,
+                zipkinPort,
+                apiPort,
+                new DuckDbConfig(dataDir, memoryLimit, 0),
+                parseDuration(retention),
+                defaults.retentionCheckEvery(),
+                new IngestLimits(
+                    maxBodyBytes, maxItems, maxAttributes, maxKeyLength, maxValueLength),
+                new BatchingWriter.Config(maxQueued, defaults.pipeline().maxBatchEvents()),
+                defaults.requestTimeout())
+            .validate();
+    SextantServer server = new SextantServer(config).start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "sextant-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** {@code 7d}, {@code 36h}, {@code 90m}, {@code 30s}, or an ISO-8601 duration. */
+  static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+    try {
+      if (t.startsWith("p")) {
+        return Duration.parse(text.trim());
+      }
+      long n = Long.parseLong(t.substring(0, t.length() - 1));
+      return switch (t.charAt(t.length() - 1)) {
+        case 'd' -> Duration.ofDays(n);
+        case 'h' -> Duration.ofHours(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 's' -> Duration.ofSeconds(n);
+        default -> throw new IllegalArgumentException();
+      };
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "duration \"" + text + "\" is not like 7d, 36h, 90m or 30s");
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.sextant.server;
+
+import io.sextant.ingest.IngestLimits;
+import io.sextant.pipeline.BatchingWriter;
+import io.sextant.store.duckdb.DuckDbConfig;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything {@code sextant serve} needs. Defaults follow shared/DESIGN.md: OTLP gRPC 4317, OTLP
+ * HTTP 4318, Zipkin 9411, API + UI 7070, all on 127.0.0.1; every key is in docs/config.md.
+ */
+public record ServerConfig(
+    String bindAddress,
+    int otlpGrpcPort,
+    int otlpHttpPort,
+    int zipkinPort,
+    int apiPort,
+    DuckDbConfig store,
+    Duration retention,
+    Duration retentionCheckEvery,
+    IngestLimits limits,
+    BatchingWriter.Config pipeline,
+    Duration requestTimeout) {
+
+  public static ServerConfig defaults(java.nio.file.Path dataDir) {
+    return new ServerConfig(
+        "127.0.0.1",
+        4317,
+        4318,
+        9411,
+        7070,
+        DuckDbConfig.defaults(dataDir),
+        Duration.ofDays(7),
+        Duration.ofMinutes(10),
+        IngestLimits.defaults(),
+        BatchingWriter.Config.defaults(),
+        Duration.ofSeconds(30));
+  }
+
+  public ServerConfig validate() {
+    if (bindAddress == null || bindAddress.isBlank()) {
+      throw new IllegalArgumentException("bind address must be set, e.g. 127.0.0.1");
+    }
+    Set<Integer> seen = new HashSet<>();
+    for (int port : List.of(otlpGrpcPort, otlpHttpPort, zipkinPort, apiPort)) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port out of range 1-65535: " + port);
+      }
+      if (!seen.add(port)) {
+        throw new IllegalArgumentException("port " + port + " is given to two listeners");
+      }
+    }
+    store.validate();
+    limits.validate();
+    pipeline.validate();
+    if (retention.isNegative() || retention.isZero()) {
+      throw new IllegalArgumentException("retention must be positive, e.g. 7d");
+    }
+    return this;
+  }
+
+  public ServerConfig withPorts(int grpc, int http, int zipkin, int api) {
+    return new ServerConfig(
+        bindAddress,
+        grpc,
+        http,
+        zipkin,
+        api,
+        store,
+        retention,
+        retentionCheckEvery,
+        limits,
+        pipeline,
+        requestTimeout);
+  }
+
+  public ServerConfig withPipeline(BatchingWriter.Config p) {
+    return new ServerConfig(
+        bindAddress,
+        otlpGrpcPort,
+        otlpHttpPort,
+        zipkinPort,
+        apiPort,
+        store,
+        retention,
+        retentionCheckEvery,
+        limits,
+        p,
+        requestTimeout);
+  }
+
+  public ServerConfig withLimits(IngestLimits l) {
+    return new ServerConfig(
+        bindAddress,
+        otlpGrpcPort,
+        otlpHttpPort,
+        zipkinPort,
+        apiPort,
+        store,
+        retention,
+        retentionCheckEvery,
+        l,
+        pipeline,
+        requestTimeout);
+  }
+}

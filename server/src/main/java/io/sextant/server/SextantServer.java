@@ -1,0 +1,132 @@
+package io.sextant.server;
+
+import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.common.util.BlockingTaskExecutor;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import io.sextant.ingest.otlp.OtlpDecoder;
+import io.sextant.ingest.zipkin.ZipkinDecoder;
+import io.sextant.pipeline.BatchingWriter;
+import io.sextant.pipeline.RetentionJob;
+import io.sextant.server.api.ApiService;
+import io.sextant.server.api.RateMeter;
+import io.sextant.server.ingest.IngestCounters;
+import io.sextant.server.ingest.IngestCounters.Signal;
+import io.sextant.server.ingest.IngestGate;
+import io.sextant.server.ingest.OtlpGrpcServices;
+import io.sextant.server.ingest.OtlpHttpService;
+import io.sextant.server.ingest.ZipkinService;
+import io.sextant.store.duckdb.DuckDbEventStore;
+import io.sextant.store.spi.EventStore;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: the store, the writer in front of it, retention, and the four listeners
+ * (OTLP gRPC, OTLP HTTP, Zipkin, API). {@link #start()} returns once every port is bound.
+ */
+public final class SextantServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SextantServer.class);
+
+  private final ServerConfig config;
+  private final EventStore store;
+  private final BatchingWriter writer;
+  private final RetentionJob retention;
+  private final RateMeter rates;
+  private final Server server;
+
+  /** A server over the DuckDB store of {@code config}. */
+  public SextantServer(ServerConfig config) {
+    this(config, UnaryOperator.identity());
+  }
+
+  /**
+   * A server whose store is {@code decorate}d, so tests can slow a real store down; production
+   * passes the identity.
+   */
+  public SextantServer(ServerConfig config, UnaryOperator<EventStore> decorate) {
+    this.config = config.validate();
+    Clock clock = Clock.systemUTC();
+    this.store = decorate.apply(DuckDbEventStore.open(config.store()));
+    this.writer = new BatchingWriter(store, config.pipeline());
+    this.retention = new RetentionJob(store, config.retention(), clock);
+    IngestCounters counters = new IngestCounters();
+    this.rates = new RateMeter(counters);
+    IngestGate gate = new IngestGate(writer, counters);
+    OtlpDecoder otlp = new OtlpDecoder(config.limits(), clock);
+
+    ServerBuilder sb = Server.builder();
+    InetSocketAddress[] addresses = {
+      new InetSocketAddress(config.bindAddress(), config.otlpGrpcPort()),
+      new InetSocketAddress(config.bindAddress(), config.otlpHttpPort()),
+      new InetSocketAddress(config.bindAddress(), config.zipkinPort()),
+      new InetSocketAddress(config.bindAddress(), config.apiPort())
+    };
+    for (InetSocketAddress a : addresses) {
+      sb.port(a, SessionProtocol.HTTP);
+    }
+    sb.maxRequestLength(config.limits().maxBodyBytes())
+        .requestTimeout(config.requestTimeout())
+        .blockingTaskExecutor(4);
+
+    sb.virtualHost(config.otlpGrpcPort())
+        .service(
+            GrpcService.builder()
+                .addService(OtlpGrpcServices.traces(otlp, gate))
+                .addService(OtlpGrpcServices.logs(otlp, gate))
+                .maxRequestMessageLength(config.limits().maxBodyBytes())
+                .build());
+    sb.virtualHost(config.otlpHttpPort())
+        .service("/v1/traces", new OtlpHttpService(Signal.TRACES, otlp, gate, config.limits()))
+        .service("/v1/logs", new OtlpHttpService(Signal.LOGS, otlp, gate, config.limits()));
+    sb.virtualHost(config.zipkinPort())
+        .service(
+            "/api/v2/spans",
+            new ZipkinService(new ZipkinDecoder(config.limits()), gate, config.limits()));
+    BlockingTaskExecutor blocking = BlockingTaskExecutor.builder().numThreads(4).build();
+    new ApiService(store, writer, counters, rates, clock, blocking).bind(sb, config.apiPort());
+    this.server = sb.build();
+  }
+
+  public SextantServer start() {
+    writer.start();
+    retention.start(config.retentionCheckEvery());
+    rates.start(5);
+    server.start().join();
+    log.info(
+        "sextant listening otlp_grpc={}:{} otlp_http={}:{} zipkin={}:{} api={}:{} data={}",
+        config.bindAddress(),
+        config.otlpGrpcPort(),
+        config.bindAddress(),
+        config.otlpHttpPort(),
+        config.bindAddress(),
+        config.zipkinPort(),
+        config.bindAddress(),
+        config.apiPort(),
+        config.store().directory().toAbsolutePath());
+    return this;
+  }
+
+  public EventStore store() {
+    return store;
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** Stops listening, writes what was accepted, then closes the store. */
+  @Override
+  public void close() {
+    server.stop().join();
+    writer.close();
+    retention.close();
+    rates.close();
+    store.close();
+    log.info("sextant stopped");
+  }
+}

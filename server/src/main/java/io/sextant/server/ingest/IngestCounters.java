@@ -1,0 +1,25 @@
+package io.sextant.server.ingest;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** What ingest has taken and refused since start, for /api/v1/status. */
+public final class IngestCounters {
+  public final LongAdder spansAccepted = new LongAdder();
+  public final LongAdder logsAccepted = new LongAdder();
+  public final LongAdder spansRejected = new LongAdder();
+  public final LongAdder logsRejected = new LongAdder();
+  public final LongAdder requestsMalformed = new LongAdder();
+  public final LongAdder requestsOverloaded = new LongAdder();
+  public final LongAdder requestsFailed = new LongAdder();
+
+  void accepted(Signal signal, int accepted, int rejected) {
+    (signal == Signal.TRACES ? spansAccepted : logsAccepted).add(accepted);
+    (signal == Signal.TRACES ? spansRejected : logsRejected).add(rejected);
+  }
+
+  /** Which OTLP signal a request carries. */
+  public enum Signal {
+    TRACES,
+    LOGS
+  }
+}

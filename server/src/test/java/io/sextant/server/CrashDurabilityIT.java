@@ -1,0 +1,157 @@
+package io.sextant.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.proto.trace.v1.Span;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged server runs as its own process; it is killed with SIGKILL while clients are sending,
+ * restarted on the same data directory, and every acknowledged span must be there.
+ */
+class CrashDurabilityIT {
+  static final int SPANS_PER_REQUEST = 200;
+
+  @TempDir Path dir;
+
+  @Test
+  void sigkillAfterAcks_losesNoAcknowledgedSpan() throws Exception {
+    Path data = dir.resolve("data");
+    int[] ports = TestServer.freePorts(4);
+    Process first = startServer(data, ports);
+    ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
+    AtomicBoolean sending = new AtomicBoolean(true);
+    AtomicInteger next = new AtomicInteger();
+    List<Thread> clients = new ArrayList<>();
+    try {
+      for (int c = 0; c < 4; c++) {
+        Thread t =
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      while (sending.get()) {
+                        String traceId = String.format("%032x", next.incrementAndGet());
+                        try {
+                          TestServer.Reply r =
+                              TestServer.post(
+                                  "http://127.0.0.1:" + ports[1] + "/v1/traces",
+                                  "application/x-protobuf",
+                                  request(traceId));
+                          if (r.status() == 200) {
+                            acked.add(traceId);
+                          }
+                        } catch (Exception e) {
+                          return; // the server died under us: this request was not acknowledged
+                        }
+                      }
+                    });
+        clients.add(t);
+      }
+      long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+      while (System.nanoTime() < until && acked.size() < 20_000) {
+        Thread.sleep(50);
+      }
+      first.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no checkpoint
+      first.waitFor();
+    } finally {
+      sending.set(false);
+      for (Thread t : clients) {
+        t.join(30_000);
+      }
+      first.destroyForcibly();
+    }
+    assertThat(acked).as("requests acknowledged before the kill").isNotEmpty();
+    System.out.printf(
+        "CrashDurabilityIT: %d requests (%d spans) acknowledged before SIGKILL%n",
+        acked.size(), acked.size() * SPANS_PER_REQUEST);
+
+    Process second = startServer(data, TestServer.freePorts(4));
+    try {
+      int apiPort = apiPortOf(second);
+      for (String traceId : acked) {
+        HttpResponse<String> r =
+            TestServer.HTTP.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + apiPort + "/api/v1/traces/" + traceId))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("trace %s after restart", traceId).isEqualTo(200);
+        assertThat(TestServer.JSON.readTree(r.body()).get("events")).hasSize(SPANS_PER_REQUEST);
+      }
+    } finally {
+      second.destroy();
+      second.waitFor();
+    }
+  }
+
+  private static byte[] request(String traceId) {
+    List<Span> spans = new ArrayList<>();
+    for (int s = 0; s < SPANS_PER_REQUEST; s++) {
+      spans.add(Otlp.span(traceId, String.format("%016x", s + 1), "op" + s).build());
+    }
+    return Otlp.request("crash", spans).toByteArray();
+  }
+
+  private final java.util.Map<Process, Integer> apiPorts = new java.util.HashMap<>();
+
+  private int apiPortOf(Process p) {
+    return apiPorts.get(p);
+  }
+
+  private Process startServer(Path data, int[] ports) throws Exception {
+    Path jar = Path.of("target/sextant-server.jar").toAbsolutePath();
+    assertThat(jar).exists();
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Path log = Files.createTempFile(dir, "server", ".log");
+    Process p =
+        new ProcessBuilder(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx1g",
+                "-jar",
+                jar.toString(),
+                "serve",
+                "--data-dir=" + data,
+                "--otlp-grpc-port=" + ports[0],
+                "--otlp-http-port=" + ports[1],
+                "--zipkin-port=" + ports[2],
+                "--api-port=" + ports[3])
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    apiPorts.put(p, ports[3]);
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new AssertionError("server exited: " + Files.readString(log));
+      }
+      try {
+        HttpResponse<String> r =
+            TestServer.HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[3] + "/health"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return p;
+        }
+      } catch (java.io.IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    p.destroyForcibly();
+    throw new AssertionError("server did not become healthy: " + Files.readString(log));
+  }
+}

@@ -1,0 +1,85 @@
+package io.sextant.store.duckdb;
+
+import io.sextant.model.Attributes;
+import io.sextant.model.Event;
+import io.sextant.model.EventKind;
+import io.sextant.model.Resource;
+import io.sextant.model.Scope;
+import io.sextant.model.SpanId;
+import io.sextant.model.SpanKind;
+import io.sextant.model.StatusCode;
+import io.sextant.model.TraceId;
+import io.sextant.store.duckdb.Schema.Promoted;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Turns rows of the events table back into {@link Event}s, exactly as they were written. */
+final class EventRows {
+  /** The columns {@link #read} expects, in order. */
+  static final String COLUMNS;
+
+  static {
+    StringBuilder sql =
+        new StringBuilder(
+            "time, kind, trace_id, span_id, parent_span_id, name, \"span.kind\", duration, status,"
+                + " status_message, severity_number, severity_text, body, trace_state, flags,"
+                + " resources.resource, scopes.scope, span_events, links, attributes");
+    for (Promoted p : Schema.PROMOTED) {
+      if (!p.fromResource()) {
+        sql.append(", ").append(p.column());
+      }
+    }
+    COLUMNS = sql.toString();
+  }
+
+  // Resources and scopes repeat across rows; parse each distinct text once per read.
+  private final Map<String, Resource> resources = new HashMap<>();
+  private final Map<String, Scope> scopes = new HashMap<>();
+
+  Event read(ResultSet rs) throws SQLException {
+    EventKind kind = EventKind.fromLabel(rs.getString(2));
+    String traceId = rs.getString(3);
+    String spanId = rs.getString(4);
+    String parent = rs.getString(5);
+    Event.Builder b =
+        kind == EventKind.SPAN
+            ? Event.span(TraceId.fromHex(traceId), SpanId.fromHex(spanId))
+            : Event.log()
+                .traceId(traceId == null ? null : TraceId.fromHex(traceId))
+                .spanId(spanId == null ? null : SpanId.fromHex(spanId));
+    b.timeUnixNano(rs.getLong(1)).parentSpanId(parent == null ? null : SpanId.fromHex(parent));
+    b.name(rs.getString(6));
+    if (kind == EventKind.SPAN) {
+      b.spanKind(SpanKind.valueOf(rs.getString(7).toUpperCase(Locale.ROOT)))
+          .durationNanos(rs.getLong(8))
+          .status(StatusCode.valueOf(rs.getString(9).toUpperCase(Locale.ROOT)))
+          .statusMessage(rs.getString(10));
+    } else {
+      b.severityNumber(rs.getInt(11)).severityText(rs.getString(12)).body(rs.getString(13));
+    }
+    b.traceState(rs.getString(14)).flags(rs.getInt(15));
+    b.resource(resources.computeIfAbsent(rs.getString(16), JsonText::readResource));
+    b.scope(scopes.computeIfAbsent(rs.getString(17), JsonText::readScope));
+    b.events(JsonText.readSpanEvents(rs.getString(18)));
+    b.links(JsonText.readLinks(rs.getString(19)));
+
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    JsonText.readAttributesInto(rs.getString(20), attributes);
+    int col = 21;
+    for (Promoted p : Schema.PROMOTED) {
+      if (p.fromResource()) {
+        continue;
+      }
+      Object v = p.type() == Schema.Type.LONG ? rs.getObject(col) : rs.getString(col);
+      if (v != null) {
+        attributes.put(p.key(), v instanceof Number n ? (Object) n.longValue() : v);
+      }
+      col++;
+    }
+    return b.attributes(Attributes.of(attributes)).build();
+  }
+}

@@ -1,0 +1,107 @@
+package io.sextant.store.duckdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sextant.model.Attributes;
+import io.sextant.model.Event;
+import io.sextant.model.Resource;
+import io.sextant.model.Scope;
+import io.sextant.model.SpanEvent;
+import io.sextant.model.SpanId;
+import io.sextant.model.SpanKind;
+import io.sextant.model.SpanLink;
+import io.sextant.model.StatusCode;
+import io.sextant.model.TraceId;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What is particular to DuckDB: promoted columns and typed maps. The contract is elsewhere. */
+class DuckDbEventStoreTest {
+  @TempDir Path dir;
+
+  static final TraceId TRACE = TraceId.fromHex("4bf92f3577b34da6a3ce929d0e0e4736");
+
+  static Event span() {
+    return Event.span(TRACE, SpanId.fromHex("00f067aa0ba902b7"))
+        .timeUnixNano(1_700_000_000_000_000_000L)
+        .durationNanos(1_234_567)
+        .name("GET /cart")
+        .spanKind(SpanKind.SERVER)
+        .status(StatusCode.ERROR)
+        .statusMessage("boom")
+        .resource(
+            new Resource(
+                Attributes.of("service.name", "cart", "host.name", "h1", "pid", 42L, "up", true)))
+        .scope(new Scope("io.test", "1.0", Attributes.of("s", 1.5)))
+        .attributes(
+            Attributes.of(
+                "http.route",
+                "/cart/{id}",
+                "http.response.status_code",
+                500L,
+                "server.port",
+                "not-a-number",
+                "user_id",
+                "u123",
+                "ratio",
+                0.25,
+                "whole",
+                5.0,
+                "count",
+                7L,
+                "cached",
+                false,
+                "note",
+                "a\u001fb"))
+        .events(
+            List.of(
+                new SpanEvent(
+                    1_700_000_000_000_000_500L,
+                    "exception",
+                    Attributes.of("exception.type", "IOException"))))
+        .links(
+            List.of(
+                new SpanLink(TRACE, SpanId.fromHex("00f067aa0ba902b8"), "k=v", Attributes.empty())))
+        .build();
+  }
+
+  @Test
+  void write_thenTrace_returnsTheSpanWithEveryAttributeTypeIntact() throws Exception {
+    try (DuckDbEventStore store = DuckDbEventStore.open(DuckDbConfig.defaults(dir))) {
+      store.write(List.of(span()));
+      assertThat(store.trace(TRACE)).containsExactly(span());
+    }
+  }
+
+  @Test
+  void promotedKeys_landInTheirOwnTypedColumns_andOthersInJson() throws Exception {
+    try (DuckDbEventStore store = DuckDbEventStore.open(DuckDbConfig.defaults(dir))) {
+      store.write(List.of(span()));
+    }
+    try (Connection c =
+            DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("sextant.duckdb"));
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT \"http.route\", \"http.response.status_code\", \"server.port\","
+                        + " \"host.name\", attributes->>'$.\"server.port\"', attributes->'$.count',"
+                        + " attributes->'$.whole', attributes->'$.cached', error"
+                        + " FROM events")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("/cart/{id}");
+      assertThat(rs.getLong(2)).isEqualTo(500L);
+      assertThat(rs.getObject(3)).isNull();
+      assertThat(rs.getString(4)).isEqualTo("h1");
+      assertThat(rs.getString(5)).isEqualTo("not-a-number");
+      assertThat(rs.getString(6)).isEqualTo("7");
+      assertThat(rs.getString(7)).isEqualTo("5.0");
+      assertThat(rs.getString(8)).isEqualTo("false");
+      assertThat(rs.getBoolean(9)).isTrue();
+    }
+  }
+}

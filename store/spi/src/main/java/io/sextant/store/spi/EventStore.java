@@ -1,0 +1,58 @@
+package io.sextant.store.spi;
+
+import io.sextant.model.Event;
+import io.sextant.model.TraceId;
+import java.util.List;
+
+/**
+ * Where events live. Implementations do no I/O in their constructor or factory beyond what {@link
+ * #check()} reports; a store that cannot reach its backend says so in {@code check()} instead of
+ * failing start-up.
+ *
+ * <p>Thread-safety: {@code write} may be called from one thread at a time (the pipeline's writer);
+ * reads may run concurrently with writes and with each other.
+ */
+public interface EventStore extends AutoCloseable {
+
+  /**
+   * Stores {@code batch}. When this returns normally every event of the batch is <b>durable</b>: it
+   * survives a crash of this process (kill -9) or of the machine's power, as far as the backend can
+   * promise. The batch is all-or-nothing: on an exception none of it may be visible later.
+   *
+   * <p><b>Idempotent</b>: writing an event that is already stored (a client's retry) does not
+   * change what {@link #trace} returns; a span is identified by its trace id and span id, a log
+   * record by all its fields. Aggregates such as {@link #services} may count such a duplicate.
+   *
+   * @throws StoreException when the batch could not be made durable; the caller must not
+   *     acknowledge it
+   */
+  void write(List<Event> batch) throws StoreException;
+
+  /**
+   * Every event of one trace, spans and logs, ordered by time, then by span id; each event once
+   * even if it was written more than once. An unknown trace gives an empty list.
+   */
+  List<Event> trace(TraceId traceId) throws StoreException;
+
+  /**
+   * The services that have events with a time in {@code range}, with the number of events each, the
+   * most events first, ties by name. An empty range gives an empty list.
+   */
+  List<ServiceSummary> services(TimeRange range) throws StoreException;
+
+  /** Deletes every event whose time is before {@code cutoffUnixNano}; returns how many. */
+  long deleteBefore(long cutoffUnixNano) throws StoreException;
+
+  /** Counts and sizes for the status endpoint; cheap enough to call every few seconds. */
+  StoreStats stats() throws StoreException;
+
+  /** What this store can do; callers refuse rather than approximate what it cannot. */
+  Capabilities capabilities();
+
+  /** Whether the store can serve reads and writes now, with a sentence when it cannot. */
+  Health check();
+
+  /** Releases the backend; further calls fail. Idempotent. */
+  @Override
+  void close();
+}

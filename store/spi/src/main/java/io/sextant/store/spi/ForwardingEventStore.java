@@ -1,0 +1,54 @@
+package io.sextant.store.spi;
+
+import io.sextant.model.Event;
+import io.sextant.model.TraceId;
+import java.util.List;
+
+/** A store that forwards every call to another; decorators override what they change. */
+public abstract class ForwardingEventStore implements EventStore {
+  protected final EventStore delegate;
+
+  protected ForwardingEventStore(EventStore delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public void write(List<Event> batch) throws StoreException {
+    delegate.write(batch);
+  }
+
+  @Override
+  public List<Event> trace(TraceId traceId) throws StoreException {
+    return delegate.trace(traceId);
+  }
+
+  @Override
+  public List<ServiceSummary> services(TimeRange range) throws StoreException {
+    return delegate.services(range);
+  }
+
+  @Override
+  public long deleteBefore(long cutoffUnixNano) throws StoreException {
+    return delegate.deleteBefore(cutoffUnixNano);
+  }
+
+  @Override
+  public StoreStats stats() throws StoreException {
+    return delegate.stats();
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return delegate.capabilities();
+  }
+
+  @Override
+  public Health check() {
+    return delegate.check();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}
