@@ -3,10 +3,13 @@ package io.sextant.store.duckdb;
 import io.sextant.model.Event;
 import io.sextant.model.EventKind;
 import io.sextant.model.TraceId;
+import io.sextant.store.spi.AttributeKey;
 import io.sextant.store.spi.Capabilities;
 import io.sextant.store.spi.EventStore;
+import io.sextant.store.spi.FieldType;
 import io.sextant.store.spi.Health;
 import io.sextant.store.spi.ServiceSummary;
+import io.sextant.store.spi.SqlAccess;
 import io.sextant.store.spi.StoreException;
 import io.sextant.store.spi.StoreStats;
 import io.sextant.store.spi.TimeRange;
@@ -23,7 +26,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBFunctions;
 import org.slf4j.Logger;
@@ -48,6 +53,8 @@ public final class DuckDbEventStore implements EventStore {
   // Ids of the resources and scopes already stored; only the writer thread touches them.
   private final Set<Long> knownResources = new HashSet<>();
   private final Set<Long> knownScopes = new HashSet<>();
+  private final Set<AttributeKey> knownKeys = ConcurrentHashMap.newKeySet();
+  private final SqlAccess sql = new DuckDbSql();
 
   private DuckDbEventStore(DuckDbConfig config) {
     this.config = config.validate();
@@ -76,6 +83,16 @@ public final class DuckDbEventStore implements EventStore {
         s.execute(Schema.createTable());
         s.execute(Schema.CREATE_RESOURCES);
         s.execute(Schema.CREATE_SCOPES);
+        s.execute(Schema.CREATE_KEYS);
+        try (ResultSet rs = s.executeQuery("SELECT key, origin, type FROM attribute_keys")) {
+          while (rs.next()) {
+            knownKeys.add(
+                new AttributeKey(
+                    rs.getString(1),
+                    AttributeKey.Origin.valueOf(rs.getString(2)),
+                    FieldType.valueOf(rs.getString(3))));
+          }
+        }
         loadIds(s, "SELECT id FROM resources", knownResources);
         loadIds(s, "SELECT id FROM scopes", knownScopes);
       }
@@ -105,6 +122,7 @@ public final class DuckDbEventStore implements EventStore {
         // event whose resource is missing.
         storeNew(staged.resources, knownResources, "resources");
         storeNew(staged.scopes, knownScopes, "scopes");
+        storeNewKeys(staged);
         // Autocommit: the INSERT is its own transaction, committed and fsynced on return.
         int rows = s.executeUpdate(insertSql);
         if (rows != batch.size()) {
@@ -148,6 +166,95 @@ public final class DuckDbEventStore implements EventStore {
     }
     for (java.util.Map.Entry<Long, String> e : fresh) {
       known.add(e.getKey());
+    }
+  }
+
+  private void storeNewKeys(StagedBatch staged) throws SQLException {
+    List<AttributeKey> fresh = new ArrayList<>();
+    collectNew(staged.recordKeys, AttributeKey.Origin.RECORD, fresh);
+    collectNew(staged.resourceKeys, AttributeKey.Origin.RESOURCE, fresh);
+    if (fresh.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        writer.prepareStatement(
+            "INSERT INTO attribute_keys VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+      for (AttributeKey k : fresh) {
+        ps.setString(1, k.key());
+        ps.setString(2, k.origin().name());
+        ps.setString(3, k.type().name());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    knownKeys.addAll(fresh);
+  }
+
+  private void collectNew(
+      java.util.Map<String, Integer> keys, AttributeKey.Origin origin, List<AttributeKey> into) {
+    for (java.util.Map.Entry<String, Integer> e : keys.entrySet()) {
+      for (FieldType t : FieldType.values()) {
+        if ((e.getValue() & (1 << t.ordinal())) != 0) {
+          AttributeKey k = new AttributeKey(e.getKey(), origin, t);
+          if (!knownKeys.contains(k)) {
+            into.add(k);
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public List<AttributeKey> attributeKeys() throws StoreException {
+    ensureOpen();
+    List<AttributeKey> out = new ArrayList<>(knownKeys);
+    out.sort(
+        java.util.Comparator.comparing(AttributeKey::key)
+            .thenComparing(AttributeKey::origin)
+            .thenComparing(AttributeKey::type));
+    return out;
+  }
+
+  @Override
+  public Optional<SqlAccess> sql() {
+    return Optional.of(sql);
+  }
+
+  /** Read-only SQL on a connection of its own per statement, beside the writer. */
+  private final class DuckDbSql implements SqlAccess {
+    private final SqlLayout layout =
+        new SqlLayout(
+            Schema.TABLE,
+            Schema.queryColumns(),
+            "e.attributes",
+            "resources",
+            "resource_id",
+            "r.resource");
+
+    @Override
+    public String dialect() {
+      return "duckdb";
+    }
+
+    @Override
+    public SqlLayout layout() {
+      return layout;
+    }
+
+    @Override
+    public <T> T select(String statement, List<?> params, RowReader<T> reader)
+        throws StoreException {
+      try (Connection c = reader();
+          PreparedStatement ps = c.prepareStatement(statement)) {
+        for (int i = 0; i < params.size(); i++) {
+          ps.setObject(i + 1, params.get(i));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          return reader.read(rs);
+        }
+      } catch (SQLException e) {
+        throw new StoreException("query failed: " + e.getMessage(), e);
+      }
     }
   }
 

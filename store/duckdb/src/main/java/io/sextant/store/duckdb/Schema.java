@@ -100,6 +100,51 @@ final class Schema {
   static final String CREATE_SCOPES =
       "CREATE TABLE IF NOT EXISTS scopes (id BIGINT PRIMARY KEY, scope VARCHAR NOT NULL)";
 
+  /**
+   * Every attribute key seen, with where and as which type: written with each batch that brings a
+   * new one, so the query engine knows every key exactly without scanning the JSON.
+   */
+  static final String CREATE_KEYS =
+      "CREATE TABLE IF NOT EXISTS attribute_keys (key VARCHAR NOT NULL, origin VARCHAR NOT NULL,"
+          + " type VARCHAR NOT NULL, PRIMARY KEY (key, origin, type))";
+
+  /** The fields that have a column, by the name the query engine uses, for {@code SqlLayout}. */
+  static java.util.Map<String, io.sextant.store.spi.SqlAccess.SqlColumn> queryColumns() {
+    var out = new java.util.LinkedHashMap<String, io.sextant.store.spi.SqlAccess.SqlColumn>();
+    io.sextant.store.spi.FieldType str = io.sextant.store.spi.FieldType.STRING;
+    io.sextant.store.spi.FieldType num = io.sextant.store.spi.FieldType.NUMBER;
+    String[][] core = {
+      {"time", "TIMESTAMP"},
+      {"kind", "STRING"},
+      {"trace_id", "STRING"},
+      {"span_id", "STRING"},
+      {"parent_span_id", "STRING"},
+      {"service.name", "STRING"},
+      {"name", "STRING"},
+      {"span.kind", "STRING"},
+      {"duration", "NUMBER"},
+      {"status", "STRING"},
+      {"status_message", "STRING"},
+      {"severity_number", "NUMBER"},
+      {"severity_text", "STRING"},
+      {"body", "STRING"},
+      {"error", "BOOL"}
+    };
+    for (String[] c : core) {
+      out.put(
+          c[0],
+          new io.sextant.store.spi.SqlAccess.SqlColumn(
+              "e." + quote(c[0]), io.sextant.store.spi.FieldType.valueOf(c[1])));
+    }
+    for (Promoted p : PROMOTED) {
+      out.put(
+          p.key(),
+          new io.sextant.store.spi.SqlAccess.SqlColumn(
+              "e." + p.column(), p.type() == Type.LONG ? num : str));
+    }
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
   /** Events with their resource and scope text, for reads. */
   static final String EVENTS_JOINED =
       "events JOIN resources ON resources.id = events.resource_id"

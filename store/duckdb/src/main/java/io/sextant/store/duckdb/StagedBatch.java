@@ -27,6 +27,16 @@ final class StagedBatch {
 
   final Map<Long, String> scopes = new java.util.HashMap<>();
 
+  /** The attribute keys of the batch, each with the bit set of the value types seen. */
+  final Map<String, Integer> recordKeys = new java.util.HashMap<>();
+
+  final Map<String, Integer> resourceKeys = new java.util.HashMap<>();
+
+  /** The bit of a value's type in {@link #recordKeys} and {@link #resourceKeys}. */
+  static int typeBit(Object value) {
+    return 1 << io.sextant.store.spi.FieldType.of(value).ordinal();
+  }
+
   StagedBatch(List<Event> events) {
     size = events.size();
     LongColumn time = longs("time");
@@ -98,14 +108,21 @@ final class StagedBatch {
         }
       }
       attributes.values[r] = JsonText.attributesExcept(e.attributes(), Schema.PROMOTED_ATTRIBUTES);
-      resourceId.set(
-          r,
-          resourceIds.computeIfAbsent(
-              e.resource(), x -> idInto(resources, JsonText.attributes(x.attributes()))));
+      for (Map.Entry<String, Object> a : e.attributes().asMap().entrySet()) {
+        recordKeys.merge(a.getKey(), typeBit(a.getValue()), (x, y) -> x | y);
+      }
+      resourceId.set(r, resourceIds.computeIfAbsent(e.resource(), this::resourceId));
       scopeId.set(r, scopeIds.computeIfAbsent(e.scope(), x -> idInto(scopes, JsonText.scope(x))));
       spanEvents.values[r] = JsonText.spanEvents(e.events());
       links.values[r] = JsonText.links(e.links());
     }
+  }
+
+  private long resourceId(Resource resource) {
+    for (Map.Entry<String, Object> a : resource.attributes().asMap().entrySet()) {
+      resourceKeys.merge(a.getKey(), typeBit(a.getValue()), (x, y) -> x | y);
+    }
+    return idInto(resources, JsonText.attributes(resource.attributes()));
   }
 
   private static long idInto(Map<Long, String> texts, String json) {

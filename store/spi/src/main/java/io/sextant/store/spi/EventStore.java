@@ -3,6 +3,7 @@ package io.sextant.store.spi;
 import io.sextant.model.Event;
 import io.sextant.model.TraceId;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where events live. Implementations do no I/O in their constructor or factory beyond what {@link
@@ -39,6 +40,27 @@ public interface EventStore extends AutoCloseable {
    * most events first, ties by name. An empty range gives an empty list.
    */
   List<ServiceSummary> services(TimeRange range) throws StoreException;
+
+  /**
+   * Every attribute key of the stored events, resource and record attributes, with the types its
+   * values came in; exact, not sampled, so the query engine can refuse an unknown key. Keys of
+   * deleted events may stay listed.
+   */
+  List<AttributeKey> attributeKeys() throws StoreException;
+
+  /** Read-only SQL over the events, for stores that speak SQL; the query engine prefers it. */
+  default Optional<SqlAccess> sql() {
+    return Optional.empty();
+  }
+
+  /**
+   * Every event with a time in {@code range}, each once, for small stores without SQL (the
+   * reference store), so the query engine can answer questions over them by evaluating in memory.
+   * Stores that could not hold the answer in memory return empty.
+   */
+  default Optional<List<Event>> scan(TimeRange range) throws StoreException {
+    return Optional.empty();
+  }
 
   /** Deletes every event whose time is before {@code cutoffUnixNano}; returns how many. */
   long deleteBefore(long cutoffUnixNano) throws StoreException;

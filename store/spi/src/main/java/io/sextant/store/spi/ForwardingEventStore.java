@@ -3,6 +3,7 @@ package io.sextant.store.spi;
 import io.sextant.model.Event;
 import io.sextant.model.TraceId;
 import java.util.List;
+import java.util.Optional;
 
 /** A store that forwards every call to another; decorators override what they change. */
 public abstract class ForwardingEventStore implements EventStore {
@@ -25,6 +26,21 @@ public abstract class ForwardingEventStore implements EventStore {
   @Override
   public List<ServiceSummary> services(TimeRange range) throws StoreException {
     return delegate.services(range);
+  }
+
+  @Override
+  public List<AttributeKey> attributeKeys() throws StoreException {
+    return delegate.attributeKeys();
+  }
+
+  @Override
+  public Optional<SqlAccess> sql() {
+    return delegate.sql();
+  }
+
+  @Override
+  public Optional<List<Event>> scan(TimeRange range) throws StoreException {
+    return delegate.scan(range);
   }
 
   @Override

@@ -12,6 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The reference store: every event in one map behind one lock, nothing on disk. It is meant to be
@@ -82,6 +85,42 @@ public final class MemoryEventStore implements EventStore {
             .reversed()
             .thenComparing(ServiceSummary::name));
     return out;
+  }
+
+  @Override
+  public synchronized List<AttributeKey> attributeKeys() {
+    ensureOpen();
+    Set<AttributeKey> keys = new TreeSet<>(KEY_ORDER);
+    for (Event e : events.values()) {
+      e.attributes()
+          .asMap()
+          .forEach(
+              (k, v) -> keys.add(new AttributeKey(k, AttributeKey.Origin.RECORD, FieldType.of(v))));
+      e.resource()
+          .attributes()
+          .asMap()
+          .forEach(
+              (k, v) ->
+                  keys.add(new AttributeKey(k, AttributeKey.Origin.RESOURCE, FieldType.of(v))));
+    }
+    return List.copyOf(keys);
+  }
+
+  private static final Comparator<AttributeKey> KEY_ORDER =
+      Comparator.comparing(AttributeKey::key)
+          .thenComparing(AttributeKey::origin)
+          .thenComparing(AttributeKey::type);
+
+  @Override
+  public synchronized Optional<List<Event>> scan(TimeRange range) {
+    ensureOpen();
+    List<Event> out = new ArrayList<>();
+    for (Event e : events.values()) {
+      if (range.contains(e.timeUnixNano())) {
+        out.add(e);
+      }
+    }
+    return Optional.of(out);
   }
 
   @Override

@@ -58,6 +58,16 @@ class ReopenableStoreContractTest extends EventStoreContract {
     }
 
     @Override
+    public java.util.List<io.sextant.store.spi.AttributeKey> attributeKeys() throws StoreException {
+      return open().attributeKeys();
+    }
+
+    @Override
+    public java.util.Optional<java.util.List<Event>> scan(TimeRange range) throws StoreException {
+      return open().scan(range);
+    }
+
+    @Override
     public StoreStats stats() throws StoreException {
       return open().stats();
     }

@@ -1,0 +1,58 @@
+package io.sextant.store.spi;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Read-only SQL over a store's events, for the query engine: the store says how its events are laid
+ * out and runs the statements; the engine writes them in the store's {@link #dialect()}. Only the
+ * engine calls this, with values as bound parameters, never text from a user.
+ */
+public interface SqlAccess {
+
+  /** The SQL dialect, e.g. {@code duckdb}; the query engine picks its SQL writer by it. */
+  String dialect();
+
+  /** Where each field lives. */
+  SqlLayout layout();
+
+  /** Runs one SELECT with {@code params} bound in order and hands its rows to {@code reader}. */
+  <T> T select(String sql, List<?> params, RowReader<T> reader) throws StoreException;
+
+  @FunctionalInterface
+  interface RowReader<T> {
+    T read(ResultSet rows) throws SQLException;
+  }
+
+  /**
+   * How events are laid out in SQL.
+   *
+   * @param eventsTable the table of events; queries alias it as {@code e}
+   * @param columns fields with a column of their own, by field name (core fields such as {@code
+   *     duration}, and promoted attribute keys such as {@code http.route}), as SQL expressions over
+   *     {@code e}
+   * @param recordAttributes the expression of the JSON object holding the other span and log
+   *     attributes
+   * @param resourcesTable the table of resources, joined as {@code r} on {@code r.id =
+   *     e.<resourceIdColumn>}
+   * @param resourceIdColumn the events' column that refers to a resource
+   * @param resourceAttributes the expression over {@code r} of a resource's JSON attribute object
+   */
+  record SqlLayout(
+      String eventsTable,
+      Map<String, SqlColumn> columns,
+      String recordAttributes,
+      String resourcesTable,
+      String resourceIdColumn,
+      String resourceAttributes) {}
+
+  /**
+   * A field stored in a column.
+   *
+   * @param sql the expression, e.g. {@code e."http.route"}
+   * @param type its type; a TIMESTAMP or NUMBER duration column holds nanoseconds
+   */
+  record SqlColumn(String sql, FieldType type) {}
+}
