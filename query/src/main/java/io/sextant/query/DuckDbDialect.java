@@ -1,0 +1,65 @@
+package io.sextant.query;
+
+/** DuckDB's SQL. */
+final class DuckDbDialect implements SqlDialect {
+  static final DuckDbDialect INSTANCE = new DuckDbDialect();
+
+  private DuckDbDialect() {}
+
+  private String path(String key) {
+    if (key.indexOf('"') >= 0) {
+      throw new QueryException("attribute keys with a double quote cannot be queried: " + key);
+    }
+    return literal("$.\"" + key + "\"");
+  }
+
+  @Override
+  public String jsonString(String json, String key) {
+    return "json_extract_string(" + json + ", " + path(key) + ")";
+  }
+
+  @Override
+  public String jsonNumber(String json, String key) {
+    return "TRY_CAST(" + jsonString(json, key) + " AS DOUBLE)";
+  }
+
+  @Override
+  public String jsonBool(String json, String key) {
+    return "(CASE " + jsonString(json, key) + " WHEN 'true' THEN true WHEN 'false' THEN false END)";
+  }
+
+  @Override
+  public String toText(String expr) {
+    return "CAST(" + expr + " AS VARCHAR)";
+  }
+
+  @Override
+  public String toDouble(String expr) {
+    return "CAST(" + expr + " AS DOUBLE)";
+  }
+
+  @Override
+  public String quantile(String expr, double q) {
+    return "CAST(quantile_cont(" + expr + ", " + q + ") AS DOUBLE)";
+  }
+
+  @Override
+  public String contains(String expr, String param) {
+    return "contains(" + expr + ", " + param + ")";
+  }
+
+  @Override
+  public String startsWith(String expr, String param) {
+    return "starts_with(" + expr + ", " + param + ")";
+  }
+
+  @Override
+  public String same(String a, String b) {
+    return "(" + a + " IS NOT DISTINCT FROM " + b + ")";
+  }
+
+  @Override
+  public String logBucket(String expr) {
+    return "CAST(floor(log2(" + expr + ") * " + Results.BUCKETS_PER_DOUBLING + ") AS INTEGER)";
+  }
+}

@@ -1,0 +1,31 @@
+package io.sextant.query;
+
+import io.sextant.store.spi.EventStore;
+import io.sextant.store.spi.StoreException;
+import java.util.List;
+
+/**
+ * Answers questions over one store: in SQL when the store speaks SQL, by evaluating in memory when
+ * it can hand over its events (the reference store). Thread-safe.
+ */
+public interface Engine {
+
+  Result run(Question question) throws StoreException;
+
+  /** The traces with a span or log matching {@code where} in {@code range}, latest first. */
+  List<TraceSummary> traces(TraceQuery query) throws StoreException;
+
+  /** The attributes whose values differ most between a selection and the rest (BubbleUp). */
+  Comparison compare(CompareQuery query) throws StoreException;
+
+  /** Every queryable field with its type. */
+  Catalog catalog() throws StoreException;
+
+  /** The engine for {@code store}, or a QueryException when it can answer no question. */
+  static Engine of(EventStore store) {
+    if (store.sql().isPresent()) {
+      return SqlEngine.of(store, store.sql().get());
+    }
+    return new MemoryEngine(store);
+  }
+}

@@ -1,0 +1,392 @@
+package io.sextant.query;
+
+import io.sextant.model.Event;
+import io.sextant.query.Plan.BoundAnd;
+import io.sextant.query.Plan.BoundCalculation;
+import io.sextant.query.Plan.BoundFilter;
+import io.sextant.query.Plan.BoundHaving;
+import io.sextant.query.Plan.BoundOr;
+import io.sextant.query.Plan.BoundOrder;
+import io.sextant.query.Plan.BoundPredicate;
+import io.sextant.store.spi.EventStore;
+import io.sextant.store.spi.FieldType;
+import io.sextant.store.spi.StoreException;
+import io.sextant.store.spi.TimeRange;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Answers questions by evaluating them event by event in memory: obviously correct rather than
+ * fast. It serves the reference store and is the oracle the SQL engines are tested against.
+ */
+public final class MemoryEngine implements Engine {
+  private final EventStore store;
+
+  public MemoryEngine(EventStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public Catalog catalog() throws StoreException {
+    return Catalog.of(store.attributeKeys());
+  }
+
+  private List<Event> events(TimeRange range) throws StoreException {
+    return store
+        .scan(range)
+        .orElseThrow(
+            () ->
+                new QueryException(
+                    "this store neither speaks SQL nor can list its events; it cannot answer"
+                        + " questions"));
+  }
+
+  @Override
+  public Result run(Question question) throws StoreException {
+    long started = System.nanoTime();
+    Plan plan = Plan.of(question, catalog());
+    List<Event> matching = new ArrayList<>();
+    for (Event e : events(question.range())) {
+      if (plan.where() == null || matches(plan.where(), e)) {
+        matching.add(e);
+      }
+    }
+    Map<List<Object>, List<Event>> groups = group(plan, matching);
+    double seconds = (question.range().toUnixNano() - question.range().fromUnixNano()) / 1e9;
+    List<List<Object>> rows = new ArrayList<>();
+    for (Map.Entry<List<Object>, List<Event>> g : groups.entrySet()) {
+      List<Object> row = new ArrayList<>(g.getKey());
+      for (BoundCalculation c : plan.calculations()) {
+        row.add(calculate(c, g.getValue(), seconds));
+      }
+      if (keep(plan, row)) {
+        rows.add(row);
+      }
+    }
+    rows.sort(rowOrder(plan));
+    if (rows.size() > question.limit()) {
+      rows = new ArrayList<>(rows.subList(0, question.limit()));
+    }
+    Result.Series series = question.series() ? series(plan, matching, rows) : null;
+    List<Result.Heatmap> heatmaps = new ArrayList<>();
+    for (BoundCalculation h : plan.heatmaps()) {
+      heatmaps.add(heatmap(plan, h, matching));
+    }
+    return new Result(
+        Results.columns(plan),
+        rows,
+        series,
+        heatmaps,
+        new Result.Stats("memory", (System.nanoTime() - started) / 1_000_000));
+  }
+
+  private static Map<List<Object>, List<Event>> group(Plan plan, List<Event> events) {
+    Map<List<Object>, List<Event>> groups = new LinkedHashMap<>();
+    for (Event e : events) {
+      List<Object> key = new ArrayList<>(plan.breakdowns().size());
+      for (Field f : plan.breakdowns()) {
+        key.add(Results.breakdownValue(f, EventFields.value(e, f)));
+      }
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+    }
+    if (groups.isEmpty() && plan.breakdowns().isEmpty()) {
+      // SQL's aggregate without GROUP BY answers one row even over no events.
+      groups.put(List.of(), List.of());
+    }
+    return groups;
+  }
+
+  static boolean matches(BoundFilter filter, Event e) {
+    return switch (filter) {
+      case BoundAnd and -> and.filters().stream().allMatch(f -> matches(f, e));
+      case BoundOr or -> or.filters().stream().anyMatch(f -> matches(f, e));
+      case BoundPredicate p -> matches(p, EventFields.value(e, p.field()));
+    };
+  }
+
+  static boolean matches(BoundPredicate p, Object v) {
+    if (p.op() == Op.EXISTS) {
+      return v != null;
+    }
+    if (p.op() == Op.NOT_EXISTS) {
+      return v == null;
+    }
+    if (v == null) {
+      return false;
+    }
+    Object x = p.values().get(0);
+    return switch (p.op()) {
+      case EQ -> same(v, x);
+      case NE -> !same(v, x);
+      case LT -> compare(v, x) < 0;
+      case LE -> compare(v, x) <= 0;
+      case GT -> compare(v, x) > 0;
+      case GE -> compare(v, x) >= 0;
+      case IN -> p.values().stream().anyMatch(y -> same(v, y));
+      case NOT_IN -> p.values().stream().noneMatch(y -> same(v, y));
+      case CONTAINS -> ((String) v).contains((String) x);
+      case STARTS_WITH -> ((String) v).startsWith((String) x);
+      case EXISTS, NOT_EXISTS -> throw new AssertionError();
+    };
+  }
+
+  private static boolean same(Object v, Object x) {
+    if (v instanceof Number a && x instanceof Number b) {
+      return a.doubleValue() == b.doubleValue();
+    }
+    return v.equals(x);
+  }
+
+  private static int compare(Object v, Object x) {
+    return Double.compare(((Number) v).doubleValue(), ((Number) x).doubleValue());
+  }
+
+  /** One calculation over a group's events. */
+  static Object calculate(BoundCalculation c, List<Event> events, double seconds) {
+    Aggregate a = c.aggregate();
+    if (a == Aggregate.COUNT) {
+      return (long) events.size();
+    }
+    if (a == Aggregate.RATE) {
+      return events.size() / seconds;
+    }
+    if (a == Aggregate.COUNT_DISTINCT) {
+      Set<Object> distinct = new HashSet<>();
+      for (Event e : events) {
+        Object v = EventFields.value(e, c.field());
+        if (v != null) {
+          distinct.add(v);
+        }
+      }
+      return (long) distinct.size();
+    }
+    double[] values = numbers(c.field(), events);
+    if (values.length == 0) {
+      return null;
+    }
+    boolean time = c.field().type() == FieldType.TIMESTAMP;
+    return switch (a) {
+      case SUM -> Arrays.stream(values).sum();
+      case AVG -> Arrays.stream(values).sum() / values.length;
+      case MIN ->
+          time
+              ? (Object) (long) Arrays.stream(values).min().orElseThrow()
+              : Arrays.stream(values).min().orElseThrow();
+      case MAX ->
+          time
+              ? (Object) (long) Arrays.stream(values).max().orElseThrow()
+              : Arrays.stream(values).max().orElseThrow();
+      default -> quantile(values, a.quantile());
+    };
+  }
+
+  private static double[] numbers(Field f, List<Event> events) {
+    double[] out = new double[events.size()];
+    int n = 0;
+    for (Event e : events) {
+      Object v = EventFields.value(e, f);
+      if (v != null) {
+        out[n++] = ((Number) v).doubleValue();
+      }
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  /** The q-quantile with linear interpolation between closest ranks (DuckDB's quantile_cont). */
+  static double quantile(double[] values, double q) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    double pos = q * (v.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = (int) Math.ceil(pos);
+    return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+  }
+
+  private static boolean keep(Plan plan, List<Object> row) {
+    for (BoundHaving h : plan.having()) {
+      Object v = row.get(plan.breakdowns().size() + h.index());
+      if (v == null) {
+        return false;
+      }
+      double d = ((Number) v).doubleValue();
+      boolean ok =
+          switch (h.op()) {
+            case EQ -> d == h.value();
+            case NE -> d != h.value();
+            case LT -> d < h.value();
+            case LE -> d <= h.value();
+            case GT -> d > h.value();
+            case GE -> d >= h.value();
+            default -> throw new AssertionError(h.op());
+          };
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The question's order, then every breakdown ascending; absent values last either way. */
+  static Comparator<List<Object>> rowOrder(Plan plan) {
+    Comparator<List<Object>> order = (a, b) -> 0;
+    for (BoundOrder o : plan.orderBy()) {
+      order = order.thenComparing(byColumn(o.index(), o.descending()));
+    }
+    for (int i = 0; i < plan.breakdowns().size(); i++) {
+      order = order.thenComparing(byColumn(i, false));
+    }
+    return order;
+  }
+
+  private static Comparator<List<Object>> byColumn(int index, boolean descending) {
+    return (a, b) -> {
+      Object x = a.get(index);
+      Object y = b.get(index);
+      if (x == null || y == null) {
+        return x == null ? (y == null ? 0 : 1) : -1;
+      }
+      int c = compareValues(x, y);
+      return descending ? -c : c;
+    };
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int compareValues(Object x, Object y) {
+    if (x instanceof Number a && y instanceof Number b) {
+      return Double.compare(a.doubleValue(), b.doubleValue());
+    }
+    return ((Comparable) x).compareTo(y);
+  }
+
+  private Result.Series series(Plan plan, List<Event> matching, List<List<Object>> rows) {
+    long from = plan.question().range().fromUnixNano();
+    long step = plan.stepNanos();
+    int buckets = plan.buckets();
+    Set<List<Object>> top = Results.seriesGroups(plan, rows);
+    Map<List<Object>, Map<Integer, List<Event>>> cells = new LinkedHashMap<>();
+    for (List<Object> key : top) {
+      cells.put(key, new TreeMap<>());
+    }
+    for (Event e : matching) {
+      List<Object> key = new ArrayList<>();
+      for (Field f : plan.breakdowns()) {
+        key.add(Results.breakdownValue(f, EventFields.value(e, f)));
+      }
+      Map<Integer, List<Event>> byBucket = cells.get(key);
+      if (byBucket != null) {
+        int b = (int) ((e.timeUnixNano() - from) / step);
+        byBucket.computeIfAbsent(b, x -> new ArrayList<>()).add(e);
+      }
+    }
+    List<Result.SeriesGroup> groups = new ArrayList<>();
+    for (Map.Entry<List<Object>, Map<Integer, List<Event>>> g : cells.entrySet()) {
+      Map<String, List<Number>> values = new LinkedHashMap<>();
+      for (BoundCalculation c : plan.calculations()) {
+        Number[] out = Results.emptyBuckets(c, buckets);
+        for (Map.Entry<Integer, List<Event>> b : g.getValue().entrySet()) {
+          out[b.getKey()] = (Number) calculate(c, b.getValue(), step / 1e9);
+        }
+        values.put(c.label(), Arrays.asList(out));
+      }
+      groups.add(new Result.SeriesGroup(g.getKey(), values));
+    }
+    return new Result.Series(from, step, buckets, groups);
+  }
+
+  private static Result.Heatmap heatmap(Plan plan, BoundCalculation h, List<Event> matching) {
+    long from = plan.question().range().fromUnixNano();
+    long step = plan.stepNanos();
+    Map<List<Integer>, Long> counts = new HashMap<>();
+    for (Event e : matching) {
+      Object v = EventFields.value(e, h.field());
+      if (v == null) {
+        continue;
+      }
+      int t = (int) ((e.timeUnixNano() - from) / step);
+      Integer bucket = Results.valueBucket(((Number) v).doubleValue());
+      counts.merge(Arrays.asList(t, bucket), 1L, Long::sum);
+    }
+    return Results.heatmap(h, from, step, counts);
+  }
+
+  @Override
+  public List<TraceSummary> traces(TraceQuery query) throws StoreException {
+    Plan plan = Plan.of(Question.over(query.range()).where(query.where()).build(), catalog());
+    List<Event> events = events(query.range());
+    Map<String, Long> latest = new HashMap<>();
+    for (Event e : events) {
+      if (e.traceId() != null && (plan.where() == null || matches(plan.where(), e))) {
+        latest.merge(e.traceId().toHex(), e.timeUnixNano(), Math::max);
+      }
+    }
+    List<String> ids = new ArrayList<>(latest.keySet());
+    ids.sort(
+        Comparator.comparing((String id) -> -latest.get(id))
+            .thenComparing(Comparator.naturalOrder()));
+    ids = ids.subList(0, Math.min(ids.size(), query.limit()));
+    Map<String, List<Event>> byTrace = new LinkedHashMap<>();
+    for (String id : ids) {
+      byTrace.put(id, new ArrayList<>());
+    }
+    for (Event e : events) {
+      if (e.traceId() != null) {
+        List<Event> list = byTrace.get(e.traceId().toHex());
+        if (list != null) {
+          list.add(e);
+        }
+      }
+    }
+    List<TraceSummary> out = new ArrayList<>();
+    byTrace.forEach(
+        (id, list) -> out.add(TraceRow.summarize(id, list.stream().map(TraceRow::of).toList())));
+    return out;
+  }
+
+  @Override
+  public Comparison compare(CompareQuery query) throws StoreException {
+    Catalog catalog = catalog();
+    Plan base = Plan.of(Question.over(query.range()).where(query.where()).build(), catalog);
+    Plan sel =
+        Plan.of(Question.over(query.range()).where(query.selectionFilter()).build(), catalog);
+    List<Field> fields = Results.comparedFields(catalog);
+    List<Object[]> rows = new ArrayList<>();
+    List<Boolean> flags = new ArrayList<>();
+    long nS = 0;
+    long nB = 0;
+    List<Event> selection = new ArrayList<>();
+    List<Event> baseline = new ArrayList<>();
+    for (Event e : events(query.range())) {
+      if (base.where() != null && !matches(base.where(), e)) {
+        continue;
+      }
+      if (matches(sel.where(), e)) {
+        nS++;
+        selection.add(e);
+      } else {
+        nB++;
+        baseline.add(e);
+      }
+    }
+    for (Event e : Results.sample(selection, nS)) {
+      rows.add(Results.row(fields, e));
+      flags.add(true);
+    }
+    for (Event e : Results.sample(baseline, nB)) {
+      rows.add(Results.row(fields, e));
+      flags.add(false);
+    }
+    boolean[] in = new boolean[flags.size()];
+    for (int i = 0; i < in.length; i++) {
+      in[i] = flags.get(i);
+    }
+    return BubbleUp.compute(fields, rows, in, nS, nB);
+  }
+}

@@ -1,0 +1,533 @@
+package io.sextant.query;
+
+import io.sextant.query.Plan.BoundAnd;
+import io.sextant.query.Plan.BoundCalculation;
+import io.sextant.query.Plan.BoundFilter;
+import io.sextant.query.Plan.BoundHaving;
+import io.sextant.query.Plan.BoundOr;
+import io.sextant.query.Plan.BoundOrder;
+import io.sextant.query.Plan.BoundPredicate;
+import io.sextant.store.spi.EventStore;
+import io.sextant.store.spi.FieldType;
+import io.sextant.store.spi.SqlAccess;
+import io.sextant.store.spi.SqlAccess.SqlColumn;
+import io.sextant.store.spi.StoreException;
+import io.sextant.store.spi.TimeRange;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Answers questions in the store's SQL. The statement's shape is the same for every store; what
+ * differs is in a {@link SqlDialect}. Field names become expressions only after the {@link Catalog}
+ * resolved them; values are always bound parameters.
+ */
+final class SqlEngine implements Engine {
+  private final EventStore store;
+  private final SqlAccess sql;
+  private final SqlAccess.SqlLayout layout;
+  private final SqlDialect dialect;
+
+  private SqlEngine(EventStore store, SqlAccess sql, SqlDialect dialect) {
+    this.store = store;
+    this.sql = sql;
+    this.layout = sql.layout();
+    this.dialect = dialect;
+  }
+
+  static SqlEngine of(EventStore store, SqlAccess sql) {
+    SqlDialect dialect =
+        switch (sql.dialect()) {
+          case "duckdb" -> DuckDbDialect.INSTANCE;
+          default -> throw new QueryException("no SQL writer for the dialect " + sql.dialect());
+        };
+    return new SqlEngine(store, sql, dialect);
+  }
+
+  @Override
+  public Catalog catalog() throws StoreException {
+    return Catalog.of(store.attributeKeys());
+  }
+
+  /** One statement being written: its text, its parameters, whether it needs the resource join. */
+  private final class Statement {
+    final StringBuilder text = new StringBuilder();
+    final List<Object> params = new ArrayList<>();
+    boolean joinResources;
+
+    Statement add(String s) {
+      text.append(s);
+      return this;
+    }
+
+    Statement param(Object v) {
+      params.add(v);
+      text.append('?');
+      return this;
+    }
+
+    /** The SQL expression of a field; notes when it needs the resources joined. */
+    String expr(Field f) {
+      SqlColumn col = layout.columns().get(f.name());
+      if (f.core()) {
+        return col.sql();
+      }
+      List<String> parts = new ArrayList<>();
+      if (col != null) {
+        parts.add(
+            col.type() == f.type()
+                ? col.sql()
+                : f.type() == FieldType.STRING ? dialect.toText(col.sql()) : null);
+        parts.removeIf(java.util.Objects::isNull);
+      }
+      boolean columnHoldsAll = col != null && col.type() == f.type() && f.typesSeen().size() == 1;
+      if (f.onRecords() && !columnHoldsAll) {
+        parts.add(json(layout.recordAttributes(), f));
+      }
+      if (f.onResources() && (col == null || f.onRecords())) {
+        joinResources = true;
+        parts.add(json(layout.resourceAttributes(), f));
+      }
+      if (parts.isEmpty()) {
+        return "NULL";
+      }
+      return parts.size() == 1 ? parts.get(0) : "coalesce(" + String.join(", ", parts) + ")";
+    }
+
+    private String json(String json, Field f) {
+      return switch (f.type()) {
+        case STRING -> dialect.jsonString(json, f.name());
+        case NUMBER -> dialect.jsonNumber(json, f.name());
+        case BOOL -> dialect.jsonBool(json, f.name());
+        case TIMESTAMP -> "CAST(" + dialect.jsonNumber(json, f.name()) + " AS BIGINT)";
+      };
+    }
+
+    /** The filter as a boolean expression. */
+    void filter(BoundFilter filter) {
+      switch (filter) {
+        case BoundAnd and -> group(and.filters(), " AND ");
+        case BoundOr or -> group(or.filters(), " OR ");
+        case BoundPredicate p -> predicate(p);
+      }
+    }
+
+    private void group(List<BoundFilter> filters, String joiner) {
+      add("(");
+      for (int i = 0; i < filters.size(); i++) {
+        if (i > 0) {
+          add(joiner);
+        }
+        filter(filters.get(i));
+      }
+      add(")");
+    }
+
+    private void predicate(BoundPredicate p) {
+      String x = expr(p.field());
+      switch (p.op()) {
+        case EXISTS -> add("(" + x + " IS NOT NULL)");
+        case NOT_EXISTS -> add("(" + x + " IS NULL)");
+        case CONTAINS -> add(dialect.contains(x, "?")).params.add(p.values().get(0));
+        case STARTS_WITH -> add(dialect.startsWith(x, "?")).params.add(p.values().get(0));
+        case IN, NOT_IN -> {
+          add("(" + x + (p.op() == Op.IN ? " IN (" : " NOT IN ("));
+          for (int i = 0; i < p.values().size(); i++) {
+            add(i > 0 ? ", " : "").param(p.values().get(i));
+          }
+          add("))");
+        }
+        default -> add("(" + x + " " + sqlOp(p.op()) + " ").param(p.values().get(0)).add(")");
+      }
+    }
+
+    /** FROM and WHERE for the events of {@code range} matching {@code where}. */
+    void fromWhere(TimeRange range, BoundFilter where) {
+      // The WHERE is written first, so that the join is known, then spliced after FROM.
+      Statement w = new Statement();
+      w.add(" WHERE e.time >= ").param(range.fromUnixNano());
+      w.add(" AND e.time < ").param(range.toUnixNano());
+      if (where != null) {
+        w.add(" AND ");
+        w.filter(where);
+      }
+      from(w.joinResources);
+      joinResources |= w.joinResources;
+      text.append(w.text);
+      params.addAll(w.params);
+    }
+
+    void from(boolean join) {
+      add(" FROM " + layout.eventsTable() + " e");
+      if (join || joinResources) {
+        add(" JOIN " + layout.resourcesTable() + " r ON r.id = e." + layout.resourceIdColumn());
+      }
+    }
+
+    <T> T run(SqlAccess.RowReader<T> reader) throws StoreException {
+      return sql.select(text.toString(), params, reader);
+    }
+  }
+
+  private static String sqlOp(Op op) {
+    return switch (op) {
+      case EQ -> "=";
+      case NE -> "<>";
+      case LT -> "<";
+      case LE -> "<=";
+      case GT -> ">";
+      case GE -> ">=";
+      default -> throw new AssertionError(op);
+    };
+  }
+
+  private String aggregate(Statement st, BoundCalculation c, double seconds) {
+    return switch (c.aggregate()) {
+      case COUNT -> "count(*)";
+      case RATE -> "(count(*) / " + Double.toString(seconds) + ")";
+      case COUNT_DISTINCT -> "count(DISTINCT " + st.expr(c.field()) + ")";
+      case SUM -> dialect.toDouble("sum(" + st.expr(c.field()) + ")");
+      case AVG -> dialect.toDouble("avg(" + st.expr(c.field()) + ")");
+      case MIN, MAX -> {
+        String agg = c.aggregate().label() + "(" + st.expr(c.field()) + ")";
+        yield c.field().type() == FieldType.TIMESTAMP ? agg : dialect.toDouble(agg);
+      }
+      case HEATMAP -> throw new AssertionError("heatmaps are answered apart");
+      default -> dialect.quantile(st.expr(c.field()), c.aggregate().quantile());
+    };
+  }
+
+  @Override
+  public Result run(Question question) throws StoreException {
+    long started = System.nanoTime();
+    Plan plan = Plan.of(question, catalog());
+    double seconds = (question.range().toUnixNano() - question.range().fromUnixNano()) / 1e9;
+    List<List<Object>> rows = table(plan, seconds);
+    Result.Series series = question.series() ? series(plan, rows) : null;
+    List<Result.Heatmap> heatmaps = new ArrayList<>();
+    for (BoundCalculation h : plan.heatmaps()) {
+      heatmaps.add(heatmap(plan, h));
+    }
+    return new Result(
+        Results.columns(plan),
+        rows,
+        series,
+        heatmaps,
+        new Result.Stats(sql.dialect(), (System.nanoTime() - started) / 1_000_000));
+  }
+
+  private List<List<Object>> table(Plan plan, double seconds) throws StoreException {
+    Statement st = new Statement();
+    List<String> select = new ArrayList<>();
+    for (Field f : plan.breakdowns()) {
+      select.add(st.expr(f));
+    }
+    List<String> aggs = new ArrayList<>();
+    for (BoundCalculation c : plan.calculations()) {
+      aggs.add(aggregate(st, c, seconds));
+    }
+    select.addAll(aggs);
+    if (select.isEmpty()) {
+      select.add("count(*)");
+    }
+    st.add("SELECT " + String.join(", ", select));
+    st.fromWhere(plan.question().range(), plan.where());
+    int nb = plan.breakdowns().size();
+    if (nb > 0) {
+      st.add(" GROUP BY " + positions(1, nb));
+    }
+    if (!plan.having().isEmpty()) {
+      List<String> conds = new ArrayList<>();
+      for (BoundHaving h : plan.having()) {
+        conds.add(aggs.get(h.index()) + " " + sqlOp(h.op()) + " " + Double.toString(h.value()));
+      }
+      st.add(" HAVING " + String.join(" AND ", conds));
+    }
+    List<String> order = new ArrayList<>();
+    for (BoundOrder o : plan.orderBy()) {
+      order.add((o.index() + 1) + (o.descending() ? " DESC" : " ASC") + " NULLS LAST");
+    }
+    for (int i = 0; i < nb; i++) {
+      order.add((i + 1) + " ASC NULLS LAST");
+    }
+    if (!order.isEmpty()) {
+      st.add(" ORDER BY " + String.join(", ", order));
+    }
+    st.add(" LIMIT " + plan.question().limit());
+    return st.run(
+        rs -> {
+          List<List<Object>> out = new ArrayList<>();
+          while (rs.next()) {
+            out.add(readRow(plan, rs, 1));
+          }
+          return out;
+        });
+  }
+
+  private List<Object> readRow(Plan plan, ResultSet rs, int first) throws SQLException {
+    List<Object> row = new ArrayList<>();
+    int col = first;
+    for (Field f : plan.breakdowns()) {
+      row.add(Results.breakdownValue(f, read(rs, col++, f.type())));
+    }
+    for (BoundCalculation c : plan.calculations()) {
+      row.add(readCalculation(rs, col++, c));
+    }
+    return row;
+  }
+
+  private static Object readCalculation(ResultSet rs, int col, BoundCalculation c)
+      throws SQLException {
+    Object v = rs.getObject(col);
+    if (v == null) {
+      return null;
+    }
+    Number n = (Number) v;
+    return switch (c.aggregate()) {
+      case COUNT, COUNT_DISTINCT -> n.longValue();
+      case MIN, MAX -> c.field().type() == FieldType.TIMESTAMP ? n.longValue() : n.doubleValue();
+      default -> n.doubleValue();
+    };
+  }
+
+  private static Object read(ResultSet rs, int col, FieldType type) throws SQLException {
+    Object v = rs.getObject(col);
+    if (v == null) {
+      return null;
+    }
+    return switch (type) {
+      case STRING -> v.toString();
+      case NUMBER -> ((Number) v).doubleValue();
+      case BOOL -> v instanceof Boolean b ? b : Boolean.valueOf(v.toString());
+      case TIMESTAMP -> ((Number) v).longValue();
+    };
+  }
+
+  private static String positions(int from, int count) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      out.add(Integer.toString(from + i));
+    }
+    return String.join(", ", out);
+  }
+
+  private Result.Series series(Plan plan, List<List<Object>> rows) throws StoreException {
+    long from = plan.question().range().fromUnixNano();
+    long step = plan.stepNanos();
+    int buckets = plan.buckets();
+    int nb = plan.breakdowns().size();
+    Set<List<Object>> top = Results.seriesGroups(plan, rows);
+    Map<List<Object>, Number[][]> cells = new LinkedHashMap<>();
+    for (List<Object> key : top) {
+      Number[][] values = new Number[plan.calculations().size()][];
+      for (int c = 0; c < values.length; c++) {
+        values[c] = Results.emptyBuckets(plan.calculations().get(c), buckets);
+      }
+      cells.put(key, values);
+    }
+    if (!top.isEmpty()) {
+      Statement st = new Statement();
+      List<String> select = new ArrayList<>();
+      select.add("(e.time - " + from + ") // " + step);
+      List<String> groupExprs = new ArrayList<>();
+      for (Field f : plan.breakdowns()) {
+        groupExprs.add(st.expr(f));
+      }
+      select.addAll(groupExprs);
+      for (BoundCalculation c : plan.calculations()) {
+        select.add(aggregate(st, c, step / 1e9));
+      }
+      st.add("SELECT " + String.join(", ", select));
+      st.fromWhere(plan.question().range(), plan.where());
+      if (nb > 0) {
+        st.add(" AND (");
+        int g = 0;
+        for (List<Object> key : top) {
+          st.add(g++ > 0 ? " OR (" : "(");
+          for (int i = 0; i < nb; i++) {
+            st.add(i > 0 ? " AND " : "");
+            st.add(dialect.same(groupExprs.get(i), "?"));
+            st.params.add(key.get(i));
+          }
+          st.add(")");
+        }
+        st.add(")");
+      }
+      st.add(" GROUP BY " + positions(1, nb + 1));
+      st.run(
+          rs -> {
+            while (rs.next()) {
+              int b = (int) rs.getLong(1);
+              List<Object> row = readRow(plan, rs, 2);
+              Number[][] values = cells.get(new ArrayList<>(row.subList(0, nb)));
+              if (values != null && b >= 0 && b < buckets) {
+                for (int c = 0; c < values.length; c++) {
+                  values[c][b] = (Number) row.get(nb + c);
+                }
+              }
+            }
+            return null;
+          });
+    }
+    List<Result.SeriesGroup> groups = new ArrayList<>();
+    cells.forEach(
+        (key, values) -> {
+          Map<String, List<Number>> byLabel = new LinkedHashMap<>();
+          for (int c = 0; c < values.length; c++) {
+            byLabel.put(plan.calculations().get(c).label(), Arrays.asList(values[c]));
+          }
+          groups.add(new Result.SeriesGroup(key, byLabel));
+        });
+    return new Result.Series(from, step, buckets, groups);
+  }
+
+  private Result.Heatmap heatmap(Plan plan, BoundCalculation h) throws StoreException {
+    long from = plan.question().range().fromUnixNano();
+    long step = plan.stepNanos();
+    Statement st = new Statement();
+    String x = st.expr(h.field());
+    st.add(
+        "SELECT (e.time - "
+            + from
+            + ") // "
+            + step
+            + ", CASE WHEN "
+            + x
+            + " > 0 THEN "
+            + dialect.logBucket(x)
+            + " END, count(*)");
+    st.fromWhere(plan.question().range(), plan.where());
+    st.add(" AND " + x + " IS NOT NULL GROUP BY 1, 2");
+    Map<List<Integer>, Long> counts = new HashMap<>();
+    st.run(
+        rs -> {
+          while (rs.next()) {
+            int t = (int) rs.getLong(1);
+            Object b = rs.getObject(2);
+            counts.put(Arrays.asList(t, b == null ? null : ((Number) b).intValue()), rs.getLong(3));
+          }
+          return null;
+        });
+    return Results.heatmap(h, from, step, counts);
+  }
+
+  @Override
+  public List<TraceSummary> traces(TraceQuery query) throws StoreException {
+    Plan plan = Plan.of(Question.over(query.range()).where(query.where()).build(), catalog());
+    Statement ids = new Statement();
+    ids.add("SELECT e.trace_id, max(e.time) AS latest");
+    ids.fromWhere(query.range(), plan.where());
+    ids.add(" AND e.trace_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT " + query.limit());
+    List<String> found =
+        ids.run(
+            rs -> {
+              List<String> out = new ArrayList<>();
+              while (rs.next()) {
+                out.add(rs.getString(1));
+              }
+              return out;
+            });
+    if (found.isEmpty()) {
+      return List.of();
+    }
+    Map<String, List<TraceRow>> rows = new LinkedHashMap<>();
+    for (String id : found) {
+      rows.put(id, new ArrayList<>());
+    }
+    Statement st = new Statement();
+    st.add(
+        "SELECT e.trace_id, e.kind = 'span', e.time, coalesce(e.duration, 0),"
+            + " e.parent_span_id IS NOT NULL, e.span_id, e.\"service.name\", e.name, e.error");
+    st.fromWhere(query.range(), null);
+    st.add(" AND e.trace_id IN (");
+    for (int i = 0; i < found.size(); i++) {
+      st.add(i > 0 ? ", " : "").param(found.get(i));
+    }
+    st.add(")");
+    st.run(
+        rs -> {
+          while (rs.next()) {
+            rows.get(rs.getString(1))
+                .add(
+                    new TraceRow(
+                        rs.getBoolean(2),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        rs.getBoolean(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getBoolean(9)));
+          }
+          return null;
+        });
+    List<TraceSummary> out = new ArrayList<>();
+    rows.forEach((id, list) -> out.add(TraceRow.summarize(id, list)));
+    return out;
+  }
+
+  @Override
+  public Comparison compare(CompareQuery query) throws StoreException {
+    Catalog catalog = catalog();
+    Plan base = Plan.of(Question.over(query.range()).where(query.where()).build(), catalog);
+    Plan sel =
+        Plan.of(Question.over(query.range()).where(query.selectionFilter()).build(), catalog);
+    Statement counts = new Statement();
+    counts.add("SELECT count(*) FILTER (WHERE coalesce(");
+    counts.filter(sel.where());
+    counts.add(", false)), count(*)");
+    counts.fromWhere(query.range(), base.where());
+    long[] n =
+        counts.run(
+            rs -> {
+              rs.next();
+              return new long[] {rs.getLong(1), rs.getLong(2)};
+            });
+    long nS = n[0];
+    long nB = n[1] - n[0];
+    List<Field> fields = Results.comparedFields(catalog);
+    Statement st = new Statement();
+    List<String> exprs = new ArrayList<>();
+    for (Field f : fields) {
+      exprs.add(st.expr(f));
+    }
+    st.add("SELECT coalesce(");
+    st.filter(sel.where());
+    st.add(", false), " + String.join(", ", exprs));
+    st.fromWhere(query.range(), base.where());
+    st.add(" AND ((coalesce(");
+    st.filter(sel.where());
+    st.add(", false) AND e.time % " + Results.SAMPLE_MODULUS + " < ")
+        .param(Results.sampleThreshold(nS));
+    st.add(") OR (NOT coalesce(");
+    st.filter(sel.where());
+    st.add(", false) AND e.time % " + Results.SAMPLE_MODULUS + " < ")
+        .param(Results.sampleThreshold(nB));
+    st.add("))");
+    List<Object[]> rows = new ArrayList<>();
+    List<Boolean> flags = new ArrayList<>();
+    st.run(
+        rs -> {
+          while (rs.next()) {
+            flags.add(rs.getBoolean(1));
+            Object[] row = new Object[fields.size()];
+            for (int i = 0; i < row.length; i++) {
+              row[i] = read(rs, i + 2, fields.get(i).type());
+            }
+            rows.add(row);
+          }
+          return null;
+        });
+    boolean[] in = new boolean[flags.size()];
+    for (int i = 0; i < in.length; i++) {
+      in[i] = flags.get(i);
+    }
+    return BubbleUp.compute(fields, rows, in, nS, nB);
+  }
+}
