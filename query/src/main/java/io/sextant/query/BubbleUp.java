@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,7 +52,7 @@ final class BubbleUp {
         continue;
       }
       String[] labels = labels(field, f, rows, inSelection);
-      Map<String, long[]> counts = new LinkedHashMap<>();
+      Map<String, long[]> counts = new java.util.TreeMap<>();
       Set<String> distinct = new HashSet<>();
       int present = 0;
       for (int i = 0; i < rows.size(); i++) {
