@@ -1,0 +1,105 @@
+package io.sextant.query;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Durations as people write them in queries: {@code 500ms}, {@code 1.5s}, {@code 1h30m}, {@code
+ * 7d}, always in nanoseconds. Units are lower case so that {@code 1M} or {@code 5H} stay plain
+ * words.
+ */
+final class DurationText {
+  private static final long US = 1_000L;
+  private static final long MS = 1_000_000L;
+  private static final long S = 1_000_000_000L;
+  private static final long M = 60 * S;
+  private static final long H = 60 * M;
+  private static final long D = 24 * H;
+
+  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|μs|ms|s|m|h|d)");
+  private static final Pattern WHOLE = Pattern.compile("(?:" + PART.pattern() + ")+");
+
+  private static final Map<String, Long> UNITS =
+      Map.ofEntries(
+          Map.entry("ns", 1L),
+          Map.entry("us", US),
+          Map.entry("µs", US),
+          Map.entry("μs", US),
+          Map.entry("ms", MS),
+          Map.entry("s", S),
+          Map.entry("m", M),
+          Map.entry("h", H),
+          Map.entry("d", D));
+
+  /** Unit words accepted after a separate number in time clauses: {@code last 2 hours}. */
+  private static final Map<String, Long> UNIT_WORDS =
+      Map.ofEntries(
+          Map.entry("ms", MS),
+          Map.entry("s", S),
+          Map.entry("sec", S),
+          Map.entry("secs", S),
+          Map.entry("second", S),
+          Map.entry("seconds", S),
+          Map.entry("m", M),
+          Map.entry("min", M),
+          Map.entry("mins", M),
+          Map.entry("minute", M),
+          Map.entry("minutes", M),
+          Map.entry("h", H),
+          Map.entry("hr", H),
+          Map.entry("hrs", H),
+          Map.entry("hour", H),
+          Map.entry("hours", H),
+          Map.entry("d", D),
+          Map.entry("day", D),
+          Map.entry("days", D),
+          Map.entry("w", 7 * D),
+          Map.entry("week", 7 * D),
+          Map.entry("weeks", 7 * D));
+
+  private static final long[] FORMAT_UNITS = {D, H, M, S, MS, US, 1};
+  private static final String[] FORMAT_NAMES = {"d", "h", "m", "s", "ms", "us", "ns"};
+
+  private DurationText() {}
+
+  /**
+   * The nanoseconds {@code word} stands for, or null when it is not a duration. Fractions are
+   * rounded to the nearest nanosecond.
+   *
+   * @throws ArithmeticException when the duration does not fit in a long
+   */
+  static Long parse(String word) {
+    if (!WHOLE.matcher(word).matches()) {
+      return null;
+    }
+    BigDecimal total = BigDecimal.ZERO;
+    Matcher m = PART.matcher(word);
+    while (m.find()) {
+      total =
+          total.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(UNITS.get(m.group(2)))));
+    }
+    return total.setScale(0, RoundingMode.HALF_UP).longValueExact();
+  }
+
+  /** The nanoseconds in one {@code word} unit ({@code hours}, {@code min}, {@code d}), or null. */
+  static Long unitWord(String word) {
+    return UNIT_WORDS.get(word.toLowerCase(Locale.ROOT));
+  }
+
+  /** {@code nanos} in the largest unit that divides it: {@code 500ms}, {@code 90s}, {@code 7d}. */
+  static String format(long nanos) {
+    if (nanos == 0) {
+      return "0s";
+    }
+    for (int i = 0; i < FORMAT_UNITS.length; i++) {
+      if (nanos % FORMAT_UNITS[i] == 0) {
+        return (nanos / FORMAT_UNITS[i]) + FORMAT_NAMES[i];
+      }
+    }
+    throw new AssertionError("unreachable: every long is a whole number of nanoseconds");
+  }
+}
