@@ -105,7 +105,7 @@ final class BubbleUp {
                 significant));
       }
       values.sort(
-          Comparator.comparingDouble((Comparison.ValueDiff v) -> -Math.abs(v.diff()))
+          Comparator.comparingDouble((Comparison.ValueDiff v) -> -v.diff())
               .thenComparing(Comparison.ValueDiff::value));
       out.add(
           new Comparison.AttributeDiff(

@@ -2,6 +2,7 @@ package io.sextant.query;
 
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.StoreException;
+import io.sextant.store.spi.TimeRange;
 import java.util.List;
 
 /**
@@ -17,6 +18,12 @@ public interface Engine {
 
   /** The attributes whose values differ most between a selection and the rest (BubbleUp). */
   Comparison compare(CompareQuery query) throws StoreException;
+
+  /**
+   * Every queryable field with its type, and over a sample of the events of {@code range} how often
+   * it is present, how many distinct values it has and its most frequent values.
+   */
+  ColumnInfo.Columns columns(TimeRange range) throws StoreException;
 
   /** Every queryable field with its type. */
   Catalog catalog() throws StoreException;

@@ -351,12 +351,26 @@ public final class MemoryEngine implements Engine {
   }
 
   @Override
+  public ColumnInfo.Columns columns(TimeRange range) throws StoreException {
+    List<Field> fields = List.copyOf(catalog().fields());
+    List<Event> events = events(range);
+    long k = Results.describeThreshold(events.size());
+    List<Object[]> rows = new ArrayList<>();
+    for (Event e : events) {
+      if (Math.floorMod(e.timeUnixNano(), Results.SAMPLE_MODULUS) < k) {
+        rows.add(Results.row(fields, e));
+      }
+    }
+    return Results.describe(fields, rows, events.size());
+  }
+
+  @Override
   public Comparison compare(CompareQuery query) throws StoreException {
     Catalog catalog = catalog();
     Plan base = Plan.of(Question.over(query.range()).where(query.where()).build(), catalog);
     Plan sel =
         Plan.of(Question.over(query.range()).where(query.selectionFilter()).build(), catalog);
-    List<Field> fields = Results.comparedFields(catalog);
+    List<Field> fields = Results.comparedFields(catalog, query.selectionFilter());
     List<Object[]> rows = new ArrayList<>();
     List<Boolean> flags = new ArrayList<>();
     long nS = 0;

@@ -104,8 +104,20 @@ final class Results {
   }
 
   /** The fields compare-to-baseline looks at: every field but the per-event identifiers. */
-  static List<Field> comparedFields(Catalog catalog) {
-    return catalog.fields().stream().filter(f -> !BubbleUp.SKIPPED.contains(f.name())).toList();
+  static List<Field> comparedFields(Catalog catalog, Filter selection) {
+    Set<String> used = new java.util.HashSet<>();
+    columnsOf(selection, used);
+    return catalog.fields().stream()
+        .filter(f -> !BubbleUp.SKIPPED.contains(f.name()) && !used.contains(f.name()))
+        .toList();
+  }
+
+  private static void columnsOf(Filter f, Set<String> into) {
+    switch (f) {
+      case Filter.And and -> and.filters().forEach(x -> columnsOf(x, into));
+      case Filter.Or or -> or.filters().forEach(x -> columnsOf(x, into));
+      case Filter.Predicate p -> into.add(p.column());
+    }
   }
 
   /** The sampling threshold for a side of {@code n} events: sampled when time mod P is below it. */
@@ -124,6 +136,44 @@ final class Results {
     return events.stream()
         .filter(e -> Math.floorMod(e.timeUnixNano(), SAMPLE_MODULUS) < k)
         .toList();
+  }
+
+  /** Events sampled to describe the columns. */
+  static final int DESCRIBE_SAMPLE = 10_000;
+
+  static long describeThreshold(long n) {
+    if (n <= DESCRIBE_SAMPLE) {
+      return SAMPLE_MODULUS;
+    }
+    return (long) Math.ceil((double) DESCRIBE_SAMPLE / n * SAMPLE_MODULUS);
+  }
+
+  static ColumnInfo.Columns describe(List<Field> fields, List<Object[]> rows, long events) {
+    List<ColumnInfo> out = new ArrayList<>();
+    for (int f = 0; f < fields.size(); f++) {
+      Map<String, Long> counts = new java.util.HashMap<>();
+      long present = 0;
+      for (Object[] r : rows) {
+        if (r[f] != null) {
+          present++;
+          counts.merge(String.valueOf(breakdownValue(fields.get(f), r[f])), 1L, Long::sum);
+        }
+      }
+      List<String> examples =
+          counts.entrySet().stream()
+              .sorted(
+                  Map.Entry.<String, Long>comparingByValue()
+                      .reversed()
+                      .thenComparing(Map.Entry.comparingByKey()))
+              .limit(5)
+              .map(Map.Entry::getKey)
+              .toList();
+      Field field = fields.get(f);
+      out.add(
+          new ColumnInfo(
+              field.name(), field.type(), field.core(), present, counts.size(), examples));
+    }
+    return new ColumnInfo.Columns(events, rows.size(), out);
   }
 
   static Object[] row(List<Field> fields, Event e) {

@@ -473,6 +473,42 @@ final class SqlEngine implements Engine {
   }
 
   @Override
+  public ColumnInfo.Columns columns(TimeRange range) throws StoreException {
+    List<Field> fields = List.copyOf(catalog().fields());
+    Statement count = new Statement();
+    count.add("SELECT count(*)");
+    count.fromWhere(range, null);
+    long n =
+        count.run(
+            rs -> {
+              rs.next();
+              return rs.getLong(1);
+            });
+    Statement st = new Statement();
+    List<String> exprs = new ArrayList<>();
+    for (Field f : fields) {
+      exprs.add(st.expr(f));
+    }
+    st.add("SELECT " + String.join(", ", exprs));
+    st.fromWhere(range, null);
+    st.add(" AND e.time % " + Results.SAMPLE_MODULUS + " < ").param(Results.describeThreshold(n));
+    List<Object[]> rows =
+        st.run(
+            rs -> {
+              List<Object[]> out = new ArrayList<>();
+              while (rs.next()) {
+                Object[] row = new Object[fields.size()];
+                for (int i = 0; i < row.length; i++) {
+                  row[i] = read(rs, i + 1, fields.get(i).type());
+                }
+                out.add(row);
+              }
+              return out;
+            });
+    return Results.describe(fields, rows, n);
+  }
+
+  @Override
   public Comparison compare(CompareQuery query) throws StoreException {
     Catalog catalog = catalog();
     Plan base = Plan.of(Question.over(query.range()).where(query.where()).build(), catalog);
@@ -491,7 +527,7 @@ final class SqlEngine implements Engine {
             });
     long nS = n[0];
     long nB = n[1] - n[0];
-    List<Field> fields = Results.comparedFields(catalog);
+    List<Field> fields = Results.comparedFields(catalog, query.selectionFilter());
     Statement st = new Statement();
     List<String> exprs = new ArrayList<>();
     for (Field f : fields) {

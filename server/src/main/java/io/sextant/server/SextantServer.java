@@ -9,7 +9,9 @@ import io.sextant.ingest.otlp.OtlpDecoder;
 import io.sextant.ingest.zipkin.ZipkinDecoder;
 import io.sextant.pipeline.BatchingWriter;
 import io.sextant.pipeline.RetentionJob;
+import io.sextant.query.Engine;
 import io.sextant.server.api.ApiService;
+import io.sextant.server.api.QueryApi;
 import io.sextant.server.api.RateMeter;
 import io.sextant.server.ingest.IngestCounters;
 import io.sextant.server.ingest.IngestCounters.Signal;
@@ -89,6 +91,7 @@ public final class SextantServer implements AutoCloseable {
             new ZipkinService(new ZipkinDecoder(config.limits()), gate, config.limits()));
     BlockingTaskExecutor blocking = BlockingTaskExecutor.builder().numThreads(4).build();
     new ApiService(store, writer, counters, rates, clock, blocking).bind(sb, config.apiPort());
+    new QueryApi(Engine.of(store), clock, blocking).bind(sb, config.apiPort());
     this.server = sb.build();
   }
 

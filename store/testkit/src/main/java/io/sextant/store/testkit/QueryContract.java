@@ -335,6 +335,28 @@ public abstract class QueryContract {
   }
 
   @Test
+  void describesColumnsForAutocomplete() throws Exception {
+    var columns = engine.columns(HOUR);
+    assertThat(columns.events()).isEqualTo(12);
+    assertThat(columns.sampled()).isEqualTo(12);
+    var user =
+        columns.columns().stream()
+            .filter(c -> c.name().equals("user_id"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(user.type()).isEqualTo(FieldType.STRING);
+    assertThat(user.present()).isEqualTo(9);
+    assertThat(user.distinct()).isEqualTo(2);
+    assertThat(user.examples()).containsExactly("u-1", "u-2");
+    var retries =
+        columns.columns().stream()
+            .filter(c -> c.name().equals("retry.count"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(retries.examples()).containsExactly("0", "2");
+  }
+
+  @Test
   void findsTracesWithTheirRootAndSize() throws Exception {
     List<TraceSummary> traces =
         engine.traces(new TraceQuery(HOUR, Filter.Predicate.of("service.name", Op.EQ, "db"), 10));

@@ -1,0 +1,246 @@
+package io.sextant.bench.query;
+
+import io.sextant.model.Event;
+import io.sextant.model.TraceId;
+import io.sextant.query.Aggregate;
+import io.sextant.query.Calculation;
+import io.sextant.query.CompareQuery;
+import io.sextant.query.Comparison;
+import io.sextant.query.Engine;
+import io.sextant.query.Filter;
+import io.sextant.query.Op;
+import io.sextant.query.Question;
+import io.sextant.store.duckdb.DuckDbConfig;
+import io.sextant.store.duckdb.DuckDbEventStore;
+import io.sextant.store.spi.SqlAccess;
+import io.sextant.store.spi.TimeRange;
+import io.sextant.store.testkit.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The query benchmark of issue 3: loads realistic events into a DuckDB file through the store's
+ * writer, then times each question through the engine and the same question as hand-written DuckDB
+ * SQL on the same file, warm, and prints both with their ratio.
+ */
+@Command(
+    name = "query-bench",
+    mixinStandardHelpOptions = true,
+    description = "Times the query engine against hand-written DuckDB SQL at scale.")
+public final class QueryBench implements Callable<Integer> {
+  static final long HOUR = 3_600_000_000_000L;
+  static final long DAY = 24 * HOUR;
+  static final int SPANS_PER_TRACE = 10;
+
+  @Option(names = "--events", description = "Events to load (default ${DEFAULT-VALUE}).")
+  long events = 10_000_000;
+
+  @Option(names = "--dir", description = "Where the DuckDB file goes (default ${DEFAULT-VALUE}).")
+  Path dir = Path.of("bench/work/query");
+
+  @Option(names = "--runs", description = "Timed runs per question (default ${DEFAULT-VALUE}).")
+  int runs = 10;
+
+  @Option(names = "--memory-limit", description = "DuckDB memory limit (default ${DEFAULT-VALUE}).")
+  String memoryLimit = "4GB";
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new QueryBench()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Files.createDirectories(dir);
+    Path marker = dir.resolve("loaded-" + events);
+    long start = Fixtures.T0;
+    TimeRange day = new TimeRange(start, start + DAY);
+    // The user, trace and error we ask about are drawn from the first traces generated.
+    Random seed = new Random(42);
+    List<Event> first = Fixtures.trace(new Random(42), start, SPANS_PER_TRACE);
+    String user = (String) first.get(0).attributes().get("user_id");
+    TraceId trace = first.get(0).traceId();
+    try (DuckDbEventStore store = DuckDbEventStore.open(new DuckDbConfig(dir, memoryLimit, 0))) {
+      if (!Files.exists(marker)) {
+        load(store, seed, start);
+        Files.writeString(marker, "");
+      }
+      System.out.printf(
+          "store: %,d events, %,d bytes on disk (%.1f B/event)%n",
+          store.stats().events(),
+          store.bytesOnDisk(),
+          store.bytesOnDisk() / (double) store.stats().events());
+      Engine engine = Engine.of(store);
+      SqlAccess sql = store.sql().orElseThrow();
+      List<String[]> table = new ArrayList<>();
+
+      Question count =
+          Question.over(day).where(Filter.Predicate.of("user_id", Op.EQ, user)).build();
+      table.add(
+          row(
+              "count where user_id = X, 24 h",
+              100,
+              () -> engine.run(count).rows().get(0).get(0),
+              () ->
+                  sql.select(
+                      "SELECT count(*) FROM events WHERE time >= ? AND time < ? AND user_id = ?",
+                      List.of(day.fromUnixNano(), day.toUnixNano(), user),
+                      rs -> {
+                        rs.next();
+                        return rs.getLong(1);
+                      })));
+
+      Question p99 =
+          Question.over(day)
+              .by("service.name")
+              .calculate(Calculation.of(Aggregate.P99, "duration"))
+              .build();
+      table.add(
+          row(
+              "p99(duration) by service, 24 h",
+              300,
+              () -> engine.run(p99).rows().size(),
+              () ->
+                  sql.select(
+                      "SELECT \"service.name\", quantile_cont(duration, 0.99) FROM events"
+                          + " WHERE time >= ? AND time < ? GROUP BY 1",
+                      List.of(day.fromUnixNano(), day.toUnixNano()),
+                      rs -> {
+                        int n = 0;
+                        while (rs.next()) {
+                          n++;
+                        }
+                        return n;
+                      })));
+
+      table.add(
+          row(
+              "trace by id",
+              20,
+              () -> store.trace(trace).size(),
+              () ->
+                  sql.select(
+                      "SELECT * FROM events WHERE trace_id = ?",
+                      List.of(trace.toHex()),
+                      rs -> {
+                        int n = 0;
+                        while (rs.next()) {
+                          n++;
+                        }
+                        return n;
+                      })));
+
+      CompareQuery compare =
+          new CompareQuery(
+              day,
+              Filter.Predicate.of("kind", Op.EQ, "span"),
+              new CompareQuery.FilterSelection(Filter.Predicate.of("error", Op.EQ, true)));
+      Comparison c = engine.compare(compare);
+      System.out.printf(
+          "compare: %,d errors vs %,d others; top attributes: %s%n",
+          c.selectionCount(),
+          c.baselineCount(),
+          c.attributes().stream()
+              .limit(5)
+              .map(a -> a.key() + "=" + a.values().get(0).value())
+              .toList());
+      table.add(
+          row(
+              "compare errors vs baseline, 24 h",
+              1000,
+              () -> engine.compare(compare).attributes().size(),
+              () ->
+                  sql.select(
+                      // The reference: one attribute's value shares on each side, by hand.
+                      "SELECT \"http.route\", count(*) FILTER (WHERE error),"
+                          + " count(*) FILTER (WHERE NOT error) FROM events"
+                          + " WHERE time >= ? AND time < ? AND kind = 'span' GROUP BY 1",
+                      List.of(day.fromUnixNano(), day.toUnixNano()),
+                      rs -> {
+                        int n = 0;
+                        while (rs.next()) {
+                          n++;
+                        }
+                        return n;
+                      })));
+
+      System.out.printf(
+          "%n%-36s %12s %12s %12s %8s %8s%n",
+          "question (warm, median of " + runs + ")",
+          "engine ms",
+          "hand SQL ms",
+          "engine/SQL",
+          "target",
+          "met");
+      for (String[] r : table) {
+        System.out.printf("%-36s %12s %12s %12s %8s %8s%n", (Object[]) r);
+      }
+    }
+    return 0;
+  }
+
+  private void load(DuckDbEventStore store, Random rnd, long start) throws Exception {
+    long traces = events / (SPANS_PER_TRACE + Fixtures.LOGS_PER_TRACE);
+    long spacing = DAY / traces;
+    List<Event> batch = new ArrayList<>(20_000);
+    long t0 = System.nanoTime();
+    long written = 0;
+    // Trace 0 is the one seeded with 42 above, so the benchmark's user and trace exist.
+    batch.addAll(Fixtures.trace(new Random(42), start, SPANS_PER_TRACE));
+    for (long i = 1; i < traces; i++) {
+      batch.addAll(Fixtures.trace(rnd, start + i * spacing, SPANS_PER_TRACE));
+      if (batch.size() >= 20_000) {
+        store.write(batch);
+        written += batch.size();
+        batch.clear();
+        if (written % 1_000_000 < 20_000) {
+          System.out.printf(
+              "loaded %,d events (%.0f/s)%n", written, written / ((System.nanoTime() - t0) / 1e9));
+        }
+      }
+    }
+    store.write(batch);
+    written += batch.size();
+    System.out.printf(
+        "loaded %,d events in %.1f s (%.0f events/s through the store writer)%n",
+        written, (System.nanoTime() - t0) / 1e9, written / ((System.nanoTime() - t0) / 1e9));
+  }
+
+  private interface Timed {
+    Object run() throws Exception;
+  }
+
+  private String[] row(String name, long targetMs, Timed engine, Timed hand) throws Exception {
+    double e = median(engine);
+    double h = median(hand);
+    return new String[] {
+      name,
+      String.format("%.1f", e),
+      String.format("%.1f", h),
+      String.format("%.2f", e / h),
+      "≤ " + targetMs,
+      e <= targetMs ? "yes" : "NO"
+    };
+  }
+
+  private double median(Timed t) throws Exception {
+    for (int i = 0; i < 3; i++) {
+      t.run();
+    }
+    double[] ms = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      long s = System.nanoTime();
+      t.run();
+      ms[i] = (System.nanoTime() - s) / 1e6;
+    }
+    Arrays.sort(ms);
+    return ms[runs / 2];
+  }
+}

@@ -1,0 +1,252 @@
+package io.sextant.server.api;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.QueryParams;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import io.sextant.query.Engine;
+import io.sextant.query.Filter;
+import io.sextant.query.Op;
+import io.sextant.query.QueryException;
+import io.sextant.query.QueryText;
+import io.sextant.query.Question;
+import io.sextant.query.TraceQuery;
+import io.sextant.store.spi.StoreException;
+import io.sextant.store.spi.TimeRange;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The query API on :7070 (docs/api.md): questions, compare-to-baseline, trace search and the column
+ * catalog. Bodies are limited to {@link #MAX_BODY} bytes; a question that cannot be answered as
+ * asked gets a 400 with one sentence and, for the text syntax, the position.
+ */
+public final class QueryApi {
+  static final int MAX_BODY = 64 * 1024;
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final Engine engine;
+  private final Clock clock;
+  private final Executor blocking;
+
+  public QueryApi(Engine engine, Clock clock, Executor blocking) {
+    this.engine = engine;
+    this.clock = clock;
+    this.blocking = blocking;
+  }
+
+  public void bind(ServerBuilder sb, int port) {
+    sb.virtualHost(port)
+        .service("/api/v1/query", (ctx, req) -> post(ctx, req, this::query))
+        .service("/api/v1/compare", (ctx, req) -> post(ctx, req, this::compare))
+        .service("/api/v1/columns", (ctx, req) -> get(ctx, req, this::columns))
+        .service("/api/v1/traces", (ctx, req) -> get(ctx, req, this::traces));
+  }
+
+  private interface Handler {
+    void write(JsonGenerator g, JsonNode body, QueryParams params) throws Exception;
+  }
+
+  private long now() {
+    Instant i = clock.instant();
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+
+  private HttpResponse post(ServiceRequestContext ctx, HttpRequest req, Handler h) {
+    if (req.method() != HttpMethod.POST) {
+      return error(HttpStatus.METHOD_NOT_ALLOWED, "use POST with a JSON body", -1);
+    }
+    ctx.setMaxRequestLength(MAX_BODY);
+    ctx.setRequestTimeout(TIMEOUT);
+    return HttpResponse.of(
+        req.aggregate()
+            .thenApplyAsync(agg -> answerBody(h, () -> body(agg), ctx.queryParams()), blocking)
+            .exceptionally(
+                t ->
+                    com.linecorp.armeria.common.util.Exceptions.peel(t)
+                            instanceof com.linecorp.armeria.common.ContentTooLargeException
+                        ? error(
+                            HttpStatus.REQUEST_ENTITY_TOO_LARGE,
+                            "the request body is over " + MAX_BODY + " bytes",
+                            -1)
+                        : error(
+                            HttpStatus.BAD_REQUEST,
+                            "the request body could not be read: " + t,
+                            -1)));
+  }
+
+  private HttpResponse get(ServiceRequestContext ctx, HttpRequest req, Handler h) {
+    if (req.method() != HttpMethod.GET) {
+      return error(HttpStatus.METHOD_NOT_ALLOWED, "use GET", -1);
+    }
+    ctx.setRequestTimeout(TIMEOUT);
+    return HttpResponse.of(
+        CompletableFuture.supplyAsync(() -> answer(h, null, ctx.queryParams()), blocking));
+  }
+
+  private static JsonNode body(AggregatedHttpRequest agg) {
+    String text = agg.contentUtf8();
+    if (text.isBlank()) {
+      throw new QueryException("the request body is empty; send a JSON question");
+    }
+    try {
+      JsonNode node = MAPPER.readTree(text);
+      if (!node.isObject()) {
+        throw new QueryException("the request body must be a JSON object");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new QueryException("the request body is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  private HttpResponse answer(Handler h, JsonNode body, QueryParams params) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    try {
+      try (JsonGenerator g = JSON.createGenerator(out)) {
+        h.write(g, body, params);
+      }
+      return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, out.toByteArray());
+    } catch (QueryException e) {
+      return error(HttpStatus.BAD_REQUEST, e.getMessage(), e.position());
+    } catch (StoreException e) {
+      return error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), -1);
+    } catch (Exception e) {
+      return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error: " + e, -1);
+    }
+  }
+
+  /** Wraps the JSON body parse, which runs before the handler. */
+  private HttpResponse answerBody(
+      Handler h, java.util.function.Supplier<JsonNode> body, QueryParams p) {
+    try {
+      return answer(h, body.get(), p);
+    } catch (QueryException e) {
+      return error(HttpStatus.BAD_REQUEST, e.getMessage(), e.position());
+    }
+  }
+
+  private Question question(JsonNode body) {
+    if (body.hasNonNull("q")) {
+      return QueryText.parse(body.get("q").asText(), now());
+    }
+    return QueryJson.question(body, now());
+  }
+
+  private void query(JsonGenerator g, JsonNode body, QueryParams params) throws Exception {
+    QueryJson.write(g, engine.run(question(body)));
+  }
+
+  private void compare(JsonGenerator g, JsonNode body, QueryParams params) throws Exception {
+    QueryJson.write(g, engine.compare(QueryJson.compare(body, now())));
+  }
+
+  private TimeRange range(QueryParams params) {
+    JsonNode node = MAPPER.valueToTree(paramsObject(params, "from", "to", "last"));
+    return QueryJson.range(node, now());
+  }
+
+  private static java.util.Map<String, Object> paramsObject(QueryParams params, String... names) {
+    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+    for (String n : names) {
+      String v = params.get(n);
+      if (v != null) {
+        out.put(n, v.chars().allMatch(Character::isDigit) && !v.isEmpty() ? Long.parseLong(v) : v);
+      }
+    }
+    return out;
+  }
+
+  private void columns(JsonGenerator g, JsonNode body, QueryParams params) throws Exception {
+    QueryJson.write(g, engine.columns(range(params)));
+  }
+
+  /**
+   * Trace search: {@code q} in the text syntax (its where clause and time range), or Jaeger-like
+   * parameters {@code service}, {@code operation}, {@code min_duration}, {@code max_duration},
+   * {@code error=true}, {@code attr.<key>=<value>}; and {@code from}/{@code to}/{@code last},
+   * {@code limit}.
+   */
+  private void traces(JsonGenerator g, JsonNode body, QueryParams params) throws Exception {
+    int limit = parseLimit(params.get("limit"));
+    TraceQuery query;
+    if (params.contains("q")) {
+      Question q = QueryText.parse(params.get("q"), now());
+      query = new TraceQuery(q.range(), q.where(), limit);
+    } else {
+      List<Filter> parts = new ArrayList<>();
+      add(parts, "service.name", Op.EQ, params.get("service"));
+      add(parts, "name", Op.EQ, params.get("operation"));
+      if (params.get("min_duration") != null) {
+        parts.add(
+            Filter.Predicate.of(
+                "duration", Op.GE, QueryJson.duration(params.get("min_duration"), "min_duration")));
+      }
+      if (params.get("max_duration") != null) {
+        parts.add(
+            Filter.Predicate.of(
+                "duration", Op.LE, QueryJson.duration(params.get("max_duration"), "max_duration")));
+      }
+      add(parts, "error", Op.EQ, params.get("error"));
+      for (String name : params.names()) {
+        if (name.startsWith("attr.") && name.length() > 5) {
+          add(parts, name.substring(5), Op.EQ, params.get(name));
+        }
+      }
+      Filter where =
+          parts.isEmpty() ? null : parts.size() == 1 ? parts.get(0) : new Filter.And(parts);
+      query = new TraceQuery(range(params), where, limit);
+    }
+    QueryJson.write(g, engine.traces(query));
+  }
+
+  private static void add(List<Filter> parts, String column, Op op, String value) {
+    if (value != null && !value.isEmpty()) {
+      parts.add(Filter.Predicate.of(column, op, value));
+    }
+  }
+
+  private static int parseLimit(String text) {
+    if (text == null) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new QueryException("limit \"" + text + "\" is not a whole number");
+    }
+  }
+
+  static HttpResponse error(HttpStatus status, String message, int position) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("error", message);
+      g.writeNumberField("position", position);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return HttpResponse.of(status, MediaType.JSON_UTF_8, out.toByteArray());
+  }
+}

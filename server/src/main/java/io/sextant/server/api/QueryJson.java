@@ -1,0 +1,389 @@
+package io.sextant.server.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sextant.query.Aggregate;
+import io.sextant.query.Calculation;
+import io.sextant.query.ColumnInfo;
+import io.sextant.query.CompareQuery;
+import io.sextant.query.Comparison;
+import io.sextant.query.Filter;
+import io.sextant.query.Having;
+import io.sextant.query.Op;
+import io.sextant.query.Order;
+import io.sextant.query.QueryException;
+import io.sextant.query.Question;
+import io.sextant.query.Result;
+import io.sextant.query.TraceSummary;
+import io.sextant.store.spi.TimeRange;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The JSON shapes of the query API (docs/api.md): questions in, results out. Reading refuses
+ * anything it does not understand with a {@link QueryException} whose message names the field.
+ */
+final class QueryJson {
+  private QueryJson() {}
+
+  private static final Pattern DURATION =
+      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|h|d)");
+
+  /** {@code 90s}, {@code 15m}, {@code 1h}, {@code 7d} in nanoseconds. */
+  static long duration(String text, String field) {
+    Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new QueryException(
+          field + " \"" + text + "\" is not a duration such as 500ms, 30s, 15m, 1h or 7d");
+    }
+    double n = Double.parseDouble(m.group(1));
+    long unit =
+        switch (m.group(2)) {
+          case "ns" -> 1L;
+          case "us", "µs" -> 1_000L;
+          case "ms" -> 1_000_000L;
+          case "s" -> 1_000_000_000L;
+          case "m" -> 60_000_000_000L;
+          case "h" -> 3_600_000_000_000L;
+          default -> 86_400_000_000_000L;
+        };
+    return (long) (n * unit);
+  }
+
+  /**
+   * The time range of {@code node}: {@code from}/{@code to}, or {@code last}, else the last hour.
+   */
+  static TimeRange range(JsonNode node, long nowNanos) {
+    long to = node.hasNonNull("to") ? time(node.get("to"), "to") : nowNanos;
+    long from;
+    if (node.hasNonNull("from")) {
+      from = time(node.get("from"), "from");
+    } else {
+      long last =
+          node.hasNonNull("last")
+              ? duration(node.get("last").asText(), "last")
+              : 3_600_000_000_000L;
+      from = to - last;
+    }
+    if (to < from) {
+      throw new QueryException("'to' is before 'from'");
+    }
+    return new TimeRange(from, to);
+  }
+
+  /** Epoch milliseconds (a number) or an ISO-8601 instant (a string). */
+  static long time(JsonNode v, String field) {
+    if (v.isIntegralNumber()) {
+      return v.asLong() * 1_000_000L;
+    }
+    try {
+      Instant i = Instant.parse(v.asText());
+      return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    } catch (DateTimeParseException e) {
+      throw new QueryException(
+          field + " \"" + v.asText() + "\" is neither epoch milliseconds nor an ISO-8601 instant");
+    }
+  }
+
+  static Question question(JsonNode node, long nowNanos) {
+    Question.Builder q = Question.over(range(node, nowNanos));
+    if (node.hasNonNull("where")) {
+      q.where(filter(node.get("where")));
+    }
+    for (JsonNode b : array(node, "breakdowns")) {
+      q.by(b.asText());
+    }
+    for (JsonNode c : array(node, "calculations")) {
+      q.calculate(calculation(c));
+    }
+    for (JsonNode h : array(node, "having")) {
+      q.having(
+          new Having(
+              calculation(required(h, "calculation")),
+              Op.parse(required(h, "op").asText()),
+              required(h, "value").asDouble()));
+    }
+    for (JsonNode o : array(node, "order_by")) {
+      q.orderBy(new Order(required(o, "key").asText(), o.path("desc").asBoolean(true)));
+    }
+    if (node.hasNonNull("limit")) {
+      q.limit(node.get("limit").asInt());
+    }
+    if (node.hasNonNull("granularity")) {
+      JsonNode g = node.get("granularity");
+      q.granularityNanos(g.isNumber() ? g.asLong() : duration(g.asText(), "granularity"));
+      q.series(true);
+    }
+    if (node.hasNonNull("series")) {
+      q.series(node.get("series").asBoolean());
+    }
+    return q.build();
+  }
+
+  /** {@code {"op":"p99","column":"duration"}} or the label {@code "p99(duration)"}. */
+  static Calculation calculation(JsonNode c) {
+    if (c.isTextual()) {
+      String t = c.asText().trim();
+      int open = t.indexOf('(');
+      if (open < 0 || !t.endsWith(")")) {
+        return new Calculation(Aggregate.parse(t), null);
+      }
+      String column = t.substring(open + 1, t.length() - 1).trim();
+      return new Calculation(
+          Aggregate.parse(t.substring(0, open)), column.isEmpty() ? null : column);
+    }
+    String column = c.hasNonNull("column") ? c.get("column").asText() : null;
+    return new Calculation(Aggregate.parse(required(c, "op").asText()), column);
+  }
+
+  /**
+   * {@code {"and":[…]}}, {@code {"or":[…]}}, or a predicate {@code {"column":…, "op":…, "value":…}}
+   * ({@code "values":[…]} for in and not-in).
+   */
+  static Filter filter(JsonNode f) {
+    if (f.has("and") || f.has("or")) {
+      String key = f.has("and") ? "and" : "or";
+      List<Filter> parts = new ArrayList<>();
+      for (JsonNode p : array(f, key)) {
+        parts.add(filter(p));
+      }
+      return key.equals("and") ? new Filter.And(parts) : new Filter.Or(parts);
+    }
+    String column = required(f, "column").asText();
+    Op op = Op.parse(required(f, "op").asText());
+    List<Object> values = new ArrayList<>();
+    if (f.has("values")) {
+      for (JsonNode v : array(f, "values")) {
+        values.add(scalar(v));
+      }
+    } else if (f.has("value")) {
+      values.add(scalar(f.get("value")));
+    }
+    return new Filter.Predicate(column, op, values);
+  }
+
+  private static Object scalar(JsonNode v) {
+    if (v.isBoolean()) {
+      return v.asBoolean();
+    }
+    if (v.isIntegralNumber()) {
+      return v.asLong();
+    }
+    if (v.isNumber()) {
+      return v.asDouble();
+    }
+    if (v.isTextual()) {
+      return v.asText();
+    }
+    throw new QueryException("a filter value must be a string, a number or true/false, not " + v);
+  }
+
+  static CompareQuery compare(JsonNode node, long nowNanos) {
+    TimeRange range = range(node, nowNanos);
+    Filter where = node.hasNonNull("where") ? filter(node.get("where")) : null;
+    JsonNode sel = required(node, "selection");
+    CompareQuery.Selection selection;
+    if (sel.has("region")) {
+      JsonNode r = sel.get("region");
+      selection =
+          new CompareQuery.Region(
+              required(r, "column").asText(),
+              time(required(r, "from"), "region.from"),
+              time(required(r, "to"), "region.to"),
+              required(r, "low").asDouble(),
+              required(r, "high").asDouble());
+    } else {
+      selection =
+          new CompareQuery.FilterSelection(filter(sel.has("where") ? sel.get("where") : sel));
+    }
+    return new CompareQuery(range, where, selection);
+  }
+
+  private static Iterable<JsonNode> array(JsonNode node, String field) {
+    JsonNode a = node.get(field);
+    if (a == null || a.isNull()) {
+      return List.of();
+    }
+    if (!a.isArray()) {
+      throw new QueryException("'" + field + "' must be an array");
+    }
+    return a;
+  }
+
+  private static JsonNode required(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      throw new QueryException("'" + field + "' is missing");
+    }
+    return v;
+  }
+
+  static void write(JsonGenerator g, Result r) throws IOException {
+    g.writeStartObject();
+    g.writeArrayFieldStart("columns");
+    for (Result.ResultColumn c : r.columns()) {
+      g.writeStartObject();
+      g.writeStringField("name", c.name());
+      g.writeStringField("type", c.type().label());
+      g.writeBooleanField("calculation", c.calculation());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("rows");
+    for (List<Object> row : r.rows()) {
+      g.writeStartArray();
+      for (Object v : row) {
+        value(g, v);
+      }
+      g.writeEndArray();
+    }
+    g.writeEndArray();
+    if (r.series() == null) {
+      g.writeNullField("series");
+    } else {
+      Result.Series s = r.series();
+      g.writeObjectFieldStart("series");
+      g.writeNumberField("from", s.fromUnixNano());
+      g.writeNumberField("step", s.stepNanos());
+      g.writeNumberField("buckets", s.buckets());
+      g.writeArrayFieldStart("groups");
+      for (Result.SeriesGroup group : s.groups()) {
+        g.writeStartObject();
+        g.writeArrayFieldStart("key");
+        for (Object k : group.key()) {
+          value(g, k);
+        }
+        g.writeEndArray();
+        g.writeObjectFieldStart("values");
+        for (Map.Entry<String, List<Number>> e : group.values().entrySet()) {
+          g.writeArrayFieldStart(e.getKey());
+          for (Number n : e.getValue()) {
+            value(g, n);
+          }
+          g.writeEndArray();
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeArrayFieldStart("heatmaps");
+    for (Result.Heatmap h : r.heatmaps()) {
+      g.writeStartObject();
+      g.writeStringField("column", h.column());
+      g.writeNumberField("from", h.fromUnixNano());
+      g.writeNumberField("step", h.stepNanos());
+      g.writeArrayFieldStart("cells");
+      for (Result.Cell c : h.cells()) {
+        g.writeStartObject();
+        g.writeNumberField("t", c.timeIndex());
+        g.writeNumberField("low", c.low());
+        g.writeNumberField("high", c.high());
+        g.writeNumberField("count", c.count());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeObjectFieldStart("stats");
+    g.writeStringField("engine", r.stats().engine());
+    g.writeNumberField("elapsed_ms", r.stats().elapsedMillis());
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  static void value(JsonGenerator g, Object v) throws IOException {
+    switch (v) {
+      case null -> g.writeNull();
+      case Long l -> g.writeNumber(l);
+      case Double d when d.isNaN() || d.isInfinite() -> g.writeNull();
+      case Double d -> g.writeNumber(d);
+      case Boolean b -> g.writeBoolean(b);
+      default -> g.writeString(v.toString());
+    }
+  }
+
+  static void write(JsonGenerator g, Comparison c) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("selection_count", c.selectionCount());
+    g.writeNumberField("baseline_count", c.baselineCount());
+    g.writeNumberField("sampled_selection", c.sampledSelection());
+    g.writeNumberField("sampled_baseline", c.sampledBaseline());
+    g.writeArrayFieldStart("attributes");
+    for (Comparison.AttributeDiff a : c.attributes()) {
+      g.writeStartObject();
+      g.writeStringField("key", a.key());
+      g.writeNumberField("score", a.score());
+      g.writeNumberField("tvd", a.tvd());
+      g.writeBooleanField("demoted", a.demoted());
+      g.writeArrayFieldStart("values");
+      for (Comparison.ValueDiff v : a.values()) {
+        g.writeStartObject();
+        g.writeStringField("value", v.value());
+        g.writeNumberField("selection_count", v.selectionCount());
+        g.writeNumberField("selection_share", v.selectionShare());
+        g.writeNumberField("baseline_count", v.baselineCount());
+        g.writeNumberField("baseline_share", v.baselineShare());
+        g.writeNumberField("diff", v.diff());
+        g.writeNumberField("risk_ratio", v.riskRatio());
+        g.writeNumberField("q", v.q());
+        g.writeBooleanField("significant", v.significant());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  static void write(JsonGenerator g, List<TraceSummary> traces) throws IOException {
+    g.writeStartObject();
+    g.writeArrayFieldStart("traces");
+    for (TraceSummary t : traces) {
+      g.writeStartObject();
+      g.writeStringField("trace_id", t.traceId());
+      g.writeStringField("root_service", t.rootService());
+      g.writeStringField("root_name", t.rootName());
+      g.writeNumberField("start", t.startUnixNano());
+      g.writeNumberField("duration", t.durationNanos());
+      g.writeNumberField("span_count", t.spanCount());
+      g.writeNumberField("error_count", t.errorCount());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  static void write(JsonGenerator g, ColumnInfo.Columns columns) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("events", columns.events());
+    g.writeNumberField("sampled", columns.sampled());
+    g.writeArrayFieldStart("columns");
+    for (ColumnInfo c : columns.columns()) {
+      g.writeStartObject();
+      g.writeStringField("name", c.name());
+      g.writeStringField("type", c.type().label());
+      g.writeBooleanField("core", c.core());
+      g.writeNumberField("present", c.present());
+      g.writeNumberField("distinct", c.distinct());
+      g.writeArrayFieldStart("examples");
+      for (String e : c.examples()) {
+        g.writeString(e);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+}
