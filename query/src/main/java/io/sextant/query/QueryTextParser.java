@@ -39,7 +39,16 @@ final class QueryTextParser {
           throw in.expected("a clause after '|'", in.peek());
         }
       } else if (!t.is(Kind.END)) {
-        String hint = QueryTextClauses.isClauseKeyword(t) ? "; clauses are separated by |" : "";
+        String hint = "";
+        if (QueryTextClauses.isClauseKeyword(t)) {
+          hint = "; clauses are separated by |";
+        } else if (QueryTextWhere.literal(in.previous()) instanceof Long n
+            && DurationText.unitWord(t.text()) != null
+            && Math.abs(n) < Integer.MAX_VALUE) {
+          hint =
+              "; write durations without a space: "
+                  + DurationText.format(n * DurationText.unitWord(t.text()));
+        }
         throw new QueryException(
             QueryTextTokens.expectedMessage(continuations, t) + hint, t.position());
       }
@@ -284,11 +293,6 @@ final class QueryTextParser {
       in.advance();
       return 0;
     }
-    long nanos = time.duration("a bucket width like 1m or 'auto' after 'every'");
-    if (nanos <= 0) {
-      throw new QueryException(
-          "the bucket width at position " + t.position() + " must be more than zero", t.position());
-    }
-    return nanos;
+    return time.duration("a bucket width like 1m or 'auto' after 'every'");
   }
 }

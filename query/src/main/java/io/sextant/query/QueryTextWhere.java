@@ -19,7 +19,11 @@ final class QueryTextWhere {
       "an operator (=, !=, <, <=, >, >=, in, not in, exists, does-not-exist, contains,"
           + " starts-with)";
 
+  /** Deeper nesting is refused rather than risking the parser's stack on hostile input. */
+  static final int MAX_DEPTH = 64;
+
   private final QueryTextTokens in;
+  private int depth;
 
   QueryTextWhere(QueryTextTokens in) {
     this.in = in;
@@ -56,8 +60,14 @@ final class QueryTextWhere {
   private Filter group() {
     QueryTextToken t = in.peek();
     if (t.is(Kind.OPEN)) {
+      if (++depth > MAX_DEPTH) {
+        throw new QueryException(
+            "parentheses nested deeper than " + MAX_DEPTH + " at position " + t.position(),
+            t.position());
+      }
       in.advance();
       Filter inner = or();
+      depth--;
       QueryTextToken close = in.peek();
       if (!close.is(Kind.CLOSE)) {
         throw in.unclosed("'and', 'or' or ')'", t, close);

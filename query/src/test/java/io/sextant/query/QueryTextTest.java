@@ -267,6 +267,9 @@ class QueryTextTest {
     assertThat(parse("where (a = 1 or b = 2) and c = 3").where())
         .isEqualTo(and(or(p("a", Op.EQ, 1L), p("b", Op.EQ, 2L)), p("c", Op.EQ, 3L)));
     assertThat(parse("where ((a = 1))").where()).isEqualTo(p("a", Op.EQ, 1L));
+    String deep =
+        "(".repeat(QueryTextWhere.MAX_DEPTH) + "a = 1" + ")".repeat(QueryTextWhere.MAX_DEPTH);
+    assertThat(parse("where " + deep).where()).isEqualTo(p("a", Op.EQ, 1L));
     assertThat(parse("where a = 1 and (b = 2 and (c = 3 or d = 4))").where())
         .isEqualTo(
             and(
@@ -589,7 +592,17 @@ class QueryTextTest {
         Arguments.of(
             "every", 5, "expected a bucket width like 1m or 'auto' after 'every' at position 5"),
         Arguments.of("series now", 7, "expected '|' at position 7, found 'now'"),
-        Arguments.of("last 999999999d", 5, "the duration at position 5 is too long"));
+        Arguments.of("last 999999999d", 5, "the duration at position 5 is too long"),
+        Arguments.of(
+            "where duration > 500 ms",
+            21,
+            "expected 'and', 'or' or '|' at position 21, found 'ms'; write durations without a"
+                + " space: 500ms"),
+        Arguments.of("having p99(duration) > 2 seconds", 25, "write durations without a space: 2s"),
+        Arguments.of(
+            "where " + "(".repeat(QueryTextWhere.MAX_DEPTH + 1) + "a = 1",
+            6 + QueryTextWhere.MAX_DEPTH,
+            "parentheses nested deeper than 64"));
   }
 
   @ParameterizedTest
