@@ -137,6 +137,12 @@ final class BubbleUp {
 
   static final String ABSENT = "(absent)";
 
+  /** Keys named like identifiers ({@code user_id}, {@code session.id}) are demoted. */
+  static boolean idName(String key) {
+    String k = key.toLowerCase(java.util.Locale.ROOT);
+    return k.endsWith("_id") || k.endsWith(".id") || k.endsWith("-id") || k.equals("id");
+  }
+
   /** Each row's value of field {@code f} as a label: its text, its decile bin, or "(absent)". */
   private static String[] labels(Field field, int f, List<Object[]> rows, boolean[] inSelection) {
     String[] out = new String[rows.size()];

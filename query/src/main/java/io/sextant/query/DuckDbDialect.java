@@ -59,6 +59,13 @@ final class DuckDbDialect implements SqlDialect {
   }
 
   @Override
+  public String tableSample(double fraction) {
+    // SYSTEM sampling keeps whole vectors of 2,048 rows; REPEATABLE makes the choice stable.
+    return String.format(
+        java.util.Locale.ROOT, " TABLESAMPLE SYSTEM(%.6f PERCENT) REPEATABLE (7)", fraction * 100);
+  }
+
+  @Override
   public String logBucket(String expr) {
     return "CAST(floor(log2(" + expr + ") * " + Results.BUCKETS_PER_DOUBLING + ") AS INTEGER)";
   }

@@ -120,6 +120,11 @@ final class Results {
     }
   }
 
+  /** The share of {@code n} events to sample to keep about {@code target} (1 keeps all). */
+  static double fraction(long n, int target) {
+    return n <= target ? 1 : Math.min(1, 1.2 * target / n);
+  }
+
   /** The sampling threshold for a side of {@code n} events: sampled when time mod P is below it. */
   static long sampleThreshold(long n) {
     if (n <= MAX_SAMPLE) {

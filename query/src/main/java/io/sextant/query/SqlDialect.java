@@ -33,6 +33,12 @@ interface SqlDialect {
   /** The heatmap bucket of a positive number: floor(log2(x) · 4), as an integer. */
   String logBucket(String expr);
 
+  /**
+   * The clause after the events table that keeps about {@code fraction} of its rows, reading only
+   * those (whole blocks of rows, the same ones on every call).
+   */
+  String tableSample(double fraction);
+
   /** A string literal for a key the catalog knows (never text straight from a user). */
   default String literal(String s) {
     return "'" + s.replace("'", "''") + "'";

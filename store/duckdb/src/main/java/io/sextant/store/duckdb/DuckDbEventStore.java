@@ -84,6 +84,7 @@ public final class DuckDbEventStore implements EventStore {
         s.execute(Schema.CREATE_RESOURCES);
         s.execute(Schema.CREATE_SCOPES);
         s.execute(Schema.CREATE_KEYS);
+        s.execute(Schema.CREATE_TRACE_INDEX);
         try (ResultSet rs = s.executeQuery("SELECT key, origin, type FROM attribute_keys")) {
           while (rs.next()) {
             knownKeys.add(
@@ -123,6 +124,7 @@ public final class DuckDbEventStore implements EventStore {
         storeNew(staged.resources, knownResources, "resources");
         storeNew(staged.scopes, knownScopes, "scopes");
         storeNewKeys(staged);
+        storeTraceWindows(staged);
         // Autocommit: the INSERT is its own transaction, committed and fsynced on return.
         int rows = s.executeUpdate(insertSql);
         if (rows != batch.size()) {
@@ -166,6 +168,21 @@ public final class DuckDbEventStore implements EventStore {
     }
     for (java.util.Map.Entry<Long, String> e : fresh) {
       known.add(e.getKey());
+    }
+  }
+
+  private void storeTraceWindows(StagedBatch staged) throws SQLException {
+    if (staged.traceWindows.isEmpty()) {
+      return;
+    }
+    try (org.duckdb.DuckDBAppender a = writer.createAppender("main", "trace_index")) {
+      for (java.util.Map.Entry<Long, long[]> e : staged.traceWindows.entrySet()) {
+        a.beginRow();
+        a.append(e.getKey());
+        a.append(e.getValue()[0]);
+        a.append(e.getValue()[1]);
+        a.endRow();
+      }
     }
   }
 
@@ -273,24 +290,41 @@ public final class DuckDbEventStore implements EventStore {
             + EventRows.COLUMNS
             + " FROM "
             + Schema.EVENTS_JOINED
-            + " WHERE trace_id = ? ORDER BY time, span_id";
-    try (Connection c = reader();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, traceId.toHex());
-      EventRows rows = new EventRows();
-      Set<String> spans = new HashSet<>();
-      Set<Event> events = new LinkedHashSet<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Event e = rows.read(rs);
-          // A retried write leaves duplicate rows; the contract says each event once.
-          if (e.kind() == EventKind.SPAN && !spans.add(e.spanId().toHex())) {
-            continue;
+            + " WHERE time >= ? AND time <= ? AND trace_id = ? ORDER BY time, span_id";
+    try (Connection c = reader()) {
+      long first;
+      long last;
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT min(first), max(last) FROM trace_index WHERE key = ?")) {
+        ps.setLong(1, Schema.traceKey(traceId));
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          first = rs.getLong(1);
+          if (rs.wasNull()) {
+            return List.of();
           }
-          events.add(e);
+          last = rs.getLong(2);
         }
       }
-      return new ArrayList<>(events);
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setLong(1, first);
+        ps.setLong(2, last);
+        ps.setString(3, traceId.toHex());
+        EventRows rows = new EventRows();
+        Set<String> spans = new HashSet<>();
+        Set<Event> events = new LinkedHashSet<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Event e = rows.read(rs);
+            // A retried write leaves duplicate rows; the contract says each event once.
+            if (e.kind() == EventKind.SPAN && !spans.add(e.spanId().toHex())) {
+              continue;
+            }
+            events.add(e);
+          }
+        }
+        return new ArrayList<>(events);
+      }
     } catch (SQLException e) {
       throw new StoreException("reading trace " + traceId + " failed: " + e.getMessage(), e);
     }
@@ -323,9 +357,13 @@ public final class DuckDbEventStore implements EventStore {
   @Override
   public long deleteBefore(long cutoffUnixNano) throws StoreException {
     try (Connection c = reader();
-        PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE time < ?")) {
+        PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE time < ?");
+        PreparedStatement index = c.prepareStatement("DELETE FROM trace_index WHERE last < ?")) {
       ps.setLong(1, cutoffUnixNano);
-      return ps.executeLargeUpdate();
+      long deleted = ps.executeLargeUpdate();
+      index.setLong(1, cutoffUnixNano);
+      index.executeLargeUpdate();
+      return deleted;
     } catch (SQLException e) {
       throw new StoreException("deleting old events failed: " + e.getMessage(), e);
     }

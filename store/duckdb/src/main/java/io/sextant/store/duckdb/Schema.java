@@ -145,6 +145,22 @@ final class Schema {
     return java.util.Collections.unmodifiableMap(out);
   }
 
+  /**
+   * Where each trace's events lie in time: one row per trace per batch, keyed by a 64-bit mix of
+   * the trace id. Reading a trace looks up its time window here (a scan of about one row per dozen
+   * events, of integers) and then reads only that slice of the events, which zonemaps on {@code
+   * time} can prune since events arrive roughly in time order. Written before the events, so a
+   * crash in between leaves a harmless window, never an event that cannot be found.
+   */
+  static final String CREATE_TRACE_INDEX =
+      "CREATE TABLE IF NOT EXISTS trace_index (key BIGINT NOT NULL, first BIGINT NOT NULL,"
+          + " last BIGINT NOT NULL)";
+
+  /** The key of a trace in {@code trace_index}. */
+  static long traceKey(io.sextant.model.TraceId id) {
+    return id.high() ^ (id.low() * 0x9E3779B97F4A7C15L);
+  }
+
   /** Events with their resource and scope text, for reads. */
   static final String EVENTS_JOINED =
       "events JOIN resources ON resources.id = events.resource_id"

@@ -27,6 +27,9 @@ final class StagedBatch {
 
   final Map<Long, String> scopes = new java.util.HashMap<>();
 
+  /** Per trace key, the first and last event time of the batch's events of that trace. */
+  final Map<Long, long[]> traceWindows = new java.util.HashMap<>();
+
   /** The attribute keys of the batch, each with the bit set of the value types seen. */
   final Map<String, Integer> recordKeys = new java.util.HashMap<>();
 
@@ -77,6 +80,13 @@ final class StagedBatch {
       time.set(r, e.timeUnixNano());
       kind.values[r] = e.kind().label();
       traceId.values[r] = e.traceId() == null ? null : e.traceId().toHex();
+      if (e.traceId() != null) {
+        long at = e.timeUnixNano();
+        long[] w =
+            traceWindows.computeIfAbsent(Schema.traceKey(e.traceId()), k -> new long[] {at, at});
+        w[0] = Math.min(w[0], at);
+        w[1] = Math.max(w[1], at);
+      }
       spanId.values[r] = e.spanId() == null ? null : e.spanId().toHex();
       parent.values[r] = e.parentSpanId() == null ? null : e.parentSpanId().toHex();
       service.values[r] = e.serviceName();
