@@ -196,6 +196,31 @@ class QueryApiIT {
   }
 
   @Test
+  void theCliPrintsATableFromTheRealServer() {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cli = new picocli.CommandLine(new Main());
+    cli.setOut(new java.io.PrintWriter(out));
+    cli.setErr(new java.io.PrintWriter(err));
+    int code =
+        cli.execute(
+            "query",
+            "--server",
+            server.api(""),
+            "where error = true | count(), p99(duration) by service.name | last 1h");
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("service.name").contains("payments").contains("5");
+    assertThat(out.toString()).doesNotContain("frontend");
+
+    java.io.StringWriter badOut = new java.io.StringWriter();
+    java.io.StringWriter badErr = new java.io.StringWriter();
+    cli.setOut(new java.io.PrintWriter(badOut));
+    cli.setErr(new java.io.PrintWriter(badErr));
+    assertThat(cli.execute("query", "--server", server.api(""), "where usr_id = u-3")).isEqualTo(2);
+    assertThat(badErr.toString() + badOut.toString()).contains("unknown column 'usr_id'");
+  }
+
+  @Test
   void refusesBadQuestionsWithOneSentence() throws Exception {
     TestServer.Reply unknown = post("/api/v1/query", "{\"q\": \"where usr_id = u-3\"}");
     assertThat(unknown.status()).isEqualTo(400);
