@@ -65,7 +65,9 @@ final class BubbleUp {
       if (present == 0) {
         continue;
       }
-      boolean idLike = present > CATEGORICAL_MAX && distinct.size() > ID_LIKE_UNIQUENESS * present;
+      boolean idLike =
+          idName(field.name())
+              || (present > CATEGORICAL_MAX && distinct.size() > ID_LIKE_UNIQUENESS * present);
       Pending p = new Pending(field.name(), idLike);
       for (Map.Entry<String, long[]> e : counts.entrySet()) {
         long s = e.getValue()[0];

@@ -27,7 +27,7 @@ final class EventRows {
         new StringBuilder(
             "time, kind, trace_id, span_id, parent_span_id, name, \"span.kind\", duration, status,"
                 + " status_message, severity_number, severity_text, body, trace_state, flags,"
-                + " resources.resource, scopes.scope, span_events, links, attributes");
+                + " resource_id, scope_id, span_events, links, attributes");
     for (Promoted p : Schema.PROMOTED) {
       if (!p.fromResource()) {
         sql.append(", ").append(p.column());
@@ -36,9 +36,21 @@ final class EventRows {
     COLUMNS = sql.toString();
   }
 
-  // Resources and scopes repeat across rows; parse each distinct text once per read.
-  private final Map<String, Resource> resources = new HashMap<>();
-  private final Map<String, Scope> scopes = new HashMap<>();
+  /** The JSON text of a resource or scope by id. */
+  interface Texts {
+    String of(long id) throws SQLException;
+  }
+
+  // Resources and scopes repeat across rows; parse each distinct one once per read.
+  private final Map<Long, Resource> resources = new HashMap<>();
+  private final Map<Long, Scope> scopes = new HashMap<>();
+  private final Texts resourceTexts;
+  private final Texts scopeTexts;
+
+  EventRows(Texts resourceTexts, Texts scopeTexts) {
+    this.resourceTexts = resourceTexts;
+    this.scopeTexts = scopeTexts;
+  }
 
   Event read(ResultSet rs) throws SQLException {
     EventKind kind = EventKind.fromLabel(rs.getString(2));
@@ -62,8 +74,20 @@ final class EventRows {
       b.severityNumber(rs.getInt(11)).severityText(rs.getString(12)).body(rs.getString(13));
     }
     b.traceState(rs.getString(14)).flags(rs.getInt(15));
-    b.resource(resources.computeIfAbsent(rs.getString(16), JsonText::readResource));
-    b.scope(scopes.computeIfAbsent(rs.getString(17), JsonText::readScope));
+    long resourceId = rs.getLong(16);
+    Resource resource = resources.get(resourceId);
+    if (resource == null) {
+      resource = JsonText.readResource(resourceTexts.of(resourceId));
+      resources.put(resourceId, resource);
+    }
+    long scopeId = rs.getLong(17);
+    Scope scope = scopes.get(scopeId);
+    if (scope == null) {
+      scope = JsonText.readScope(scopeTexts.of(scopeId));
+      scopes.put(scopeId, scope);
+    }
+    b.resource(resource);
+    b.scope(scope);
     b.events(JsonText.readSpanEvents(rs.getString(18)));
     b.links(JsonText.readLinks(rs.getString(19)));
 
