@@ -21,9 +21,10 @@ import picocli.CommandLine.Option;
 /**
  * The ingest load generator of {@code bench/ingest/run.sh}: builds every request body first (so its
  * own CPU does not compete while measured), sends a warm-up, then sends the measured spans at full
- * speed and prints one {@code RESULT} line on stdout. Progress goes to stderr.
+ * speed, for at most {@code --duration-seconds}, and prints one {@code RESULT} line on stdout.
+ * Progress goes to stderr.
  *
- * <p>Exit status: 0 when every request was acknowledged, 1 when some failed, 2 on time-out.
+ * <p>Exit status: 0 when every request sent was acknowledged, 1 when some failed, 2 on time-out.
  */
 @Command(
     name = "ingest-load",
@@ -43,8 +44,19 @@ public final class IngestLoad implements Callable<Integer> {
               + " the target's usual one is used")
   String url;
 
-  @Option(names = "--spans", defaultValue = "1000000", description = "Measured spans.")
+  @Option(
+      names = "--spans",
+      defaultValue = "1000000",
+      description = "Measured spans built; all are sent unless --duration-seconds ends it first.")
   long spans;
+
+  @Option(
+      names = "--duration-seconds",
+      defaultValue = "0",
+      description =
+          "Stop sending measured requests after this many seconds (0: send all --spans); the"
+              + " requests in flight are still awaited and counted.")
+  long durationSeconds;
 
   @Option(
       names = "--warmup-spans",
@@ -120,6 +132,9 @@ public final class IngestLoad implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--spans, --concurrency and --spans-per-request must be positive");
     }
+    if (durationSeconds < 0) {
+      throw new IllegalArgumentException("--duration-seconds must be 0 (no limit) or more");
+    }
     String scheme = http != null ? http : t.defaultScheme;
     if (!scheme.equals("h1c") && !scheme.equals("h2c")) {
       throw new IllegalArgumentException("--http is h1c or h2c, not " + scheme);
@@ -175,7 +190,7 @@ public final class IngestLoad implements Callable<Integer> {
       LoadRunner runner = new LoadRunner(client, t, path, scheduler, retryDelayMillis, System.err);
       if (warmup.bodies.length > 0) {
         LoadRunner.Result w =
-            runner.run("warmup", warmup.bodies, warmup.spanCounts, concurrency, deadline, 5);
+            runner.run("warmup", warmup.bodies, warmup.spanCounts, concurrency, 0, deadline, 5);
         System.err.printf(
             Locale.ROOT,
             "ingest-load: warm-up %d spans in %.1fs (%.0f spans/s), errors=%d %s%n",
@@ -189,8 +204,16 @@ public final class IngestLoad implements Callable<Integer> {
           return 2;
         }
       }
+      System.err.println("ingest-load: measuring");
       LoadRunner.Result r =
-          runner.run("measured", measured.bodies, measured.spanCounts, concurrency, deadline, 5);
+          runner.run(
+              "measured",
+              measured.bodies,
+              measured.spanCounts,
+              concurrency,
+              TimeUnit.SECONDS.toNanos(durationSeconds),
+              deadline,
+              5);
       printResult(t, r, measured, scheme);
       if (r.timedOut()) {
         return 2;
@@ -205,9 +228,9 @@ public final class IngestLoad implements Callable<Integer> {
   private void printResult(Target t, LoadRunner.Result r, Bodies measured, String scheme) {
     System.out.printf(
         Locale.ROOT,
-        "RESULT target=%s protocol=%s spans=%d acked_spans=%d requests=%d seconds=%.2f"
+        "RESULT target=%s protocol=%s spans_sent=%d acked_spans=%d requests=%d seconds=%.2f"
             + " spans_per_s=%.0f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f errors=%d"
-            + " retries=%d rejected_spans=%d concurrency=%d spans_per_request=%d"
+            + " overloaded=%d rejected_spans=%d concurrency=%d spans_per_request=%d"
             + " warmup_spans=%d wire_bytes_per_span=%.1f attributes_per_span=%.2f timed_out=%s%n",
         t.label,
         scheme,
@@ -221,12 +244,12 @@ public final class IngestLoad implements Callable<Integer> {
         r.percentileMillis(0.99),
         r.percentileMillis(1.0),
         r.errorCount(),
-        r.retries(),
+        r.overloaded(),
         r.rejectedSpans(),
         concurrency,
         spansPerRequest,
         warmupSpans,
-        measured.wireBytes / (double) r.spans(),
+        measured.wireBytes / (double) spans,
         measured.attributesPerSpan,
         r.timedOut());
     if (r.errorCount() > 0) {

@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Sends pre-built bodies as fast as the server acknowledges them: {@code concurrency} closed-loop
- * senders, each posting its next body as soon as the previous one is answered. A request's latency
- * runs from its first send to its final answer, retries included.
+ * senders, each posting its next body as soon as the previous one is answered, until the bodies run
+ * out or the sending window closes. A request's latency runs from its first send to its final
+ * answer, retries included. Only acknowledged spans count; a 429 / RESOURCE_EXHAUSTED is counted as
+ * an overload answer and the same body is sent again after a short pause.
  */
 final class LoadRunner {
   static final int MAX_RETRIES = 600;
@@ -60,7 +62,7 @@ final class LoadRunner {
       long spans,
       long ackedSpans,
       long rejectedSpans,
-      long retries,
+      long overloaded,
       Map<String, Long> errors,
       long[] latencyNanos,
       long elapsedNanos,
@@ -91,19 +93,27 @@ final class LoadRunner {
     final byte[][] bodies;
     final int[] spanCounts;
     final long deadlineNanos;
+    final long stopSendingNanos;
     final AtomicInteger next = new AtomicInteger();
     final CountDownLatch senders;
     final long[] latency;
     final LongAdder acked = new LongAdder();
     final LongAdder rejected = new LongAdder();
-    final LongAdder retries = new LongAdder();
+    final LongAdder overloaded = new LongAdder();
+    final LongAdder sentSpans = new LongAdder();
     final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     final AtomicLong lastAnswer = new AtomicLong();
     volatile boolean stop;
 
-    Phase(byte[][] bodies, int[] spanCounts, int concurrency, long deadlineNanos) {
+    Phase(
+        byte[][] bodies,
+        int[] spanCounts,
+        int concurrency,
+        long stopSendingNanos,
+        long deadlineNanos) {
       this.bodies = bodies;
       this.spanCounts = spanCounts;
+      this.stopSendingNanos = stopSendingNanos;
       this.deadlineNanos = deadlineNanos;
       this.senders = new CountDownLatch(concurrency);
       this.latency = new long[bodies.length];
@@ -111,12 +121,18 @@ final class LoadRunner {
     }
 
     void sendNext() {
-      int i = next.getAndIncrement();
-      if (i >= bodies.length || stop || System.nanoTime() - deadlineNanos > 0) {
+      long now = System.nanoTime();
+      if (stop || now - stopSendingNanos > 0 || now - deadlineNanos > 0) {
         senders.countDown();
         return;
       }
-      attempt(i, System.nanoTime(), 0);
+      int i = next.getAndIncrement();
+      if (i >= bodies.length) {
+        senders.countDown();
+        return;
+      }
+      sentSpans.add(spanCounts[i]);
+      attempt(i, now, 0);
     }
 
     void attempt(int i, long firstSent, int tries) {
@@ -141,7 +157,7 @@ final class LoadRunner {
                 ? new Target.Outcome.Failed("exception_" + rootCause(failure))
                 : target.classify(res);
         if (outcome instanceof Target.Outcome.Retry) {
-          retries.increment();
+          overloaded.increment();
           if (tries < MAX_RETRIES && !stop) {
             scheduler.schedule(
                 () -> attempt(i, firstSent, tries + 1), retryDelayMillis, TimeUnit.MILLISECONDS);
@@ -167,18 +183,23 @@ final class LoadRunner {
     }
   }
 
-  /** Sends every body once (retrying 429s), or until {@code deadlineNanos}. */
+  /**
+   * Sends the bodies in order (retrying 429s) until they run out or {@code sendForNanos} has passed
+   * (0: no window), then waits for the answers of requests in flight. {@code deadlineNanos} is the
+   * hard stop: reaching it marks the result timed out.
+   */
   Result run(
       String phaseName,
       byte[][] bodies,
       int[] spanCounts,
       int concurrency,
+      long sendForNanos,
       long deadlineNanos,
       long progressEverySeconds)
       throws InterruptedException {
-    Phase p = new Phase(bodies, spanCounts, concurrency, deadlineNanos);
-    long spans = Arrays.stream(spanCounts).asLongStream().sum();
     long start = System.nanoTime();
+    long stopSending = sendForNanos > 0 ? start + sendForNanos : deadlineNanos;
+    Phase p = new Phase(bodies, spanCounts, concurrency, stopSending, deadlineNanos);
     p.lastAnswer.set(start);
     long[] lastAcked = {0};
     long[] lastAt = {start};
@@ -188,13 +209,13 @@ final class LoadRunner {
               long now = System.nanoTime();
               long a = p.acked.sum();
               log.printf(
-                  "[%s %s] %5.1fs acked=%d (%.0f spans/s now) retries=%d errors=%d%n",
+                  "[%s %s] %5.1fs acked=%d (%.0f spans/s now) overloaded=%d errors=%d%n",
                   target.label,
                   phaseName,
                   (now - start) / 1e9,
                   a,
                   (a - lastAcked[0]) / ((now - lastAt[0]) / 1e9),
-                  p.retries.sum(),
+                  p.overloaded.sum(),
                   p.errors.values().stream().mapToLong(LongAdder::sum).sum());
               lastAcked[0] = a;
               lastAt[0] = now;
@@ -218,11 +239,11 @@ final class LoadRunner {
     Map<String, Long> errors = new TreeMap<>();
     p.errors.forEach((k, v) -> errors.put(k, v.sum()));
     return new Result(
-        bodies.length,
-        spans,
+        Math.min(p.next.get(), bodies.length),
+        p.sentSpans.sum(),
         p.acked.sum(),
         p.rejected.sum(),
-        p.retries.sum(),
+        p.overloaded.sum(),
         errors,
         ok,
         elapsed,

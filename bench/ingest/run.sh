@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# The ingest benchmark of issue 2: Sextant against the Zipkin server (in-memory storage), on this
+# machine, with the same generated spans. Prints one table; details go to bench/work/ingest-<time>/.
+#
+#   bench/ingest/run.sh                      # defaults below
+#   LOAD_SECONDS=20 CONCURRENCY=8 bench/ingest/run.sh
+#
+# Settings (environment):
+#   LOAD_SECONDS       sending window of each measured load (default 25)
+#   MAX_SPANS          spans built per load; the window usually ends first (default 2000000)
+#   WARMUP_SPANS       spans sent before each measured load, not counted (default 100000)
+#   CONCURRENCY        requests in flight (default 8)
+#   SPANS_PER_REQUEST  spans per request (default 500)
+#   ZIPKIN_HEAP        Zipkin's fixed, pre-touched heap (default 8g, as research/ingest-limits.md)
+#   SKIP_BUILD=1       use the jars already built
+#
+# Everything binds to 127.0.0.1 on free ports, and every process it starts is stopped on exit.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+
+LOAD_SECONDS=${LOAD_SECONDS:-25}
+MAX_SPANS=${MAX_SPANS:-2000000}
+WARMUP_SPANS=${WARMUP_SPANS:-100000}
+CONCURRENCY=${CONCURRENCY:-8}
+SPANS_PER_REQUEST=${SPANS_PER_REQUEST:-500}
+ZIPKIN_HEAP=${ZIPKIN_HEAP:-8g}
+ZIPKIN_VERSION=3.6.1
+
+JAVA_HOME=$("$root/bin/java-home")
+export JAVA_HOME
+java="$JAVA_HOME/bin/java"
+jvm_flags=(--enable-native-access=ALL-UNNAMED)
+if "$java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
+  jvm_flags+=(--sun-misc-unsafe-memory-access=allow)
+fi
+
+work="$root/bench/work"
+run="$work/ingest-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$run"
+log() { echo "run.sh: $*" >&2; }
+
+# --- processes we start, stopped on any exit --------------------------------------------------
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]:-}"; do
+    [ -n "$p" ] && kill -0 "$p" 2>/dev/null && kill -TERM "$p" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT INT TERM
+
+# Stops $1 with SIGTERM; SIGKILL after $2 seconds. Prints the seconds it took.
+stop() {
+  local pid=$1 limit=$2 start=$SECONDS
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ $((SECONDS - start)) -ge "$limit" ]; then
+      log "pid $pid still running after ${limit}s; SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    sleep 0.2
+  done
+  wait "$pid" 2>/dev/null || true
+  echo $((SECONDS - start))
+}
+
+# --- free loopback ports ---------------------------------------------------------------------
+taken=" "
+free_port() {
+  local p
+  for _ in $(seq 200); do
+    p=$((20000 + RANDOM % 40000))
+    case "$taken" in *" $p "*) continue ;; esac
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      taken="$taken$p "
+      echo "$p"
+      return 0
+    fi
+  done
+  log "no free port found"
+  return 1
+}
+
+wait_http() { # url, seconds, pid
+  local i
+  for i in $(seq $(($2 * 5))); do
+    kill -0 "$3" 2>/dev/null || { log "process $3 exited while starting; see its log"; return 1; }
+    curl -sf -o /dev/null "$1" && return 0
+    sleep 0.2
+  done
+  log "$1 did not answer within $2 s"
+  return 1
+}
+
+vm_hwm_kb() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
+# CPU seconds (user + system) a process has used so far.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$1/stat"
+}
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
+
+# --- build -----------------------------------------------------------------------------------
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  log "building server and load generator"
+  ./mvnw -B -q -Dspotless.check.skip=true -DskipTests package -pl bench -am >"$run/build.log" 2>&1 \
+    || { log "build failed; see $run/build.log"; exit 1; }
+fi
+zipkin_jar="$work/zipkin-server-$ZIPKIN_VERSION-exec.jar"
+if [ ! -f "$zipkin_jar" ]; then
+  log "fetching io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec"
+  ./mvnw -B -q -N dependency:copy -Dartifact="io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" \
+    -DoutputDirectory="$work" >"$run/fetch.log" 2>&1 \
+    || { log "could not fetch the Zipkin server; see $run/fetch.log"; exit 1; }
+fi
+
+# --- one measured load -----------------------------------------------------------------------
+# load <name> <target> <url> <server pid>: runs the load generator, keeps its RESULT line and the
+# server's CPU seconds during the measured part in results/<name>.
+mkdir -p "$run/results"
+load_heap=$(( (MAX_SPANS + WARMUP_SPANS) / 500000 + 2 ))g
+load() {
+  local name=$1 target=$2 url=$3 server=$4 out cpu0 cpu1 warm
+  log "load $name: $target -> $url (${LOAD_SECONDS}s, $CONCURRENCY in flight)"
+  "$java" "-Xmx$load_heap" "${jvm_flags[@]}" -jar bench/target/sextant-bench.jar \
+    --target "$target" --url "$url" --spans "$MAX_SPANS" --warmup-spans "$WARMUP_SPANS" \
+    --duration-seconds "$LOAD_SECONDS" --concurrency "$CONCURRENCY" \
+    --spans-per-request "$SPANS_PER_REQUEST" --timeout-seconds $((LOAD_SECONDS + 300)) \
+    >"$run/$name.out" 2>"$run/$name.err" &
+  local gen=$!
+  # The server's CPU is read when the measured part starts, so the warm-up is not counted.
+  while kill -0 "$gen" 2>/dev/null && ! grep -qs "^ingest-load: measuring" "$run/$name.err"; do
+    sleep 0.1
+  done
+  cpu0=$(cpu_seconds "$server")
+  wait "$gen" || log "load $name: load generator exited with $? (see $run/$name.err)"
+  cpu1=$(cpu_seconds "$server")
+  out=$(grep '^RESULT' "$run/$name.out" || true)
+  if [ -z "$out" ]; then
+    log "load $name printed no result; see $run/$name.err"
+    return 1
+  fi
+  warm=$(sed -n 's/^ingest-load: warm-up \([0-9]*\) spans in.*/\1/p' "$run/$name.err")
+  echo "$out warmup_acked=${warm:-0}" \
+    "server_cpu_s=$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.1f", b - a }')" \
+    >"$run/results/$name"
+  log "  $(cut -d' ' -f2-12 <<<"$out")"
+}
+
+# --- Sextant ---------------------------------------------------------------------------------
+data="$run/sextant-data"
+grpc_port=$(free_port)
+http_port=$(free_port)
+zipkin_port=$(free_port)
+api_port=$(free_port)
+log "starting Sextant (data in $data)"
+"$java" "${jvm_flags[@]}" -jar server/target/sextant-server.jar serve --bind 127.0.0.1 \
+  --data-dir "$data" --otlp-grpc-port "$grpc_port" --otlp-http-port "$http_port" \
+  --zipkin-port "$zipkin_port" --api-port "$api_port" >"$run/sextant.log" 2>&1 &
+sextant=$!
+pids+=("$sextant")
+wait_http "http://127.0.0.1:$api_port/health" 120 "$sextant"
+
+load sextant-otlp-http otlp-http "http://127.0.0.1:$http_port/v1/traces" "$sextant"
+load sextant-otlp-grpc otlp-grpc "http://127.0.0.1:$grpc_port" "$sextant"
+load sextant-zipkin zipkin "http://127.0.0.1:$zipkin_port/api/v2/spans" "$sextant"
+
+sextant_rss_kb=$(vm_hwm_kb "$sextant")
+curl -sf "http://127.0.0.1:$api_port/api/v1/status" >"$run/sextant-status.json"
+curl -sf "http://127.0.0.1:$api_port/api/v1/services?from=0&to=$(( $(date +%s) * 1000 + 86400000 ))" \
+  >"$run/sextant-services.json"
+stored=$(sed -n 's/.*"store":{[^}]*"events":\([0-9]*\).*/\1/p' "$run/sextant-status.json")
+by_service=$(grep -o '"events":[0-9]*' "$run/sextant-services.json" | cut -d: -f2 \
+  | awk '{ n += $1 } END { print n + 0 }')
+acked=0
+for f in "$run"/results/sextant-*; do
+  r=$(cat "$f")
+  acked=$((acked + $(field "$r" acked_spans) + $(field "$r" warmup_acked)))
+done
+log "stopping Sextant (SIGTERM)"
+stop_s=$(stop "$sextant" 120)
+db_bytes=0
+for f in "$data/sextant.duckdb" "$data/sextant.duckdb.wal"; do
+  [ -f "$f" ] && db_bytes=$((db_bytes + $(stat -c %s "$f")))
+done
+if [ "$stored" != "$acked" ] || [ "$by_service" != "$acked" ]; then
+  log "WARNING: Sextant acknowledged $acked spans but stores $stored (services: $by_service)"
+fi
+
+# --- Zipkin ----------------------------------------------------------------------------------
+zport=$(free_port)
+# Hold every span sent (the default keeps only 500k), as Sextant does.
+log "starting Zipkin $ZIPKIN_VERSION (in-memory, -Xms$ZIPKIN_HEAP -Xmx$ZIPKIN_HEAP, pre-touched)"
+STORAGE_TYPE=mem MEM_MAX_SPANS=$((MAX_SPANS + WARMUP_SPANS)) \
+  "$java" "-Xms$ZIPKIN_HEAP" "-Xmx$ZIPKIN_HEAP" -XX:+AlwaysPreTouch -jar "$zipkin_jar" \
+  "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].port=$zport" \
+  "--armeria.ports[0].protocols=http" >"$run/zipkin.log" 2>&1 &
+zipkin=$!
+pids+=("$zipkin")
+wait_http "http://127.0.0.1:$zport/health" 180 "$zipkin"
+load zipkin-zipkin zipkin "http://127.0.0.1:$zport/api/v2/spans" "$zipkin"
+zipkin_rss_kb=$(vm_hwm_kb "$zipkin")
+stop "$zipkin" 60 >/dev/null
+
+# --- the table -------------------------------------------------------------------------------
+row() { # label, results file
+  local r
+  r=$(cat "$run/results/$2")
+  printf '%-22s %10s %9s %9s %10s %10s %12s\n' "$1" "$(field "$r" spans_per_s)" \
+    "$(field "$r" p50_ms)" "$(field "$r" p99_ms)" "$(field "$r" overloaded)" \
+    "$(field "$r" errors)" \
+    "$(awk -v c="$(field "$r" server_cpu_s)" -v n="$(field "$r" acked_spans)" \
+      'BEGIN { printf "%.1f", (n > 0 ? c * 1e6 / n : 0) }')"
+}
+rate() { field "$(cat "$run/results/$1")" spans_per_s; }
+{
+  echo
+  echo "Ingest benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "JDK: $("$java" -version 2>&1 | head -1); loads of ${LOAD_SECONDS}s each, $CONCURRENCY requests in flight, $SPANS_PER_REQUEST spans per request, after $WARMUP_SPANS warm-up spans"
+  echo
+  printf '%-22s %10s %9s %9s %10s %10s %12s\n' "server / protocol" "spans/s" "p50 ms" "p99 ms" \
+    "429s" "errors" "CPU µs/span"
+  row "Sextant OTLP/HTTP" sextant-otlp-http
+  row "Sextant OTLP/gRPC" sextant-otlp-grpc
+  row "Sextant Zipkin JSON" sextant-zipkin
+  row "Zipkin Zipkin JSON" zipkin-zipkin
+  echo
+  awk -v b="$db_bytes" -v n="$stored" 'BEGIN {
+    printf "Sextant on disk: %d bytes / %d spans stored = %.1f bytes/span (after SIGTERM; checkpointed)\n", b, n, b / n }'
+  echo "Sextant spans: acknowledged $acked, stored $stored (status), $by_service (services); stopped in ${stop_s}s"
+  awk -v s="$sextant_rss_kb" -v z="$zipkin_rss_kb" -v h="$ZIPKIN_HEAP" 'BEGIN {
+    printf "Peak RSS (VmHWM): Sextant %.0f MB; Zipkin %.0f MB (heap fixed at %s and pre-touched)\n", s / 1024, z / 1024, h }'
+  awk -v z="$(rate zipkin-zipkin)" -v sz="$(rate sextant-zipkin)" -v h="$(rate sextant-otlp-http)" \
+    -v g="$(rate sextant-otlp-grpc)" 'BEGIN {
+    printf "Sextant / Zipkin, same Zipkin JSON load: %.2f; OTLP/HTTP / Zipkin: %.2f; OTLP/gRPC / Zipkin: %.2f\n", sz / z, h / z, g / z }'
+  echo "Details: ${run#"$root"/}"
+} | tee "$run/summary.txt"
