@@ -2,8 +2,10 @@ package io.sextant.server;
 
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.common.util.BlockingTaskExecutor;
+import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.VirtualHostBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import io.sextant.ingest.otlp.OtlpDecoder;
 import io.sextant.ingest.zipkin.ZipkinDecoder;
@@ -23,6 +25,7 @@ import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.spi.EventStore;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +54,15 @@ public final class SextantServer implements AutoCloseable {
    * passes the identity.
    */
   public SextantServer(ServerConfig config, UnaryOperator<EventStore> decorate) {
+    this(config, decorate, List.of());
+  }
+
+  /** A route added to the API port by an embedding program (the demo adds its fault API). */
+  public record ApiRoute(String pathPattern, HttpService service) {}
+
+  /** As above, with {@code extraRoutes} served on the API port next to the read API. */
+  public SextantServer(
+      ServerConfig config, UnaryOperator<EventStore> decorate, List<ApiRoute> extraRoutes) {
     this.config = config.validate();
     Clock clock = Clock.systemUTC();
     this.store = decorate.apply(DuckDbEventStore.open(config.store()));
@@ -90,8 +102,12 @@ public final class SextantServer implements AutoCloseable {
             "/api/v2/spans",
             new ZipkinService(new ZipkinDecoder(config.limits()), gate, config.limits()));
     BlockingTaskExecutor blocking = BlockingTaskExecutor.builder().numThreads(4).build();
-    new ApiService(store, writer, counters, rates, clock, blocking).bind(sb, config.apiPort());
+    VirtualHostBuilder api =
+        new ApiService(store, writer, counters, rates, clock, blocking).bind(sb, config.apiPort());
     new QueryApi(Engine.of(store), clock, blocking).bind(sb, config.apiPort());
+    for (ApiRoute r : extraRoutes) {
+      api.service(r.pathPattern(), r.service());
+    }
     this.server = sb.build();
   }
 

@@ -57,8 +57,9 @@ public final class ApiService {
     this.blocking = blocking;
   }
 
-  public void bind(ServerBuilder sb, int port) {
-    sb.virtualHost(port)
+  /** Binds the API routes; returns the API port's virtual host so more routes can join it. */
+  public com.linecorp.armeria.server.VirtualHostBuilder bind(ServerBuilder sb, int port) {
+    return sb.virtualHost(port)
         .service(
             "/api/v1/traces/{traceId}", (ctx, req) -> async(() -> trace(ctx.pathParam("traceId"))))
         .service("/api/v1/services", (ctx, req) -> async(() -> services(ctx.queryParams())))
