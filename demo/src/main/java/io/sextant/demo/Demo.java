@@ -303,11 +303,22 @@ public final class Demo implements AutoCloseable {
     if (traffic != null) {
       traffic.close();
     }
-    for (Messaging.Subscriber s : subscribers) {
-      s.close();
-    }
+    subscribers.parallelStream().forEach(Messaging.Subscriber::close);
     if (faults != null) {
       faults.clearAll();
+    }
+    // Services stop in parallel: each waits for its in-flight requests and flushes its SDK.
+    List<Thread> stopping = new ArrayList<>();
+    for (ServiceNode s : services.values()) {
+      closeables.remove(s);
+      stopping.add(Thread.ofVirtual().start(s::close));
+    }
+    for (Thread t : stopping) {
+      try {
+        t.join(15_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     List<AutoCloseable> reversed = new ArrayList<>(closeables);
     java.util.Collections.reverse(reversed);
