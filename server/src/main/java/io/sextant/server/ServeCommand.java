@@ -100,6 +100,14 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
           "Events waiting for the store before ingest answers 429. Default: ${DEFAULT-VALUE}")
   int maxQueued;
 
+  @Option(
+      names = "--self-trace",
+      defaultValue = "${env:SEXTANT_SELF_TRACE:-false}",
+      description =
+          "Trace Sextant's own API requests and send the spans to itself, as service 'sextant'"
+              + " (env SEXTANT_SELF_TRACE). Default: ${DEFAULT-VALUE}")
+  boolean selfTrace;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig defaults = ServerConfig.defaults(dataDir);
@@ -118,7 +126,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 new BatchingWriter.Config(maxQueued, defaults.pipeline().maxBatchEvents()),
                 defaults.requestTimeout())
             .validate();
-    SextantServer server = new SextantServer(config).start();
+    SextantServer server =
+        new SextantServer(
+                config, java.util.function.UnaryOperator.identity(), java.util.List.of(), selfTrace)
+            .start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

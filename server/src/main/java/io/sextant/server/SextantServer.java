@@ -43,6 +43,7 @@ public final class SextantServer implements AutoCloseable {
   private final RetentionJob retention;
   private final RateMeter rates;
   private final Server server;
+  private final SelfTracing selfTracing;
 
   /** A server over the DuckDB store of {@code config}. */
   public SextantServer(ServerConfig config) {
@@ -63,7 +64,20 @@ public final class SextantServer implements AutoCloseable {
   /** As above, with {@code extraRoutes} served on the API port next to the read API. */
   public SextantServer(
       ServerConfig config, UnaryOperator<EventStore> decorate, List<ApiRoute> extraRoutes) {
+    this(config, decorate, extraRoutes, false);
+  }
+
+  /**
+   * As above; with {@code selfTrace}, the API's requests are traced and the spans sent to this
+   * server's own OTLP/HTTP port as service {@code sextant}.
+   */
+  public SextantServer(
+      ServerConfig config,
+      UnaryOperator<EventStore> decorate,
+      List<ApiRoute> extraRoutes,
+      boolean selfTrace) {
     this.config = config.validate();
+    this.selfTracing = selfTrace ? new SelfTracing(config) : null;
     Clock clock = Clock.systemUTC();
     this.store = decorate.apply(DuckDbEventStore.open(config.store()));
     this.writer = new BatchingWriter(store, config.pipeline());
@@ -108,6 +122,9 @@ public final class SextantServer implements AutoCloseable {
     for (ApiRoute r : extraRoutes) {
       api.service(r.pathPattern(), r.service());
     }
+    if (selfTracing != null) {
+      sb.virtualHost(config.apiPort()).decorator(selfTracing.decorator());
+    }
     this.server = sb.build();
   }
 
@@ -141,6 +158,9 @@ public final class SextantServer implements AutoCloseable {
   /** Stops listening, writes what was accepted, then closes the store. */
   @Override
   public void close() {
+    if (selfTracing != null) {
+      selfTracing.close(); // its last spans go in while ingest still listens
+    }
     server.stop().join();
     writer.close();
     retention.close();
