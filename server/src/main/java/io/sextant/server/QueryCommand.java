@@ -65,6 +65,16 @@ final class QueryCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    try {
+      return answer(out, err);
+    } finally {
+      // print() does not flush, and Main may System.exit right after.
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private Integer answer(PrintWriter out, PrintWriter err) {
     String query = String.join(" ", words);
     String base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
     HttpResponse<String> response;

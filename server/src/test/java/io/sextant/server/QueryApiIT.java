@@ -197,7 +197,8 @@ class QueryApiIT {
 
   @Test
   void theCliPrintsATableFromTheRealServer() {
-    java.io.StringWriter out = new java.io.StringWriter();
+    // Not auto-flushing, like System.out under picocli: the command must flush before it returns.
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     java.io.StringWriter err = new java.io.StringWriter();
     picocli.CommandLine cli = new picocli.CommandLine(new Main());
     cli.setOut(new java.io.PrintWriter(out));
