@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class DuckDbEventStore implements EventStore {
   private static final Logger log = LoggerFactory.getLogger(DuckDbEventStore.class);
 
+  static final int ROW_GROUP_ROWS = 122_880;
+  static final String WAL_LIMIT = "1GB";
   private final DuckDbConfig config;
   private final Object writeLock = new Object();
   private volatile StagedBatch current;
@@ -48,6 +50,7 @@ public final class DuckDbEventStore implements EventStore {
   // Ids of the resources and scopes already stored; only the writer thread touches them.
   private final Set<Long> knownResources = new HashSet<>();
   private final Set<Long> knownScopes = new HashSet<>();
+  private long rowsSinceCheckpoint;
 
   private DuckDbEventStore(DuckDbConfig config) {
     this.config = config.validate();
@@ -73,6 +76,7 @@ public final class DuckDbEventStore implements EventStore {
         if (config.threads() > 0) {
           s.execute("SET threads = " + config.threads());
         }
+        s.execute("SET checkpoint_threshold = '" + WAL_LIMIT + "'");
         s.execute(Schema.createTable());
         s.execute(Schema.CREATE_RESOURCES);
         s.execute(Schema.CREATE_SCOPES);
@@ -110,12 +114,25 @@ public final class DuckDbEventStore implements EventStore {
         if (rows != batch.size()) {
           throw new StoreException("DuckDB stored " + rows + " rows of a batch of " + batch.size());
         }
+        rowsSinceCheckpoint += rows;
+        if (rowsSinceCheckpoint >= ROW_GROUP_ROWS) {
+          checkpoint(s);
+        }
       } catch (SQLException e) {
         throw new StoreException(
             "writing " + batch.size() + " events failed: " + e.getMessage(), e);
       } finally {
         current = null;
       }
+    }
+  }
+
+  private void checkpoint(Statement s) {
+    try {
+      s.execute("CHECKPOINT");
+      rowsSinceCheckpoint = 0;
+    } catch (SQLException e) {
+      log.warn("checkpoint failed, retried after the next batch: {}", e.getMessage());
     }
   }
 
