@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class DuckDbEventStore implements EventStore {
   private static final Logger log = LoggerFactory.getLogger(DuckDbEventStore.class);
 
+  static final int ROW_GROUP_ROWS = 122_880;
+  static final String WAL_LIMIT = "1GB";
   private final DuckDbConfig config;
   private final Object writeLock = new Object();
   private volatile StagedBatch current;
@@ -56,6 +58,7 @@ public final class DuckDbEventStore implements EventStore {
   private final Set<Long> knownScopes = new HashSet<>();
   private final Set<AttributeKey> knownKeys = ConcurrentHashMap.newKeySet();
   private final SqlAccess sql = new DuckDbSql();
+  private long rowsSinceCheckpoint;
 
   private DuckDbEventStore(DuckDbConfig config) {
     this.config = config.validate();
@@ -81,6 +84,7 @@ public final class DuckDbEventStore implements EventStore {
         if (config.threads() > 0) {
           s.execute("SET threads = " + config.threads());
         }
+        s.execute("SET checkpoint_threshold = '" + WAL_LIMIT + "'");
         s.execute(Schema.createTable());
         s.execute(Schema.CREATE_RESOURCES);
         s.execute(Schema.CREATE_SCOPES);
@@ -131,12 +135,25 @@ public final class DuckDbEventStore implements EventStore {
         if (rows != batch.size()) {
           throw new StoreException("DuckDB stored " + rows + " rows of a batch of " + batch.size());
         }
+        rowsSinceCheckpoint += rows;
+        if (rowsSinceCheckpoint >= ROW_GROUP_ROWS) {
+          checkpoint(s);
+        }
       } catch (SQLException e) {
         throw new StoreException(
             "writing " + batch.size() + " events failed: " + e.getMessage(), e);
       } finally {
         current = null;
       }
+    }
+  }
+
+  private void checkpoint(Statement s) {
+    try {
+      s.execute("CHECKPOINT");
+      rowsSinceCheckpoint = 0;
+    } catch (SQLException e) {
+      log.warn("checkpoint failed, retried after the next batch: {}", e.getMessage());
     }
   }
 

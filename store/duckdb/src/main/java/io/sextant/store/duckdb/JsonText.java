@@ -1,11 +1,9 @@
 package io.sextant.store.duckdb;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.sextant.model.Attributes;
 import io.sextant.model.Resource;
 import io.sextant.model.Scope;
@@ -14,7 +12,6 @@ import io.sextant.model.SpanId;
 import io.sextant.model.SpanLink;
 import io.sextant.model.TraceId;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,53 +19,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * JSON text for the parts of an event kept whole: resource, scope, span events, links. Value types
- * survive the trip: a Long is written without a fraction and a Double always with one (Jackson
- * writes {@code 5.0}), and non-finite doubles are written as bare NaN/Infinity tokens.
+ * JSON text for the parts of an event kept whole: resource, scope, span events, links, and the
+ * attributes without a column of their own. Value types survive the trip: a Long is written without
+ * a fraction and a Double always with one ({@code 5.0}, {@code 1.0E10}), and non-finite doubles are
+ * written as bare NaN/Infinity tokens, which the reader accepts.
+ *
+ * <p>Written by hand, byte for byte what Jackson's generator wrote before (so stored resource ids,
+ * hashes of this text, stay the same): attributes are staged for every stored row, and a generator
+ * per row cost more than the rest of the row's staging. Read with Jackson.
  */
 final class JsonText {
   private static final JsonFactory JSON =
-      JsonFactory.builder()
-          .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
-          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .build();
+      JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private JsonText() {}
 
   static String attributes(Attributes attributes) {
-    return write(g -> writeAttributes(g, attributes));
-  }
-
-  /**
-   * The attributes that have no column of their own, or null when none are left: a key in {@code
-   * promoted} whose value has the column's type is stored in that column instead.
-   */
-  static String attributesExcept(Attributes attributes, Map<String, Schema.Promoted> promoted) {
-    int own = 0;
-    for (Map.Entry<String, Object> e : attributes.asMap().entrySet()) {
-      if (!inColumn(promoted.get(e.getKey()), e.getValue())) {
-        own++;
-      }
-    }
-    if (own == 0) {
-      return null;
-    }
-    return write(
-        g -> {
-          g.writeStartObject();
-          for (Map.Entry<String, Object> e : attributes.asMap().entrySet()) {
-            if (!inColumn(promoted.get(e.getKey()), e.getValue())) {
-              g.writeFieldName(e.getKey());
-              writeValue(g, e.getValue());
-            }
-          }
-          g.writeEndObject();
-        });
-  }
-
-  static boolean inColumn(Schema.Promoted column, Object value) {
-    return column != null
-        && (column.type() == Schema.Type.LONG ? value instanceof Long : value instanceof String);
+    StringBuilder b = new StringBuilder(64);
+    appendAttributes(b, attributes);
+    return b.toString();
   }
 
   /** Reads an attributes object into {@code into}; null text adds nothing. */
@@ -79,54 +49,103 @@ final class JsonText {
   }
 
   static String scope(Scope scope) {
-    return write(
-        g -> {
-          g.writeStartObject();
-          g.writeStringField("name", scope.name());
-          g.writeStringField("version", scope.version());
-          g.writeFieldName("attributes");
-          writeAttributes(g, scope.attributes());
-          g.writeEndObject();
-        });
+    StringBuilder b = new StringBuilder(64).append("{\"name\":");
+    appendString(b, scope.name());
+    b.append(",\"version\":");
+    appendString(b, scope.version());
+    b.append(",\"attributes\":");
+    appendAttributes(b, scope.attributes());
+    return b.append('}').toString();
   }
 
   static String spanEvents(List<SpanEvent> events) {
     if (events.isEmpty()) {
       return null;
     }
-    return write(
-        g -> {
-          g.writeStartArray();
-          for (SpanEvent e : events) {
-            g.writeStartObject();
-            g.writeNumberField("time", e.timeUnixNano());
-            g.writeStringField("name", e.name());
-            g.writeFieldName("attributes");
-            writeAttributes(g, e.attributes());
-            g.writeEndObject();
-          }
-          g.writeEndArray();
-        });
+    StringBuilder b = new StringBuilder(64).append('[');
+    for (SpanEvent e : events) {
+      if (b.length() > 1) {
+        b.append(',');
+      }
+      b.append("{\"time\":").append(e.timeUnixNano()).append(",\"name\":");
+      appendString(b, e.name());
+      b.append(",\"attributes\":");
+      appendAttributes(b, e.attributes());
+      b.append('}');
+    }
+    return b.append(']').toString();
   }
 
   static String links(List<SpanLink> links) {
     if (links.isEmpty()) {
       return null;
     }
-    return write(
-        g -> {
-          g.writeStartArray();
-          for (SpanLink l : links) {
-            g.writeStartObject();
-            g.writeStringField("trace_id", l.traceId().toHex());
-            g.writeStringField("span_id", l.spanId().toHex());
-            g.writeStringField("trace_state", l.traceState());
-            g.writeFieldName("attributes");
-            writeAttributes(g, l.attributes());
-            g.writeEndObject();
-          }
-          g.writeEndArray();
-        });
+    StringBuilder b = new StringBuilder(64).append('[');
+    for (SpanLink l : links) {
+      if (b.length() > 1) {
+        b.append(',');
+      }
+      b.append("{\"trace_id\":");
+      appendString(b, l.traceId().toHex());
+      b.append(",\"span_id\":");
+      appendString(b, l.spanId().toHex());
+      b.append(",\"trace_state\":");
+      appendString(b, l.traceState());
+      b.append(",\"attributes\":");
+      appendAttributes(b, l.attributes());
+      b.append('}');
+    }
+    return b.append(']').toString();
+  }
+
+  static void appendAttributes(StringBuilder b, Attributes attributes) {
+    b.append('{');
+    boolean first = true;
+    for (Map.Entry<String, Object> e : attributes.asMap().entrySet()) {
+      if (!first) {
+        b.append(',');
+      }
+      first = false;
+      appendMember(b, e.getKey(), e.getValue());
+    }
+    b.append('}');
+  }
+
+  /** {@code "key":value}, without the separator before it. */
+  static void appendMember(StringBuilder b, String key, Object value) {
+    appendString(b, key);
+    b.append(':');
+    switch (value) {
+      case String s -> appendString(b, s);
+      case Long l -> b.append(l.longValue());
+      case Double d -> b.append(d.doubleValue());
+      case Boolean x -> b.append(x.booleanValue());
+      default -> throw new IllegalStateException("unsupported value " + value);
+    }
+  }
+
+  /** A JSON string: quotes, backslashes and control characters escaped; the rest as is. */
+  static void appendString(StringBuilder b, String s) {
+    b.append('"');
+    int from = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 0x20 && c != '"' && c != '\\') {
+        continue;
+      }
+      b.append(s, from, i).append('\\');
+      switch (c) {
+        case '"', '\\' -> b.append(c);
+        case '\b' -> b.append('b');
+        case '\t' -> b.append('t');
+        case '\f' -> b.append('f');
+        case '\n' -> b.append('n');
+        case '\r' -> b.append('r');
+        default -> b.append("u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+      }
+      from = i + 1;
+    }
+    b.append(s, from, s.length()).append('"');
   }
 
   static Resource readResource(String json) {
@@ -224,25 +243,6 @@ final class JsonText {
         });
   }
 
-  private static void writeAttributes(JsonGenerator g, Attributes attributes) throws IOException {
-    g.writeStartObject();
-    for (Map.Entry<String, Object> e : attributes.asMap().entrySet()) {
-      g.writeFieldName(e.getKey());
-      writeValue(g, e.getValue());
-    }
-    g.writeEndObject();
-  }
-
-  private static void writeValue(JsonGenerator g, Object value) throws IOException {
-    switch (value) {
-      case String s -> g.writeString(s);
-      case Long l -> g.writeNumber(l);
-      case Double d -> g.writeNumber(d);
-      case Boolean b -> g.writeBoolean(b);
-      default -> throw new IllegalStateException("unsupported value " + value);
-    }
-  }
-
   /** Reads an attributes object; the parser is before it (its START_OBJECT comes next). */
   private static Attributes readAttributes(JsonParser p) throws IOException {
     expect(p.nextToken(), JsonToken.START_OBJECT);
@@ -270,22 +270,8 @@ final class JsonText {
     }
   }
 
-  private interface Writer {
-    void write(JsonGenerator g) throws IOException;
-  }
-
   private interface Reader<T> {
     T read(JsonParser p) throws IOException;
-  }
-
-  private static String write(Writer writer) {
-    StringWriter out = new StringWriter(64);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      writer.write(g);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
   }
 
   private static <T> T read(String json, Reader<T> reader) {

@@ -1,9 +1,6 @@
 package io.sextant.store.duckdb;
 
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The one wide {@code events} table (docs/adr/0004-duckdb-schema.md). Core fields are typed
@@ -61,11 +58,6 @@ final class Schema {
           new Promoted("request_type", Type.STRING, false),
           new Promoted("tenant", Type.STRING, false));
 
-  static final Map<String, Promoted> PROMOTED_ATTRIBUTES =
-      PROMOTED.stream()
-          .filter(p -> !p.fromResource())
-          .collect(Collectors.toUnmodifiableMap(Promoted::key, Function.identity()));
-
   /** Core columns in table order; then the promoted ones, then the maps and JSON columns. */
   static final String CORE =
       """
@@ -89,7 +81,7 @@ final class Schema {
 
   static final String TAIL =
       """
-      attributes VARCHAR,
+      attributes VARCHAR USING COMPRESSION zstd,
       resource_id BIGINT NOT NULL,
       scope_id BIGINT NOT NULL,
       span_events VARCHAR,

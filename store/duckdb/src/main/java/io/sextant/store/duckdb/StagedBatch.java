@@ -7,6 +7,7 @@ import io.sextant.model.Scope;
 import io.sextant.store.duckdb.Schema.Promoted;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,27 @@ final class StagedBatch {
   /** The bit of a value's type in {@link #recordKeys} and {@link #resourceKeys}. */
   static int typeBit(Object value) {
     return 1 << io.sextant.store.spi.FieldType.of(value).ordinal();
+  }
+
+  /** Promoted span/log attribute keys → their index in {@link Schema#PROMOTED}. */
+  private static final Map<String, Integer> ATTRIBUTE_COLUMNS = new HashMap<>();
+
+  /** Indexes in {@link Schema#PROMOTED} of the copies of resource attributes (all strings). */
+  private static final int[] RESOURCE_COLUMNS;
+
+  static {
+    List<Integer> fromResource = new ArrayList<>();
+    for (int i = 0; i < Schema.PROMOTED.size(); i++) {
+      Promoted p = Schema.PROMOTED.get(i);
+      if (!p.fromResource()) {
+        ATTRIBUTE_COLUMNS.put(p.key(), i);
+      } else if (p.type() == Schema.Type.STRING) {
+        fromResource.add(i);
+      } else {
+        throw new IllegalStateException("a resource copy must be a string column: " + p.key());
+      }
+    }
+    RESOURCE_COLUMNS = fromResource.stream().mapToInt(Integer::intValue).toArray();
   }
 
   StagedBatch(List<Event> events) {
@@ -73,6 +95,8 @@ final class StagedBatch {
     StringColumn links = strings("links");
 
     Map<Resource, Long> resourceIds = new IdentityHashMap<>();
+    Map<Resource, String[]> resourceColumns = new IdentityHashMap<>();
+    StringBuilder rest = new StringBuilder(256);
     Map<Scope, Long> scopeIds = new IdentityHashMap<>();
     for (int r = 0; r < size; r++) {
       Event e = events.get(r);
@@ -104,22 +128,20 @@ final class StagedBatch {
         severityText.values[r] = e.severityText();
         body.values[r] = e.body();
       }
-      for (int i = 0; i < promotedColumns.length; i++) {
-        Promoted p = promoted.get(i);
-        Object v =
-            p.fromResource() ? e.resource().attributes().get(p.key()) : e.attributes().get(p.key());
-        if (v == null) {
-          continue;
-        }
-        if (p.type() == Schema.Type.LONG && v instanceof Long l) {
-          ((LongColumn) promotedColumns[i]).set(r, l);
-        } else if (p.type() == Schema.Type.STRING && (p.fromResource() || v instanceof String)) {
-          ((StringColumn) promotedColumns[i]).values[r] = v.toString();
-        }
-      }
-      attributes.values[r] = JsonText.attributesExcept(e.attributes(), Schema.PROMOTED_ATTRIBUTES);
+      rest.setLength(0);
       for (Map.Entry<String, Object> a : e.attributes().asMap().entrySet()) {
         recordKeys.merge(a.getKey(), typeBit(a.getValue()), (x, y) -> x | y);
+        Integer column = ATTRIBUTE_COLUMNS.get(a.getKey());
+        if (column == null || !setPromoted(promotedColumns[column], r, a.getValue())) {
+          rest.append(rest.isEmpty() ? '{' : ',');
+          JsonText.appendMember(rest, a.getKey(), a.getValue());
+        }
+      }
+      attributes.values[r] = rest.isEmpty() ? null : rest.append('}').toString();
+      String[] fromResource =
+          resourceColumns.computeIfAbsent(e.resource(), StagedBatch::fromResource);
+      for (int i = 0; i < RESOURCE_COLUMNS.length; i++) {
+        ((StringColumn) promotedColumns[RESOURCE_COLUMNS[i]]).values[r] = fromResource[i];
       }
       resourceId.set(r, resourceIds.computeIfAbsent(e.resource(), this::resourceId));
       scopeId.set(r, scopeIds.computeIfAbsent(e.scope(), x -> idInto(scopes, JsonText.scope(x))));
@@ -133,6 +155,31 @@ final class StagedBatch {
       resourceKeys.merge(a.getKey(), typeBit(a.getValue()), (x, y) -> x | y);
     }
     return idInto(resources, JsonText.attributes(resource.attributes()));
+  }
+
+  /**
+   * Puts an attribute into its promoted column when the value has the column's type, so the round
+   * trip is exact (a string {@code server.port} stays a string, in the JSON); false otherwise.
+   */
+  private static boolean setPromoted(Column column, int row, Object value) {
+    if (column instanceof LongColumn longs && value instanceof Long l) {
+      longs.set(row, l);
+      return true;
+    }
+    if (column instanceof StringColumn strings && value instanceof String text) {
+      strings.values[row] = text;
+      return true;
+    }
+    return false;
+  }
+
+  /** The values of the resource's promoted copies, in {@link #RESOURCE_COLUMNS} order. */
+  private static String[] fromResource(Resource resource) {
+    String[] out = new String[RESOURCE_COLUMNS.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = resource.attributes().getString(Schema.PROMOTED.get(RESOURCE_COLUMNS[i]).key());
+    }
+    return out;
   }
 
   private static long idInto(Map<Long, String> texts, String json) {

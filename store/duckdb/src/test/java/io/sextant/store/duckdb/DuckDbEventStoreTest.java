@@ -12,10 +12,12 @@ import io.sextant.model.SpanKind;
 import io.sextant.model.SpanLink;
 import io.sextant.model.StatusCode;
 import io.sextant.model.TraceId;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +104,69 @@ class DuckDbEventStoreTest {
       assertThat(rs.getString(7)).isEqualTo("5.0");
       assertThat(rs.getString(8)).isEqualTo("false");
       assertThat(rs.getBoolean(9)).isTrue();
+    }
+  }
+
+  /** Small spans with an attribute unique per row, like a request id. */
+  private static List<Event> batch(int first, int size) {
+    List<Event> out = new ArrayList<>(size);
+    for (int i = first; i < first + size; i++) {
+      out.add(
+          Event.span(TRACE, new SpanId(i + 1L))
+              .timeUnixNano(1_700_000_000_000_000_000L + i)
+              .durationNanos(1_000)
+              .name("work")
+              .resource(new Resource(Attributes.of("service.name", "cart")))
+              .attributes(Attributes.of("request_id", "r-" + i, "thread.name", "worker-1"))
+              .build());
+    }
+    return out;
+  }
+
+  private static long walBytes(Path dir) throws Exception {
+    Path wal = dir.resolve("sextant.duckdb.wal");
+    return Files.exists(wal) ? Files.size(wal) : 0;
+  }
+
+  @Test
+  void smallBatches_stayInTheWal_untilARowGroupIsFull_thenOneCheckpointWritesThem()
+      throws Exception {
+    int batch = 4_000;
+    int batches = DuckDbEventStore.ROW_GROUP_ROWS / batch; // one batch short of a row group
+    try (DuckDbEventStore store = DuckDbEventStore.open(DuckDbConfig.defaults(dir))) {
+      for (int b = 0; b < batches; b++) {
+        store.write(batch(b * batch, batch));
+      }
+      assertThat(walBytes(dir)).as("WAL before a row group is full").isGreaterThan(1 << 20);
+
+      store.write(batch(batches * batch, batch));
+      assertThat(walBytes(dir)).as("WAL after the checkpoint").isLessThan(1 << 10);
+      assertThat(store.stats().events()).isEqualTo((batches + 1L) * batch);
+    }
+    try (Connection c =
+            DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("sextant.duckdb"));
+        ResultSet rs =
+            c.createStatement().executeQuery("SELECT free_blocks FROM pragma_database_size()")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getLong(1)).as("blocks left free by rewritten row groups").isZero();
+    }
+  }
+
+  @Test
+  void attributesJson_isZstdCompressed() throws Exception {
+    try (DuckDbEventStore store = DuckDbEventStore.open(DuckDbConfig.defaults(dir))) {
+      store.write(batch(0, 10_000));
+    }
+    try (Connection c =
+            DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("sextant.duckdb"));
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT DISTINCT compression FROM pragma_storage_info('events')"
+                        + " WHERE column_name = 'attributes' AND segment_type = 'VARCHAR'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("ZSTD");
+      assertThat(rs.next()).isFalse();
     }
   }
 }
