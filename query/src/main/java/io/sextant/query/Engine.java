@@ -25,6 +25,12 @@ public interface Engine {
    */
   ColumnInfo.Columns columns(TimeRange range) throws StoreException;
 
+  /**
+   * Calls across services: the matching spans grouped by {@code breakdowns} and by the service of
+   * their child span on the other side, with counts, errors and duration percentiles.
+   */
+  List<HopQuery.Hop> hops(HopQuery query) throws StoreException;
+
   /** Every queryable field with its type. */
   Catalog catalog() throws StoreException;
 

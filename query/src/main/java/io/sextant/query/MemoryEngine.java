@@ -1,6 +1,8 @@
 package io.sextant.query;
 
 import io.sextant.model.Event;
+import io.sextant.model.EventKind;
+import io.sextant.model.SpanKind;
 import io.sextant.query.Plan.BoundAnd;
 import io.sextant.query.Plan.BoundCalculation;
 import io.sextant.query.Plan.BoundFilter;
@@ -315,6 +317,69 @@ public final class MemoryEngine implements Engine {
       counts.merge(Arrays.asList(t, bucket), 1L, Long::sum);
     }
     return Results.heatmap(h, from, step, counts);
+  }
+
+  @Override
+  public List<HopQuery.Hop> hops(HopQuery query) throws StoreException {
+    Question q =
+        Question.over(query.range())
+            .where(query.where())
+            .by(query.breakdowns().toArray(String[]::new))
+            .build();
+    Plan plan = Plan.of(q, catalog());
+    Map<List<Object>, String> callees = new HashMap<>();
+    for (Event c : events(query.childRange())) {
+      if (c.kind() == EventKind.SPAN
+          && c.parentSpanId() != null
+          && (c.spanKind() == SpanKind.SERVER || c.spanKind() == SpanKind.CONSUMER)) {
+        callees.merge(
+            List.of(c.traceId(), c.parentSpanId()),
+            c.serviceName(),
+            (a, b) -> a.compareTo(b) <= 0 ? a : b);
+      }
+    }
+    int nb = plan.breakdowns().size();
+    Map<List<Object>, List<Event>> groups = new LinkedHashMap<>();
+    for (Event e : events(query.range())) {
+      if (e.kind() != EventKind.SPAN || (plan.where() != null && !matches(plan.where(), e))) {
+        continue;
+      }
+      List<Object> key = new ArrayList<>(nb + 1);
+      for (Field f : plan.breakdowns()) {
+        key.add(Results.breakdownValue(f, EventFields.value(e, f)));
+      }
+      String callee = callees.get(List.of(e.traceId(), e.spanId()));
+      key.add(callee == null || callee.equals(e.serviceName()) ? null : callee);
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+    }
+    List<List<Object>> rows = new ArrayList<>();
+    groups.forEach(
+        (key, list) -> {
+          double[] durations = list.stream().mapToDouble(Event::durationNanos).toArray();
+          List<Object> row = new ArrayList<>(key);
+          row.add((long) list.size());
+          row.add(list.stream().filter(Event::isError).count());
+          row.add(quantile(durations, 0.5));
+          row.add(quantile(durations, 0.99));
+          rows.add(row);
+        });
+    Comparator<List<Object>> order = byColumn(nb + 1, true);
+    for (int i = 0; i <= nb; i++) {
+      order = order.thenComparing(byColumn(i, false));
+    }
+    rows.sort(order);
+    List<HopQuery.Hop> out = new ArrayList<>();
+    for (List<Object> r : rows.subList(0, Math.min(rows.size(), query.limit()))) {
+      out.add(
+          new HopQuery.Hop(
+              r.subList(0, nb),
+              (String) r.get(nb),
+              (Long) r.get(nb + 1),
+              (Long) r.get(nb + 2),
+              (Double) r.get(nb + 3),
+              (Double) r.get(nb + 4)));
+    }
+    return out;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.sextant.query;
 
+import io.sextant.model.EventKind;
+import io.sextant.model.SpanKind;
 import io.sextant.query.Plan.BoundAnd;
 import io.sextant.query.Plan.BoundCalculation;
 import io.sextant.query.Plan.BoundFilter;
@@ -66,6 +68,11 @@ final class SqlEngine implements Engine {
 
     /** A table-sample clause after the events table, or empty. */
     String tableSample = "";
+
+    /** A further join after the events (and resources), with its parameters, or empty. */
+    String extraJoin = "";
+
+    final List<Object> extraJoinParams = new ArrayList<>();
 
     Statement add(String s) {
       text.append(s);
@@ -174,6 +181,8 @@ final class SqlEngine implements Engine {
       if (join || joinResources) {
         add(" JOIN " + layout.resourcesTable() + " r ON r.id = e." + layout.resourceIdColumn());
       }
+      add(extraJoin);
+      params.addAll(extraJoinParams);
     }
 
     <T> T run(SqlAccess.RowReader<T> reader) throws StoreException {
@@ -427,6 +436,99 @@ final class SqlEngine implements Engine {
           return null;
         });
     return Results.heatmap(h, from, step, counts);
+  }
+
+  /** A core column's expression over the events aliased {@code alias} instead of {@code e}. */
+  private String core(String field, String alias) {
+    String sqlText = layout.columns().get(field).sql();
+    if (!sqlText.startsWith("e.")) {
+      throw new QueryException("the column of " + field + " is not a plain column: " + sqlText);
+    }
+    return alias + sqlText.substring(1);
+  }
+
+  @Override
+  public List<HopQuery.Hop> hops(HopQuery query) throws StoreException {
+    Question q =
+        Question.over(query.range())
+            .where(query.where())
+            .by(query.breakdowns().toArray(String[]::new))
+            .build();
+    Plan plan = Plan.of(q, catalog());
+    int nb = plan.breakdowns().size();
+    Statement st = new Statement();
+    List<String> select = new ArrayList<>();
+    for (Field f : plan.breakdowns()) {
+      select.add(st.expr(f));
+    }
+    String service = core("service.name", "e");
+    select.add("CASE WHEN k.s <> " + service + " THEN k.s END");
+    String duration = core("duration", "e");
+    select.add("count(*)");
+    select.add("count(*) FILTER (WHERE " + core("error", "e") + ")");
+    select.add(dialect.quantile(duration, 0.5));
+    select.add(dialect.quantile(duration, 0.99));
+    st.add("SELECT " + String.join(", ", select));
+    // One row per call: the smallest callee service name when a call has several server children.
+    st.extraJoin =
+        " LEFT JOIN (SELECT "
+            + core("trace_id", "c")
+            + " AS t, "
+            + core("parent_span_id", "c")
+            + " AS p, min("
+            + core("service.name", "c")
+            + ") AS s FROM "
+            + layout.eventsTable()
+            + " c WHERE "
+            + core("time", "c")
+            + " >= ? AND "
+            + core("time", "c")
+            + " < ? AND "
+            + core("kind", "c")
+            + " = ? AND "
+            + core("parent_span_id", "c")
+            + " IS NOT NULL AND "
+            + core("span.kind", "c")
+            + " IN (?, ?) GROUP BY 1, 2) k ON k.t = "
+            + core("trace_id", "e")
+            + " AND k.p = "
+            + core("span_id", "e");
+    st.extraJoinParams.addAll(
+        List.of(
+            query.childRange().fromUnixNano(),
+            query.childRange().toUnixNano(),
+            EventKind.SPAN.label(),
+            SpanKind.SERVER.label(),
+            SpanKind.CONSUMER.label()));
+    st.fromWhere(query.range(), plan.where());
+    st.add(" AND " + core("kind", "e") + " = ").param(EventKind.SPAN.label());
+    st.add(" GROUP BY " + positions(1, nb + 1));
+    List<String> order = new ArrayList<>();
+    order.add((nb + 2) + " DESC");
+    for (int i = 1; i <= nb + 1; i++) {
+      order.add(i + " ASC NULLS LAST");
+    }
+    st.add(" ORDER BY " + String.join(", ", order) + " LIMIT " + query.limit());
+    return st.run(
+        rs -> {
+          List<HopQuery.Hop> out = new ArrayList<>();
+          while (rs.next()) {
+            List<Object> key = new ArrayList<>();
+            for (int i = 0; i < nb; i++) {
+              Field f = plan.breakdowns().get(i);
+              key.add(Results.breakdownValue(f, read(rs, i + 1, f.type())));
+            }
+            out.add(
+                new HopQuery.Hop(
+                    key,
+                    rs.getString(nb + 1),
+                    rs.getLong(nb + 2),
+                    rs.getLong(nb + 3),
+                    rs.getDouble(nb + 4),
+                    rs.getDouble(nb + 5)));
+          }
+          return out;
+        });
   }
 
   @Override

@@ -4,17 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sextant.server.cli.TableRenderer;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -39,8 +31,6 @@ import picocli.CommandLine.Parameters;
       "The syntax is in docs/query.md."
     })
 final class QueryCommand implements Callable<Integer> {
-  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -76,40 +66,21 @@ final class QueryCommand implements Callable<Integer> {
 
   private Integer answer(PrintWriter out, PrintWriter err) {
     String query = String.join(" ", words);
-    String base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
-    HttpResponse<String> response;
+    String body;
     try {
-      HttpRequest request =
-          HttpRequest.newBuilder(URI.create(base + "/api/v1/query"))
-              .timeout(REQUEST_TIMEOUT)
-              .header("Content-Type", "application/json")
-              .header("Accept", "application/json")
-              .POST(
-                  HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("q", query))))
-              .build();
-      try (HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build()) {
-        response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      }
-    } catch (IllegalArgumentException e) {
-      err.println("sextant: --server " + server + " is not an http:// or https:// address");
-      return 1;
-    } catch (HttpConnectTimeoutException e) {
-      err.println(unreachable("no connection within " + CONNECT_TIMEOUT.toSeconds() + " s"));
-      return 1;
-    } catch (HttpTimeoutException e) {
-      err.println(
-          "sextant: the server at "
-              + server
-              + " did not answer within "
-              + REQUEST_TIMEOUT.toSeconds()
-              + " s; narrow the question (a shorter range, fewer groups)");
-      return 1;
-    } catch (IOException e) {
-      err.println(unreachable(reason(e)));
-      return 1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      err.println("sextant: interrupted");
+      body = JSON.writeValueAsString(Map.of("q", query));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    HttpResponse<String> response =
+        ApiCall.send(
+            server,
+            "/api/v1/query",
+            b ->
+                b.header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)),
+            err);
+    if (response == null) {
       return 1;
     }
     int status = response.statusCode();
@@ -127,20 +98,13 @@ final class QueryCommand implements Callable<Integer> {
         return 1;
       }
     }
-    JsonNode error = errorBody(response.body());
+    JsonNode error = ApiCall.errorBody(response.body());
     String message = error.path("error").asText(response.body().strip());
     if (status == 400) {
       err.print(pointAt(query, error.path("position").asInt(-1), message));
       return 2;
     }
-    err.println(
-        "sextant: the server at "
-            + server
-            + " answered "
-            + status
-            + ": "
-            + (message.isEmpty() ? "(no message)" : message)
-            + (status == 404 ? "; is it a Sextant server with the query API?" : ""));
+    err.println(ApiCall.failed(server, status, message));
     return 1;
   }
 
@@ -152,30 +116,5 @@ final class QueryCommand implements Callable<Integer> {
     // Line breaks and tabs would move the caret; they print as one space each.
     String shown = query.replaceAll("[\\r\\n\\t]", " ");
     return shown + "\n" + " ".repeat(Math.min(position, shown.length())) + "^\n" + message + "\n";
-  }
-
-  private static JsonNode errorBody(String body) {
-    try {
-      JsonNode node = JSON.readTree(body);
-      return node == null ? JSON.createObjectNode() : node;
-    } catch (JsonProcessingException e) {
-      return JSON.createObjectNode();
-    }
-  }
-
-  private String unreachable(String reason) {
-    return "sextant: cannot reach the server at "
-        + server
-        + " ("
-        + reason
-        + "); is `sextant serve` running? Point elsewhere with --server or SEXTANT_SERVER";
-  }
-
-  private static String reason(IOException e) {
-    String m = e.getMessage();
-    if (m != null && !m.isBlank()) {
-      return m;
-    }
-    return e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
   }
 }

@@ -13,6 +13,7 @@ import io.sextant.pipeline.BatchingWriter;
 import io.sextant.pipeline.RetentionJob;
 import io.sextant.query.Engine;
 import io.sextant.server.api.ApiService;
+import io.sextant.server.api.MapApi;
 import io.sextant.server.api.QueryApi;
 import io.sextant.server.api.RateMeter;
 import io.sextant.server.ingest.IngestCounters;
@@ -23,6 +24,8 @@ import io.sextant.server.ingest.OtlpHttpService;
 import io.sextant.server.ingest.ZipkinService;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.spi.EventStore;
+import io.sextant.topology.LiveMap;
+import io.sextant.topology.MapBuilder;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
@@ -36,6 +39,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class SextantServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SextantServer.class);
+
+  /** How long a dependency map is reused before it is built again (docs/adr/0009). */
+  static final java.time.Duration MAP_CACHE = java.time.Duration.ofSeconds(5);
 
   private final ServerConfig config;
   private final EventStore store;
@@ -118,7 +124,10 @@ public final class SextantServer implements AutoCloseable {
     BlockingTaskExecutor blocking = BlockingTaskExecutor.builder().numThreads(4).build();
     VirtualHostBuilder api =
         new ApiService(store, writer, counters, rates, clock, blocking).bind(sb, config.apiPort());
-    new QueryApi(Engine.of(store), clock, blocking).bind(sb, config.apiPort());
+    Engine engine = Engine.of(store);
+    new QueryApi(engine, clock, blocking).bind(sb, config.apiPort());
+    LiveMap map = new LiveMap(new MapBuilder(engine), clock, MAP_CACHE);
+    new MapApi(map, engine, clock, blocking).bind(sb, config.apiPort());
     for (ApiRoute r : extraRoutes) {
       api.service(r.pathPattern(), r.service());
     }

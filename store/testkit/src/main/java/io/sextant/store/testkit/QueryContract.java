@@ -18,6 +18,7 @@ import io.sextant.query.Comparison;
 import io.sextant.query.Engine;
 import io.sextant.query.Filter;
 import io.sextant.query.Having;
+import io.sextant.query.HopQuery;
 import io.sextant.query.Op;
 import io.sextant.query.Order;
 import io.sextant.query.QueryException;
@@ -354,6 +355,51 @@ public abstract class QueryContract {
             .findFirst()
             .orElseThrow();
     assertThat(retries.examples()).containsExactly("0", "2");
+  }
+
+  @Test
+  void joinsCallsToTheServiceThatServedThem() throws Exception {
+    long t = T0 + 7200 * S;
+    TimeRange window = new TimeRange(t, t + 600 * S);
+    store.write(
+        List.of(
+            call(9, 91, null, "web", SpanKind.CLIENT, t, 40, false),
+            call(9, 92, 91, "api", SpanKind.SERVER, t + MS, 30, false),
+            call(9, 93, null, "web", SpanKind.CLIENT, t + S, 10, true),
+            call(9, 94, 92, "api", SpanKind.CLIENT, t + 2 * S, 8, false),
+            call(9, 95, 94, "api", SpanKind.SERVER, t + 2 * S, 6, false)));
+    List<HopQuery.Hop> hops =
+        engine.hops(
+            new HopQuery(
+                window,
+                Filter.Predicate.of("span.kind", Op.EQ, "client"),
+                List.of("service.name"),
+                0));
+    assertThat(hops)
+        .extracting(h -> h.key().get(0) + " -> " + h.callee() + " " + h.calls() + "/" + h.errors())
+        .containsExactly("api -> null 1/0", "web -> api 1/0", "web -> null 1/1");
+    assertThat(hops.get(1).p50()).isEqualTo(40.0 * MS);
+    assertThat(hops.get(2).p99()).isEqualTo(10.0 * MS);
+  }
+
+  private static Event call(
+      int trace,
+      int id,
+      Integer parent,
+      String service,
+      SpanKind kind,
+      long at,
+      long ms,
+      boolean error) {
+    return Event.span(new TraceId(0, trace), new SpanId(id))
+        .parentSpanId(parent == null ? null : new SpanId(parent))
+        .resource(resource(service, "us"))
+        .name(service + " call")
+        .spanKind(kind)
+        .timeUnixNano(at)
+        .durationNanos(ms * MS)
+        .status(error ? StatusCode.ERROR : StatusCode.UNSET)
+        .build();
   }
 
   @Test

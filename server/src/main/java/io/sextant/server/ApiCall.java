@@ -1,0 +1,104 @@
+package io.sextant.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** One request from a CLI command to a running server's API, with the failures said plainly. */
+final class ApiCall {
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ApiCall() {}
+
+  /**
+   * Sends a request for {@code path} (with its query string) to {@code server}; null when it could
+   * not be sent or answered, after printing why to {@code err}.
+   */
+  static HttpResponse<String> send(
+      String server,
+      String path,
+      java.util.function.UnaryOperator<HttpRequest.Builder> build,
+      PrintWriter err) {
+    String base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+    try {
+      HttpRequest request =
+          build
+              .apply(
+                  HttpRequest.newBuilder(URI.create(base + path))
+                      .timeout(REQUEST_TIMEOUT)
+                      .header("Accept", "application/json"))
+              .build();
+      try (HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build()) {
+        return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("sextant: --server " + server + " is not an http:// or https:// address");
+    } catch (HttpConnectTimeoutException e) {
+      err.println(
+          unreachable(server, "no connection within " + CONNECT_TIMEOUT.toSeconds() + " s"));
+    } catch (HttpTimeoutException e) {
+      err.println(
+          "sextant: the server at "
+              + server
+              + " did not answer within "
+              + REQUEST_TIMEOUT.toSeconds()
+              + " s; narrow the question (a shorter range, fewer groups)");
+    } catch (IOException e) {
+      err.println(unreachable(server, reason(e)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("sextant: interrupted");
+    }
+    return null;
+  }
+
+  /** The JSON error body of a refused request, or an empty object. */
+  static JsonNode errorBody(String body) {
+    try {
+      JsonNode node = JSON.readTree(body);
+      return node == null ? JSON.createObjectNode() : node;
+    } catch (JsonProcessingException e) {
+      return JSON.createObjectNode();
+    }
+  }
+
+  /** The message for a status other than 200 and 400. */
+  static String failed(String server, int status, String message) {
+    return "sextant: the server at "
+        + server
+        + " answered "
+        + status
+        + ": "
+        + (message.isEmpty() ? "(no message)" : message)
+        + (status == 404 ? "; is it a Sextant server with the query API?" : "");
+  }
+
+  private static String unreachable(String server, String reason) {
+    return "sextant: cannot reach the server at "
+        + server
+        + " ("
+        + reason
+        + "); is `sextant serve` running? Point elsewhere with --server or SEXTANT_SERVER";
+  }
+
+  private static String reason(IOException e) {
+    String m = e.getMessage();
+    if (m != null && !m.isBlank()) {
+      return m;
+    }
+    return e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
+  }
+}
