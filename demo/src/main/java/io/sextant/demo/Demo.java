@@ -117,7 +117,8 @@ public final class Demo implements AutoCloseable {
             sc.retentionCheckEvery(),
             sc.limits(),
             sc.pipeline(),
-            sc.requestTimeout());
+            sc.requestTimeout(),
+            sc.health());
     List<SextantServer.ApiRoute> extra = new ArrayList<>();
     Map<String, Object> info = new LinkedHashMap<>();
     extra.add(
