@@ -733,10 +733,13 @@ class DemoIT {
   /**
    * With its database down, cart fails before any JDBC span starts (the pool cannot connect), so no
    * span reaches the database node: the map shows the failure on cart and on the edges into it.
-   * Marking the database itself needs cart's health check on the map (issue 5, not done yet).
+   * Cart's health check, polled by Sextant, names the database: that marks the database node and
+   * the edge to it as failing.
    */
   @Test
-  void map_databaseDown_marksTheOwningServiceAndItsCallersEdgesWithErrors() throws Exception {
+  void map_databaseDown_isFailingByHealth_andErrorsOnItsServiceAndTheEdgesIntoIt()
+      throws Exception {
+    assertThat(call("view_cart").status()).isEqualTo(200);
     fault("down", "cart-db", 0, 0);
     for (int i = 0; i < 3; i++) {
       call("view_cart");
@@ -759,5 +762,50 @@ class DemoIT {
                     && intoCartFailing.test(m));
     assertThat(node(map, "cart").path("errors").asLong()).as(map.toString()).isPositive();
     assertThat(intoCartFailing.test(map)).as("an edge into cart has errors: " + map).isTrue();
+
+    // cart's own health check names the database; Sextant polls it and keeps the history.
+    JsonNode cartHealth = null;
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (System.nanoTime() < deadline && cartHealth == null) {
+      for (JsonNode t : TraceView.get(demo.apiUrl() + "/api/v1/health").path("targets")) {
+        if (t.path("service").asText().equals("cart") && !t.path("healthy").asBoolean(true)) {
+          cartHealth = t;
+        }
+      }
+      Thread.sleep(500);
+    }
+    assertThat(cartHealth).as("cart reported unhealthy by its health check").isNotNull();
+    assertThat(cartHealth.path("dependencies").toString()).contains("\"cart-db\"");
+    String history = "";
+    while (System.nanoTime() < deadline && !history.contains("\"cart\"")) {
+      HttpResponse<String> r =
+          TraceView.HTTP.send(
+              HttpRequest.newBuilder(URI.create(demo.apiUrl() + "/api/v1/query"))
+                  .timeout(Duration.ofSeconds(20))
+                  .header("content-type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"q\": \"where health.check = cart-db and error = true"
+                              + " | count() by service.name | last 5m\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      history = r.body();
+      Thread.sleep(500);
+    }
+    assertThat(history).as("failed health checks are stored").contains("\"cart\"");
+
+    // ...and the map shows the database, seen before the fault, failing by cart's health check.
+    JsonNode marked =
+        mapUntil(
+            "2m",
+            m -> {
+              String db = dbNode(m, "cart-db");
+              return db != null && "failing".equals(node(m, db).path("health").asText());
+            });
+    String db = dbNode(marked, "cart-db");
+    assertThat(db).as(marked.toString()).isNotNull();
+    assertThat(node(marked, db).path("health").asText()).as(marked.toString()).isEqualTo("failing");
+    assertThat(edge(marked, "cart", db).path("health").asText()).isEqualTo("failing");
   }
 }

@@ -136,6 +136,11 @@ public final class SextantServer implements AutoCloseable {
     this.server = sb.build();
   }
 
+  /** The health poller, to which components started later can add their endpoints. */
+  public HealthPoller health() {
+    return health;
+  }
+
   public SextantServer start() {
     writer.start();
     retention.start(config.retentionCheckEvery());

@@ -25,6 +25,7 @@ import io.sextant.topology.Edge;
 import io.sextant.topology.LiveMap;
 import io.sextant.topology.Node;
 import io.sextant.topology.Red;
+import io.sextant.topology.health.HealthOverlay;
 import io.sextant.topology.health.HealthPoller;
 import io.sextant.topology.health.HealthResult;
 import java.io.ByteArrayOutputStream;
@@ -132,6 +133,7 @@ public final class MapApi {
 
   private Body map(QueryParams params) throws Exception {
     DependencyMap m = map.map(range(params));
+    HealthOverlay.Marks marks = HealthOverlay.of(m, health.latest());
     return g -> {
       g.writeStartObject();
       g.writeNumberField("from", m.range().fromUnixNano());
@@ -151,6 +153,7 @@ public final class MapApi {
           g.writeEndObject();
         }
         red(g, n.red());
+        health(g, marks.nodes().get(n.id()));
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -160,6 +163,7 @@ public final class MapApi {
         g.writeStringField("from", e.from());
         g.writeStringField("to", e.to());
         red(g, e.red());
+        health(g, marks.edges().get(List.of(e.from(), e.to())));
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -220,6 +224,13 @@ public final class MapApi {
       g.writeEndArray();
       g.writeEndObject();
     };
+  }
+
+  /** {@code "health": "ok"} or {@code "failing"} where a health check says, nothing otherwise. */
+  private static void health(JsonGenerator g, Boolean healthy) throws IOException {
+    if (healthy != null) {
+      g.writeStringField("health", healthy ? "ok" : "failing");
+    }
   }
 
   private static void red(JsonGenerator g, Red r) throws IOException {

@@ -58,7 +58,7 @@ public final class HealthPoller implements AutoCloseable {
       HttpClient http,
       Clock clock,
       Sink sink) {
-    this.targets = List.copyOf(targets);
+    this.targets = new java.util.concurrent.CopyOnWriteArrayList<>(targets);
     this.interval = interval;
     this.timeout = timeout;
     this.http = http;
@@ -66,9 +66,14 @@ public final class HealthPoller implements AutoCloseable {
     this.sink = sink;
   }
 
+  /** Polls {@code target} too from the next round on (for components started after Sextant). */
+  public void add(HealthTarget target) {
+    targets.add(target);
+  }
+
   /** Polls every {@code interval} on a daemon thread of its own, the first time right away. */
   public synchronized HealthPoller start() {
-    if (scheduler == null && !targets.isEmpty()) {
+    if (scheduler == null) {
       scheduler =
           Executors.newSingleThreadScheduledExecutor(
               r -> {
@@ -119,7 +124,7 @@ public final class HealthPoller implements AutoCloseable {
   }
 
   public List<HealthTarget> targets() {
-    return targets;
+    return List.copyOf(targets);
   }
 
   HealthResult poll(HealthTarget t) {
