@@ -17,12 +17,16 @@ import io.sextant.demo.traffic.TrafficGenerator;
 import io.sextant.server.ServerConfig;
 import io.sextant.server.SextantServer;
 import io.sextant.store.duckdb.DuckDbConfig;
+import io.sextant.topology.health.HealthConfig;
+import io.sextant.topology.health.HealthTarget;
+import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,7 +121,8 @@ public final class Demo implements AutoCloseable {
             sc.retentionCheckEvery(),
             sc.limits(),
             sc.pipeline(),
-            sc.requestTimeout());
+            sc.requestTimeout(),
+            new HealthConfig(List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2)));
     List<SextantServer.ApiRoute> extra = new ArrayList<>();
     Map<String, Object> info = new LinkedHashMap<>();
     extra.add(
@@ -181,6 +186,11 @@ public final class Demo implements AutoCloseable {
     }
     for (Storefront.Spec s : specs) {
       ServiceNode node = services.get(s.name());
+      sextant
+          .health()
+          .add(
+              new HealthTarget(
+                  s.name(), URI.create("http://127.0.0.1:" + node.port() + "/health")));
       for (String target : s.calls()) {
         node.connect(target, services.get(target).port(), Storefront.timeout(s.name()));
       }

@@ -625,4 +625,187 @@ class DemoIT {
         t -> errorOn(clientTo("identity", "cache")).test(t) && errorOn(server("identity")).test(t),
         okOn(clientTo("identity", "cache")));
   }
+
+  // ---- the dependency map (docs/adr/0009) ----
+
+  /** The map of the last {@code last}, polled until {@code until} holds, at most 30 s. */
+  static JsonNode mapUntil(String last, Predicate<JsonNode> until) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    JsonNode map = null;
+    while (System.nanoTime() < deadline) {
+      map = TraceView.get(demo.apiUrl() + "/api/v1/map?last=" + last);
+      if (map != null && until.test(map)) {
+        return map;
+      }
+      Thread.sleep(1_000);
+    }
+    return map;
+  }
+
+  static Set<String> ids(JsonNode map, String kind) {
+    Set<String> out = new TreeSet<>();
+    map.path("nodes")
+        .forEach(
+            n -> {
+              if (n.path("kind").asText().equals(kind)) {
+                out.add(n.path("id").asText());
+              }
+            });
+    return out;
+  }
+
+  static JsonNode node(JsonNode map, String id) {
+    for (JsonNode n : map.path("nodes")) {
+      if (n.path("id").asText().equals(id)) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  static JsonNode edge(JsonNode map, String from, String to) {
+    for (JsonNode e : map.path("edges")) {
+      if (e.path("from").asText().equals(from) && e.path("to").asText().equals(to)) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /** The id of the database node behind {@code database}'s proxy port, or null. */
+  static String dbNode(JsonNode map, String database) {
+    String port = Integer.toString(demo.databases().get(database).proxy().port());
+    for (JsonNode n : map.path("nodes")) {
+      if (n.path("kind").asText().equals("database")
+          && n.at("/attributes/server.port").asText().equals(port)) {
+        return n.path("id").asText();
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void map_showsEveryServiceDatabaseTheCacheAndTheQueue_withTheDeclaredEdges() throws Exception {
+    for (String function : FOOTPRINTS.keySet()) {
+      assertThat(call(function).status()).as(function).isEqualTo(200);
+    }
+    Set<String> services = demo.services().keySet();
+    JsonNode map =
+        mapUntil(
+            "10m",
+            m ->
+                ids(m, "service").containsAll(services)
+                    && demo.databases().keySet().stream().allMatch(d -> dbNode(m, d) != null)
+                    && ids(m, "cache").size() == 1
+                    && ids(m, "queue").contains("orders (kafka)")
+                    && edge(m, "orders (kafka)", "shipping") != null);
+    assertThat(ids(map, "service")).as(map.toString()).isEqualTo(new TreeSet<>(services));
+    assertThat(ids(map, "database")).hasSize(demo.databases().size());
+    assertThat(ids(map, "external")).as("every address is a known component").isEmpty();
+    String cache = ids(map, "cache").iterator().next();
+    Map<String, Storefront.Spec> specs = new TreeMap<>();
+    Storefront.services().forEach(s -> specs.put(s.name(), s));
+    for (Storefront.Spec s : specs.values()) {
+      if (s.database() != null) {
+        assertThat(edge(map, s.name(), dbNode(map, s.database())))
+            .as(s.name() + " -> " + s.database())
+            .isNotNull();
+      }
+    }
+    for (JsonNode e : map.path("edges")) {
+      String from = e.path("from").asText();
+      String to = e.path("to").asText();
+      String edge = from + " -> " + to;
+      if (services.contains(from) && services.contains(to)) {
+        assertThat(specs.get(from).calls()).as(edge + " is declared").contains(to);
+      } else if (to.equals(cache)) {
+        assertThat(specs.get(from).cache()).as(edge).isTrue();
+      } else if (ids(map, "queue").contains(to)) {
+        assertThat(specs.get(from).publishes()).as(edge).isTrue();
+      } else if (ids(map, "queue").contains(from)) {
+        String topic = from.substring(0, from.indexOf(" ("));
+        assertThat(specs.get(to).consumes()).as(edge).contains(topic);
+      }
+      assertThat(e.path("calls").asLong()).as(edge).isPositive();
+    }
+  }
+
+  /**
+   * With its database down, cart fails before any JDBC span starts (the pool cannot connect), so no
+   * span reaches the database node: the map shows the failure on cart and on the edges into it.
+   * Cart's health check, polled by Sextant, names the database: that marks the database node and
+   * the edge to it as failing.
+   */
+  @Test
+  void map_databaseDown_isFailingByHealth_andErrorsOnItsServiceAndTheEdgesIntoIt()
+      throws Exception {
+    assertThat(call("view_cart").status()).isEqualTo(200);
+    fault("down", "cart-db", 0, 0);
+    for (int i = 0; i < 3; i++) {
+      call("view_cart");
+    }
+    Predicate<JsonNode> intoCartFailing =
+        m -> {
+          for (JsonNode e : m.path("edges")) {
+            if (e.path("to").asText().equals("cart") && e.path("errors").asLong() > 0) {
+              return true;
+            }
+          }
+          return false;
+        };
+    JsonNode map =
+        mapUntil(
+            "1m",
+            m ->
+                node(m, "cart") != null
+                    && node(m, "cart").path("errors").asLong() > 0
+                    && intoCartFailing.test(m));
+    assertThat(node(map, "cart").path("errors").asLong()).as(map.toString()).isPositive();
+    assertThat(intoCartFailing.test(map)).as("an edge into cart has errors: " + map).isTrue();
+
+    // cart's own health check names the database; Sextant polls it and keeps the history.
+    JsonNode cartHealth = null;
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (System.nanoTime() < deadline && cartHealth == null) {
+      for (JsonNode t : TraceView.get(demo.apiUrl() + "/api/v1/health").path("targets")) {
+        if (t.path("service").asText().equals("cart") && !t.path("healthy").asBoolean(true)) {
+          cartHealth = t;
+        }
+      }
+      Thread.sleep(500);
+    }
+    assertThat(cartHealth).as("cart reported unhealthy by its health check").isNotNull();
+    assertThat(cartHealth.path("dependencies").toString()).contains("\"cart-db\"");
+    String history = "";
+    while (System.nanoTime() < deadline && !history.contains("\"cart\"")) {
+      HttpResponse<String> r =
+          TraceView.HTTP.send(
+              HttpRequest.newBuilder(URI.create(demo.apiUrl() + "/api/v1/query"))
+                  .timeout(Duration.ofSeconds(20))
+                  .header("content-type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"q\": \"where health.check = cart-db and error = true"
+                              + " | count() by service.name | last 5m\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      history = r.body();
+      Thread.sleep(500);
+    }
+    assertThat(history).as("failed health checks are stored").contains("\"cart\"");
+
+    // ...and the map shows the database, seen before the fault, failing by cart's health check.
+    JsonNode marked =
+        mapUntil(
+            "2m",
+            m -> {
+              String db = dbNode(m, "cart-db");
+              return db != null && "failing".equals(node(m, db).path("health").asText());
+            });
+    String db = dbNode(marked, "cart-db");
+    assertThat(db).as(marked.toString()).isNotNull();
+    assertThat(node(marked, db).path("health").asText()).as(marked.toString()).isEqualTo("failing");
+    assertThat(edge(marked, "cart", db).path("health").asText()).isEqualTo("failing");
+  }
 }

@@ -3,8 +3,11 @@ package io.sextant.server;
 import io.sextant.ingest.IngestLimits;
 import io.sextant.pipeline.BatchingWriter;
 import io.sextant.store.duckdb.DuckDbConfig;
+import io.sextant.topology.health.HealthConfig;
+import io.sextant.topology.health.HealthTarget;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -108,6 +111,21 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
               + " (env SEXTANT_SELF_TRACE). Default: ${DEFAULT-VALUE}")
   boolean selfTrace;
 
+  @Option(
+      names = "--health",
+      split = ",",
+      defaultValue = "${env:SEXTANT_HEALTH:-}",
+      description =
+          "A health endpoint to poll, as service=url (seed JSON or Spring /actuator/health);"
+              + " repeat or separate with commas (env SEXTANT_HEALTH).")
+  List<String> health;
+
+  @Option(
+      names = "--health-every",
+      defaultValue = "${env:SEXTANT_HEALTH_EVERY:-15s}",
+      description = "How often each health endpoint is polled. Default: ${DEFAULT-VALUE}")
+  String healthEvery;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig defaults = ServerConfig.defaults(dataDir);
@@ -124,7 +142,16 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 new IngestLimits(
                     maxBodyBytes, maxItems, maxAttributes, maxKeyLength, maxValueLength),
                 new BatchingWriter.Config(maxQueued, defaults.pipeline().maxBatchEvents()),
-                defaults.requestTimeout())
+                defaults.requestTimeout(),
+                new HealthConfig(
+                    health == null
+                        ? List.of()
+                        : health.stream()
+                            .filter(h -> !h.isBlank())
+                            .map(HealthTarget::parse)
+                            .toList(),
+                    parseDuration(healthEvery),
+                    defaults.health().timeout()))
             .validate();
     SextantServer server =
         new SextantServer(

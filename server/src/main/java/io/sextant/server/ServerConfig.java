@@ -3,6 +3,7 @@ package io.sextant.server;
 import io.sextant.ingest.IngestLimits;
 import io.sextant.pipeline.BatchingWriter;
 import io.sextant.store.duckdb.DuckDbConfig;
+import io.sextant.topology.health.HealthConfig;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -23,7 +24,8 @@ public record ServerConfig(
     Duration retentionCheckEvery,
     IngestLimits limits,
     BatchingWriter.Config pipeline,
-    Duration requestTimeout) {
+    Duration requestTimeout,
+    HealthConfig health) {
 
   public static ServerConfig defaults(java.nio.file.Path dataDir) {
     return new ServerConfig(
@@ -37,7 +39,8 @@ public record ServerConfig(
         Duration.ofMinutes(10),
         IngestLimits.defaults(),
         BatchingWriter.Config.defaults(),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        HealthConfig.defaults());
   }
 
   public ServerConfig validate() {
@@ -56,6 +59,7 @@ public record ServerConfig(
     store.validate();
     limits.validate();
     pipeline.validate();
+    health.validate();
     if (retention.isNegative() || retention.isZero()) {
       throw new IllegalArgumentException("retention must be positive, e.g. 7d");
     }
@@ -74,7 +78,8 @@ public record ServerConfig(
         retentionCheckEvery,
         limits,
         pipeline,
-        requestTimeout);
+        requestTimeout,
+        health);
   }
 
   public ServerConfig withPipeline(BatchingWriter.Config p) {
@@ -89,7 +94,8 @@ public record ServerConfig(
         retentionCheckEvery,
         limits,
         p,
-        requestTimeout);
+        requestTimeout,
+        health);
   }
 
   public ServerConfig withLimits(IngestLimits l) {
@@ -104,6 +110,23 @@ public record ServerConfig(
         retentionCheckEvery,
         l,
         pipeline,
-        requestTimeout);
+        requestTimeout,
+        health);
+  }
+
+  public ServerConfig withHealth(HealthConfig h) {
+    return new ServerConfig(
+        bindAddress,
+        otlpGrpcPort,
+        otlpHttpPort,
+        zipkinPort,
+        apiPort,
+        store,
+        retention,
+        retentionCheckEvery,
+        limits,
+        pipeline,
+        requestTimeout,
+        h);
   }
 }

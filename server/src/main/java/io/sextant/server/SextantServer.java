@@ -24,9 +24,12 @@ import io.sextant.server.ingest.OtlpHttpService;
 import io.sextant.server.ingest.ZipkinService;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.spi.EventStore;
+import io.sextant.topology.ChangeLog;
 import io.sextant.topology.LiveMap;
 import io.sextant.topology.MapBuilder;
+import io.sextant.topology.health.HealthPoller;
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -43,9 +46,13 @@ public final class SextantServer implements AutoCloseable {
   /** How long a dependency map is reused before it is built again (docs/adr/0009). */
   static final java.time.Duration MAP_CACHE = java.time.Duration.ofSeconds(5);
 
+  /** How far before a window a value must have been seen not to count as a change. */
+  static final java.time.Duration CHANGE_LOOKBACK = java.time.Duration.ofDays(1);
+
   private final ServerConfig config;
   private final EventStore store;
   private final BatchingWriter writer;
+  private final HealthPoller health;
   private final RetentionJob retention;
   private final RateMeter rates;
   private final Server server;
@@ -127,7 +134,16 @@ public final class SextantServer implements AutoCloseable {
     Engine engine = Engine.of(store);
     new QueryApi(engine, clock, blocking).bind(sb, config.apiPort());
     LiveMap map = new LiveMap(new MapBuilder(engine), clock, MAP_CACHE);
-    new MapApi(map, engine, clock, blocking).bind(sb, config.apiPort());
+    ChangeLog changes = new ChangeLog(engine, CHANGE_LOOKBACK);
+    this.health =
+        new HealthPoller(
+            config.health().targets(),
+            config.health().every(),
+            config.health().timeout(),
+            HttpClient.newBuilder().connectTimeout(config.health().timeout()).build(),
+            clock,
+            events -> writer.submit(events));
+    new MapApi(map, changes, health, engine, clock, blocking).bind(sb, config.apiPort());
     for (ApiRoute r : extraRoutes) {
       api.service(r.pathPattern(), r.service());
     }
@@ -137,9 +153,15 @@ public final class SextantServer implements AutoCloseable {
     this.server = sb.build();
   }
 
+  /** The health poller, to which components started later can add their endpoints. */
+  public HealthPoller health() {
+    return health;
+  }
+
   public SextantServer start() {
     writer.start();
     retention.start(config.retentionCheckEvery());
+    health.start();
     rates.start(5);
     server.start().join();
     log.info(
@@ -171,6 +193,7 @@ public final class SextantServer implements AutoCloseable {
       selfTracing.close(); // its last spans go in while ingest still listens
     }
     server.stop().join();
+    health.close();
     writer.close();
     retention.close();
     rates.close();

@@ -149,6 +149,17 @@ class MapApiIT {
   }
 
   @Test
+  void changes_listTheServicesFirstSeenInTheWindow() throws Exception {
+    TestServer.Reply r = server.get("/api/v1/changes?last=1h");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    List<String> changes = new ArrayList<>();
+    r.json()
+        .path("changes")
+        .forEach(c -> changes.add(c.path("attribute").asText() + "=" + c.path("value").asText()));
+    assertThat(changes).containsExactlyInAnyOrder("service.name=frontend", "service.name=payments");
+  }
+
+  @Test
   void cli_printsTablesAndGraphviz() {
     StringWriter out = new StringWriter();
     int code = cli(out, "map", "--server", server.api(""), "--last", "1h");

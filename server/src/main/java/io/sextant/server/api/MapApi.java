@@ -18,34 +18,50 @@ import io.sextant.query.QueryException;
 import io.sextant.query.Question;
 import io.sextant.store.spi.StoreException;
 import io.sextant.store.spi.TimeRange;
+import io.sextant.topology.Change;
+import io.sextant.topology.ChangeLog;
 import io.sextant.topology.DependencyMap;
 import io.sextant.topology.Edge;
 import io.sextant.topology.LiveMap;
 import io.sextant.topology.Node;
 import io.sextant.topology.Red;
+import io.sextant.topology.health.HealthOverlay;
+import io.sextant.topology.health.HealthPoller;
+import io.sextant.topology.health.HealthResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * The dependency map and RED on :7070 (docs/api.md): {@code GET /api/v1/map} and {@code GET
- * /api/v1/red}.
+ * The dependency map, RED and changes on :7070 (docs/api.md): {@code GET /api/v1/map}, {@code GET
+ * /api/v1/red} and {@code GET /api/v1/changes}.
  */
 public final class MapApi {
   private static final JsonFactory JSON = new JsonFactory();
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final LiveMap map;
+  private final ChangeLog changes;
+  private final HealthPoller health;
   private final Engine engine;
   private final Clock clock;
   private final Executor blocking;
 
-  public MapApi(LiveMap map, Engine engine, Clock clock, Executor blocking) {
+  public MapApi(
+      LiveMap map,
+      ChangeLog changes,
+      HealthPoller health,
+      Engine engine,
+      Clock clock,
+      Executor blocking) {
     this.map = map;
+    this.changes = changes;
+    this.health = health;
     this.engine = engine;
     this.clock = clock;
     this.blocking = blocking;
@@ -54,7 +70,10 @@ public final class MapApi {
   public void bind(ServerBuilder sb, int port) {
     sb.virtualHost(port)
         .service("/api/v1/map", (ctx, req) -> get(req.method(), () -> map(ctx.queryParams())))
-        .service("/api/v1/red", (ctx, req) -> get(req.method(), () -> red(ctx.queryParams())));
+        .service("/api/v1/red", (ctx, req) -> get(req.method(), () -> red(ctx.queryParams())))
+        .service(
+            "/api/v1/changes", (ctx, req) -> get(req.method(), () -> changes(ctx.queryParams())))
+        .service("/api/v1/health", (ctx, req) -> get(req.method(), this::health));
   }
 
   private interface Body {
@@ -114,6 +133,7 @@ public final class MapApi {
 
   private Body map(QueryParams params) throws Exception {
     DependencyMap m = map.map(range(params));
+    HealthOverlay.Marks marks = HealthOverlay.of(m, health.latest());
     return g -> {
       g.writeStartObject();
       g.writeNumberField("from", m.range().fromUnixNano());
@@ -133,6 +153,7 @@ public final class MapApi {
           g.writeEndObject();
         }
         red(g, n.red());
+        health(g, marks.nodes().get(n.id()));
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -142,11 +163,74 @@ public final class MapApi {
         g.writeStringField("from", e.from());
         g.writeStringField("to", e.to());
         red(g, e.red());
+        health(g, marks.edges().get(List.of(e.from(), e.to())));
         g.writeEndObject();
       }
       g.writeEndArray();
       g.writeEndObject();
     };
+  }
+
+  private Body changes(QueryParams params) throws Exception {
+    List<Change> list = changes.changes(range(params));
+    return g -> {
+      g.writeStartObject();
+      g.writeArrayFieldStart("changes");
+      for (Change c : list) {
+        g.writeStartObject();
+        g.writeNumberField("time", c.timeUnixNano());
+        g.writeStringField("service", c.service());
+        g.writeStringField("attribute", c.attribute());
+        g.writeStringField("value", c.value());
+        if (c.previous() != null) {
+          g.writeStringField("previous", c.previous());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    };
+  }
+
+  /** The latest poll of every health target (the history is in the store, as log events). */
+  private Body health() {
+    List<HealthResult> latest = health.latest();
+    return g -> {
+      g.writeStartObject();
+      g.writeArrayFieldStart("targets");
+      for (HealthResult r : latest) {
+        g.writeStartObject();
+        g.writeStringField("service", r.target().service());
+        g.writeStringField("url", r.target().url().toString());
+        g.writeNumberField("time", r.timeUnixNano());
+        g.writeBooleanField("healthy", r.healthy());
+        g.writeNumberField("duration_ms", r.millis());
+        if (r.error() != null) {
+          g.writeStringField("error", r.error());
+        }
+        g.writeArrayFieldStart("dependencies");
+        for (HealthResult.Dependency d : r.dependencies()) {
+          g.writeStartObject();
+          g.writeStringField("name", d.name());
+          g.writeBooleanField("healthy", d.healthy());
+          if (d.detail() != null) {
+            g.writeStringField("detail", d.detail());
+          }
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    };
+  }
+
+  /** {@code "health": "ok"} or {@code "failing"} where a health check says, nothing otherwise. */
+  private static void health(JsonGenerator g, Boolean healthy) throws IOException {
+    if (healthy != null) {
+      g.writeStringField("health", healthy ? "ok" : "failing");
+    }
   }
 
   private static void red(JsonGenerator g, Red r) throws IOException {

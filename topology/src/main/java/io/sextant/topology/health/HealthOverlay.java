@@ -1,0 +1,78 @@
+package io.sextant.topology.health;
+
+import io.sextant.topology.DependencyMap;
+import io.sextant.topology.Node;
+import io.sextant.topology.NodeKind;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What health checks say about a map's nodes and edges. A service's own check marks its node; each
+ * dependency it reports marks the edge from it to the node that dependency names, and that node
+ * (failing when any reporter says so). A dependency names a node by its id, its {@code
+ * peer.service}, {@code db.namespace}, {@code db.name} or {@code messaging.destination.name}, or —
+ * for databases and caches — by the namespace without a URL-style prefix, matched against the name
+ * without a {@code -db} suffix ({@code cart-db} names {@code mem:cart (h2 @ …)}).
+ */
+public final class HealthOverlay {
+  private HealthOverlay() {}
+
+  /** Healthy (true) or failing (false) per node id and per edge [from, to]; absent: unknown. */
+  public record Marks(Map<String, Boolean> nodes, Map<List<String>, Boolean> edges) {}
+
+  public static Marks of(DependencyMap map, List<HealthResult> results) {
+    Map<String, Boolean> nodes = new HashMap<>();
+    Map<List<String>, Boolean> edges = new HashMap<>();
+    for (HealthResult r : results) {
+      String service = r.target().service();
+      if (map.node(service).isPresent()) {
+        nodes.merge(service, r.healthy(), Boolean::logicalAnd);
+      }
+      for (HealthResult.Dependency d : r.dependencies()) {
+        for (Node n : map.nodes()) {
+          if (!n.id().equals(service) && names(n, d.name())) {
+            nodes.merge(n.id(), d.healthy(), Boolean::logicalAnd);
+            edges.merge(List.of(service, n.id()), d.healthy(), Boolean::logicalAnd);
+          }
+        }
+      }
+    }
+    return new Marks(nodes, edges);
+  }
+
+  static boolean names(Node n, String name) {
+    if (n.id().equals(name)) {
+      return true;
+    }
+    for (String key :
+        List.of("peer.service", "db.namespace", "db.name", "messaging.destination.name")) {
+      if (name.equals(n.attributes().get(key))) {
+        return true;
+      }
+    }
+    if (n.kind() == NodeKind.DATABASE || n.kind() == NodeKind.CACHE) {
+      String wanted = strip(name.toLowerCase(Locale.ROOT));
+      for (String key : List.of("db.namespace", "db.name")) {
+        String v = n.attributes().get(key);
+        if (v != null) {
+          String bare = v.substring(v.lastIndexOf(':') + 1).toLowerCase(Locale.ROOT);
+          if (!bare.isEmpty() && bare.equals(wanted)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private static String strip(String name) {
+    for (String suffix : List.of("-db", "_db", "-database")) {
+      if (name.endsWith(suffix) && name.length() > suffix.length()) {
+        return name.substring(0, name.length() - suffix.length());
+      }
+    }
+    return name;
+  }
+}

@@ -1,0 +1,210 @@
+package io.sextant.topology.health;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sextant.model.Attributes;
+import io.sextant.model.Event;
+import io.sextant.model.Resource;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls health endpoints one after another, every {@code interval}, each with {@code timeout}, and
+ * writes every result as log events so health has history and can be queried like anything else:
+ * one event per target ({@code health.check=self}) and one per dependency it reported ({@code
+ * health.check=<name>}), with {@code health.healthy}, severity ERROR when unhealthy (so {@code
+ * error = true} finds them), {@code health.url}, {@code health.duration_ms} and {@code
+ * health.detail}. The latest result per target is kept for {@link #latest()}.
+ */
+public final class HealthPoller implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HealthPoller.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Where the events go: the store's writer. */
+  @FunctionalInterface
+  public interface Sink {
+    void write(List<Event> events) throws Exception;
+  }
+
+  private final List<HealthTarget> targets;
+  private final Duration interval;
+  private final Duration timeout;
+  private final HttpClient http;
+  private final Clock clock;
+  private final Sink sink;
+  private final Map<HealthTarget, HealthResult> latest = new LinkedHashMap<>();
+  private ScheduledExecutorService scheduler;
+
+  public HealthPoller(
+      List<HealthTarget> targets,
+      Duration interval,
+      Duration timeout,
+      HttpClient http,
+      Clock clock,
+      Sink sink) {
+    this.targets = new java.util.concurrent.CopyOnWriteArrayList<>(targets);
+    this.interval = interval;
+    this.timeout = timeout;
+    this.http = http;
+    this.clock = clock;
+    this.sink = sink;
+  }
+
+  /** Polls {@code target} too from the next round on (for components started after Sextant). */
+  public void add(HealthTarget target) {
+    targets.add(target);
+  }
+
+  /** Polls every {@code interval} on a daemon thread of its own, the first time right away. */
+  public synchronized HealthPoller start() {
+    if (scheduler == null) {
+      scheduler =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "sextant-health");
+                t.setDaemon(true);
+                return t;
+              });
+      scheduler.scheduleWithFixedDelay(
+          () -> {
+            try {
+              pollAll();
+            } catch (RuntimeException e) {
+              log.warn("health polling failed", e);
+            }
+          },
+          0,
+          interval.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+    return this;
+  }
+
+  /** Polls each target once, writes the events and returns the results. */
+  public List<HealthResult> pollAll() {
+    List<HealthResult> results = new ArrayList<>();
+    List<Event> events = new ArrayList<>();
+    for (HealthTarget t : targets) {
+      HealthResult r = poll(t);
+      results.add(r);
+      events.addAll(events(r));
+    }
+    synchronized (latest) {
+      results.forEach(r -> latest.put(r.target(), r));
+    }
+    try {
+      sink.write(events);
+    } catch (Exception e) {
+      log.warn("health results could not be stored: {}", e.toString());
+    }
+    return results;
+  }
+
+  /** The last result of each target polled so far, in the order the targets were given. */
+  public List<HealthResult> latest() {
+    synchronized (latest) {
+      return List.copyOf(latest.values());
+    }
+  }
+
+  public List<HealthTarget> targets() {
+    return List.copyOf(targets);
+  }
+
+  HealthResult poll(HealthTarget t) {
+    Instant at = clock.instant();
+    long now = at.getEpochSecond() * 1_000_000_000L + at.getNano();
+    long started = System.nanoTime();
+    String error = null;
+    HealthAnswers.Answer answer = null;
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(t.url())
+                  .timeout(timeout)
+                  .header("Accept", "application/json")
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      answer = HealthAnswers.read(parse(r.body()));
+      if (answer == null) {
+        error = "HTTP " + r.statusCode() + " without a health answer in a known format";
+      }
+    } catch (HttpTimeoutException e) {
+      error = "no answer within " + timeout.toMillis() + " ms";
+    } catch (IOException e) {
+      error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      error = "interrupted";
+    }
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    return answer == null
+        ? new HealthResult(t, now, millis, false, error, List.of())
+        : new HealthResult(t, now, millis, answer.healthy(), null, answer.dependencies());
+  }
+
+  private static JsonNode parse(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+  }
+
+  /** The events of one result: the target's own, then one per dependency. */
+  static List<Event> events(HealthResult r) {
+    List<Event> out = new ArrayList<>();
+    Resource resource = new Resource(Attributes.of("service.name", r.target().service()));
+    out.add(event(r, resource, "self", r.healthy(), r.error()));
+    for (HealthResult.Dependency d : r.dependencies()) {
+      out.add(event(r, resource, d.name(), d.healthy(), d.detail()));
+    }
+    return out;
+  }
+
+  private static Event event(
+      HealthResult r, Resource resource, String check, boolean healthy, String detail) {
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("health.check", check);
+    a.put("health.healthy", healthy);
+    a.put("health.url", r.target().url().toString());
+    a.put("health.duration_ms", r.millis());
+    if (detail != null) {
+      a.put("health.detail", detail);
+    }
+    return Event.log()
+        .timeUnixNano(r.timeUnixNano())
+        .resource(resource)
+        .name("health")
+        .severityNumber(healthy ? 9 : Event.SEVERITY_ERROR)
+        .severityText(healthy ? "INFO" : "ERROR")
+        .body("health " + check + (healthy ? " healthy" : " unhealthy"))
+        .attributes(Attributes.of(a))
+        .build();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      scheduler = null;
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.sextant.topology.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.sextant.query.Engine;
+import io.sextant.query.Filter;
+import io.sextant.query.Op;
+import io.sextant.query.Question;
+import io.sextant.store.spi.MemoryEventStore;
+import io.sextant.store.spi.TimeRange;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Polls real HTTP endpoints on loopback: one in the seed format with a failing dependency, one
+ * Spring Boot actuator answer, one that hangs, one that refuses connections.
+ */
+class HealthPollerTest {
+  HttpServer server;
+  String base;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    answer(
+        "/health",
+        503,
+        "{\"service\":\"cart\",\"healthy\":false,\"workload\":{\"healthy\":true},"
+            + "\"dependencies\":[{\"name\":\"cart-db\",\"healthy\":false,\"detail\":\"refused\"},"
+            + "{\"name\":\"cache\",\"healthy\":true}]}");
+    answer(
+        "/actuator/health",
+        200,
+        "{\"status\":\"UP\",\"components\":{\"db\":{\"status\":\"UP\"},"
+            + "\"diskSpace\":{\"status\":\"OUT_OF_SERVICE\"}}}");
+    server.createContext(
+        "/hung",
+        ex -> {
+          try {
+            Thread.sleep(3_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          ex.close();
+        });
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.start();
+    base = "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  private void answer(String path, int status, String body) {
+    server.createContext(
+        path,
+        ex -> {
+          byte[] b = body.getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().add("Content-Type", "application/json");
+          ex.sendResponseHeaders(status, b.length);
+          ex.getResponseBody().write(b);
+          ex.close();
+        });
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  private static int closedPort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void pollAll_readsBothFormats_timesOut_andStoresQueryableHistory() throws Exception {
+    MemoryEventStore store = new MemoryEventStore();
+    List<HealthTarget> targets =
+        List.of(
+            new HealthTarget("cart", URI.create(base + "/health")),
+            new HealthTarget("billing", URI.create(base + "/actuator/health")),
+            new HealthTarget("search", URI.create(base + "/hung")),
+            HealthTarget.parse("legacy=http://127.0.0.1:" + closedPort() + "/health"));
+    try (HealthPoller poller =
+        new HealthPoller(
+            targets,
+            Duration.ofSeconds(10),
+            Duration.ofMillis(500),
+            HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build(),
+            Clock.systemUTC(),
+            store::write)) {
+      List<HealthResult> results = poller.pollAll();
+      poller.pollAll();
+
+      assertThat(results)
+          .extracting(r -> r.target().service() + "=" + r.healthy())
+          .containsExactly("cart=false", "billing=true", "search=false", "legacy=false");
+      assertThat(results.get(0).dependencies())
+          .containsExactly(
+              new HealthResult.Dependency("cart-db", false, "refused"),
+              new HealthResult.Dependency("cache", true, null));
+      assertThat(results.get(1).dependencies())
+          .extracting(d -> d.name() + "=" + d.healthy())
+          .containsExactly("db=true", "diskSpace=false");
+      assertThat(results.get(2).error()).contains("500 ms");
+      assertThat(results.get(3).error()).isNotBlank();
+      assertThat(poller.latest()).hasSize(4);
+
+      // Two polls of cart-db, both unhealthy, are in the store as error events.
+      var answer =
+          Engine.of(store)
+              .run(
+                  Question.over(new TimeRange(0, Long.MAX_VALUE))
+                      .where(
+                          Filter.and(
+                              Filter.Predicate.of("health.check", Op.EQ, "cart-db"),
+                              Filter.Predicate.of("error", Op.EQ, true)))
+                      .by("service.name")
+                      .build());
+      assertThat(answer.rows()).containsExactly(List.of("cart", 2L));
+    }
+  }
+}
