@@ -18,8 +18,6 @@ import io.sextant.server.ServerConfig;
 import io.sextant.server.SextantServer;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.topology.health.HealthConfig;
-import io.sextant.topology.health.HealthTarget;
-import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -122,7 +120,8 @@ public final class Demo implements AutoCloseable {
             sc.limits(),
             sc.pipeline(),
             sc.requestTimeout(),
-            new HealthConfig(List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2)));
+            new HealthConfig(List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2)),
+            sc.declared());
     List<SextantServer.ApiRoute> extra = new ArrayList<>();
     Map<String, Object> info = new LinkedHashMap<>();
     extra.add(
@@ -186,11 +185,6 @@ public final class Demo implements AutoCloseable {
     }
     for (Storefront.Spec s : specs) {
       ServiceNode node = services.get(s.name());
-      sextant
-          .health()
-          .add(
-              new HealthTarget(
-                  s.name(), URI.create("http://127.0.0.1:" + node.port() + "/health")));
       for (String target : s.calls()) {
         node.connect(target, services.get(target).port(), Storefront.timeout(s.name()));
       }

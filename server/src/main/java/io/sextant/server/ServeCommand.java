@@ -126,6 +126,14 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       description = "How often each health endpoint is polled. Default: ${DEFAULT-VALUE}")
   String healthEvery;
 
+  @Option(
+      names = "--declared",
+      defaultValue = "${env:SEXTANT_DECLARED}",
+      description =
+          "A YAML file of the dependencies each service is expected to have (docs/api.md),"
+              + " shown beside the observed map (env SEXTANT_DECLARED).")
+  java.nio.file.Path declared;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig defaults = ServerConfig.defaults(dataDir);
@@ -151,7 +159,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                             .map(HealthTarget::parse)
                             .toList(),
                     parseDuration(healthEvery),
-                    defaults.health().timeout()))
+                    defaults.health().timeout()),
+                declared)
             .validate();
     SextantServer server =
         new SextantServer(

@@ -25,7 +25,8 @@ public record ServerConfig(
     IngestLimits limits,
     BatchingWriter.Config pipeline,
     Duration requestTimeout,
-    HealthConfig health) {
+    HealthConfig health,
+    java.nio.file.Path declared) {
 
   public static ServerConfig defaults(java.nio.file.Path dataDir) {
     return new ServerConfig(
@@ -40,7 +41,8 @@ public record ServerConfig(
         IngestLimits.defaults(),
         BatchingWriter.Config.defaults(),
         Duration.ofSeconds(30),
-        HealthConfig.defaults());
+        HealthConfig.defaults(),
+        null);
   }
 
   public ServerConfig validate() {
@@ -79,7 +81,8 @@ public record ServerConfig(
         limits,
         pipeline,
         requestTimeout,
-        health);
+        health,
+        declared);
   }
 
   public ServerConfig withPipeline(BatchingWriter.Config p) {
@@ -95,7 +98,8 @@ public record ServerConfig(
         limits,
         p,
         requestTimeout,
-        health);
+        health,
+        declared);
   }
 
   public ServerConfig withLimits(IngestLimits l) {
@@ -111,7 +115,26 @@ public record ServerConfig(
         l,
         pipeline,
         requestTimeout,
-        health);
+        health,
+        declared);
+  }
+
+  /** {@code file}: the declared dependencies (YAML), or null for none. */
+  public ServerConfig withDeclared(java.nio.file.Path file) {
+    return new ServerConfig(
+        bindAddress,
+        otlpGrpcPort,
+        otlpHttpPort,
+        zipkinPort,
+        apiPort,
+        store,
+        retention,
+        retentionCheckEvery,
+        limits,
+        pipeline,
+        requestTimeout,
+        health,
+        file);
   }
 
   public ServerConfig withHealth(HealthConfig h) {
@@ -127,6 +150,7 @@ public record ServerConfig(
         limits,
         pipeline,
         requestTimeout,
-        h);
+        h,
+        declared);
   }
 }

@@ -27,6 +27,7 @@ import io.sextant.store.spi.EventStore;
 import io.sextant.topology.ChangeLog;
 import io.sextant.topology.LiveMap;
 import io.sextant.topology.MapBuilder;
+import io.sextant.topology.declared.DeclaredModel;
 import io.sextant.topology.health.HealthPoller;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
@@ -53,6 +54,7 @@ public final class SextantServer implements AutoCloseable {
   private final EventStore store;
   private final BatchingWriter writer;
   private final HealthPoller health;
+  private volatile DeclaredModel declared = DeclaredModel.NONE;
   private final RetentionJob retention;
   private final RateMeter rates;
   private final Server server;
@@ -143,7 +145,8 @@ public final class SextantServer implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(config.health().timeout()).build(),
             clock,
             events -> writer.submit(events));
-    new MapApi(map, changes, health, engine, clock, blocking).bind(sb, config.apiPort());
+    new MapApi(map, changes, health, () -> declared, engine, clock, blocking)
+        .bind(sb, config.apiPort());
     for (ApiRoute r : extraRoutes) {
       api.service(r.pathPattern(), r.service());
     }
@@ -159,6 +162,15 @@ public final class SextantServer implements AutoCloseable {
   }
 
   public SextantServer start() {
+    if (config.declared() != null) {
+      try {
+        declared = DeclaredModel.load(config.declared());
+      } catch (java.io.IOException | IllegalArgumentException e) {
+        throw new IllegalStateException(
+            "cannot read the declared dependencies " + config.declared() + ": " + e.getMessage(),
+            e);
+      }
+    }
     writer.start();
     retention.start(config.retentionCheckEvery());
     health.start();

@@ -41,7 +41,13 @@ class MapApiIT {
 
   @BeforeAll
   void start() throws Exception {
-    server = new TestServer(dir);
+    Path declared = dir.resolve("declared.yaml");
+    java.nio.file.Files.writeString(
+        declared, "frontend:\n  - payments: {p99_ms: 60000}\n  - inventory\n");
+    server =
+        new TestServer(
+            TestServer.ports(ServerConfig.defaults(dir)).withDeclared(declared),
+            java.util.function.UnaryOperator.identity());
     SdkTracerProvider frontend = provider("frontend");
     SdkTracerProvider payments = provider("payments");
     Tracer f = frontend.get("test");
@@ -129,6 +135,28 @@ class MapApiIT {
     assertThat(db.path("error_pct").asDouble())
         .isCloseTo(33.333, org.assertj.core.data.Offset.offset(0.001));
     assertThat(find(json.path("nodes"), "id", "payments").path("calls").asLong()).isEqualTo(30);
+  }
+
+  @Test
+  void map_showsDeclaredUndeclaredAndMissingEdges() throws Exception {
+    JsonNode json = server.get("/api/v1/map?last=1h").json();
+    JsonNode edges = json.path("edges");
+    List<String> status = new ArrayList<>();
+    edges.forEach(
+        e ->
+            status.add(
+                e.path("from").asText()
+                    + " -> "
+                    + e.path("to").asText()
+                    + " "
+                    + e.path("declared").asText("-")));
+    assertThat(status)
+        .containsExactlyInAnyOrder(
+            "frontend -> payments declared",
+            "frontend -> fraud-check undeclared",
+            "payments -> " + DB + " -");
+    assertThat(json.path("missing").toString())
+        .isEqualTo("[{\"from\":\"frontend\",\"callee\":\"inventory\"}]");
   }
 
   @Test

@@ -25,6 +25,8 @@ import io.sextant.topology.Edge;
 import io.sextant.topology.LiveMap;
 import io.sextant.topology.Node;
 import io.sextant.topology.Red;
+import io.sextant.topology.declared.DeclaredComparison;
+import io.sextant.topology.declared.DeclaredModel;
 import io.sextant.topology.health.HealthOverlay;
 import io.sextant.topology.health.HealthPoller;
 import io.sextant.topology.health.HealthResult;
@@ -48,6 +50,7 @@ public final class MapApi {
   private final LiveMap map;
   private final ChangeLog changes;
   private final HealthPoller health;
+  private final java.util.function.Supplier<DeclaredModel> declared;
   private final Engine engine;
   private final Clock clock;
   private final Executor blocking;
@@ -56,12 +59,14 @@ public final class MapApi {
       LiveMap map,
       ChangeLog changes,
       HealthPoller health,
+      java.util.function.Supplier<DeclaredModel> declared,
       Engine engine,
       Clock clock,
       Executor blocking) {
     this.map = map;
     this.changes = changes;
     this.health = health;
+    this.declared = declared;
     this.engine = engine;
     this.clock = clock;
     this.blocking = blocking;
@@ -134,6 +139,8 @@ public final class MapApi {
   private Body map(QueryParams params) throws Exception {
     DependencyMap m = map.map(range(params));
     HealthOverlay.Marks marks = HealthOverlay.of(m, health.latest());
+    DeclaredModel model = declared.get();
+    DeclaredComparison vs = DeclaredComparison.of(m, model);
     return g -> {
       g.writeStartObject();
       g.writeNumberField("from", m.range().fromUnixNano());
@@ -164,9 +171,23 @@ public final class MapApi {
         g.writeStringField("to", e.to());
         red(g, e.red());
         health(g, marks.edges().get(List.of(e.from(), e.to())));
+        String status = vs.edges().get(List.of(e.from(), e.to()));
+        if (status != null) {
+          g.writeStringField("declared", status);
+        }
         g.writeEndObject();
       }
       g.writeEndArray();
+      if (!model.services().isEmpty()) {
+        g.writeArrayFieldStart("missing");
+        for (DeclaredComparison.Missing x : vs.missing()) {
+          g.writeStartObject();
+          g.writeStringField("from", x.from());
+          g.writeStringField("callee", x.callee());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
       g.writeEndObject();
     };
   }

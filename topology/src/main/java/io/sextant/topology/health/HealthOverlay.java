@@ -2,10 +2,9 @@ package io.sextant.topology.health;
 
 import io.sextant.topology.DependencyMap;
 import io.sextant.topology.Node;
-import io.sextant.topology.NodeKind;
+import io.sextant.topology.NodeNames;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -32,7 +31,7 @@ public final class HealthOverlay {
       }
       for (HealthResult.Dependency d : r.dependencies()) {
         for (Node n : map.nodes()) {
-          if (!n.id().equals(service) && names(n, d.name())) {
+          if (!n.id().equals(service) && NodeNames.names(n, d.name())) {
             nodes.merge(n.id(), d.healthy(), Boolean::logicalAnd);
             edges.merge(List.of(service, n.id()), d.healthy(), Boolean::logicalAnd);
           }
@@ -40,39 +39,5 @@ public final class HealthOverlay {
       }
     }
     return new Marks(nodes, edges);
-  }
-
-  static boolean names(Node n, String name) {
-    if (n.id().equals(name)) {
-      return true;
-    }
-    for (String key :
-        List.of("peer.service", "db.namespace", "db.name", "messaging.destination.name")) {
-      if (name.equals(n.attributes().get(key))) {
-        return true;
-      }
-    }
-    if (n.kind() == NodeKind.DATABASE || n.kind() == NodeKind.CACHE) {
-      String wanted = strip(name.toLowerCase(Locale.ROOT));
-      for (String key : List.of("db.namespace", "db.name")) {
-        String v = n.attributes().get(key);
-        if (v != null) {
-          String bare = v.substring(v.lastIndexOf(':') + 1).toLowerCase(Locale.ROOT);
-          if (!bare.isEmpty() && bare.equals(wanted)) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
-  }
-
-  private static String strip(String name) {
-    for (String suffix : List.of("-db", "_db", "-database")) {
-      if (name.endsWith(suffix) && name.length() > suffix.length()) {
-        return name.substring(0, name.length() - suffix.length());
-      }
-    }
-    return name;
   }
 }
