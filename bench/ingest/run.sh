@@ -8,7 +8,7 @@
 # Settings (environment):
 #   LOAD_SECONDS       sending window of each measured load (default 25)
 #   MAX_SPANS          spans built per load; the window usually ends first (default 2000000)
-#   WARMUP_SPANS       spans sent before each measured load, not counted (default 100000)
+#   WARMUP_SPANS       spans sent before each measured load, not counted (default 300000)
 #   CONCURRENCY        requests in flight (default 8)
 #   SPANS_PER_REQUEST  spans per request (default 500)
 #   ZIPKIN_HEAP        Zipkin's fixed, pre-touched heap (default 8g, as research/ingest-limits.md)
@@ -22,7 +22,7 @@ cd "$root"
 
 LOAD_SECONDS=${LOAD_SECONDS:-25}
 MAX_SPANS=${MAX_SPANS:-2000000}
-WARMUP_SPANS=${WARMUP_SPANS:-100000}
+WARMUP_SPANS=${WARMUP_SPANS:-300000}
 CONCURRENCY=${CONCURRENCY:-8}
 SPANS_PER_REQUEST=${SPANS_PER_REQUEST:-500}
 ZIPKIN_HEAP=${ZIPKIN_HEAP:-8g}
@@ -67,17 +67,26 @@ stop() {
 }
 
 # --- free loopback ports ---------------------------------------------------------------------
+# Below the kernel's ephemeral range, so outgoing connections cannot be holding them; a server
+# that still fails to bind (someone else took the port meanwhile) is restarted on new ports.
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 taken=" "
-free_port() {
+port_in_use() {
+  if command -v ss >/dev/null 2>&1; then
+    [ -n "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]
+  else
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  fi
+}
+pick_port() { # sets PORT (not a subshell, so ports picked earlier are remembered)
   local p
-  for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 40000))
+  for _ in $(seq 500); do
+    p=$((10000 + RANDOM % (ephemeral_low - 10000)))
     case "$taken" in *" $p "*) continue ;; esac
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      taken="$taken$p "
-      echo "$p"
-      return 0
-    fi
+    port_in_use "$p" && continue
+    taken="$taken$p "
+    PORT=$p
+    return 0
   done
   log "no free port found"
   return 1
@@ -100,6 +109,15 @@ cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$1/stat"
 }
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
+# CPU seconds per thread name (digits folded, so pools add up), one "name<TAB>seconds" a line.
+thread_cpu() {
+  local t hz
+  hz=$(getconf CLK_TCK)
+  for t in /proc/"$1"/task/*; do
+    awk -v n="$(sed 's/[0-9]\+/N/g' "$t/comm" 2>/dev/null)" -v hz="$hz" \
+      '{ sub(/^.*\) /, ""); printf "%s\t%.2f\n", n, ($12 + $13) / hz }' "$t/stat" 2>/dev/null
+  done | awk -F'\t' '{ a[$1] += $2 } END { for (k in a) printf "%s\t%.2f\n", k, a[k] }' | sort
+}
 
 # --- build -----------------------------------------------------------------------------------
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
@@ -134,8 +152,15 @@ load() {
     sleep 0.1
   done
   cpu0=$(cpu_seconds "$server")
+  thread_cpu "$server" >"$run/$name.threads0"
   wait "$gen" || log "load $name: load generator exited with $? (see $run/$name.err)"
   cpu1=$(cpu_seconds "$server")
+  # Where the server's CPU went during the measured part, by thread (the "java" threads of
+  # Sextant are DuckDB's own workers).
+  thread_cpu "$server" | join -t $'\t' "$run/$name.threads0" - \
+    | awk -F'\t' '{ d = $3 - $2; if (d >= 0.05) printf "%7.2f s  %s\n", d, $1 }' \
+    | sort -rn >"$run/$name.threads"
+  rm -f "$run/$name.threads0"
   out=$(grep '^RESULT' "$run/$name.out" || true)
   if [ -z "$out" ]; then
     log "load $name printed no result; see $run/$name.err"
@@ -144,23 +169,29 @@ load() {
   warm=$(sed -n 's/^ingest-load: warm-up \([0-9]*\) spans in.*/\1/p' "$run/$name.err")
   echo "$out warmup_acked=${warm:-0}" \
     "server_cpu_s=$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.1f", b - a }')" \
-    >"$run/results/$name"
+    "loadavg=$(cut -d' ' -f1 /proc/loadavg)" >"$run/results/$name"
   log "  $(cut -d' ' -f2-12 <<<"$out")"
 }
 
 # --- Sextant ---------------------------------------------------------------------------------
 data="$run/sextant-data"
-grpc_port=$(free_port)
-http_port=$(free_port)
-zipkin_port=$(free_port)
-api_port=$(free_port)
-log "starting Sextant (data in $data)"
-"$java" "${jvm_flags[@]}" -jar server/target/sextant-server.jar serve --bind 127.0.0.1 \
-  --data-dir "$data" --otlp-grpc-port "$grpc_port" --otlp-http-port "$http_port" \
-  --zipkin-port "$zipkin_port" --api-port "$api_port" >"$run/sextant.log" 2>&1 &
-sextant=$!
-pids+=("$sextant")
-wait_http "http://127.0.0.1:$api_port/health" 120 "$sextant"
+sextant=
+for attempt in 1 2 3; do
+  pick_port; grpc_port=$PORT
+  pick_port; http_port=$PORT
+  pick_port; zipkin_port=$PORT
+  pick_port; api_port=$PORT
+  log "starting Sextant (data in $data)"
+  "$java" "${jvm_flags[@]}" -jar server/target/sextant-server.jar serve --bind 127.0.0.1 \
+    --data-dir "$data" --otlp-grpc-port "$grpc_port" --otlp-http-port "$http_port" \
+    --zipkin-port "$zipkin_port" --api-port "$api_port" >>"$run/sextant.log" 2>&1 &
+  sextant=$!
+  pids+=("$sextant")
+  wait_http "http://127.0.0.1:$api_port/health" 120 "$sextant" && break
+  stop "$sextant" 10 >/dev/null
+  sextant=
+done
+[ -n "$sextant" ] || { log "Sextant did not start; see $run/sextant.log"; exit 1; }
 
 load sextant-otlp-http otlp-http "http://127.0.0.1:$http_port/v1/traces" "$sextant"
 load sextant-otlp-grpc otlp-grpc "http://127.0.0.1:$grpc_port" "$sextant"
@@ -189,16 +220,22 @@ if [ "$stored" != "$acked" ] || [ "$by_service" != "$acked" ]; then
 fi
 
 # --- Zipkin ----------------------------------------------------------------------------------
-zport=$(free_port)
-# Hold every span sent (the default keeps only 500k), as Sextant does.
-log "starting Zipkin $ZIPKIN_VERSION (in-memory, -Xms$ZIPKIN_HEAP -Xmx$ZIPKIN_HEAP, pre-touched)"
-STORAGE_TYPE=mem MEM_MAX_SPANS=$((MAX_SPANS + WARMUP_SPANS)) \
-  "$java" "-Xms$ZIPKIN_HEAP" "-Xmx$ZIPKIN_HEAP" -XX:+AlwaysPreTouch -jar "$zipkin_jar" \
-  "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].port=$zport" \
-  "--armeria.ports[0].protocols=http" >"$run/zipkin.log" 2>&1 &
-zipkin=$!
-pids+=("$zipkin")
-wait_http "http://127.0.0.1:$zport/health" 180 "$zipkin"
+zipkin=
+for attempt in 1 2 3; do
+  pick_port; zport=$PORT
+  # Hold every span sent (the default keeps only 500k), as Sextant does.
+  log "starting Zipkin $ZIPKIN_VERSION (in-memory, -Xms$ZIPKIN_HEAP -Xmx$ZIPKIN_HEAP, pre-touched)"
+  STORAGE_TYPE=mem MEM_MAX_SPANS=$((MAX_SPANS + WARMUP_SPANS)) \
+    "$java" "-Xms$ZIPKIN_HEAP" "-Xmx$ZIPKIN_HEAP" -XX:+AlwaysPreTouch -jar "$zipkin_jar" \
+    "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].port=$zport" \
+    "--armeria.ports[0].protocols=http" >>"$run/zipkin.log" 2>&1 &
+  zipkin=$!
+  pids+=("$zipkin")
+  wait_http "http://127.0.0.1:$zport/health" 180 "$zipkin" && break
+  stop "$zipkin" 10 >/dev/null
+  zipkin=
+done
+[ -n "$zipkin" ] || { log "Zipkin did not start; see $run/zipkin.log"; exit 1; }
 load zipkin-zipkin zipkin "http://127.0.0.1:$zport/api/v2/spans" "$zipkin"
 zipkin_rss_kb=$(vm_hwm_kb "$zipkin")
 stop "$zipkin" 60 >/dev/null
@@ -207,11 +244,11 @@ stop "$zipkin" 60 >/dev/null
 row() { # label, results file
   local r
   r=$(cat "$run/results/$2")
-  printf '%-22s %10s %9s %9s %10s %10s %12s\n' "$1" "$(field "$r" spans_per_s)" \
+  printf '%-22s %10s %9s %9s %7s %7s %12s %9s\n' "$1" "$(field "$r" spans_per_s)" \
     "$(field "$r" p50_ms)" "$(field "$r" p99_ms)" "$(field "$r" overloaded)" \
     "$(field "$r" errors)" \
     "$(awk -v c="$(field "$r" server_cpu_s)" -v n="$(field "$r" acked_spans)" \
-      'BEGIN { printf "%.1f", (n > 0 ? c * 1e6 / n : 0) }')"
+      'BEGIN { printf "%.1f", (n > 0 ? c * 1e6 / n : 0) }')" "$(field "$r" loadavg)"
 }
 rate() { field "$(cat "$run/results/$1")" spans_per_s; }
 {
@@ -219,8 +256,8 @@ rate() { field "$(cat "$run/results/$1")" spans_per_s; }
   echo "Ingest benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "JDK: $("$java" -version 2>&1 | head -1); loads of ${LOAD_SECONDS}s each, $CONCURRENCY requests in flight, $SPANS_PER_REQUEST spans per request, after $WARMUP_SPANS warm-up spans"
   echo
-  printf '%-22s %10s %9s %9s %10s %10s %12s\n' "server / protocol" "spans/s" "p50 ms" "p99 ms" \
-    "429s" "errors" "CPU µs/span"
+  printf '%-22s %10s %9s %9s %7s %7s %12s %9s\n' "server / protocol" "spans/s" "p50 ms" \
+    "p99 ms" "429s" "errors" "CPU µs/span" "load avg"
   row "Sextant OTLP/HTTP" sextant-otlp-http
   row "Sextant OTLP/gRPC" sextant-otlp-grpc
   row "Sextant Zipkin JSON" sextant-zipkin
@@ -234,5 +271,10 @@ rate() { field "$(cat "$run/results/$1")" spans_per_s; }
   awk -v z="$(rate zipkin-zipkin)" -v sz="$(rate sextant-zipkin)" -v h="$(rate sextant-otlp-http)" \
     -v g="$(rate sextant-otlp-grpc)" 'BEGIN {
     printf "Sextant / Zipkin, same Zipkin JSON load: %.2f; OTLP/HTTP / Zipkin: %.2f; OTLP/gRPC / Zipkin: %.2f\n", sz / z, h / z, g / z }'
+  echo "Sextant's CPU by thread during each measured load (DuckDB's workers show as \"java\"):"
+  for n in sextant-otlp-http sextant-otlp-grpc sextant-zipkin; do
+    echo "  ${n#sextant-}: $(head -6 "$run/$n.threads" \
+      | awk '{ printf "%s%s %s s", (NR > 1 ? ", " : ""), substr($0, index($0, " s  ") + 4), $1 }')"
+  done
   echo "Details: ${run#"$root"/}"
 } | tee "$run/summary.txt"

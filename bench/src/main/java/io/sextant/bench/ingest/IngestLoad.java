@@ -85,10 +85,13 @@ public final class IngestLoad implements Callable<Integer> {
   String http;
 
   @Option(
-      names = "--event-loops",
-      defaultValue = "2",
-      description = "Client event loops (connections for h2c) per server.")
-  int eventLoops;
+      names = "--connections",
+      defaultValue = "0",
+      description =
+          "Client event loops, each with its own connection (HTTP/2 multiplexes the requests of"
+              + " one loop over one connection); 0: one per request in flight, as independent"
+              + " clients would have.")
+  int connections;
 
   @Option(
       names = "--retry-delay-ms",
@@ -174,10 +177,12 @@ public final class IngestLoad implements Callable<Integer> {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("ingest-load-timer").unstarted(r));
+    int loops = connections > 0 ? connections : concurrency;
     ClientFactory factory =
         ClientFactory.builder()
-            .maxNumEventLoopsPerEndpoint(eventLoops)
-            .maxNumEventLoopsPerHttp1Endpoint(eventLoops)
+            .workerGroup(loops)
+            .maxNumEventLoopsPerEndpoint(loops)
+            .maxNumEventLoopsPerHttp1Endpoint(loops)
             .build();
     try {
       WebClient client =

@@ -97,7 +97,9 @@ public final class StoreLoad implements Callable<Integer> {
     DuckDbEventStore store =
         DuckDbEventStore.open(
             new DuckDbConfig(dir, DuckDbConfig.defaults(dir).memoryLimit(), threads));
+    var threads = ManagementFactory.getThreadMXBean();
     long cpu0 = os.getProcessCpuTime();
+    long own0 = threads.getCurrentThreadCpuTime();
     long[] writeNanos = new long[batches.size()];
     long t0 = System.nanoTime();
     for (int i = 0; i < batches.size(); i++) {
@@ -108,6 +110,7 @@ public final class StoreLoad implements Callable<Integer> {
     }
     long t1 = System.nanoTime();
     long cpu1 = os.getProcessCpuTime();
+    long own1 = threads.getCurrentThreadCpuTime();
     long walBytes = store.bytesOnDisk();
     store.close();
     long t2 = System.nanoTime();
@@ -133,6 +136,7 @@ public final class StoreLoad implements Callable<Integer> {
     System.out.printf(
         Locale.ROOT,
         "RESULT spans=%d batch=%d write_seconds=%.2f events_per_s=%.0f cpu_us_per_event=%.2f"
+            + " writer_thread_cpu_us_per_event=%.2f"
             + " close_seconds=%.2f close_cpu_us_per_event=%.2f bytes_before_close=%d"
             + " file_bytes=%d bytes_per_span=%.1f used_blocks=%d free_blocks=%d"
             + " used_bytes_per_span=%.1f write_p50_ms=%.1f write_max_ms=%.1f%n",
@@ -141,6 +145,7 @@ public final class StoreLoad implements Callable<Integer> {
         (t1 - t0) / 1e9,
         spans / ((t1 - t0) / 1e9),
         (cpu1 - cpu0) / 1e3 / spans,
+        (own1 - own0) / 1e3 / spans,
         (t2 - t1) / 1e9,
         (cpu2 - cpu1) / 1e3 / spans,
         walBytes,
