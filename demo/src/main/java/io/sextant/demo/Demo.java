@@ -100,28 +100,6 @@ public final class Demo implements AutoCloseable {
       }
     }
 
-    ServerConfig sc =
-        ServerConfig.defaults(config.dataDir().resolve("sextant"))
-            .withPorts(
-                Ports.preferred(config.otlpGrpcPort()),
-                Ports.preferred(config.otlpHttpPort()),
-                Ports.preferred(config.zipkinPort()),
-                Ports.preferred(config.apiPort()));
-    sc =
-        new ServerConfig(
-            sc.bindAddress(),
-            sc.otlpGrpcPort(),
-            sc.otlpHttpPort(),
-            sc.zipkinPort(),
-            sc.apiPort(),
-            new DuckDbConfig(config.dataDir().resolve("sextant"), config.storeMemoryLimit(), 0),
-            sc.retention(),
-            sc.retentionCheckEvery(),
-            sc.limits(),
-            sc.pipeline(),
-            sc.requestTimeout(),
-            new HealthConfig(List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2)),
-            sc.declared());
     List<SextantServer.ApiRoute> extra = new ArrayList<>();
     Map<String, Object> info = new LinkedHashMap<>();
     extra.add(
@@ -134,8 +112,9 @@ public final class Demo implements AutoCloseable {
     extra.add(
         new SextantServer.ApiRoute(
             "/api/v1/demo", (ctx, req) -> faultRoutes().get(2).service().serve(ctx, req)));
-    sextant = new SextantServer(sc, UnaryOperator.identity(), extra).start();
+    sextant = Ports.bindRetrying("sextant", () -> startSextant(extra));
     closeables.add(sextant);
+    ServerConfig sc = sextant.config();
     String otlp = "http://127.0.0.1:" + sc.otlpHttpPort();
 
     cacheServer = new CacheServer();
@@ -227,6 +206,39 @@ public final class Demo implements AutoCloseable {
         services.size(),
         databases.size(),
         kafka.bootstrap());
+  }
+
+  /** Sextant on the configured ports (or free ones), closed again if a port is taken. */
+  private SextantServer startSextant(List<SextantServer.ApiRoute> extra) {
+    ServerConfig sc =
+        ServerConfig.defaults(config.dataDir().resolve("sextant"))
+            .withPorts(
+                Ports.preferred(config.otlpGrpcPort()),
+                Ports.preferred(config.otlpHttpPort()),
+                Ports.preferred(config.zipkinPort()),
+                Ports.preferred(config.apiPort()));
+    sc =
+        new ServerConfig(
+            sc.bindAddress(),
+            sc.otlpGrpcPort(),
+            sc.otlpHttpPort(),
+            sc.zipkinPort(),
+            sc.apiPort(),
+            new DuckDbConfig(config.dataDir().resolve("sextant"), config.storeMemoryLimit(), 0),
+            sc.retention(),
+            sc.retentionCheckEvery(),
+            sc.limits(),
+            sc.pipeline(),
+            sc.requestTimeout(),
+            new HealthConfig(List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2)),
+            sc.declared());
+    SextantServer s = new SextantServer(sc, UnaryOperator.identity(), extra);
+    try {
+      return s.start();
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
   }
 
   private Map<String, Object> info = Map.of();

@@ -26,6 +26,10 @@ public final class DatabaseServer implements AutoCloseable {
 
   /** Starts H2 on a free port and the proxy in front of it. */
   public static DatabaseServer start(String component, String database) {
+    return Ports.bindRetrying(component, () -> startOnce(component, database));
+  }
+
+  private static DatabaseServer startOnce(String component, String database) {
     try {
       int port = Ports.free();
       Server h2 =

@@ -36,6 +36,16 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   public static EmbeddedKafka start(Path dir, List<String> topics) {
+    int[] attempt = {0};
+    return Ports.bindRetrying(
+        "kafka",
+        () -> {
+          int n = ++attempt[0];
+          return startOnce(n == 1 ? dir : dir.resolveSibling(dir.getFileName() + "-" + n), topics);
+        });
+  }
+
+  private static EmbeddedKafka startOnce(Path dir, List<String> topics) {
     try {
       Files.createDirectories(dir);
       int port = Ports.free();
@@ -84,7 +94,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             "kafka storage format failed: " + formatOut.toString(StandardCharsets.UTF_8));
       }
       KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
-      server.startup();
+      try {
+        server.startup();
+      } catch (RuntimeException e) {
+        server.shutdown();
+        throw e;
+      }
       EmbeddedKafka kafka = new EmbeddedKafka(server, port, dir);
       kafka.createTopics(topics);
       return kafka;
