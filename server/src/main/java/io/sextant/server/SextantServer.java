@@ -22,6 +22,7 @@ import io.sextant.server.ingest.IngestGate;
 import io.sextant.server.ingest.OtlpGrpcServices;
 import io.sextant.server.ingest.OtlpHttpService;
 import io.sextant.server.ingest.ZipkinService;
+import io.sextant.server.ui.UiService;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.spi.EventStore;
 import io.sextant.topology.ChangeLog;
@@ -150,6 +151,7 @@ public final class SextantServer implements AutoCloseable {
     for (ApiRoute r : extraRoutes) {
       api.service(r.pathPattern(), r.service());
     }
+    UiService.bind(api); // the web UI at /, behind every API route
     if (selfTracing != null) {
       sb.virtualHost(config.apiPort()).decorator(selfTracing.decorator());
     }

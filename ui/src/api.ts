@@ -1,0 +1,268 @@
+// The server's HTTP API (docs/api.md), typed as the UI uses it.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly position = -1,
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(path: string, init?: RequestInit, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, signal });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, 'Sextant does not answer: is the server running?');
+  }
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    const b = body as { error?: string; position?: number } | null;
+    throw new ApiError(res.status, b?.error ?? `${res.status} ${res.statusText || 'error'} from ${path}`, b?.position ?? -1);
+  }
+  if (body === null) throw new ApiError(res.status, `${path} answered something that is not JSON`);
+  return body as T;
+}
+
+const get = <T>(path: string, signal?: AbortSignal) => request<T>(path, undefined, signal);
+const post = <T>(path: string, body: unknown, signal?: AbortSignal) =>
+  request<T>(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, signal);
+
+// ---- query ----
+export interface Column {
+  name: string;
+  type: string;
+  calculation: boolean;
+}
+export interface SeriesGroup {
+  key: (string | number | boolean | null)[];
+  values: Record<string, (number | null)[]>;
+}
+export interface Series {
+  from: number;
+  step: number;
+  buckets: number;
+  groups: SeriesGroup[];
+}
+export interface HeatCell {
+  t: number;
+  low: number;
+  high: number;
+  count: number;
+}
+export interface Heatmap {
+  column: string;
+  from: number;
+  step: number;
+  cells: HeatCell[];
+}
+export type Cell = string | number | boolean | null;
+export interface QueryResult {
+  columns: Column[];
+  rows: Cell[][];
+  series: Series | null;
+  heatmaps?: Heatmap[];
+  stats?: { engine: string; elapsed_ms: number };
+}
+export const query = (q: string, signal?: AbortSignal) => post<QueryResult>('/api/v1/query', { q }, signal);
+
+export interface CompareValue {
+  value: Cell;
+  selection_count: number;
+  selection_share: number;
+  baseline_count: number;
+  baseline_share: number;
+  diff: number;
+  risk_ratio: number;
+  q: number;
+  significant: boolean;
+}
+export interface CompareAttribute {
+  key: string;
+  score: number;
+  tvd: number;
+  demoted: boolean;
+  values: CompareValue[];
+}
+export interface CompareResult {
+  selection_count: number;
+  baseline_count: number;
+  sampled_selection: number;
+  sampled_baseline: number;
+  attributes: CompareAttribute[];
+}
+export const compare = (body: unknown, signal?: AbortSignal) => post<CompareResult>('/api/v1/compare', body, signal);
+
+export interface ColumnInfo {
+  name: string;
+  type: string;
+  core: boolean;
+  present: number;
+  distinct: number;
+  examples: string[];
+}
+export const columns = (last: string, signal?: AbortSignal) =>
+  get<{ events: number; sampled: number; columns: ColumnInfo[] }>(`/api/v1/columns?last=${encodeURIComponent(last)}`, signal);
+
+// ---- traces ----
+export interface TraceSummary {
+  trace_id: string;
+  root_service: string;
+  root_name: string;
+  start: number;
+  duration: number;
+  span_count: number;
+  error_count: number;
+}
+export const searchTraces = (q: string, limit = 50, signal?: AbortSignal) =>
+  get<{ traces: TraceSummary[] }>(`/api/v1/traces?q=${encodeURIComponent(q)}&limit=${limit}`, signal);
+
+export type Attrs = Record<string, string | number | boolean | null | unknown[]>;
+export interface TraceEvent {
+  kind: 'span' | 'log';
+  time_unix_nano: string;
+  trace_id: string;
+  span_id?: string;
+  parent_span_id?: string;
+  'service.name': string;
+  name: string;
+  'span.kind'?: string;
+  duration_nanos?: number;
+  status?: string;
+  status_message?: string;
+  severity_number?: number;
+  severity_text?: string;
+  body?: string;
+  error: boolean;
+  attributes: Attrs;
+  resource: Attrs;
+  events?: { time_unix_nano: string; name: string; attributes: Attrs }[];
+  links?: { trace_id: string; span_id: string; trace_state?: string; attributes: Attrs }[];
+}
+export const trace = (id: string, signal?: AbortSignal) =>
+  get<{ trace_id: string; events: TraceEvent[] }>(`/api/v1/traces/${encodeURIComponent(id)}`, signal);
+
+// ---- map ----
+export interface MapNode {
+  id: string;
+  kind: 'service' | 'database' | 'cache' | 'queue' | 'external' | string;
+  instrumented: boolean;
+  calls: number;
+  rate: number;
+  errors: number;
+  error_pct: number;
+  p50_ms: number;
+  p99_ms: number;
+  health?: 'ok' | 'failing';
+  attributes?: Record<string, string>;
+}
+export interface MapEdge {
+  from: string;
+  to: string;
+  calls: number;
+  rate: number;
+  errors: number;
+  error_pct: number;
+  p50_ms: number;
+  p99_ms: number;
+  health?: 'ok' | 'failing';
+  declared?: 'declared' | 'undeclared' | 'slo_breached';
+}
+export interface DependencyMap {
+  from: number;
+  to: number;
+  build_ms: number;
+  nodes: MapNode[];
+  edges: MapEdge[];
+  missing?: { from: string; callee: string }[];
+}
+export const map = (last: string, signal?: AbortSignal) => get<DependencyMap>(`/api/v1/map?last=${encodeURIComponent(last)}`, signal);
+export const red = (service: string, last: string, signal?: AbortSignal) =>
+  get<{ service: string; requests: QueryResult; errors: QueryResult }>(
+    `/api/v1/red?service=${encodeURIComponent(service)}&last=${encodeURIComponent(last)}`,
+    signal,
+  );
+
+export interface Change {
+  time: number;
+  service: string;
+  attribute: string;
+  value: string;
+  previous?: string;
+}
+export const changes = (last: string, signal?: AbortSignal) =>
+  get<{ changes: Change[] }>(`/api/v1/changes?last=${encodeURIComponent(last)}`, signal);
+
+export interface HealthTarget {
+  service: string;
+  url: string;
+  time: number;
+  healthy: boolean;
+  duration_ms: number;
+  error?: string;
+  dependencies?: { name: string; healthy: boolean; detail?: string }[];
+}
+export const health = (signal?: AbortSignal) => get<{ targets: HealthTarget[] }>('/api/v1/health', signal);
+
+// ---- triage (module `triage`; the contract of issue 7) ----
+export interface ProbeResult {
+  time: string;
+  passed: boolean;
+  reason?: string | null;
+  duration_ms: number;
+  trace_id?: string | null;
+}
+export interface Probe {
+  name: string;
+  method: string;
+  url: string;
+  read_only: boolean;
+  tracer_bullet: boolean;
+  every_seconds: number;
+  contract?: { status?: number; max_latency_ms?: number; json?: { path: string; op: string; value?: unknown }[] };
+  latest: ProbeResult | null;
+  footprint?: Record<string, number>;
+}
+export const probes = (signal?: AbortSignal) => get<{ probes: Probe[] }>('/api/v1/probes', signal);
+
+export interface TriageProbe {
+  name: string;
+  runs: number;
+  failures: number;
+  passed: boolean;
+  reasons: string[];
+  trace_ids: string[];
+  extra: boolean;
+}
+export interface Suspect {
+  rank: number;
+  members: string[];
+  kind: string;
+  probability: number;
+  scores: Record<string, number>;
+  why: string[];
+  split_by: string | null;
+}
+export interface TriageResult {
+  verdict: 'fault' | 'no-fault';
+  headline: string;
+  millis: number;
+  analysis_millis: number;
+  probes: TriageProbe[];
+  suspects: Suspect[];
+  matrix: { probes: string[]; components: string[]; touches: number[][]; failed: boolean[] };
+  error_origins: { component: string; share: number; trace_id?: string }[];
+  latency_shifts: { component: string; delta_ms: number; z: number }[];
+  explanation: string[];
+}
+export const runTriage = (body: { repeats?: number; adaptive?: boolean }, signal?: AbortSignal) =>
+  post<TriageResult>('/api/v1/triage', body, signal);
