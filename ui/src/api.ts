@@ -75,6 +75,15 @@ export interface QueryResult {
 }
 export const query = (q: string, signal?: AbortSignal) => post<QueryResult>('/api/v1/query', { q }, signal);
 
+/**
+ * Runs `q` only when `column` has been seen in the range (else null): the server refuses a
+ * question about a column it has never seen, which for optional data means "none yet".
+ */
+export async function queryIfColumn(column: string, last: string, q: string, signal?: AbortSignal): Promise<QueryResult | null> {
+  const cols = await columns(last, signal);
+  return cols.columns.some((c) => c.name === column) ? query(q, signal) : null;
+}
+
 export interface CompareValue {
   value: Cell;
   selection_count: number;

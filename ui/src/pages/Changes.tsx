@@ -1,5 +1,5 @@
 import { useSearchParams } from 'react-router';
-import { changes as fetchChanges, health as fetchHealth, query, type Change } from '../api';
+import { changes as fetchChanges, health as fetchHealth, queryIfColumn, type Change } from '../api';
 import { Empty, ErrorBox, Loading } from '../components/State';
 import { TimeSeriesChart } from '../components/TimeSeriesChart';
 import { serviceColor } from '../colors';
@@ -14,7 +14,7 @@ export function ChangesPage() {
   const ch = useApi(`changes:${last}`, (s) => fetchChanges(last, s));
   const hl = useApi('health', (s) => fetchHealth(s));
   const hq = `where kind = log and health.check exists and health.healthy = false | count() by service.name | last ${last} | every auto`;
-  const history = useApi(`hh:${hq}`, (s) => query(hq, s));
+  const history = useApi(`hh:${hq}`, (s) => queryIfColumn('health.check', last, hq, s));
   return (
     <div className="changes">
       <div className="row toolbar">
@@ -73,13 +73,8 @@ export function ChangesPage() {
           ))}
         <h4>Failing checks over time</h4>
         {history.loading && <Loading what="health history" />}
-        {history.error ? (
-          /unknown column/.test((history.error as Error).message) ? (
-            <Empty>No health checks have been stored yet.</Empty>
-          ) : (
-            <ErrorBox error={history.error} retry={history.reload} />
-          )
-        ) : null}
+        {history.error ? <ErrorBox error={history.error} retry={history.reload} /> : null}
+        {!history.loading && !history.error && history.data === null && <Empty>No health checks stored in the last {last}.</Empty>}
         {history.data &&
           (history.data.series && history.data.rows.length ? (
             <TimeSeriesChart

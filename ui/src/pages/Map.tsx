@@ -1,7 +1,7 @@
 import cytoscape from 'cytoscape';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { health as fetchHealth, map as fetchMap, query, red, type DependencyMap, type MapNode } from '../api';
+import { health as fetchHealth, map as fetchMap, query, queryIfColumn, red, type DependencyMap, type MapNode } from '../api';
 import { Empty, ErrorBox, Loading } from '../components/State';
 import { TimeSeriesChart } from '../components/TimeSeriesChart';
 import { TraceList } from '../components/TraceList';
@@ -135,7 +135,7 @@ function Legend() {
 
 const SHAPES: Record<string, cytoscape.Css.NodeShape> = {
   service: 'round-rectangle',
-  database: 'barrel',
+  database: 'ellipse',
   cache: 'hexagon',
   queue: 'diamond',
   external: 'triangle',
@@ -210,6 +210,8 @@ function Graph({
     });
     c.on('tap', 'node', (e) => onSelectRef.current(e.target.id()));
     cy.current = c;
+    // The end-to-end test reads node positions from here to click a node on the canvas.
+    (host.current as HTMLDivElement & { __cy?: cytoscape.Core }).__cy = c;
     return () => {
       c.destroy();
       cy.current = null;
@@ -433,16 +435,12 @@ function CallsRed({ where, last }: { where: string; last: string }) {
 function HealthHistory({ node, last }: { node: MapNode; last: string }) {
   const name = node.id.replace(/ \(.*\)$/, '');
   const q = `where kind = log and health.check exists and (service.name = ${JSON.stringify(name)} or health.check = ${JSON.stringify(name)}) | count() by health.healthy | last ${last} | every auto`;
-  const res = useApi(`hh:${q}`, (s) => query(q, s));
+  const res = useApi(`hh:${q}`, (s) => queryIfColumn('health.check', last, q, s));
   const polled = useApi('health', (s) => fetchHealth(s));
   if (res.loading) return <Loading what="health history" />;
-  if (res.error) {
-    // A store that has never seen a health.check key refuses the column: that is "no history".
-    if (/unknown column/.test((res.error as Error).message))
-      return <Empty>Sextant polls no health endpoint yet (start it with --health service=url).</Empty>;
-    return <ErrorBox error={res.error} retry={res.reload} />;
-  }
-  const r = res.data!;
+  if (res.error) return <ErrorBox error={res.error} retry={res.reload} />;
+  const r = res.data;
+  if (r === null) return <Empty>No health checks stored in the last {last} (Sextant polls endpoints given with --health service=url).</Empty>;
   const latest = polled.data?.targets.find((t) => t.service === name || t.dependencies?.some((d) => d.name === name));
   if (!r.series || !r.rows.length) return <Empty>No health checks speak about {name} in the last {last}.</Empty>;
   return (

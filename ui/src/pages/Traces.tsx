@@ -19,7 +19,7 @@ export function TracesPage() {
           setParams({ q: draft.trim() });
         }}
       >
-        <label htmlFor="traces-q">Traces where</label>
+        <label htmlFor="traces-q">Traces matching</label>
         <input id="traces-q" className="grow mono" value={draft} onChange={(e) => setDraft(e.target.value)} spellCheck={false} />
         <button type="submit" className="primary">
           Search

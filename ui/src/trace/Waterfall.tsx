@@ -72,7 +72,7 @@ export function Waterfall({ model, rows, collapsed, selected, onSelect, onToggle
 
   return (
     <div
-      className="waterfall"
+      className={`waterfall${showCritical ? ' critical-mode' : ''}`}
       ref={scroller}
       tabIndex={0}
       role="tree"

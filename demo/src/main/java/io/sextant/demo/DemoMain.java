@@ -84,6 +84,7 @@ public final class DemoMain implements Callable<Integer> {
 
         Sextant demo ready in %.1f s.
 
+          Web UI         %s/   (explore, traces, the map, triage, changes)
           Sextant API    %s   (services: %s/api/v1/services, one trace: %s/api/v1/traces/<trace-id>)
           OTLP ingest    http://127.0.0.1:%d (HTTP), 127.0.0.1:%d (gRPC)
           Storefront     %s   (the gateway: 12 public functions, see demo/README.md)
@@ -101,6 +102,7 @@ public final class DemoMain implements Callable<Integer> {
         Ctrl-C stops everything.
         """,
         demo.readyMillis() / 1000.0,
+        api,
         api,
         api,
         api,
