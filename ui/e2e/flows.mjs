@@ -129,6 +129,40 @@ await flow('map-database', async () => {
   await shot('map');
 });
 
+await flow('map-600-nodes', async () => {
+  // A synthetic map of 600 nodes (the demo has 35): layout time, then search and focus.
+  const nodes = [];
+  const edges = [];
+  for (let i = 0; i < 200; i++) {
+    nodes.push({ id: `svc-${i}`, kind: 'service', instrumented: true, calls: 100 + i, rate: 1 + i / 10, errors: i % 37 === 0 ? 20 : 0, error_pct: i % 37 === 0 ? 10 : 0, p50_ms: 2, p99_ms: 20 });
+    if (i > 0) edges.push({ from: `svc-${Math.floor((i - 1) / 3)}`, to: `svc-${i}`, calls: 100, rate: 1, errors: 0, error_pct: 0, p50_ms: 1, p99_ms: 5 });
+  }
+  for (let i = 0; i < 400; i++) {
+    const kind = i % 4 === 0 ? 'queue' : i % 4 === 1 ? 'cache' : 'database';
+    nodes.push({ id: `${kind}-${i} (x @ 127.0.0.1:${1000 + i})`, kind, instrumented: false, calls: 50, rate: 0.5, errors: 0, error_pct: 0, p50_ms: 1, p99_ms: 3, attributes: { 'db.namespace': `db${i}` } });
+    edges.push({ from: `svc-${i % 200}`, to: nodes[nodes.length - 1].id, calls: 50, rate: 0.5, errors: 0, error_pct: 0, p50_ms: 1, p99_ms: 3 });
+  }
+  const body = JSON.stringify({ from: 0, to: 1, build_ms: 1, nodes, edges });
+  await page.route(/\/api\/v1\/map\?/, (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
+  try {
+    const t0 = Date.now();
+    await page.goto(`${API}/map?last=15m`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="map-graph"]')?.__cy?.nodes().length === 600, null, T);
+    result.largeMap = { nodes: 600, edges: edges.length, renderMs: Date.now() - t0 };
+    await shot('map-600');
+    await page.getByLabel('Find a node').fill('svc-42');
+    await page.getByRole('button', { name: 'Focus', exact: true }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="map-graph"]')?.__cy?.nodes().length < 10, null, T);
+    const shown = await page.evaluate(() => document.querySelector('[data-testid="map-graph"]').__cy.nodes().map((n) => n.id()).sort());
+    check(shown.includes('svc-13') && shown.includes('svc-127') && shown.length === 7, `neighbourhood of svc-42: ${shown.join(', ')}`);
+    check(new URL(page.url()).searchParams.get('focus') === 'svc-42', 'focus is not in the URL');
+    await page.locator('aside.node-panel h3', { hasText: 'svc-42' }).waitFor(T);
+    await shot('map-600-focus');
+  } finally {
+    await page.unroute(/\/api\/v1\/map\?/);
+  }
+});
+
 await flow('triage', async () => {
   if (!triageMerged) {
     // TRIAGE-E2E: until the triage module is merged, the page must say so plainly.

@@ -46,7 +46,7 @@ export function QueryBuilder({ model, columns, onChange }: Props) {
         ))}
       </datalist>
 
-      <fieldset>
+      <fieldset className="where">
         <legend>Where</legend>
         {filters === null ? (
           <div className="row">

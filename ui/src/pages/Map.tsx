@@ -133,6 +133,8 @@ function Legend() {
   );
 }
 
+const PROBLEM: Record<string, number> = { failing: 3, errors: 2, degraded: 1 };
+
 const SHAPES: Record<string, cytoscape.Css.NodeShape> = {
   service: 'round-rectangle',
   database: 'ellipse',
@@ -246,7 +248,14 @@ function Graph({
     });
     const roots = view.nodes.filter((n) => !view.edges.some((e) => e.to === n.id)).map((n) => n.id);
     const layout: cytoscape.LayoutOptions = big
-      ? ({ name: 'concentric', concentric: (n: cytoscape.NodeSingular) => n.degree(false), levelWidth: () => 2, minNodeSpacing: 6, animate: false } as cytoscape.LayoutOptions)
+      ? ({
+          // Problems in the middle, then the busiest hubs: what needs a look is what one sees first.
+          name: 'concentric',
+          concentric: (n: cytoscape.NodeSingular) => (PROBLEM[n.data('state') as string] ?? 0) * 1000 + n.degree(false),
+          levelWidth: () => 1000,
+          minNodeSpacing: 6,
+          animate: false,
+        } as cytoscape.LayoutOptions)
       : ({
           name: 'breadthfirst',
           directed: true,
