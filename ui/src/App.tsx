@@ -1,11 +1,14 @@
-import { useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { ExplorePage } from './pages/Explore';
 import { TracePage } from './pages/Trace';
-import { MapPage } from './pages/Map';
 import { TriagePage } from './pages/Triage';
 import { ChangesPage } from './pages/Changes';
 import { TracesPage } from './pages/Traces';
+import { Loading } from './components/State';
+
+// cytoscape is half of the app's code: load it with the map only.
+const MapPage = lazy(() => import('./pages/Map').then((m) => ({ default: m.MapPage })));
 
 type Theme = 'light' | 'dark';
 
@@ -26,7 +29,7 @@ export function App() {
       <a className="skip" href="#main">
         Skip to content
       </a>
-      <header className="top">
+      <header className="topbar">
         <span className="brand" aria-label="Sextant">
           ◭ Sextant
         </span>
@@ -52,7 +55,14 @@ export function App() {
           <Route path="/explore" element={<ExplorePage />} />
           <Route path="/traces" element={<TracesPage />} />
           <Route path="/trace/:id" element={<TracePage />} />
-          <Route path="/map" element={<MapPage />} />
+          <Route
+            path="/map"
+            element={
+              <Suspense fallback={<Loading what="the map" />}>
+                <MapPage />
+              </Suspense>
+            }
+          />
           <Route path="/triage" element={<TriagePage />} />
           <Route path="/changes" element={<ChangesPage />} />
           <Route path="*" element={<NotFound />} />

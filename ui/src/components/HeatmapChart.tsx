@@ -103,6 +103,7 @@ export function HeatmapChart({ heatmap, buckets, height = 260, onPickCell, onSel
     for (let i = 0; i <= ticks; i++) {
       const t = Math.round((i / ticks) * L.n);
       const ms = fromMs + t * stepMs;
+      ctx.textAlign = i === 0 ? 'left' : i === ticks ? 'right' : 'center';
       ctx.fillText(formatTime(ms * 1e6).slice(0, 8), L.x(t), height - PAD.bottom + 6);
     }
     if (drag) {

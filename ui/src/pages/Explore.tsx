@@ -7,6 +7,7 @@ import { QueryBuilder } from '../components/QueryBuilder';
 import { Empty, ErrorBox, Loading } from '../components/State';
 import { TimeSeriesChart, type SeriesPick } from '../components/TimeSeriesChart';
 import { TraceList } from '../components/TraceList';
+import { PALETTE } from '../colors';
 import { formatCell, formatTime } from '../format';
 import {
   formatQuery,
@@ -209,6 +210,9 @@ function Results({ result, model, onDrill, onCompare }: ResultsProps) {
   const series = result.series;
   const labels = useMemo(() => (series ? series.groups.map((g) => g.key.map((k) => String(k ?? '(none)')).join(' · ') || 'all') : []), [series]);
   const groupFilter = (key: Cell[]) => key.map((v, i) => equals(keyCols[i], v));
+  // The table is the charts' legend: a row's swatch is its line's colour.
+  const rowKey = (row: Cell[]) => JSON.stringify(row.slice(0, keyCols.length));
+  const colourOf = useMemo(() => new Map((series?.groups ?? []).map((g, i) => [JSON.stringify(g.key), i])), [series]);
   const heatmaps = result.heatmaps ?? [];
   const hasRows = result.rows.length > 0 && result.columns.length > 0;
   const nothing = !hasRows && !heatmaps.some((h) => h.cells.length);
@@ -298,6 +302,7 @@ function Results({ result, model, onDrill, onCompare }: ResultsProps) {
               >
                 {row.map((v, j) => (
                   <td key={j} className={result.columns[j]?.calculation ? 'num' : ''}>
+                    {j === 0 && colourOf.has(rowKey(row)) && <span className="swatch" style={{ background: PALETTE[colourOf.get(rowKey(row))! % PALETTE.length] }} />}
                     {formatCell(result.columns[j]?.name ?? '', v)}
                   </td>
                 ))}

@@ -87,6 +87,24 @@ function TraceView({ id, model }: { id: string; model: TraceModel }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [nextError, selected, params, setParams]);
 
+  const [find, setFind] = useState('');
+  const matches = useMemo(() => {
+    const f = find.trim().toLowerCase();
+    if (!f) return [];
+    return model.ordered.filter((n) => {
+      const e = n.event;
+      if (e.name.toLowerCase().includes(f) || e['service.name'].toLowerCase().includes(f) || n.id === f) return true;
+      return Object.values(e.attributes).some((v) => String(v).toLowerCase().includes(f));
+    });
+  }, [model, find]);
+  const matchIds = useMemo(() => new Set(matches.map((m) => m.id)), [matches]);
+  const nextMatch = (back = false) => {
+    if (!matches.length) return;
+    const cur = selected ? matches.findIndex((m) => m.id === selected) : -1;
+    const i = cur < 0 ? (back ? matches.length - 1 : 0) : (cur + (back ? -1 : 1) + matches.length) % matches.length;
+    reveal(matches[i]);
+  };
+
   const collapseAll = () => setCollapsed(new Set(model.ordered.filter((n) => n.depth >= 1 && n.children.length).map((n) => n.id)));
   const node = selected ? model.byId.get(selected) : undefined;
 
@@ -110,6 +128,24 @@ function TraceView({ id, model }: { id: string; model: TraceModel }) {
             </button>
           ) : (
             <span className="ok-badge">no errors</span>
+          )}
+          <input
+            type="search"
+            aria-label="Find spans"
+            placeholder="Find spans (name, service, attribute)"
+            value={find}
+            onChange={(e) => setFind(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                nextMatch(e.shiftKey);
+              }
+            }}
+          />
+          {find.trim() && (
+            <span className="muted small" role="status">
+              {matches.length ? `${Math.max(1, matches.findIndex((m) => m.id === selected) + 1)} of ${matches.length.toLocaleString()}` : 'no match'}
+            </span>
           )}
           <label className="check">
             <input type="checkbox" checked={showCritical} onChange={(e) => setShowCritical(e.target.checked)} /> critical path
@@ -141,6 +177,7 @@ function TraceView({ id, model }: { id: string; model: TraceModel }) {
             onSelect={select}
             onToggle={toggle}
             showCritical={showCritical}
+            matches={matchIds}
           />
         </div>
         {node && <SpanDetail node={node} model={model} />}

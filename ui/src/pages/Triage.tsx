@@ -246,7 +246,7 @@ function Matrix({ result, topMembers }: { result: TriageResult; topMembers: Set<
     <section>
       <h3>Probe × component</h3>
       <p className="muted small">
-        A filled cell: the probe's traces touch the component. Failing probes are red; the top suspect's column is outlined.
+        A filled cell: the probe's traces touch the component. Failing probes are red; the top suspect's column is shaded.
       </p>
       <div className="matrix-wrap">
         <table className="matrix" aria-label="Probe by component matrix">

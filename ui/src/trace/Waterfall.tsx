@@ -14,13 +14,15 @@ interface Props {
   onSelect: (id: string) => void;
   onToggle: (id: string) => void;
   showCritical: boolean;
+  /** Spans found by the trace's search box. */
+  matches?: ReadonlySet<string>;
 }
 
 /**
  * The span rows, virtualised: only the rows in view (plus a margin) are in the DOM, so a trace of
  * 10,000 spans scrolls like one of 10.
  */
-export function Waterfall({ model, rows, collapsed, selected, onSelect, onToggle, showCritical }: Props) {
+export function Waterfall({ model, rows, collapsed, selected, onSelect, onToggle, showCritical, matches }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
@@ -97,7 +99,7 @@ export function Waterfall({ model, rows, collapsed, selected, onSelect, onToggle
               aria-level={n.depth + 1}
               aria-selected={selected === n.id}
               aria-expanded={n.children.length ? !isCollapsed : undefined}
-              className={`span-row${selected === n.id ? ' selected' : ''}${n.error ? ' error' : ''}${showCritical && n.critical ? ' critical' : ''}`}
+              className={`span-row${selected === n.id ? ' selected' : ''}${n.error ? ' error' : ''}${showCritical && n.critical ? ' critical' : ''}${matches?.has(n.id) ? ' match' : ''}`}
               style={{ top: i * ROW_HEIGHT, height: ROW_HEIGHT }}
               onClick={() => onSelect(n.id)}
             >
