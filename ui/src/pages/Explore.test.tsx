@@ -5,7 +5,18 @@ import { ExplorePage, compareRequest, drillQuery, equals } from './Explore';
 import { parseQuery } from '../query/syntax';
 
 // Charts draw on canvas, which jsdom lacks; the browser test (ui/e2e) covers them.
-vi.mock('../components/TimeSeriesChart', () => ({ TimeSeriesChart: ({ calc }: { calc: string }) => <div data-testid={`series-${calc}`} /> }));
+vi.mock('../components/TimeSeriesChart', () => ({
+  TimeSeriesChart: ({ calc, onSelect, onPick }: { calc: string; onSelect?: (a: number, b: number) => void; onPick?: (p: unknown) => void }) => (
+    <div data-testid={`series-${calc}`}>
+      <button type="button" onClick={() => onSelect?.(Date.parse('2026-11-23T10:00:00Z'), Date.parse('2026-11-23T10:05:00Z'))}>
+        select {calc}
+      </button>
+      <button type="button" onClick={() => onPick?.({ from: Date.parse('2026-11-23T10:00:00Z'), to: Date.parse('2026-11-23T10:01:00Z'), group: 1 })}>
+        pick {calc}
+      </button>
+    </div>
+  ),
+}));
 vi.mock('../components/HeatmapChart', () => ({ HeatmapChart: () => <div data-testid="heatmap" /> }));
 
 let location = '';
@@ -122,6 +133,76 @@ describe('ExplorePage', () => {
   it('says so when nothing matches', async () => {
     renderAt('/explore?q=count()', (url) => (url.startsWith('/api/v1/columns') ? json(200, COLUMNS) : json(200, { ...RESULT, rows: [] })));
     expect(await screen.findByText(/No events match this question/)).toBeTruthy();
+  });
+});
+
+describe('ExplorePage charts', () => {
+  const SERIES = {
+    ...RESULT,
+    series: {
+      from: 1.7e18,
+      step: 60e9,
+      buckets: 3,
+      groups: [
+        { key: ['checkout'], values: { 'count()': [1, 2, 3], 'p99(duration)': [1, 2, 3] } },
+        { key: ['cart'], values: { 'count()': [1, 0, 1], 'p99(duration)': [1, null, 1] } },
+      ],
+    },
+  };
+
+  it('compares a selected stretch of a series with the rest, through the URL', async () => {
+    const compared: unknown[] = [];
+    renderAt('/explore?q=' + encodeURIComponent('where kind = span | count() by service.name | last 1h | every 1m'), (url, init) => {
+      if (url.startsWith('/api/v1/columns')) return json(200, COLUMNS);
+      if (url === '/api/v1/compare') {
+        compared.push(JSON.parse(String(init!.body)));
+        return json(200, {
+          selection_count: 5,
+          baseline_count: 35,
+          sampled_selection: 5,
+          sampled_baseline: 35,
+          attributes: [
+            { key: 'payment.provider', score: 1, tvd: 1, demoted: false, values: [{ value: 'acme-pay', selection_count: 5, selection_share: 1, baseline_count: 0, baseline_share: 0, diff: 1, risk_ratio: 1e6, q: 1e-6, significant: true }] },
+          ],
+        });
+      }
+      return json(200, SERIES);
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'select count()' }));
+    expect(await screen.findByTestId('compare-attribute')).toBeTruthy();
+    expect(compared).toEqual([
+      {
+        last: '1h',
+        where: { column: 'kind', op: '=', value: 'span' },
+        selection: {
+          and: [
+            { column: 'time', op: '>=', value: '2026-11-23T10:00:00.000Z' },
+            { column: 'time', op: '<', value: '2026-11-23T10:05:00.000Z' },
+          ],
+        },
+      },
+    ]);
+    expect(new URLSearchParams(location.split('?')[1]).get('cmp')).toBe(JSON.stringify(compared[0]));
+    // A value of the comparison becomes a filter of the question.
+    fireEvent.click(screen.getByRole('button', { name: 'acme-pay' }));
+    await waitFor(() =>
+      expect(new URLSearchParams(location.split('?')[1]).get('q')).toBe('where kind = span and payment.provider = acme-pay | count() by service.name | last 1h | every 1m'),
+    );
+  });
+
+  it('drills down from a point of a line to that group and bucket', async () => {
+    const searched: string[] = [];
+    renderAt('/explore?q=' + encodeURIComponent('count() by service.name | last 1h | every 1m'), (url) => {
+      if (url.startsWith('/api/v1/columns')) return json(200, COLUMNS);
+      if (url.startsWith('/api/v1/traces')) {
+        searched.push(new URLSearchParams(url.split('?')[1]).get('q')!);
+        return json(200, { traces: [] });
+      }
+      return json(200, SERIES);
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'pick count()' }));
+    expect(await screen.findByText(/No traces match/)).toBeTruthy();
+    expect(searched).toEqual(['where service.name = cart | since 2026-11-23T10:00:00.000Z until 2026-11-23T10:01:00.000Z']);
   });
 });
 
