@@ -60,7 +60,7 @@ async function flow(name, fn) {
 const T = { timeout: 30000 };
 
 await flow('explore', async () => {
-  const q = 'where kind = span | count(), p99(duration), heatmap(duration) by service.name | last 15m | every auto';
+  const q = 'where kind = span | count(), p99(duration), heatmap(duration) by service.name | last 5m | every auto';
   await page.goto(`${API}/explore?q=${encodeURIComponent(q)}`);
   await page.locator('[data-testid="series-count()"] canvas').first().waitFor(T);
   await page.locator('[data-testid="heatmap-duration"]').waitFor(T);
