@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Ranks the components that may be at fault (triage-methods §5, docs/adr/0010-triage.md): a
+ * Ranks the components that may be at fault (triage-methods §5, docs/adr/0011-triage.md): a
  * noisy-OR posterior over the probes' pass/fail, fused log-linearly with the share of deepest error
  * spans, the critical-path latency shift and Ochiai over production traces; components with
  * identical probe signatures reported as one group. Pure and fast: no I/O.
@@ -144,19 +144,30 @@ public final class Ranker {
 
     double faultMass = Math.max(1e-300, 1 - post.none());
     double eps = settings.epsilon();
+    // The probes are the controlled experiment: a component they rule out (its posterior under
+    // 1/gate of the best's, e.g. a passing probe touched it twice) is not brought back by trace
+    // evidence, which ranks the components the probes could not rule out.
+    double bestPost = 0;
+    for (String id : universe) {
+      bestPost = Math.max(bestPost, post.marginal().getOrDefault(id, 0.0));
+    }
     double[] logS = new double[n];
     double max = Double.NEGATIVE_INFINITY;
     for (int c = 0; c < n; c++) {
       String id = universe.get(c);
-      double l = Math.log(post.marginal().getOrDefault(id, 0.0) / faultMass + 1e-12);
+      double marginal = post.marginal().getOrDefault(id, 0.0);
+      boolean inGate = marginal * settings.gate() >= bestPost;
+      double l = Math.log(marginal / faultMass + 1e-12);
       if (useErr) {
-        l += settings.lambdaError() * Math.log(eps + errShare.getOrDefault(id, 0.0));
+        l += settings.lambdaError() * Math.log(eps + (inGate ? errShare.getOrDefault(id, 0.0) : 0));
       }
       if (useLat) {
-        l += settings.lambdaLatency() * Math.log(eps + latShare.getOrDefault(id, 0.0));
+        l +=
+            settings.lambdaLatency()
+                * Math.log(eps + (inGate ? latShare.getOrDefault(id, 0.0) : 0));
       }
       if (useOch) {
-        l += settings.lambdaTraces() * Math.log(eps + ochiai.getOrDefault(id, 0.0));
+        l += settings.lambdaTraces() * Math.log(eps + (inGate ? ochiai.getOrDefault(id, 0.0) : 0));
       }
       logS[c] = l;
       max = Math.max(max, l);
@@ -240,6 +251,25 @@ public final class Ranker {
     explanation.add(probeSentence(failing, passing, in));
     if (fault && !suspects.isEmpty()) {
       explanation.addAll(suspects.get(0).why());
+      if (!origins.isEmpty() && !suspects.get(0).members().contains(origins.get(0).component())) {
+        String o = origins.get(0).component();
+        List<String> exonerating = new ArrayList<>();
+        for (String p : passing) {
+          if (in.footprints().getOrDefault(p, Map.of()).getOrDefault(o, 0.0) >= settings.touch()) {
+            exonerating.add(p);
+          }
+        }
+        explanation.add(
+            "The deepest error spans are in "
+                + o
+                + (exonerating.isEmpty()
+                    ? ", which the probes could not single out."
+                    : ", but "
+                        + o
+                        + " also serves "
+                        + list(exonerating)
+                        + ", which pass: the fault is more likely behind it."));
+      }
       if (suspects.size() > 1) {
         Ranking.Suspect second = suspects.get(1);
         explanation.add(

@@ -11,6 +11,8 @@ package io.sextant.triage.rank;
  * @param lambdaTraces weight of Ochiai over production traces
  * @param epsilon floor inside each log term
  * @param touch the footprint weight from which a probe counts as touching a component
+ * @param gate trace evidence counts only for components whose probe posterior is at least the
+ *     best's divided by this (the probes rule out; traces rank what the probes left)
  */
 public record Settings(
     double beta,
@@ -20,20 +22,22 @@ public record Settings(
     double lambdaLatency,
     double lambdaTraces,
     double epsilon,
-    double touch) {
-  public static final Settings DEFAULTS = new Settings(0.9, 0.4, 0.1, 1.0, 0.7, 0.5, 0.01, 0.5);
+    double touch,
+    double gate) {
+  public static final Settings DEFAULTS = new Settings(0.9, 0.4, 0.1, 1.0, 0.7, 0.5, 0.01, 0.5, 20);
 
   /** The same without one evidence source, for ablations. */
   public Settings without(String source) {
     return switch (source) {
       case "error" ->
           new Settings(
-              beta, noFaultPrior, pairPrior, 0, lambdaLatency, lambdaTraces, epsilon, touch);
+              beta, noFaultPrior, pairPrior, 0, lambdaLatency, lambdaTraces, epsilon, touch, gate);
       case "latency" ->
-          new Settings(beta, noFaultPrior, pairPrior, lambdaError, 0, lambdaTraces, epsilon, touch);
+          new Settings(
+              beta, noFaultPrior, pairPrior, lambdaError, 0, lambdaTraces, epsilon, touch, gate);
       case "traces" ->
           new Settings(
-              beta, noFaultPrior, pairPrior, lambdaError, lambdaLatency, 0, epsilon, touch);
+              beta, noFaultPrior, pairPrior, lambdaError, lambdaLatency, 0, epsilon, touch, gate);
       default -> throw new IllegalArgumentException("no evidence source " + source);
     };
   }

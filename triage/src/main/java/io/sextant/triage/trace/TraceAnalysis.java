@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What one trace says about components (docs/adr/0010-triage.md): which it touched, which own its
+ * What one trace says about components (docs/adr/0011-triage.md): which it touched, which own its
  * deepest errors (triage-methods §5.3), and how much of its critical path each spent (§5.4).
  * Component ids are the map's ({@link ComponentIds}); a host is touched by every span its services
  * emit.
