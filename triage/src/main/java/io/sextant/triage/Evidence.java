@@ -200,7 +200,7 @@ final class Evidence {
               c.previous() == null ? "nothing" : c.previous(),
               c.value(),
               HHMMSS.format(Instant.ofEpochSecond(0, c.timeUnixNano())));
-      out.merge(c.service(), Prior.NONE.times(5, what), (a, b) -> a.times(5, what));
+      out.merge(c.service(), Prior.NONE.change(5, what), (a, b) -> a.change(5, what));
     }
     for (HealthResult r : health) {
       String service = r.target().service();

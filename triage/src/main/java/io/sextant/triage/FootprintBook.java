@@ -25,6 +25,7 @@ public final class FootprintBook {
 
   private final Map<String, Deque<TraceAnalysis>> healthy = new HashMap<>();
   private final Map<String, Deque<Boolean>> history = new HashMap<>();
+  private final Map<String, Deque<Double>> latencies = new HashMap<>();
   private final Map<String, String> addressOf = new ConcurrentHashMap<>();
 
   /** Learns from the trace of a run that passed. */
@@ -41,7 +42,42 @@ public final class FootprintBook {
     }
   }
 
-  /** Records a scheduled or triage run's pass/fail. */
+  /** Records a scheduled or triage run's pass/fail and, when it passed, its latency. */
+  public synchronized void record(String probe, boolean passed, double millis) {
+    if (passed) {
+      Deque<Double> l = latencies.computeIfAbsent(probe, k -> new ArrayDeque<>());
+      l.addLast(millis);
+      while (l.size() > KEEP_RUNS) {
+        l.removeFirst();
+      }
+    }
+    record(probe, passed);
+  }
+
+  /**
+   * Whether a run that kept its contract was still far slower than the probe usually is: over four
+   * times its median passing latency and 250 ms more (needs five passing runs to judge); null when
+   * not, else why, in words.
+   */
+  public synchronized String slow(String probe, double millis) {
+    Deque<Double> l = latencies.get(probe);
+    if (l == null || l.size() < 5) {
+      return null;
+    }
+    double[] sorted = l.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    double median = sorted[sorted.length / 2];
+    if (millis > 4 * median && millis > median + 250) {
+      return String.format(
+          java.util.Locale.ROOT,
+          "took %.0f ms, %.1f× its usual %.0f ms",
+          millis,
+          millis / median,
+          median);
+    }
+    return null;
+  }
+
+  /** Records a run's pass/fail. */
   public synchronized void record(String probe, boolean passed) {
     Deque<Boolean> d = history.computeIfAbsent(probe, k -> new ArrayDeque<>());
     d.addLast(passed);

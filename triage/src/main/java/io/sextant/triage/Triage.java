@@ -160,7 +160,7 @@ public final class Triage implements AutoCloseable {
       Probe p = suite.get(r.probe());
       events.add(ProbeEvents.of(r, p));
       latest.put(r.probe(), r);
-      book.record(r.probe(), r.passed());
+      book.record(r.probe(), r.passed(), r.durationMillis());
       if (r.passed()) {
         scheduler.schedule(() -> learn(r), LEARN_DELAY.toMillis(), TimeUnit.MILLISECONDS);
       }
@@ -202,7 +202,7 @@ public final class Triage implements AutoCloseable {
               + String.join(", ", unlearned.stream().map(Probe::name).toList())
               + ": their footprints are unknown, so they cannot point at a component.");
     }
-    List<ProbeRun> runs = runProbes(first, Math.max(1, repeats));
+    List<ProbeRun> runs = degraded(runProbes(first, Math.max(1, repeats)));
     Map<String, List<ProbeRun>> byProbe = new LinkedHashMap<>();
     for (ProbeRun r : runs) {
       byProbe.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(r);
@@ -265,7 +265,7 @@ public final class Triage implements AutoCloseable {
         if (next == null) {
           break;
         }
-        ProbeRun r = runProbes(List.of(suite.get(next)), 1).get(0);
+        ProbeRun r = degraded(runProbes(List.of(suite.get(next)), 1)).get(0);
         extra.add(next);
         byProbe.computeIfAbsent(next, k -> new ArrayList<>()).add(r);
         Map<String, ProbeOutcome> more = new HashMap<>(in.outcomes());
@@ -295,6 +295,29 @@ public final class Triage implements AutoCloseable {
         });
     return new TriageReport(
         started, (System.nanoTime() - t0) / 1_000_000, summaries, ranking, extra, notes);
+  }
+
+  /**
+   * The runs as triage reads them: a run that kept its contract but was far slower than its probe
+   * usually is counts as failing too (a latency fault under the SLA still points somewhere).
+   */
+  private List<ProbeRun> degraded(List<ProbeRun> runs) {
+    List<ProbeRun> out = new ArrayList<>();
+    for (ProbeRun r : runs) {
+      String slow = r.passed() ? book.slow(r.probe(), r.durationMillis()) : null;
+      out.add(
+          slow == null
+              ? r
+              : new ProbeRun(
+                  r.probe(),
+                  r.startUnixNano(),
+                  false,
+                  slow,
+                  r.status(),
+                  r.durationMillis(),
+                  r.traceId()));
+    }
+    return out;
   }
 
   private ProbeOutcome outcome(String probe, List<ProbeRun> rs) {

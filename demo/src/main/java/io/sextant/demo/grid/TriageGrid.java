@@ -75,7 +75,7 @@ public final class TriageGrid {
           int percent =
               e.getKey() == FaultKind.ERROR_RATE || e.getKey() == FaultKind.RESETS ? 50 : 0;
           int millis =
-              e.getKey() == FaultKind.LATENCY || e.getKey() == FaultKind.CPU_HOG ? 1500 : 0;
+              e.getKey() == FaultKind.LATENCY ? 1500 : e.getKey() == FaultKind.CPU_HOG ? 500 : 0;
           cases.add(new Case(e.getKey(), t, percent, millis));
         }
       }
@@ -134,6 +134,10 @@ public final class TriageGrid {
             ttl);
         demo.faults().clearAll();
         settle(triage);
+        if (n % 50 == 0 && n < cases.size()) {
+          System.out.println("after " + n + " cases:");
+          print(rows);
+        }
       }
       print(rows);
     }

@@ -259,6 +259,22 @@ public final class TriageApi {
     }
   }
 
+  /** What a component id names: service, database, cache, queue, host or external. */
+  static String kind(String id) {
+    if (id.endsWith(" (host)")) {
+      return "host";
+    }
+    if (id.endsWith(" (kafka)") || id.endsWith(" (queue)") || id.matches(".* \\([a-z]+mq\\)")) {
+      return "queue";
+    }
+    int paren = id.indexOf(" (");
+    if (paren > 0) {
+      String system = id.substring(paren + 2).split("[ )]")[0];
+      return io.sextant.topology.ComponentIds.isCache(system) ? "cache" : "database";
+    }
+    return id.matches(".*:[0-9]+$") ? "external" : "service";
+  }
+
   /** The report as JSON (the shape in docs/api.md). */
   public static ObjectNode report(TriageReport r) {
     Ranking k = r.ranking();
@@ -286,6 +302,7 @@ public final class TriageApi {
       ObjectNode so = suspects.addObject();
       so.put("rank", s.rank());
       so.set("members", JSON.valueToTree(s.members()));
+      so.put("kind", kind(s.members().get(0)));
       so.put("probability", s.probability());
       ObjectNode sc = so.putObject("scores");
       sc.put("probes", s.scores().probes());
@@ -321,7 +338,8 @@ public final class TriageApi {
           .put("component", e.component())
           .put("share", e.share())
           .put("traces", e.traces())
-          .put("example", e.example());
+          .put("example", e.example())
+          .put("trace_id", e.traceId());
     }
     ArrayNode lat = o.putArray("latency_shifts");
     for (Ranking.LatencyShift l : k.latencyShifts()) {

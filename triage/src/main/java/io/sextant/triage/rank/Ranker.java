@@ -51,9 +51,12 @@ public final class Ranker {
       fails[p] = o.failures();
     }
     double[] m = new double[n];
+    double[] beta = new double[n];
     double mSum = 0;
     for (int c = 0; c < n; c++) {
-      m[c] = in.priors().getOrDefault(universe.get(c), Prior.NONE).multiplier();
+      Prior prior = in.priors().getOrDefault(universe.get(c), Prior.NONE);
+      m[c] = prior.multiplier();
+      beta[c] = prior.changed() ? settings.betaChanged() : settings.beta();
       mSum += m[c];
     }
     double logNone = Math.log(settings.noFaultPrior()) + logL(alpha, runs, fails, p -> 1.0);
@@ -63,7 +66,7 @@ public final class Ranker {
       final int cc = c;
       logSingle[c] =
           Math.log(singleMass * m[c] / mSum)
-              + logL(alpha, runs, fails, p -> 1 - settings.beta() * w[p][cc]);
+              + logL(alpha, runs, fails, p -> 1 - beta[cc] * w[p][cc]);
     }
     // Pairs only when the best single component leaves a failure unexplained or is unsure.
     int best = 0;
@@ -100,7 +103,7 @@ public final class Ranker {
                       alpha,
                       runs,
                       fails,
-                      p -> (1 - settings.beta() * w[p][aa]) * (1 - settings.beta() * w[p][bb])));
+                      p -> (1 - beta[aa] * w[p][aa]) * (1 - beta[bb] * w[p][bb])));
         }
       }
     }
@@ -132,8 +135,9 @@ public final class Ranker {
     int n = universe.size();
     Map<String, Double> errShare = new HashMap<>();
     Map<String, String> errExample = new HashMap<>();
+    Map<String, String> errTrace = new HashMap<>();
     Map<String, Integer> errTraces = new HashMap<>();
-    int failingTraces = errorShares(in.failingTraces(), errShare, errExample, errTraces);
+    int failingTraces = errorShares(in.failingTraces(), errShare, errExample, errTrace, errTraces);
     Map<String, double[]> shifts = new HashMap<>();
     Map<String, Double> latShare = latencyShares(in, shifts);
     Map<String, Double> ochiai = ochiai(in.production());
@@ -238,7 +242,8 @@ public final class Ranker {
                         e.getKey(),
                         e.getValue(),
                         errTraces.get(e.getKey()),
-                        errExample.get(e.getKey()))));
+                        errExample.get(e.getKey()),
+                        errTrace.get(e.getKey()))));
     List<Ranking.LatencyShift> lat = new ArrayList<>();
     shifts.entrySet().stream()
         .sorted(Comparator.comparingDouble((Map.Entry<String, double[]> e) -> -e.getValue()[0]))
@@ -305,6 +310,7 @@ public final class Ranker {
       List<TraceAnalysis> traces,
       Map<String, Double> share,
       Map<String, String> example,
+      Map<String, String> exampleTrace,
       Map<String, Integer> count) {
     int withErrors = 0;
     for (TraceAnalysis t : traces) {
@@ -318,6 +324,7 @@ public final class Ranker {
         String c = t.errorOrigins().get(i);
         share.merge(c, each, Double::sum);
         example.putIfAbsent(c, t.errorDetails().get(i));
+        exampleTrace.putIfAbsent(c, t.traceId());
         if (seen.add(c)) {
           count.merge(c, 1, Integer::sum);
         }

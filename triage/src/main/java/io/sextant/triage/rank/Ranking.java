@@ -57,7 +57,8 @@ public record Ranking(
       List<String> probes, List<String> components, double[][] touches, boolean[] failed) {}
 
   /** A component owning deepest error spans: its share of the failing traces, and an example. */
-  public record ErrorOrigin(String component, double share, int traces, String example) {}
+  public record ErrorOrigin(
+      String component, double share, int traces, String example, String traceId) {}
 
   /** A component whose own time on the critical path grew, in ms over its baseline median. */
   public record LatencyShift(String component, double deltaMillis, double z) {}

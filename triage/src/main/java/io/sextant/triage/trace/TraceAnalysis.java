@@ -32,6 +32,7 @@ public final class TraceAnalysis {
   private boolean failed;
   private long durationNanos;
   private String rootOperation = "";
+  private String traceId = "";
 
   private TraceAnalysis() {}
 
@@ -46,6 +47,7 @@ public final class TraceAnalysis {
     for (Event e : events) {
       if (e.kind() == EventKind.SPAN) {
         byId.put(e.spanId(), new SpanNode(e));
+        t.traceId = e.traceId().toHex();
       }
     }
     for (SpanNode n : byId.values()) {
@@ -132,6 +134,11 @@ public final class TraceAnalysis {
 
   public long durationNanos() {
     return durationNanos;
+  }
+
+  /** The trace's id in hex, or empty for an empty trace. */
+  public String traceId() {
+    return traceId;
   }
 
   /** {@code service name} of the root span. */

@@ -91,6 +91,45 @@ class RankerTest {
   }
 
   @Test
+  void aServiceJustDeployedThatOwnsTheErrorsIsBlamedThoughOtherProbesThroughItPass() {
+    // A bad deploy of "catalog" breaks the endpoint behind "cart" only; browse and search, which
+    // also go through catalog, pass. Without the deploy, svc-x / x-db (cart and checkout) or
+    // nothing would fit better.
+    TriageInput in = input(Map.of("cart", new int[] {2, 2}));
+    io.sextant.triage.trace.TraceAnalysis failing =
+        TraceFixtures.failingCall("gateway", "catalog", "catalog");
+    Map<String, Prior> priors =
+        Map.of(
+            "catalog",
+            Prior.NONE.change(5, "catalog changed service.version from 7.0.2 to 7.1.0."));
+    Ranking withDeploy =
+        new Ranker()
+            .rank(
+                new TriageInput(
+                    in.footprints(),
+                    in.outcomes(),
+                    List.of(failing, failing),
+                    Map.of(),
+                    Map.of(),
+                    List.of(),
+                    priors));
+    assertThat(withDeploy.top()).containsExactly("catalog");
+    assertThat(withDeploy.explanation()).anyMatch(l -> l.contains("changed service.version"));
+    Ranking without =
+        new Ranker()
+            .rank(
+                new TriageInput(
+                    in.footprints(),
+                    in.outcomes(),
+                    List.of(failing, failing),
+                    Map.of(),
+                    Map.of(),
+                    List.of(),
+                    Map.of()));
+    assertThat(without.top()).doesNotContain("catalog");
+  }
+
+  @Test
   void noProbeFailingIsNoFault() {
     Ranking r = new Ranker().rank(input(Map.of()));
     assertThat(r.fault()).isFalse();
