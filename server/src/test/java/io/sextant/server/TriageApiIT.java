@@ -88,6 +88,10 @@ class TriageApiIT {
           .contains("No healthy trace learned yet for shop");
       assertThat(answer.path("suspects")).isEmpty();
 
+      JsonNode audit = TestServer.JSON.readTree(s.get("/api/v1/probes/audit").body());
+      assertThat(audit.path("probes")).hasSize(1); // the suite; "spare" only splits ties
+      assertThat(audit.path("learned_traces").path("shop").asInt(-1)).isZero();
+
       // The results are events, queryable like any other.
       TestServer.Reply q =
           post(

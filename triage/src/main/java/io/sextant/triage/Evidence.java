@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -52,13 +53,51 @@ final class Evidence {
   /** Production traces in {@code range}: one execution per sampled trace. */
   List<Execution> production(TimeRange range, Map<String, String> addressOf, Set<String> exclude)
       throws StoreException {
+    Map<String, Set<String>> touched = touchSets(range, addressOf, exclude);
+    Filter spans = Filter.and(production(exclude), sample());
+    Set<String> failed = new HashSet<>(failedTraces(range, spans, Question.MAX_LIMIT));
+    List<Execution> out = new ArrayList<>();
+    touched.forEach((id, comps) -> out.add(new Execution(comps, failed.contains(id))));
+    return out;
+  }
+
+  /**
+   * The footprint of each entry operation ({@code service span-name} of the root span) seen in
+   * production in {@code range}: component → share of its sampled traces that touched it.
+   */
+  Map<String, Map<String, Double>> entryFootprints(
+      TimeRange range, Map<String, String> addressOf, Set<String> exclude) throws StoreException {
+    Map<String, Set<String>> touched = touchSets(range, addressOf, exclude);
+    Filter roots =
+        Filter.and(
+            production(exclude), sample(), Filter.Predicate.of("parent_span_id", Op.NOT_EXISTS));
+    Map<String, Map<String, Double>> counts = new TreeMap<>();
+    Map<String, Integer> traces = new HashMap<>();
+    for (List<Object> row : rows(range, roots, List.of("trace_id", "service.name", "name"))) {
+      Set<String> t = touched.get((String) row.get(0));
+      if (t == null) {
+        continue;
+      }
+      String op = row.get(1) + " " + row.get(2);
+      traces.merge(op, 1, Integer::sum);
+      Map<String, Double> f = counts.computeIfAbsent(op, k -> new TreeMap<>());
+      t.forEach(c -> f.merge(c, 1.0, Double::sum));
+    }
+    counts.forEach((op, f) -> f.replaceAll((c, n) -> n / traces.get(op)));
+    return counts;
+  }
+
+  private static Filter sample() {
+    return Filter.or(
+        SAMPLE.stream()
+            .map(d -> (Filter) Filter.Predicate.of("trace_id", Op.STARTS_WITH, d))
+            .toArray(Filter[]::new));
+  }
+
+  private Map<String, Set<String>> touchSets(
+      TimeRange range, Map<String, String> addressOf, Set<String> exclude) throws StoreException {
     var catalog = engine.catalog();
-    Filter sample =
-        Filter.or(
-            SAMPLE.stream()
-                .map(d -> (Filter) Filter.Predicate.of("trace_id", Op.STARTS_WITH, d))
-                .toArray(Filter[]::new));
-    Filter spans = Filter.and(production(exclude), sample);
+    Filter spans = Filter.and(production(exclude), sample());
     Map<String, Set<String>> touched = new HashMap<>();
     List<String> by = new ArrayList<>(List.of("trace_id", "service.name"));
     if (catalog.contains("host.name")) {
@@ -117,10 +156,7 @@ final class Evidence {
         }
       }
     }
-    Set<String> failed = new HashSet<>(failedTraces(range, spans, Question.MAX_LIMIT));
-    List<Execution> out = new ArrayList<>();
-    touched.forEach((id, comps) -> out.add(new Execution(comps, failed.contains(id))));
-    return out;
+    return touched;
   }
 
   /** Up to {@code n} production traces with errors in {@code range}, analysed. */

@@ -379,8 +379,25 @@ public final class Triage implements AutoCloseable {
         new TimeRange(now - window.toNanos(), now), book.addresses(), Set.of(ProbeEvents.SERVICE));
   }
 
-  /** The suite audit over what the footprints have learned. */
-  public Audit audit() {
+  /**
+   * The footprint of every entry operation seen in production over the last {@code window}
+   * (operation → component → share of its traces).
+   */
+  public Map<String, Map<String, Double>> entryFootprints(Duration window) throws StoreException {
+    long now = clock.millis() * 1_000_000L;
+    return evidence.entryFootprints(
+        new TimeRange(now - window.toNanos(), now), book.addresses(), Set.of(ProbeEvents.SERVICE));
+  }
+
+  /**
+   * The suite audit over what the footprints have learned, against the components production
+   * touched in the last 15 minutes.
+   */
+  public Audit audit() throws StoreException {
+    Set<String> observed = new HashSet<>();
+    for (var e : production(Duration.ofMinutes(15))) {
+      observed.addAll(e.components());
+    }
     Set<String> inSuite = new HashSet<>();
     Set<String> all = new HashSet<>();
     for (Probe p : suite.probes()) {
@@ -389,8 +406,11 @@ public final class Triage implements AutoCloseable {
         inSuite.add(p.name());
       }
     }
-    return Audit.of(
-        inSuite, all, Set.of(), book.footprints(), book.learned(), ranker.settings().touch());
+    Map<String, Integer> learned = new java.util.TreeMap<>();
+    for (Probe p : suite.probes()) {
+      learned.put(p.name(), book.healthyTraces(p.name()));
+    }
+    return Audit.of(inSuite, all, observed, book.footprints(), learned, ranker.settings().touch());
   }
 
   @Override

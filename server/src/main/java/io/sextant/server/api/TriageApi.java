@@ -138,7 +138,7 @@ public final class TriageApi {
 
   // --- handlers ---------------------------------------------------------------------------
 
-  private JsonNode probes(Triage t, JsonNode body) {
+  private JsonNode probes(Triage t, JsonNode body) throws Exception {
     ObjectNode out = JSON.createObjectNode();
     ArrayNode list = out.putArray("probes");
     Map<String, Map<String, Double>> footprints = t.footprints().footprints();
@@ -177,6 +177,10 @@ public final class TriageApi {
       ObjectNode fp = o.putObject("footprint");
       footprints.getOrDefault(p.name(), Map.of()).forEach(fp::put);
     }
+    ObjectNode entries = out.putObject("entry_operations");
+    t.entryFootprints(Duration.ofMinutes(15))
+        .forEach(
+            (op, f) -> f.forEach((c, w) -> entries.with(op).put(c, Math.round(w * 100) / 100.0)));
     return out;
   }
 
@@ -220,7 +224,7 @@ public final class TriageApi {
     return out;
   }
 
-  private JsonNode audit(Triage t, JsonNode body) {
+  private JsonNode audit(Triage t, JsonNode body) throws Exception {
     Audit a = t.audit();
     ObjectNode out = JSON.valueToTree(Map.of());
     out.set("probes", JSON.valueToTree(a.probes()));
