@@ -68,13 +68,14 @@ final class Learned {
       int i = 0;
       for (Simulator.Run r : probeRuns.get(p.name())) {
         TraceAnalysis a = TraceAnalysis.of(r.spans(), l.addressOf);
-        a.components().forEach(c -> touch.merge(c, 1.0 / PROBE_RUNS, Double::sum));
+        a.components().forEach(c -> touch.merge(c, 1.0, Double::sum));
         paths.add(a.criticalPathMillis());
         if (Pipeline.fails(p, r, rng.nextDouble() < p.flake())) {
           failures++;
         }
         ms[i++] = r.ms();
       }
+      touch.replaceAll((c, n) -> n / PROBE_RUNS);
       java.util.Arrays.sort(ms);
       l.footprints.put(p.name(), touch);
       l.baselinePaths.put(p.name(), paths);

@@ -48,20 +48,28 @@ final class Pipeline {
    */
   record Result(Case c, Map<String, Answer> answers, boolean visible) {}
 
-  /** One of our variants: the ranker's settings and whether it probes adaptively. */
-  record Variant(String name, Settings settings, boolean adaptive) {}
+  /**
+   * One of our variants: the ranker's settings, whether it probes adaptively, and whether it also
+   * keeps probing while the top group has several members (triage-methods §6.2 step 4: "while the
+   * top group is ambiguous or its posterior is < 0.9"), not only while the group is unsure.
+   */
+  record Variant(String name, Settings settings, boolean adaptive, boolean splitGroups) {}
+
+  static final String OURS = "sextant";
 
   static final List<Variant> VARIANTS =
       List.of(
-          new Variant("sextant", Settings.DEFAULTS, true),
-          new Variant("−adaptive", Settings.DEFAULTS, false),
-          new Variant("−latency", Settings.DEFAULTS.without("latency"), true),
-          new Variant("−error", Settings.DEFAULTS.without("error"), true),
-          new Variant("−traces", Settings.DEFAULTS.without("traces"), true),
+          new Variant(OURS, Settings.DEFAULTS, true, false),
+          new Variant("+split groups", Settings.DEFAULTS, true, true),
+          new Variant("−adaptive", Settings.DEFAULTS, false, false),
+          new Variant("−latency", Settings.DEFAULTS.without("latency"), true, false),
+          new Variant("−error", Settings.DEFAULTS.without("error"), true, false),
+          new Variant("−traces", Settings.DEFAULTS.without("traces"), true, false),
           new Variant(
               "probes only",
               Settings.DEFAULTS.without("latency").without("error").without("traces"),
-              true));
+              true,
+              false));
 
   static final List<String> BASELINES = List.of("random", "ochiai-prod", "ochiai-plain", "BARO");
 
@@ -193,7 +201,8 @@ final class Pipeline {
     int extra = 0;
     while (v.adaptive() && extra < BUDGET) {
       Posterior post = ranker.posterior(in);
-      if (Adaptive.confidence(post, r) >= Adaptive.CONFIDENT) {
+      boolean ambiguous = v.splitGroups() && r.fault() && r.top().size() > 1;
+      if (Adaptive.confidence(post, r) >= Adaptive.CONFIDENT && !ambiguous) {
         break;
       }
       String next =

@@ -136,7 +136,7 @@ final class Report {
             + " a suite probe failed | AC@1 when one did | time-to-localize p50 / p95 | probes |"
             + " analysis ms p95 |\n");
     b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-    String m = "sextant";
+    String m = Pipeline.OURS;
     for (String kind : kinds(rs)) {
       Predicate<Result> k = r -> r.c().kind().equals(kind);
       long n = rs.stream().filter(k).count();

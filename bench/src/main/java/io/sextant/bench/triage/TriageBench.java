@@ -115,7 +115,7 @@ public final class TriageBench {
       }
       System.out.println(Report.tables(l, rs, (System.nanoTime() - started) / 1e9));
       if (misses) {
-        System.out.println("Misses of sextant:\n" + Report.misses(rs, "sextant"));
+        System.out.println("Misses of sextant:\n" + Report.misses(rs, Pipeline.OURS));
       }
     }
   }
