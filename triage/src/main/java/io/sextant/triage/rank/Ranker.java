@@ -51,12 +51,12 @@ public final class Ranker {
       fails[p] = o.failures();
     }
     double[] m = new double[n];
-    double[] beta = new double[n];
+    double[][] beta = new double[n][];
     double mSum = 0;
     for (int c = 0; c < n; c++) {
       Prior prior = in.priors().getOrDefault(universe.get(c), Prior.NONE);
       m[c] = prior.multiplier();
-      beta[c] = prior.changed() ? settings.betaChanged() : settings.beta();
+      beta[c] = betas(prior.changed() ? settings.betaChanged() : settings.beta());
       mSum += m[c];
     }
     double logNone = Math.log(settings.noFaultPrior()) + logL(alpha, runs, fails, p -> 1.0);
@@ -66,7 +66,7 @@ public final class Ranker {
       final int cc = c;
       logSingle[c] =
           Math.log(singleMass * m[c] / mSum)
-              + logL(alpha, runs, fails, p -> 1 - beta[cc] * w[p][cc]);
+              + mix(i -> logL(alpha, runs, fails, p -> 1 - beta[cc][i] * w[p][cc]));
     }
     // Pairs only when the best single component leaves a failure unexplained or is unsure.
     int best = 0;
@@ -99,11 +99,13 @@ public final class Ranker {
           pairs.add(new int[] {a, b});
           logPair.add(
               Math.log(settings.pairPrior() * m[a] * m[b] / pairNorm)
-                  + logL(
-                      alpha,
-                      runs,
-                      fails,
-                      p -> (1 - beta[aa] * w[p][aa]) * (1 - beta[bb] * w[p][bb])));
+                  + mix(
+                      i ->
+                          logL(
+                              alpha,
+                              runs,
+                              fails,
+                              p -> (1 - beta[aa][i] * w[p][aa]) * (1 - beta[bb][i] * w[p][bb]))));
         }
       }
     }
@@ -658,6 +660,29 @@ public final class Ranker {
       l += fails[p] * Math.log(fail) + (runs[p] - fails[p]) * Math.log(1 - fail);
     }
     return l;
+  }
+
+  /**
+   * β is not known: a fault may fail every request through it (down) or some (an error rate, a lost
+   * packet, one broken endpoint). The likelihood averages over β ∈ {0.3, 0.6, β_max} (β_max = 0.9,
+   * or 0.5 for a component that just changed), so a passing probe exonerates softly.
+   */
+  static double[] betas(double max) {
+    return new double[] {0.3, Math.min(0.6, max), max};
+  }
+
+  private static double mix(java.util.function.IntToDoubleFunction logLOfBeta) {
+    double[] l = new double[3];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < 3; i++) {
+      l[i] = logLOfBeta.applyAsDouble(i);
+      max = Math.max(max, l[i]);
+    }
+    double s = 0;
+    for (double x : l) {
+      s += Math.exp(x - max);
+    }
+    return max + Math.log(s / 3);
   }
 
   private static double normalizer(double none, double[] single, List<Double> pairs) {
