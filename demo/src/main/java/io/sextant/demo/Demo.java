@@ -247,7 +247,7 @@ public final class Demo implements AutoCloseable {
   private Map<String, Object> info = Map.of();
 
   /** The storefront's probe suite (demo/src/main/resources/probes.yaml) for this gateway. */
-  static ProbeSuite probes(String gateway) throws java.io.IOException {
+  public static ProbeSuite probes(String gateway) throws java.io.IOException {
     try (java.io.InputStream in = Demo.class.getResourceAsStream("/probes.yaml")) {
       return ProbeSuite.parse(
           in,

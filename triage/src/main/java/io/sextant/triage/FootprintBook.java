@@ -77,6 +77,16 @@ public final class FootprintBook {
     return null;
   }
 
+  /** The median latency of the probe's recent passing runs, or NaN before any. */
+  public synchronized double medianLatency(String probe) {
+    Deque<Double> l = latencies.get(probe);
+    if (l == null || l.isEmpty()) {
+      return Double.NaN;
+    }
+    double[] sorted = l.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return sorted[sorted.length / 2];
+  }
+
   /** Records a run's pass/fail. */
   public synchronized void record(String probe, boolean passed) {
     Deque<Boolean> d = history.computeIfAbsent(probe, k -> new ArrayDeque<>());

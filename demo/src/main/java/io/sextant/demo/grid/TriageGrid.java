@@ -67,6 +67,7 @@ public final class TriageGrid {
   public static void main(String[] args) throws Exception {
     int reps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     int controls = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    int flaky = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     Path dir = Files.createTempDirectory("sextant-grid");
     List<Case> cases = new ArrayList<>();
     for (int r = 0; r < reps; r++) {
@@ -139,7 +140,82 @@ public final class TriageGrid {
           print(rows);
         }
       }
+      if (flaky > 0) {
+        flakyControls(demo, flaky, rows);
+      }
       print(rows);
+    }
+  }
+
+  /**
+   * Flaky-probe controls: the suite again, with the search probe's latency limit at its own median
+   * latency, so it fails about half its runs with nothing wrong; triage learns that (its flake
+   * rate) and should still answer "no fault".
+   */
+  static void flakyControls(Demo demo, int n, Map<String, List<Row>> rows) throws Exception {
+    Triage before = demo.sextant().triage();
+    double median = before.footprints().medianLatency("search");
+    io.sextant.triage.probe.ProbeSuite suite = Demo.probes(demo.gatewayUrl());
+    List<io.sextant.triage.probe.Probe> probes = new ArrayList<>();
+    for (io.sextant.triage.probe.Probe p : suite.probes()) {
+      probes.add(
+          !p.name().equals("search")
+              ? p
+              : new io.sextant.triage.probe.Probe(
+                  p.name(),
+                  p.method(),
+                  p.url(),
+                  p.headers(),
+                  p.body(),
+                  p.tester(),
+                  new io.sextant.triage.probe.Probe.Contract(
+                      p.contract().status(), Math.max(1, Math.round(median)), p.contract().json()),
+                  p.readOnly(),
+                  p.tracerBullet(),
+                  java.time.Duration.ofSeconds(5),
+                  p.timeout(),
+                  p.inSuite()));
+    }
+    Triage triage = demo.sextant().startTriage(new io.sextant.triage.probe.ProbeSuite(probes));
+    long deadline = System.nanoTime() + 90_000_000_000L;
+    while (!triage.ready(3) && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+    }
+    Thread.sleep(30_000); // the flaky probe's history: it runs every 5 s
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      TriageReport report = triage.triage(2, true);
+      long ttl = (System.nanoTime() - t0) / 1_000_000;
+      Ranking k = report.ranking();
+      Answer ours =
+          new Answer(k.suspects().stream().map(Ranking.Suspect::members).toList(), k.fault());
+      int runs = report.probes().stream().mapToInt(TriageReport.ProbeSummary::runs).sum();
+      String searchResult =
+          report.probes().stream()
+              .filter(p -> p.name().equals("search"))
+              .map(p -> p.failures() + "/" + p.runs())
+              .findFirst()
+              .orElse("?");
+      System.out.printf(
+          Locale.ROOT,
+          "flaky %2d/%d search failed %s → %s (%d ms)%n",
+          i + 1,
+          n,
+          searchResult,
+          k.fault() ? k.top() : "no fault",
+          ttl);
+      rows.computeIfAbsent("flaky probe", x -> new ArrayList<>())
+          .add(
+              new Row(
+                  new Case(null, null, 0, 0),
+                  ours,
+                  ours,
+                  ours,
+                  ours,
+                  ttl,
+                  runs,
+                  k.analysisMillis()));
+      Thread.sleep(2000);
     }
   }
 
