@@ -18,6 +18,7 @@ import io.sextant.server.ServerConfig;
 import io.sextant.server.SextantServer;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.topology.health.HealthConfig;
+import io.sextant.triage.probe.ProbeSuite;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -194,6 +195,8 @@ public final class Demo implements AutoCloseable {
             List.of(Storefront.ORDERS_TOPIC, Storefront.COMMENTS_TOPIC)));
     this.info = info;
 
+    sextant.startTriage(probes(gatewayUrl()));
+
     if (config.requestsPerSecond() > 0) {
       traffic = new TrafficGenerator(gatewayUrl(), config.requestsPerSecond());
       traffic.start();
@@ -242,6 +245,17 @@ public final class Demo implements AutoCloseable {
   }
 
   private Map<String, Object> info = Map.of();
+
+  /** The storefront's probe suite (demo/src/main/resources/probes.yaml) for this gateway. */
+  public static ProbeSuite probes(String gateway) throws java.io.IOException {
+    try (java.io.InputStream in = Demo.class.getResourceAsStream("/probes.yaml")) {
+      return ProbeSuite.parse(
+          in,
+          "probes.yaml",
+          Map.of("gateway", gateway, "tester_token", Storefront.sign("u-tester-01", "a-tester")));
+    }
+  }
+
   private volatile List<SextantServer.ApiRoute> faultRoutes;
 
   private List<SextantServer.ApiRoute> faultRoutes() {

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       QueryCommand.class,
       MapCommand.class,
+      TriageCommand.class,
+      ProbeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -134,8 +134,18 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
               + " shown beside the observed map (env SEXTANT_DECLARED).")
   java.nio.file.Path declared;
 
+  @Option(
+      names = "--probes",
+      defaultValue = "${env:SEXTANT_PROBES}",
+      description =
+          "A YAML file of probes (docs/probes.md): run on their schedules, and by triage"
+              + " (env SEXTANT_PROBES).")
+  java.nio.file.Path probes;
+
   @Override
   public Integer call() throws Exception {
+    io.sextant.triage.probe.ProbeSuite suite =
+        probes == null ? null : io.sextant.triage.probe.ProbeSuite.load(probes, java.util.Map.of());
     ServerConfig defaults = ServerConfig.defaults(dataDir);
     ServerConfig config =
         new ServerConfig(
@@ -166,6 +176,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         new SextantServer(
                 config, java.util.function.UnaryOperator.identity(), java.util.List.of(), selfTrace)
             .start();
+    if (suite != null) {
+      server.startTriage(suite);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -16,6 +16,7 @@ import io.sextant.server.api.ApiService;
 import io.sextant.server.api.MapApi;
 import io.sextant.server.api.QueryApi;
 import io.sextant.server.api.RateMeter;
+import io.sextant.server.api.TriageApi;
 import io.sextant.server.ingest.IngestCounters;
 import io.sextant.server.ingest.IngestCounters.Signal;
 import io.sextant.server.ingest.IngestGate;
@@ -30,6 +31,8 @@ import io.sextant.topology.LiveMap;
 import io.sextant.topology.MapBuilder;
 import io.sextant.topology.declared.DeclaredModel;
 import io.sextant.topology.health.HealthPoller;
+import io.sextant.triage.Triage;
+import io.sextant.triage.probe.ProbeSuite;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -148,6 +151,9 @@ public final class SextantServer implements AutoCloseable {
             events -> writer.submit(events));
     new MapApi(map, changes, health, () -> declared, engine, clock, blocking)
         .bind(sb, config.apiPort());
+    this.engine = engine;
+    this.changes = changes;
+    new TriageApi(() -> triage).bind(sb, config.apiPort());
     for (ApiRoute r : extraRoutes) {
       api.service(r.pathPattern(), r.service());
     }
@@ -156,6 +162,44 @@ public final class SextantServer implements AutoCloseable {
       sb.virtualHost(config.apiPort()).decorator(selfTracing.decorator());
     }
     this.server = sb.build();
+  }
+
+  private final Engine engine;
+  private final ChangeLog changes;
+  private volatile Triage triage;
+
+  /**
+   * Starts triage over {@code suite}: its probes run on their schedules (their results stored as
+   * events here) and {@code /api/v1/triage} answers. Replaces a triage started before.
+   */
+  public synchronized Triage startTriage(ProbeSuite suite) {
+    if (triage != null) {
+      triage.close();
+    }
+    triage =
+        new Triage(
+                suite,
+                store,
+                engine,
+                events -> {
+                  try {
+                    writer.submit(events);
+                  } catch (Exception e) {
+                    log.warn("probe results not stored: {}", e.getMessage());
+                  }
+                },
+                health::latest,
+                changes,
+                Clock.systemUTC(),
+                Triage.Options.DEFAULTS)
+            .start();
+    log.info("triage started with {} probes", suite.probes().size());
+    return triage;
+  }
+
+  /** The running triage, or null. */
+  public Triage triage() {
+    return triage;
   }
 
   /** The health poller, to which components started later can add their endpoints. */
@@ -208,6 +252,9 @@ public final class SextantServer implements AutoCloseable {
     }
     server.stop().join();
     health.close();
+    if (triage != null) {
+      triage.close();
+    }
     writer.close();
     retention.close();
     rates.close();

@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -51,10 +50,6 @@ public final class MapBuilder {
           PEER,
           MSG_SYSTEM,
           DESTINATION);
-
-  /** {@code db.system} values that are caches rather than databases. */
-  private static final Set<String> CACHES =
-      Set.of("redis", "memcached", "valkey", "hazelcast", "ehcache", "caffeine", "geode");
 
   private final Engine engine;
 
@@ -149,8 +144,7 @@ public final class MapBuilder {
   }
 
   private static String address(Map<String, String> a) {
-    String port = a.get(PORT);
-    return a.get(ADDRESS) + (port == null ? "" : ":" + port);
+    return ComponentIds.address(a);
   }
 
   private static Map<String, String> attributes(List<String> names, List<Object> values) {
@@ -165,8 +159,7 @@ public final class MapBuilder {
   }
 
   static String queueId(Map<String, String> a) {
-    String system = a.get(MSG_SYSTEM);
-    return a.get(DESTINATION) + " (" + (system == null ? "queue" : system) + ")";
+    return ComponentIds.queue(a.get(DESTINATION), a.get(MSG_SYSTEM));
   }
 
   /** The map being assembled for one window. */
@@ -204,37 +197,15 @@ public final class MapBuilder {
 
     /** The id of the component a callee-less call went to (adding its node), or null. */
     String component(Map<String, String> a, Map<String, String> addressOf) {
-      String system = a.getOrDefault(DB_SYSTEM, a.get(DB_SYSTEM_NAME));
-      String address = a.get(ADDRESS) == null ? null : address(a);
-      String peer = a.get(PEER);
-      if (system != null) {
-        String name = a.getOrDefault(DB_NAMESPACE, a.getOrDefault(DB_NAME, peer));
-        String id =
-            (name == null ? system : name)
-                + " ("
-                + system
-                + (address == null ? "" : " @ " + address)
-                + ")";
-        NodeKind kind =
-            CACHES.contains(system.toLowerCase(Locale.ROOT)) ? NodeKind.CACHE : NodeKind.DATABASE;
-        nodes.putIfAbsent(id, new Node(id, kind, false, new TreeMap<>(a), Red.NONE));
-        return id;
+      ComponentIds.Callee c = ComponentIds.callee(a, addressOf);
+      if (c == null) {
+        return null;
       }
-      if (peer != null) {
-        nodes.putIfAbsent(
-            peer, new Node(peer, NodeKind.SERVICE, false, new TreeMap<>(a), Red.NONE));
-        return peer;
+      if (c.kind() != NodeKind.SERVICE
+          || a.get(PEER) != null) { // a service found by address is already a node
+        nodes.putIfAbsent(c.id(), new Node(c.id(), c.kind(), false, new TreeMap<>(a), Red.NONE));
       }
-      if (address != null) {
-        String service = addressOf.get(address);
-        if (service != null) {
-          return service;
-        }
-        nodes.putIfAbsent(
-            address, new Node(address, NodeKind.EXTERNAL, false, new TreeMap<>(a), Red.NONE));
-        return address;
-      }
-      return null;
+      return c.id();
     }
 
     void edge(String from, String to, Red red) {

@@ -1,0 +1,265 @@
+package io.sextant.triage;
+
+import io.sextant.model.TraceId;
+import io.sextant.query.Engine;
+import io.sextant.query.Filter;
+import io.sextant.query.Op;
+import io.sextant.query.Question;
+import io.sextant.store.spi.EventStore;
+import io.sextant.store.spi.StoreException;
+import io.sextant.store.spi.TimeRange;
+import io.sextant.topology.Change;
+import io.sextant.topology.ComponentIds;
+import io.sextant.topology.health.HealthResult;
+import io.sextant.triage.rank.Execution;
+import io.sextant.triage.rank.Prior;
+import io.sextant.triage.trace.TraceAnalysis;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Gathers the evidence beyond the probes from what Sextant stores: production traces of the last
+ * minute (touch sets and failures, for Ochiai; the failing ones' deepest errors), and the priors
+ * from health checks and change events.
+ */
+final class Evidence {
+  /** A stable sample of production traces: those whose id starts with one of these digits. */
+  private static final List<String> SAMPLE = List.of("0", "1", "2", "3", "4", "5", "6", "7");
+
+  private static final DateTimeFormatter HHMMSS =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  static final String REQUEST_TYPE = "request_type";
+
+  private final Engine engine;
+  private final EventStore store;
+
+  Evidence(Engine engine, EventStore store) {
+    this.engine = engine;
+    this.store = store;
+  }
+
+  /** Production traces in {@code range}: one execution per sampled trace. */
+  List<Execution> production(TimeRange range, Map<String, String> addressOf, Set<String> exclude)
+      throws StoreException {
+    Map<String, Set<String>> touched = touchSets(range, addressOf, exclude);
+    Filter spans = Filter.and(production(exclude), sample());
+    Set<String> failed = new HashSet<>(failedTraces(range, spans, Question.MAX_LIMIT));
+    List<Execution> out = new ArrayList<>();
+    touched.forEach((id, comps) -> out.add(new Execution(comps, failed.contains(id))));
+    return out;
+  }
+
+  /**
+   * The footprint of each entry operation ({@code service span-name} of the root span) seen in
+   * production in {@code range}: component → share of its sampled traces that touched it.
+   */
+  Map<String, Map<String, Double>> entryFootprints(
+      TimeRange range, Map<String, String> addressOf, Set<String> exclude) throws StoreException {
+    Map<String, Set<String>> touched = touchSets(range, addressOf, exclude);
+    Filter roots =
+        Filter.and(
+            production(exclude), sample(), Filter.Predicate.of("parent_span_id", Op.NOT_EXISTS));
+    Map<String, Map<String, Double>> counts = new TreeMap<>();
+    Map<String, Integer> traces = new HashMap<>();
+    for (List<Object> row : rows(range, roots, List.of("trace_id", "service.name", "name"))) {
+      Set<String> t = touched.get((String) row.get(0));
+      if (t == null) {
+        continue;
+      }
+      String op = row.get(1) + " " + row.get(2);
+      traces.merge(op, 1, Integer::sum);
+      Map<String, Double> f = counts.computeIfAbsent(op, k -> new TreeMap<>());
+      t.forEach(c -> f.merge(c, 1.0, Double::sum));
+    }
+    counts.forEach((op, f) -> f.replaceAll((c, n) -> n / traces.get(op)));
+    return counts;
+  }
+
+  private static Filter sample() {
+    return Filter.or(
+        SAMPLE.stream()
+            .map(d -> (Filter) Filter.Predicate.of("trace_id", Op.STARTS_WITH, d))
+            .toArray(Filter[]::new));
+  }
+
+  private Map<String, Set<String>> touchSets(
+      TimeRange range, Map<String, String> addressOf, Set<String> exclude) throws StoreException {
+    var catalog = engine.catalog();
+    Filter spans = Filter.and(production(exclude), sample());
+    Map<String, Set<String>> touched = new HashMap<>();
+    List<String> by = new ArrayList<>(List.of("trace_id", "service.name"));
+    if (catalog.contains("host.name")) {
+      by.add("host.name");
+    }
+    for (List<Object> row : rows(range, spans, by)) {
+      Set<String> t = touched.computeIfAbsent((String) row.get(0), k -> new TreeSet<>());
+      t.add((String) row.get(1));
+      if (by.size() > 2 && row.get(2) != null) {
+        t.add(ComponentIds.host((String) row.get(2)));
+      }
+    }
+    List<String> identity =
+        List.of(
+                ComponentIds.DB_SYSTEM,
+                ComponentIds.DB_SYSTEM_NAME,
+                ComponentIds.DB_NAMESPACE,
+                ComponentIds.DB_NAME,
+                ComponentIds.ADDRESS,
+                ComponentIds.PORT,
+                ComponentIds.PEER,
+                ComponentIds.MSG_SYSTEM,
+                ComponentIds.DESTINATION)
+            .stream()
+            .filter(catalog::contains)
+            .toList();
+    List<String> callee = new ArrayList<>(List.of("trace_id"));
+    callee.addAll(identity);
+    List<Filter> reaches = new ArrayList<>();
+    for (String k :
+        List.of(ComponentIds.DB_SYSTEM, ComponentIds.DB_SYSTEM_NAME, ComponentIds.DESTINATION)) {
+      if (catalog.contains(k)) {
+        reaches.add(Filter.Predicate.of(k, Op.EXISTS));
+      }
+    }
+    if (!reaches.isEmpty()) {
+      Filter calls =
+          Filter.and(
+              spans,
+              Filter.Predicate.of("span.kind", Op.IN, "client", "producer"),
+              Filter.or(reaches.toArray(Filter[]::new)));
+      for (List<Object> row : rows(range, calls, callee)) {
+        Set<String> t = touched.get((String) row.get(0));
+        if (t == null) {
+          continue;
+        }
+        Map<String, String> a = new HashMap<>();
+        for (int i = 0; i < identity.size(); i++) {
+          if (row.get(i + 1) != null) {
+            a.put(identity.get(i), row.get(i + 1).toString());
+          }
+        }
+        ComponentIds.Callee c = ComponentIds.callee(a, addressOf);
+        if (c != null) {
+          t.add(c.id());
+        }
+      }
+    }
+    return touched;
+  }
+
+  /** Up to {@code n} production traces with errors in {@code range}, analysed. */
+  List<TraceAnalysis> failingProduction(
+      TimeRange range, int n, Map<String, String> addressOf, Set<String> exclude)
+      throws StoreException {
+    Filter spans = production(exclude);
+    List<TraceAnalysis> out = new ArrayList<>();
+    for (String id : failedTraces(range, spans, n)) {
+      out.add(TraceAnalysis.of(store.trace(TraceId.fromHex(id)), addressOf));
+    }
+    return out;
+  }
+
+  /**
+   * Spans of production requests: not tracer bullets (probes, testers), not from {@code exclude}.
+   */
+  private Filter production(Set<String> exclude) throws StoreException {
+    Filter spans =
+        Filter.and(
+            Filter.Predicate.of("kind", Op.EQ, "span"),
+            Filter.Predicate.of("service.name", Op.NOT_IN, exclude.toArray()));
+    if (!engine.catalog().contains(REQUEST_TYPE)) {
+      return spans;
+    }
+    return Filter.and(
+        spans,
+        Filter.or(
+            Filter.Predicate.of(REQUEST_TYPE, Op.NOT_EXISTS),
+            Filter.Predicate.of(REQUEST_TYPE, Op.NE, "TRACE")));
+  }
+
+  private List<String> failedTraces(TimeRange range, Filter spans, int limit)
+      throws StoreException {
+    List<String> out = new ArrayList<>();
+    Filter errors = Filter.and(spans, Filter.Predicate.of("error", Op.EQ, true));
+    for (List<Object> row : rows(range, errors, List.of("trace_id"), limit)) {
+      out.add((String) row.get(0));
+    }
+    return out;
+  }
+
+  private List<List<Object>> rows(TimeRange range, Filter where, List<String> by)
+      throws StoreException {
+    return rows(range, where, by, Question.MAX_LIMIT);
+  }
+
+  private List<List<Object>> rows(TimeRange range, Filter where, List<String> by, int limit)
+      throws StoreException {
+    return engine
+        .run(
+            Question.over(range)
+                .where(where)
+                .by(by.toArray(String[]::new))
+                .limit(Math.min(limit, Question.MAX_LIMIT))
+                .build())
+        .rows();
+  }
+
+  /**
+   * Priors (triage-methods §5.2d): × 5 for a change in the last 30 minutes, × 10 for a failing
+   * health check (its service, or the dependency it reports down).
+   */
+  static Map<String, Prior> priors(
+      List<HealthResult> health, List<Change> changes, Set<String> components) {
+    Map<String, Prior> out = new LinkedHashMap<>();
+    for (Change c : changes) {
+      if (c.previous() == null) {
+        continue; // first seen: a service joining is not a change to it
+      }
+      String what =
+          String.format(
+              Locale.ROOT,
+              "%s changed %s from %s to %s at %s UTC.",
+              c.service(),
+              c.attribute(),
+              c.previous() == null ? "nothing" : c.previous(),
+              c.value(),
+              HHMMSS.format(Instant.ofEpochSecond(0, c.timeUnixNano())));
+      out.merge(c.service(), Prior.NONE.change(5, what), (a, b) -> a.change(5, what));
+    }
+    for (HealthResult r : health) {
+      String service = r.target().service();
+      if (!r.healthy()) {
+        String why =
+            "The health check of "
+                + service
+                + " fails"
+                + (r.error() == null ? "." : ": " + r.error() + ".");
+        out.merge(service, Prior.NONE.times(10, why), (a, b) -> a.times(10, why));
+      }
+      for (HealthResult.Dependency d : r.dependencies()) {
+        if (d.healthy()) {
+          continue;
+        }
+        for (String c : components) {
+          if (ComponentNames.names(c, d.name())) {
+            String why = service + "'s health check reports " + d.name() + " down.";
+            out.merge(c, Prior.NONE.times(10, why), (a, b) -> a.times(10, why));
+          }
+        }
+      }
+    }
+    return out;
+  }
+}

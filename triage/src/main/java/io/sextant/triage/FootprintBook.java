@@ -1,0 +1,172 @@
+package io.sextant.triage;
+
+import io.sextant.model.Event;
+import io.sextant.triage.trace.TraceAnalysis;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What triage has learned about each probe from its healthy runs (triage-methods §6.1): the
+ * components its traces touch (the footprint, w = share of its recent healthy traces touching
+ * each), the critical-path self time of those traces (the latency baseline), and its pass/fail
+ * history (the flake rate). Also which service answers at each address, so a call that never
+ * reached its callee still names it.
+ */
+public final class FootprintBook {
+  static final int KEEP_TRACES = 20;
+  static final int KEEP_RUNS = 60;
+
+  private final Map<String, Deque<TraceAnalysis>> healthy = new HashMap<>();
+  private final Map<String, Deque<Boolean>> history = new HashMap<>();
+  private final Map<String, Deque<Double>> latencies = new HashMap<>();
+  private final Map<String, String> addressOf = new ConcurrentHashMap<>();
+
+  /** Learns from the trace of a run that passed. */
+  public synchronized void learn(String probe, List<Event> trace) {
+    TraceAnalysis.learnAddresses(trace, addressOf);
+    TraceAnalysis a = TraceAnalysis.of(trace, addressOf);
+    if (a.components().isEmpty()) {
+      return;
+    }
+    Deque<TraceAnalysis> d = healthy.computeIfAbsent(probe, k -> new ArrayDeque<>());
+    d.addLast(a);
+    while (d.size() > KEEP_TRACES) {
+      d.removeFirst();
+    }
+  }
+
+  /** Records a scheduled or triage run's pass/fail and, when it passed, its latency. */
+  public synchronized void record(String probe, boolean passed, double millis) {
+    if (passed) {
+      Deque<Double> l = latencies.computeIfAbsent(probe, k -> new ArrayDeque<>());
+      l.addLast(millis);
+      while (l.size() > KEEP_RUNS) {
+        l.removeFirst();
+      }
+    }
+    record(probe, passed);
+  }
+
+  /**
+   * Whether a run that kept its contract was still far slower than the probe usually is: over four
+   * times its median passing latency and 250 ms more (needs five passing runs to judge); null when
+   * not, else why, in words.
+   */
+  public synchronized String slow(String probe, double millis) {
+    Deque<Double> l = latencies.get(probe);
+    if (l == null || l.size() < 5) {
+      return null;
+    }
+    double[] sorted = l.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    double median = sorted[sorted.length / 2];
+    if (millis > 4 * median && millis > median + 250) {
+      return String.format(
+          java.util.Locale.ROOT,
+          "took %.0f ms, %.1f× its usual %.0f ms",
+          millis,
+          millis / median,
+          median);
+    }
+    return null;
+  }
+
+  /** The median latency of the probe's recent passing runs, or NaN before any. */
+  public synchronized double medianLatency(String probe) {
+    Deque<Double> l = latencies.get(probe);
+    if (l == null || l.isEmpty()) {
+      return Double.NaN;
+    }
+    double[] sorted = l.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return sorted[sorted.length / 2];
+  }
+
+  /** Records a run's pass/fail. */
+  public synchronized void record(String probe, boolean passed) {
+    Deque<Boolean> d = history.computeIfAbsent(probe, k -> new ArrayDeque<>());
+    d.addLast(passed);
+    while (d.size() > KEEP_RUNS) {
+      d.removeFirst();
+    }
+  }
+
+  /** probe → component → share of its healthy traces that touched the component. */
+  public synchronized Map<String, Map<String, Double>> footprints() {
+    Map<String, Map<String, Double>> out = new TreeMap<>();
+    healthy.forEach((probe, traces) -> out.put(probe, footprint(traces)));
+    return out;
+  }
+
+  public synchronized Map<String, Double> footprint(String probe) {
+    Deque<TraceAnalysis> d = healthy.get(probe);
+    return d == null ? Map.of() : footprint(d);
+  }
+
+  private static Map<String, Double> footprint(Deque<TraceAnalysis> traces) {
+    Map<String, Double> w = new TreeMap<>();
+    for (TraceAnalysis t : traces) {
+      for (String c : t.components()) {
+        w.merge(c, 1.0 / traces.size(), Double::sum);
+      }
+    }
+    w.replaceAll((c, v) -> Math.min(1.0, v));
+    return w;
+  }
+
+  public synchronized int healthyTraces(String probe) {
+    Deque<TraceAnalysis> d = healthy.get(probe);
+    return d == null ? 0 : d.size();
+  }
+
+  /** The critical-path self time of each recent healthy trace of the probe. */
+  public synchronized List<Map<String, Double>> baselinePaths(String probe) {
+    List<Map<String, Double>> out = new ArrayList<>();
+    for (TraceAnalysis t : healthy.getOrDefault(probe, new ArrayDeque<>())) {
+      out.add(t.criticalPathMillis());
+    }
+    return out;
+  }
+
+  /**
+   * α: (isolated failures + 1) / (runs + 2) over the recent history, an isolated failure being one
+   * whose neighbours passed (a failure among failures is more likely a fault than a flake).
+   */
+  public synchronized double flakeRate(String probe) {
+    List<Boolean> h = new ArrayList<>(history.getOrDefault(probe, new ArrayDeque<>()));
+    int flakes = 0;
+    for (int i = 0; i < h.size(); i++) {
+      boolean before = i == 0 || h.get(i - 1);
+      boolean after = i == h.size() - 1 || h.get(i + 1);
+      if (!h.get(i) && before && after) {
+        flakes++;
+      }
+    }
+    return (flakes + 1.0) / (h.size() + 2.0);
+  }
+
+  public Map<String, String> addresses() {
+    return addressOf;
+  }
+
+  /** The median latency of the probe's recent healthy traces, in seconds (its cost). */
+  public synchronized double cost(String probe) {
+    double[] d =
+        healthy.getOrDefault(probe, new ArrayDeque<>()).stream()
+            .mapToDouble(t -> t.durationNanos() / 1e9)
+            .sorted()
+            .toArray();
+    return d.length == 0 ? 1.0 : Math.max(0.05, d[d.length / 2]);
+  }
+
+  public synchronized Map<String, Integer> learned() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    healthy.forEach((p, d) -> out.put(p, d.size()));
+    return out;
+  }
+}

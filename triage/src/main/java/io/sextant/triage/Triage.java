@@ -1,0 +1,420 @@
+package io.sextant.triage;
+
+import io.sextant.model.Event;
+import io.sextant.model.TraceId;
+import io.sextant.query.Engine;
+import io.sextant.store.spi.EventStore;
+import io.sextant.store.spi.StoreException;
+import io.sextant.store.spi.TimeRange;
+import io.sextant.topology.Change;
+import io.sextant.topology.ChangeLog;
+import io.sextant.topology.health.HealthResult;
+import io.sextant.triage.probe.Probe;
+import io.sextant.triage.probe.ProbeEvents;
+import io.sextant.triage.probe.ProbeRun;
+import io.sextant.triage.probe.ProbeRunner;
+import io.sextant.triage.probe.ProbeSuite;
+import io.sextant.triage.rank.Adaptive;
+import io.sextant.triage.rank.Posterior;
+import io.sextant.triage.rank.Prior;
+import io.sextant.triage.rank.ProbeOutcome;
+import io.sextant.triage.rank.Ranker;
+import io.sextant.triage.rank.Ranking;
+import io.sextant.triage.rank.TriageInput;
+import io.sextant.triage.trace.TraceAnalysis;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Triangulation (docs/adr/0011-triage.md): runs the probes on their schedules and learns their
+ * footprints from the traces of healthy runs; on demand runs the suite now, gathers the failing
+ * traces, production traces, health checks and changes, ranks the suspects, and runs the most
+ * informative extra probes while the answer is ambiguous.
+ */
+public final class Triage implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Triage.class);
+
+  /** How long after a run its spans are expected to have been exported and stored. */
+  static final Duration LEARN_DELAY = Duration.ofSeconds(3);
+
+  private final ProbeSuite suite;
+  private final EventStore store;
+  private final Evidence evidence;
+  private final Consumer<List<Event>> sink;
+  private final Supplier<List<HealthResult>> health;
+  private final ChangeLog changes;
+  private final Clock clock;
+  private final Options options;
+  private final ProbeRunner runner;
+  private final Ranker ranker = new Ranker();
+  private final FootprintBook book = new FootprintBook();
+  private final Map<String, ProbeRun> latest = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService scheduler =
+      Executors.newScheduledThreadPool(1, Thread.ofVirtual().name("probe-scheduler").factory());
+
+  /**
+   * @param repeats how many times triage runs each suite probe
+   * @param traceWait how long triage waits for the failing runs' spans to be stored
+   * @param budget the time after which no extra probe is started
+   * @param maxExtra at most this many extra probe runs
+   * @param productionWindow how far back production traces are read
+   * @param warmup rounds of the whole suite run at start, a second apart, to learn footprints
+   */
+  public record Options(
+      int repeats,
+      Duration traceWait,
+      Duration budget,
+      int maxExtra,
+      Duration productionWindow,
+      int warmup) {
+    public static final Options DEFAULTS =
+        new Options(2, Duration.ofMillis(2500), Duration.ofSeconds(7), 4, Duration.ofMinutes(1), 3);
+  }
+
+  public Triage(
+      ProbeSuite suite,
+      EventStore store,
+      Engine engine,
+      Consumer<List<Event>> sink,
+      Supplier<List<HealthResult>> health,
+      ChangeLog changes,
+      Clock clock,
+      Options options) {
+    this.suite = suite;
+    this.store = store;
+    this.evidence = new Evidence(engine, store);
+    this.sink = sink;
+    this.health = health;
+    this.changes = changes;
+    this.clock = clock;
+    this.options = options;
+    this.runner = new ProbeRunner(clock);
+  }
+
+  /** Schedules every probe that has a schedule; each runs once at once, then on its period. */
+  public Triage start() {
+    for (int i = 1; i < options.warmup(); i++) {
+      scheduler.schedule(
+          () -> {
+            try {
+              runProbes(suite.probes(), 1);
+            } catch (RuntimeException e) {
+              log.warn("warm-up probes could not run: {}", e.toString());
+            }
+          },
+          i,
+          TimeUnit.SECONDS);
+    }
+    for (Probe p : suite.probes()) {
+      if (p.every() != null) {
+        long period = p.every().toMillis();
+        scheduler.scheduleAtFixedRate(() -> scheduled(p), 0, period, TimeUnit.MILLISECONDS);
+      }
+    }
+    return this;
+  }
+
+  private void scheduled(Probe p) {
+    try {
+      runProbes(List.of(p), 1);
+    } catch (RuntimeException e) {
+      log.warn("probe {} could not run: {}", p.name(), e.toString());
+    }
+  }
+
+  public ProbeSuite suite() {
+    return suite;
+  }
+
+  public FootprintBook footprints() {
+    return book;
+  }
+
+  public Map<String, ProbeRun> latest() {
+    return latest;
+  }
+
+  /**
+   * Runs the named probes now, {@code repeats} times each; stores the results as events, records
+   * them, and learns from the traces of the runs that passed once they are stored.
+   */
+  public List<ProbeRun> runProbes(List<Probe> probes, int repeats) {
+    List<ProbeRun> runs = runner.runAll(probes, repeats);
+    List<Event> events = new ArrayList<>();
+    for (ProbeRun r : runs) {
+      Probe p = suite.get(r.probe());
+      events.add(ProbeEvents.of(r, p));
+      latest.put(r.probe(), r);
+      book.record(r.probe(), r.passed(), r.durationMillis());
+      if (r.passed()) {
+        scheduler.schedule(() -> learn(r), LEARN_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+    try {
+      sink.accept(events);
+    } catch (RuntimeException e) {
+      log.warn("probe results could not be stored: {}", e.toString());
+    }
+    return runs;
+  }
+
+  private void learn(ProbeRun r) {
+    try {
+      List<Event> trace = store.trace(TraceId.fromHex(r.traceId()));
+      if (!trace.isEmpty()) {
+        book.learn(r.probe(), trace);
+      }
+    } catch (StoreException | RuntimeException e) {
+      log.warn("the trace of probe {} could not be read: {}", r.probe(), e.toString());
+    }
+  }
+
+  /** Whether every suite probe has at least {@code n} healthy traces learned. */
+  public boolean ready(int n) {
+    return suite.suite().stream().allMatch(p -> book.healthyTraces(p.name()) >= n);
+  }
+
+  /** Triage now. */
+  public TriageReport triage(int repeats, boolean adaptive) throws StoreException {
+    long t0 = System.nanoTime();
+    long started = clock.millis() * 1_000_000L;
+    List<String> notes = new ArrayList<>();
+    List<Probe> first = suite.suite();
+    List<Probe> unlearned = first.stream().filter(p -> book.healthyTraces(p.name()) == 0).toList();
+    if (!unlearned.isEmpty()) {
+      notes.add(
+          "No healthy trace learned yet for "
+              + String.join(", ", unlearned.stream().map(Probe::name).toList())
+              + ": their footprints are unknown, so they cannot point at a component.");
+    }
+    List<ProbeRun> runs = degraded(runProbes(first, Math.max(1, repeats)));
+    Map<String, List<ProbeRun>> byProbe = new LinkedHashMap<>();
+    for (ProbeRun r : runs) {
+      byProbe.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(r);
+    }
+    Map<String, ProbeOutcome> outcomes = new HashMap<>();
+    byProbe.forEach((p, rs) -> outcomes.put(p, outcome(p, rs)));
+
+    // The failing runs' traces: error origins and the latency shift against the baseline.
+    Map<String, String> addressOf = book.addresses();
+    List<ProbeRun> failing = runs.stream().filter(r -> !r.passed()).toList();
+    Map<String, List<io.sextant.model.Event>> traces = awaitTraces(failing, t0);
+    List<TraceAnalysis> failingTraces = new ArrayList<>();
+    Map<String, List<Map<String, Double>>> current = new HashMap<>();
+    Map<String, List<Map<String, Double>>> baseline = new HashMap<>();
+    for (ProbeRun r : failing) {
+      List<io.sextant.model.Event> t = traces.get(r.traceId());
+      if (t == null || t.isEmpty()) {
+        continue;
+      }
+      TraceAnalysis a = TraceAnalysis.of(t, addressOf);
+      failingTraces.add(a);
+      current.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(a.criticalPathMillis());
+      baseline.computeIfAbsent(r.probe(), book::baselinePaths);
+    }
+    long now = clock.millis() * 1_000_000L;
+    TimeRange window = new TimeRange(now - options.productionWindow().toNanos(), now);
+    Set<String> exclude = Set.of(ProbeEvents.SERVICE);
+    var production = evidence.production(window, addressOf, exclude);
+    for (TraceAnalysis a : evidence.failingProduction(window, 10, addressOf, exclude)) {
+      failingTraces.add(a);
+    }
+    List<Change> recent =
+        changes == null
+            ? List.of()
+            : changes.changes(new TimeRange(now - Duration.ofMinutes(30).toNanos(), now));
+    Map<String, Map<String, Double>> footprints = book.footprints();
+    Set<String> components = new HashSet<>();
+    footprints.values().forEach(f -> components.addAll(f.keySet()));
+    Map<String, Prior> priors = Evidence.priors(health.get(), recent, components);
+
+    TriageInput in =
+        new TriageInput(footprints, outcomes, failingTraces, baseline, current, production, priors);
+    Ranking ranking = ranker.rank(in);
+    List<String> extra = new ArrayList<>();
+    if (adaptive) {
+      Map<String, Double> flakes = new HashMap<>();
+      Map<String, Double> cost = new HashMap<>();
+      for (Probe p : suite.probes()) {
+        flakes.put(p.name(), book.flakeRate(p.name()));
+        cost.put(p.name(), book.cost(p.name()));
+      }
+      Set<String> candidates = new HashSet<>(footprints.keySet());
+      while (extra.size() < options.maxExtra()
+          && System.nanoTime() - t0 < options.budget().toNanos()) {
+        Posterior post = ranker.posterior(in);
+        if (Adaptive.confidence(post, ranking) >= Adaptive.CONFIDENT) {
+          break;
+        }
+        String next = Adaptive.next(post, footprints, flakes, cost, candidates, ranker.settings());
+        if (next == null) {
+          break;
+        }
+        ProbeRun r = degraded(runProbes(List.of(suite.get(next)), 1)).get(0);
+        extra.add(next);
+        byProbe.computeIfAbsent(next, k -> new ArrayList<>()).add(r);
+        Map<String, ProbeOutcome> more = new HashMap<>(in.outcomes());
+        ProbeOutcome add = outcome(next, List.of(r));
+        more.merge(next, add, ProbeOutcome::plus);
+        in = in.withOutcomes(more);
+        ranking = ranker.rank(in);
+      }
+    }
+    List<TriageReport.ProbeSummary> summaries = new ArrayList<>();
+    Set<String> firstNames = new HashSet<>();
+    first.forEach(p -> firstNames.add(p.name()));
+    Map<String, ProbeOutcome> finalOutcomes = in.outcomes();
+    byProbe.forEach(
+        (p, rs) -> {
+          ProbeOutcome o = finalOutcomes.get(p);
+          summaries.add(
+              new TriageReport.ProbeSummary(
+                  p,
+                  o.runs(),
+                  o.failures(),
+                  !o.failed(),
+                  o.reasons(),
+                  rs.stream().map(ProbeRun::traceId).toList(),
+                  rs.stream().map(ProbeRun::durationMillis).toList(),
+                  !firstNames.contains(p)));
+        });
+    return new TriageReport(
+        started, (System.nanoTime() - t0) / 1_000_000, summaries, ranking, extra, notes);
+  }
+
+  /**
+   * The runs as triage reads them: a run that kept its contract but was far slower than its probe
+   * usually is counts as failing too (a latency fault under the SLA still points somewhere).
+   */
+  private List<ProbeRun> degraded(List<ProbeRun> runs) {
+    List<ProbeRun> out = new ArrayList<>();
+    for (ProbeRun r : runs) {
+      String slow = r.passed() ? book.slow(r.probe(), r.durationMillis()) : null;
+      out.add(
+          slow == null
+              ? r
+              : new ProbeRun(
+                  r.probe(),
+                  r.startUnixNano(),
+                  false,
+                  slow,
+                  r.status(),
+                  r.durationMillis(),
+                  r.traceId()));
+    }
+    return out;
+  }
+
+  private ProbeOutcome outcome(String probe, List<ProbeRun> rs) {
+    int failures = (int) rs.stream().filter(r -> !r.passed()).count();
+    List<String> reasons =
+        rs.stream().filter(r -> !r.passed()).map(ProbeRun::reason).distinct().toList();
+    return new ProbeOutcome(
+        probe,
+        rs.size(),
+        failures,
+        book.flakeRate(probe),
+        reasons,
+        rs.stream().map(ProbeRun::traceId).toList());
+  }
+
+  /**
+   * Waits (at most {@link Options#traceWait}) for the failing runs' spans to be stored: until every
+   * trace has spans and no more arrive between two looks.
+   */
+  private Map<String, List<Event>> awaitTraces(List<ProbeRun> failing, long t0) {
+    Map<String, List<Event>> out = new HashMap<>();
+    if (failing.isEmpty()) {
+      return out;
+    }
+    List<ProbeRun> sample = failing.size() > 12 ? failing.subList(0, 12) : failing;
+    long deadline = System.nanoTime() + options.traceWait().toNanos();
+    Map<String, Integer> lastCount = new HashMap<>();
+    while (true) {
+      boolean settled = true;
+      for (ProbeRun r : sample) {
+        List<Event> t;
+        try {
+          t = store.trace(TraceId.fromHex(r.traceId()));
+        } catch (StoreException e) {
+          t = List.of();
+        }
+        out.put(r.traceId(), t);
+        Integer before = lastCount.put(r.traceId(), t.size());
+        if (t.isEmpty() || before == null || before != t.size()) {
+          settled = false;
+        }
+      }
+      if (settled || System.nanoTime() > deadline) {
+        return out;
+      }
+      try {
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return out;
+      }
+    }
+  }
+
+  /** Production requests of the last {@code window} (sampled), for baselines and tools. */
+  public List<io.sextant.triage.rank.Execution> production(Duration window) throws StoreException {
+    long now = clock.millis() * 1_000_000L;
+    return evidence.production(
+        new TimeRange(now - window.toNanos(), now), book.addresses(), Set.of(ProbeEvents.SERVICE));
+  }
+
+  /**
+   * The footprint of every entry operation seen in production over the last {@code window}
+   * (operation → component → share of its traces).
+   */
+  public Map<String, Map<String, Double>> entryFootprints(Duration window) throws StoreException {
+    long now = clock.millis() * 1_000_000L;
+    return evidence.entryFootprints(
+        new TimeRange(now - window.toNanos(), now), book.addresses(), Set.of(ProbeEvents.SERVICE));
+  }
+
+  /**
+   * The suite audit over what the footprints have learned, against the components production
+   * touched in the last 15 minutes.
+   */
+  public Audit audit() throws StoreException {
+    Set<String> observed = new HashSet<>();
+    for (var e : production(Duration.ofMinutes(15))) {
+      observed.addAll(e.components());
+    }
+    Set<String> inSuite = new HashSet<>();
+    Set<String> all = new HashSet<>();
+    for (Probe p : suite.probes()) {
+      all.add(p.name());
+      if (p.inSuite()) {
+        inSuite.add(p.name());
+      }
+    }
+    Map<String, Integer> learned = new java.util.TreeMap<>();
+    for (Probe p : suite.probes()) {
+      learned.put(p.name(), book.healthyTraces(p.name()));
+    }
+    return Audit.of(inSuite, all, observed, book.footprints(), learned, ranker.settings().touch());
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}

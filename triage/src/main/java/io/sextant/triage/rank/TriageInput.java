@@ -1,0 +1,41 @@
+package io.sextant.triage.rank;
+
+import io.sextant.triage.trace.TraceAnalysis;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the ranking reads, gathered by the caller from probes, stored traces, health checks
+ * and change events (or by the simulator in bench/triage).
+ *
+ * @param footprints probe → component → w, the share of the probe's healthy traces touching it
+ * @param outcomes probe → what its runs showed now (only the probes that ran)
+ * @param failingTraces failing probe and production traces, for the deepest error spans
+ * @param baselinePaths probe or root operation → per healthy trace, component → critical-path ms
+ * @param currentPaths the same key → per trace now (the failing or slow ones)
+ * @param production production requests in the window, for the spectrum score
+ * @param priors component → prior evidence (absent means none)
+ */
+public record TriageInput(
+    Map<String, Map<String, Double>> footprints,
+    Map<String, ProbeOutcome> outcomes,
+    List<TraceAnalysis> failingTraces,
+    Map<String, List<Map<String, Double>>> baselinePaths,
+    Map<String, List<Map<String, Double>>> currentPaths,
+    List<Execution> production,
+    Map<String, Prior> priors) {
+  public TriageInput {
+    footprints = Map.copyOf(footprints);
+    outcomes = Map.copyOf(outcomes);
+    failingTraces = List.copyOf(failingTraces);
+    baselinePaths = Map.copyOf(baselinePaths);
+    currentPaths = Map.copyOf(currentPaths);
+    production = List.copyOf(production);
+    priors = Map.copyOf(priors);
+  }
+
+  public TriageInput withOutcomes(Map<String, ProbeOutcome> more) {
+    return new TriageInput(
+        footprints, more, failingTraces, baselinePaths, currentPaths, production, priors);
+  }
+}

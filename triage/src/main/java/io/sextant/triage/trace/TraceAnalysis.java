@@ -1,0 +1,281 @@
+package io.sextant.triage.trace;
+
+import io.sextant.model.Event;
+import io.sextant.model.EventKind;
+import io.sextant.model.SpanId;
+import io.sextant.model.SpanKind;
+import io.sextant.model.StatusCode;
+import io.sextant.topology.ComponentIds;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one trace says about components (docs/adr/0011-triage.md): which it touched, which own its
+ * deepest errors (triage-methods §5.3), and how much of its critical path each spent (§5.4).
+ * Component ids are the map's ({@link ComponentIds}); a host is touched by every span its services
+ * emit.
+ */
+public final class TraceAnalysis {
+  private static final long SKEW_NANOS = 1_000_000; // clocks of two services may differ by this
+
+  private final List<SpanNode> roots = new ArrayList<>();
+  private final Map<String, Double> selfTime = new LinkedHashMap<>();
+  private final Set<String> touched = new LinkedHashSet<>();
+  private final List<String> errorOrigins = new ArrayList<>();
+  private final List<String> errorDetails = new ArrayList<>();
+  private boolean failed;
+  private long durationNanos;
+  private String rootOperation = "";
+  private String traceId = "";
+
+  private TraceAnalysis() {}
+
+  /**
+   * Analyses the spans of one trace (log records are ignored); {@code addressOf} maps {@code
+   * address:port} to the service known to answer there, so a call that never reached its callee
+   * still names it.
+   */
+  public static TraceAnalysis of(List<Event> events, Map<String, String> addressOf) {
+    TraceAnalysis t = new TraceAnalysis();
+    Map<SpanId, SpanNode> byId = new HashMap<>();
+    for (Event e : events) {
+      if (e.kind() == EventKind.SPAN) {
+        byId.put(e.spanId(), new SpanNode(e));
+        t.traceId = e.traceId().toHex();
+      }
+    }
+    for (SpanNode n : byId.values()) {
+      SpanNode parent = n.span.parentSpanId() == null ? null : byId.get(n.span.parentSpanId());
+      if (parent == null) {
+        t.roots.add(n);
+      } else {
+        parent.children.add(n);
+      }
+    }
+    t.roots.sort(Comparator.comparingLong(n -> n.span.timeUnixNano()));
+    for (SpanNode n : byId.values()) {
+      n.component = component(n, addressOf);
+      t.touch(n, addressOf);
+    }
+    if (!t.roots.isEmpty()) {
+      SpanNode root = t.roots.get(0);
+      t.durationNanos = root.span.durationNanos();
+      t.rootOperation = root.span.serviceName() + " " + root.span.name();
+      t.failed = root.span.status() == StatusCode.ERROR;
+      for (SpanNode r : t.roots) {
+        t.criticalPath(r);
+      }
+    }
+    t.errorOrigins(byId.values());
+    return t;
+  }
+
+  /** Adds to {@code into} the services seen answering calls at each {@code address:port}. */
+  public static void learnAddresses(List<Event> events, Map<String, String> into) {
+    Map<SpanId, Event> byId = new HashMap<>();
+    for (Event e : events) {
+      if (e.kind() == EventKind.SPAN) {
+        byId.put(e.spanId(), e);
+      }
+    }
+    for (Event e : byId.values()) {
+      if (e.spanKind() != SpanKind.SERVER || e.parentSpanId() == null) {
+        continue;
+      }
+      Event parent = byId.get(e.parentSpanId());
+      if (parent != null
+          && parent.spanKind() == SpanKind.CLIENT
+          && !parent.serviceName().equals(e.serviceName())) {
+        String address = ComponentIds.address(strings(parent));
+        if (address != null) {
+          into.put(address, e.serviceName());
+        }
+      }
+    }
+  }
+
+  /** Every component the trace touched: services, their hosts, and what their calls reached. */
+  public Set<String> components() {
+    return touched;
+  }
+
+  /**
+   * The components owning the trace's root error spans (error spans with no error child), one entry
+   * per root error span; empty when the trace has no error.
+   */
+  public List<String> errorOrigins() {
+    return errorOrigins;
+  }
+
+  /** For each error origin, a short description: the span and its error. */
+  public List<String> errorDetails() {
+    return errorDetails;
+  }
+
+  /** Milliseconds of the critical path spent in each component's own work. */
+  public Map<String, Double> criticalPathMillis() {
+    return selfTime;
+  }
+
+  /** Whether the root span ended in error. */
+  public boolean failed() {
+    return failed;
+  }
+
+  public boolean hasErrors() {
+    return !errorOrigins.isEmpty();
+  }
+
+  public long durationNanos() {
+    return durationNanos;
+  }
+
+  /** The trace's id in hex, or empty for an empty trace. */
+  public String traceId() {
+    return traceId;
+  }
+
+  /** {@code service name} of the root span. */
+  public String rootOperation() {
+    return rootOperation;
+  }
+
+  private void touch(SpanNode n, Map<String, String> addressOf) {
+    Event s = n.span;
+    touched.add(s.serviceName());
+    String host = s.resource().attributes().getString("host.name");
+    if (host != null) {
+      touched.add(ComponentIds.host(host));
+    }
+    if (s.spanKind() == SpanKind.CLIENT
+        || s.spanKind() == SpanKind.PRODUCER
+        || s.spanKind() == SpanKind.CONSUMER) {
+      Map<String, String> a = strings(s);
+      boolean messaging = a.containsKey(ComponentIds.DESTINATION);
+      boolean database =
+          a.containsKey(ComponentIds.DB_SYSTEM) || a.containsKey(ComponentIds.DB_SYSTEM_NAME);
+      if (messaging || database || (s.spanKind() == SpanKind.CLIENT && n.remoteChild() == null)) {
+        ComponentIds.Callee c = ComponentIds.callee(a, addressOf);
+        if (c != null) {
+          touched.add(c.id());
+        }
+      }
+    }
+  }
+
+  /**
+   * The component a span's work belongs to: the callee of a client or producer span that has no
+   * server or consumer child in another process (a database, a queue, a service that never
+   * answered), else the span's own service.
+   */
+  private static String component(SpanNode n, Map<String, String> addressOf) {
+    Event s = n.span;
+    if ((s.spanKind() == SpanKind.CLIENT || s.spanKind() == SpanKind.PRODUCER)
+        && n.remoteChild() == null) {
+      ComponentIds.Callee c = ComponentIds.callee(strings(s), addressOf);
+      if (c != null) {
+        return c.id();
+      }
+    }
+    return s.serviceName();
+  }
+
+  private void errorOrigins(Iterable<SpanNode> spans) {
+    List<SpanNode> roots = new ArrayList<>();
+    List<SpanNode> slowCalls = new ArrayList<>();
+    for (SpanNode n : spans) {
+      if (!n.error() || n.children.stream().anyMatch(SpanNode::error)) {
+        continue;
+      }
+      SpanNode child = n.remoteChild();
+      if (child != null && n.span.spanKind() == SpanKind.CLIENT) {
+        slowCalls.add(n); // the callee answered without error: the caller gave up waiting
+      } else {
+        roots.add(n);
+      }
+    }
+    if (roots.isEmpty()) {
+      for (SpanNode n : slowCalls) {
+        n.component = n.remoteChild().span.serviceName();
+        roots.add(n);
+      }
+    }
+    roots.sort(Comparator.comparingLong(n -> n.span.timeUnixNano()));
+    for (SpanNode n : roots) {
+      errorOrigins.add(n.component);
+      String why = n.span.statusMessage();
+      Object type = n.span.attributes().get("error.type");
+      if ((why == null || why.isEmpty()) && type != null) {
+        why = type.toString();
+      }
+      errorDetails.add(
+          n.component
+              + ": "
+              + n.span.serviceName()
+              + " "
+              + n.span.name()
+              + (why == null || why.isEmpty() ? "" : " — " + why));
+    }
+  }
+
+  /** CRISP: follow the child that finished last, then the one that finished before it began. */
+  private void criticalPath(SpanNode n) {
+    long start = n.span.timeUnixNano();
+    long end = start + n.span.durationNanos();
+    List<SpanNode> kids = new ArrayList<>(n.children);
+    kids.sort(Comparator.comparingLong(SpanNode::end).reversed());
+    long bound = end + SKEW_NANOS;
+    long covered = 0;
+    for (SpanNode c : kids) {
+      if (c.end() > bound || c.span.timeUnixNano() < start - SKEW_NANOS) {
+        continue; // ran after its parent ended (asynchronous work), or overlaps the one chosen
+      }
+      covered += Math.max(0, Math.min(c.end(), end) - Math.max(c.span.timeUnixNano(), start));
+      criticalPath(c);
+      bound = c.span.timeUnixNano() + SKEW_NANOS;
+    }
+    double self = Math.max(0, n.span.durationNanos() - covered) / 1e6;
+    selfTime.merge(n.component, self, Double::sum);
+  }
+
+  private static Map<String, String> strings(Event e) {
+    Map<String, String> out = new HashMap<>();
+    e.attributes().asMap().forEach((k, v) -> out.put(k, String.valueOf(v)));
+    return out;
+  }
+
+  private static final class SpanNode {
+    final Event span;
+    final List<SpanNode> children = new ArrayList<>();
+    String component;
+
+    SpanNode(Event span) {
+      this.span = span;
+    }
+
+    long end() {
+      return span.timeUnixNano() + span.durationNanos();
+    }
+
+    boolean error() {
+      return span.status() == StatusCode.ERROR;
+    }
+
+    /** The server or consumer child in another service, if the callee's side was recorded. */
+    SpanNode remoteChild() {
+      for (SpanNode c : children) {
+        if ((c.span.spanKind() == SpanKind.SERVER || c.span.spanKind() == SpanKind.CONSUMER)
+            && !c.span.serviceName().equals(span.serviceName())) {
+          return c;
+        }
+      }
+      return null;
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package io.sextant.triage.rank;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Known answers on hand-built footprints. */
+class RankerTest {
+  // Five probes over seven components; "svc-x" and "x-db" share a signature (only probe "deep"
+  // — not in the suite — separates them).
+  static final Map<String, Map<String, Double>> FOOTPRINTS =
+      Map.of(
+          "browse", Map.of("gateway", 1.0, "catalog", 1.0, "catalog-db", 1.0, "cache", 0.9),
+          "search", Map.of("gateway", 1.0, "search", 1.0, "catalog", 1.0, "cache", 0.9),
+          "checkout",
+              Map.of(
+                  "gateway",
+                  1.0,
+                  "checkout",
+                  1.0,
+                  "payments",
+                  1.0,
+                  "payments-db",
+                  1.0,
+                  "svc-x",
+                  1.0,
+                  "x-db",
+                  1.0),
+          "cart", Map.of("gateway", 1.0, "catalog", 1.0, "svc-x", 1.0, "x-db", 1.0),
+          "pay", Map.of("gateway", 1.0, "payments", 1.0, "payments-db", 1.0, "search", 1.0),
+          "deep", Map.of("gateway", 1.0, "svc-x", 1.0));
+
+  static final List<String> SUITE = List.of("browse", "search", "checkout", "cart", "pay");
+
+  static TriageInput input(Map<String, int[]> runs) {
+    Map<String, ProbeOutcome> outcomes = new HashMap<>();
+    for (String p : SUITE) {
+      int[] r = runs.getOrDefault(p, new int[] {2, 0});
+      outcomes.put(p, ProbeOutcome.of(p, r[0], r[1]));
+    }
+    return new TriageInput(
+        FOOTPRINTS, outcomes, List.of(), Map.of(), Map.of(), List.of(), Map.of());
+  }
+
+  @Test
+  void theOneComponentOnEveryFailingProbeAndNoPassingOneIsFirst() {
+    // payments-db: on checkout and pay only (payments too: same signature? no — payments is on
+    // the same two). So fail browse + search instead: catalog? catalog is on cart too.
+    Ranking r =
+        new Ranker().rank(input(Map.of("search", new int[] {2, 2}, "pay", new int[] {2, 2})));
+    // search + pay fail: only the search service is on both and on no passing probe.
+    assertThat(r.fault()).isTrue();
+    assertThat(r.top()).containsExactly("search");
+    assertThat(r.headline())
+        .contains("pay and search fail")
+        .contains(
+            "search is the only component touched by every failing probe and by no passing one");
+    assertThat(r.suspects().get(0).probability()).isGreaterThan(0.9);
+  }
+
+  @Test
+  void componentsWithTheSameSignatureAreOneGroupWithTheProbeThatSplitsThem() {
+    Ranking r =
+        new Ranker().rank(input(Map.of("checkout", new int[] {2, 2}, "cart", new int[] {2, 2})));
+    assertThat(r.suspects().get(0).members()).containsExactlyInAnyOrder("svc-x", "x-db");
+    assertThat(r.suspects().get(0).splitBy()).isEqualTo("deep");
+    assertThat(r.headline()).contains("cannot be told apart").contains("deep");
+  }
+
+  @Test
+  void errorOriginsOrderTheMembersOfAGroup() {
+    TriageInput in = input(Map.of("checkout", new int[] {2, 2}, "cart", new int[] {2, 2}));
+    io.sextant.triage.trace.TraceAnalysis failing =
+        TraceFixtures.failingCall("checkout", "svc-x", "x-db");
+    in =
+        new TriageInput(
+            in.footprints(),
+            in.outcomes(),
+            List.of(failing, failing),
+            Map.of(),
+            Map.of(),
+            List.of(),
+            Map.of());
+    Ranking r = new Ranker().rank(in);
+    assertThat(r.suspects().get(0).members().get(0)).startsWith("x");
+    assertThat(r.errorOrigins().get(0).share()).isEqualTo(1.0);
+  }
+
+  @Test
+  void aServiceJustDeployedThatOwnsTheErrorsIsBlamedThoughOtherProbesThroughItPass() {
+    // A bad deploy of "catalog" breaks the endpoint behind "cart" only; browse and search, which
+    // also go through catalog, pass. Without the deploy, svc-x / x-db (cart and checkout) or
+    // nothing would fit better.
+    TriageInput in = input(Map.of("cart", new int[] {2, 2}));
+    io.sextant.triage.trace.TraceAnalysis failing =
+        TraceFixtures.failingCall("gateway", "catalog", "catalog");
+    Map<String, Prior> priors =
+        Map.of(
+            "catalog",
+            Prior.NONE.change(5, "catalog changed service.version from 7.0.2 to 7.1.0."));
+    Ranking withDeploy =
+        new Ranker()
+            .rank(
+                new TriageInput(
+                    in.footprints(),
+                    in.outcomes(),
+                    List.of(failing, failing),
+                    Map.of(),
+                    Map.of(),
+                    List.of(),
+                    priors));
+    assertThat(withDeploy.top()).containsExactly("catalog");
+    assertThat(withDeploy.explanation()).anyMatch(l -> l.contains("changed service.version"));
+  }
+
+  @Test
+  void noProbeFailingIsNoFault() {
+    Ranking r = new Ranker().rank(input(Map.of()));
+    assertThat(r.fault()).isFalse();
+    assertThat(r.top()).isEmpty();
+    assertThat(r.headline()).startsWith("No fault found: all 5 probes pass");
+  }
+
+  @Test
+  void aFlakyProbeFailingOnceIsNotAFault() {
+    // browse fails now and then on its own: its history gives it a flake rate of 10 %.
+    TriageInput in = input(Map.of());
+    Map<String, ProbeOutcome> outcomes = new HashMap<>(in.outcomes());
+    outcomes.put("browse", new ProbeOutcome("browse", 2, 1, 0.1, List.of("timeout"), List.of()));
+    Ranking r = new Ranker().rank(in.withOutcomes(outcomes));
+    assertThat(r.fault()).isFalse();
+    assertThat(r.noFaultProbability()).isGreaterThan(0.5);
+  }
+
+  @Test
+  void aFaultThatFailsOnlySomeRunsIsStillFound() {
+    // error-rate 50 %: each probe touching catalog fails about half its runs.
+    Ranking r =
+        new Ranker()
+            .rank(
+                input(
+                    Map.of(
+                        "browse", new int[] {3, 2},
+                        "search", new int[] {3, 1},
+                        "cart", new int[] {3, 2})));
+    assertThat(r.fault()).isTrue();
+    assertThat(r.top()).containsExactly("catalog");
+  }
+
+  @Test
+  void twoFaultsAtOnceAreBothNamed() {
+    // catalog-db (browse) and payments (checkout, pay) at once: no single component explains it.
+    Ranking r =
+        new Ranker()
+            .rank(
+                input(
+                    Map.of(
+                        "browse", new int[] {2, 2},
+                        "checkout", new int[] {2, 2},
+                        "pay", new int[] {2, 2})));
+    List<String> top2 = r.suspects().stream().limit(3).flatMap(s -> s.members().stream()).toList();
+    assertThat(top2).contains("catalog-db");
+    assertThat(top2).containsAnyOf("payments", "payments-db");
+  }
+
+  @Test
+  void theNextProbeIsTheOneThatSplitsTheTopGroup() {
+    TriageInput in = input(Map.of("checkout", new int[] {2, 2}, "cart", new int[] {2, 2}));
+    Ranker ranker = new Ranker();
+    Posterior post = ranker.posterior(in);
+    String next =
+        Adaptive.next(
+            post,
+            FOOTPRINTS,
+            Map.of(),
+            Map.of(),
+            Set.copyOf(FOOTPRINTS.keySet()),
+            ranker.settings());
+    assertThat(next).isEqualTo("deep");
+    assertThat(Adaptive.confidence(post, ranker.rank(in))).isGreaterThan(0.9);
+  }
+
+  @Test
+  void whenNothingIsAmbiguousNoFurtherProbeIsWorthRunning() {
+    TriageInput in = input(Map.of("search", new int[] {2, 2}, "pay", new int[] {2, 2}));
+    Ranker ranker = new Ranker();
+    Posterior post = ranker.posterior(in);
+    assertThat(
+            Adaptive.next(
+                post, FOOTPRINTS, Map.of(), Map.of(), Set.of("browse", "cart"), ranker.settings()))
+        .isNull();
+  }
+
+  @Test
+  void ochiaiWeightsRareKindsOfRequestsUp() {
+    List<Execution> prod =
+        List.of(
+            new Execution(Set.of("a", "b"), true),
+            new Execution(Set.of("a", "b"), true),
+            new Execution(Set.of("a"), false),
+            new Execution(Set.of("b", "c"), false));
+    Map<String, Double> o = Ranker.ochiai(prod);
+    // kind {a,b} counts 1 in total (two executions at 1/2): ef(a)=1, ep(a)=1 → 1/√(1·2).
+    assertThat(o.get("a")).isCloseTo(1 / Math.sqrt(2), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(o.get("b")).isCloseTo(1 / Math.sqrt(2), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(o).doesNotContainKey("c");
+  }
+}
