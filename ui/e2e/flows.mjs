@@ -38,9 +38,9 @@ page.on('console', (m) => {
 });
 page.on('pageerror', (e) => result.console.push('page error: ' + e.message));
 
-async function shot(name) {
+async function shot(name, fullPage = false) {
   const file = join(OUT, `${name}.png`);
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: file, fullPage });
   result.screenshots.push(file);
 }
 
@@ -165,14 +165,24 @@ await flow('map-600-nodes', async () => {
 
 await flow('triage', async () => {
   if (!triageMerged) {
-    // TRIAGE-E2E: until the triage module is merged, the page must say so plainly.
+    // TRIAGE-E2E: a server without probes must say so plainly.
     await page.goto(`${API}/triage`);
     await page.getByText('Triage is not available on this server').waitFor(T);
-    await shot('triage-not-merged');
-    result.flows.triage_note = 'skipped: GET /api/v1/probes is 404 (triage module not merged); the not-available state was checked';
+    await shot('triage-not-available');
+    result.flows.triage_note = 'skipped: GET /api/v1/probes is 404 (no probes on this server); the not-available state was checked';
     return;
   }
-  // TRIAGE-E2E: a database down; the UI's triage must put it at the top.
+  // TRIAGE-E2E: payments-db down; "Run triage now" in the UI must put it at the top.
+  // Triage ranks by footprints learned from healthy probe runs: wait for three of each.
+  const deadline = Date.now() + 120000;
+  for (;;) {
+    const p = (await api('/api/v1/probes')).body.probes ?? [];
+    if (p.length && p.every((x) => (x.learned_traces ?? 3) >= 3)) break;
+    check(Date.now() < deadline, 'the probes did not learn their footprints in 120 s');
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  await page.goto(`${API}/triage`);
+  await page.locator('table[aria-label="Probes"]').waitFor(T);
   const fault = await api('/api/v1/demo/faults', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -180,14 +190,22 @@ await flow('triage', async () => {
   });
   check(fault.status === 201, `fault not injected: ${fault.status} ${JSON.stringify(fault.body)}`);
   try {
-    await page.goto(`${API}/triage`);
+    const t0 = Date.now();
     await page.getByRole('button', { name: 'Run triage now' }).click();
     const top = page.locator('[data-testid="suspect"]').first();
-    await top.waitFor({ timeout: 180000 });
+    await top.waitFor({ timeout: 120000 });
+    result.triage = { uiMs: Date.now() - t0 };
     const text = await top.innerText();
-    check(/payments-db/.test(text), `top suspect is not payments-db: ${text.split('\n')[0]}`);
-    await page.locator('table.matrix').waitFor(T);
-    await shot('triage');
+    result.triage.top = text.split('\n').slice(0, 2).join(' ');
+    // The demo's payments-db is the H2 database `mem:payments`.
+    check(/payments \(/.test(text.split('\n').slice(0, 3).join(' ')), `top suspect is not payments-db: ${result.triage.top}`);
+    check(/Fault found/.test(await page.locator('.verdict').innerText()), 'the verdict is not a fault');
+    const matrix = page.locator('table.matrix');
+    await matrix.waitFor(T);
+    check((await matrix.locator('tr.failed').count()) > 0, 'no failing probe in the matrix');
+    check((await matrix.locator('th.comp.top').count()) === 1, 'the top suspect has no column in the matrix');
+    await page.locator('a', { hasText: 'failing trace' }).first().waitFor(T);
+    await shot('triage', true);
   } finally {
     await api('/api/v1/demo/faults', { method: 'DELETE' });
   }

@@ -240,6 +240,8 @@ export interface Probe {
   contract?: { status?: number; max_latency_ms?: number; json?: { path: string; op: string; value?: unknown }[] };
   latest: ProbeResult | null;
   footprint?: Record<string, number>;
+  flake_rate?: number;
+  learned_traces?: number;
 }
 export const probes = (signal?: AbortSignal) => get<{ probes: Probe[] }>('/api/v1/probes', signal);
 
@@ -255,7 +257,7 @@ export interface TriageProbe {
 export interface Suspect {
   rank: number;
   members: string[];
-  kind: string;
+  kind?: string;
   probability: number;
   scores: Record<string, number>;
   why: string[];
@@ -269,9 +271,12 @@ export interface TriageResult {
   probes: TriageProbe[];
   suspects: Suspect[];
   matrix: { probes: string[]; components: string[]; touches: number[][]; failed: boolean[] };
-  error_origins: { component: string; share: number; trace_id?: string }[];
+  error_origins: { component: string; share: number; trace_id?: string; traces?: number; example?: string }[];
   latency_shifts: { component: string; delta_ms: number; z: number }[];
   explanation: string[];
+  no_fault_probability?: number;
+  extra_probes?: string[];
+  notes?: string[];
 }
 export const runTriage = (body: { repeats?: number; adaptive?: boolean }, signal?: AbortSignal) =>
   post<TriageResult>('/api/v1/triage', body, signal);

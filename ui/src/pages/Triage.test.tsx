@@ -39,13 +39,14 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe('TriagePage', () => {
   it('says triage is not in this build when the probes endpoint is 404', async () => {
-    vi.stubGlobal('fetch', vi.fn(() => respond(404, { error: 'not found' })));
+    vi.stubGlobal('fetch', vi.fn(() => respond(404, { error: 'no probes are configured: start with --probes' })));
     render(
       <MemoryRouter>
         <TriagePage />
       </MemoryRouter>,
     );
     expect(await screen.findByText('Triage is not available on this server')).toBeTruthy();
+    expect(screen.getByText(/no probes are configured: start with --probes/)).toBeTruthy();
   });
 
   it('lists probes, runs triage and shows the ranked suspects, the matrix and failing traces', async () => {

@@ -5,13 +5,13 @@ import { Empty, ErrorBox, Loading } from '../components/State';
 import { formatNumber, formatPercent } from '../format';
 import { useApi } from '../useApi';
 
-function NotInThisBuild({ what }: { what: string }) {
+function NoProbes({ error }: { error: unknown }) {
   return (
     <Empty>
       <h3>Triage is not available on this server</h3>
       <p>
-        {what} answered 404: this Sextant was built without the triage module. Probes, suspects and the probe × component matrix appear here once it
-        is part of the build.
+        It answered 404: {(error as Error).message}. Triage needs probes: start Sextant with <code>--probes probes.yaml</code> (docs/probes.md), or
+        run <code>./sextant demo</code>, which ships its own.
       </p>
     </Empty>
   );
@@ -52,7 +52,7 @@ export function TriagePage() {
     }
   };
 
-  if (list.error && is404(list.error)) return <NotInThisBuild what="GET /api/v1/probes" />;
+  if (list.error && is404(list.error)) return <NoProbes error={list.error} />;
 
   return (
     <div className="triage">
@@ -63,7 +63,7 @@ export function TriagePage() {
         </button>
         <span className="muted small">Fires every probe (twice), then ranks the components their traces point at.</span>
       </header>
-      {error ? is404(error) ? <NotInThisBuild what="POST /api/v1/triage" /> : <ErrorBox error={error} retry={run} /> : null}
+      {error ? is404(error) ? <NoProbes error={error} /> : <ErrorBox error={error} retry={run} /> : null}
       {result && <TriageReport result={result} />}
       <section>
         <h3>Probes</h3>
@@ -85,6 +85,7 @@ function ProbeTable({ probes }: { probes: Probe[] }) {
           <th>Latest</th>
           <th className="num">Duration</th>
           <th>Trace</th>
+          <th className="num">Flaky</th>
           <th>Footprint</th>
         </tr>
       </thead>
@@ -112,7 +113,11 @@ function ProbeTable({ probes }: { probes: Probe[] }) {
             </td>
             <td className="num">{p.latest ? `${formatNumber(p.latest.duration_ms)} ms` : '–'}</td>
             <td>{p.latest?.trace_id ? <Link to={`/trace/${p.latest.trace_id}`}>trace</Link> : '–'}</td>
-            <td className="small">{p.footprint ? `${Object.keys(p.footprint).length} components` : '–'}</td>
+            <td className="num small">{p.flake_rate === undefined ? '–' : formatPercent(p.flake_rate, 0)}</td>
+            <td className="small" title={p.footprint ? Object.keys(p.footprint).join(', ') : undefined}>
+              {p.footprint ? `${Object.keys(p.footprint).length} components` : '–'}
+              {p.learned_traces !== undefined ? ` (from ${p.learned_traces} runs)` : ''}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -120,7 +125,10 @@ function ProbeTable({ probes }: { probes: Probe[] }) {
   );
 }
 
+const SHOWN_SUSPECTS = 5;
+
 export function TriageReport({ result }: { result: TriageResult }) {
+  const [all, setAll] = useState(false);
   const top = result.suspects[0];
   const topMembers = new Set(top?.members ?? []);
   return (
@@ -129,19 +137,19 @@ export function TriageReport({ result }: { result: TriageResult }) {
         <strong>{result.verdict === 'fault' ? 'Fault found' : 'No fault'}</strong>: {result.headline}
         <span className="muted small">
           {' '}
-          ({(result.millis / 1000).toFixed(1)} s, analysis {result.analysis_millis} ms)
+          ({(result.millis / 1000).toFixed(1)} s, analysis {formatNumber(result.analysis_millis)} ms)
         </span>
       </div>
       {result.suspects.length > 0 && (
         <section>
           <h3>Suspects</h3>
           <ol className="suspects" aria-label="Suspects">
-            {result.suspects.map((s) => (
+            {result.suspects.slice(0, all ? undefined : SHOWN_SUSPECTS).map((s) => (
               <li key={s.rank} className={s.rank === 1 ? 'top' : ''} data-testid="suspect">
                 <div className="suspect-head">
                   <span className="rank">#{s.rank}</span>
                   <span className="members">{s.members.join(' + ')}</span>
-                  <span className="tag">{s.kind}</span>
+                  {s.kind && <span className="tag">{s.kind}</span>}
                   <span className="prob" aria-label={`probability ${formatPercent(s.probability, 0)}`}>
                     <span className="prob-bar" style={{ width: `${s.probability * 100}%` }} />
                   </span>
@@ -163,6 +171,11 @@ export function TriageReport({ result }: { result: TriageResult }) {
               </li>
             ))}
           </ol>
+          {result.suspects.length > SHOWN_SUSPECTS && (
+            <button type="button" className="ghost" onClick={() => setAll(!all)}>
+              {all ? 'Show the first five' : `Show ${result.suspects.length - SHOWN_SUSPECTS} more`}
+            </button>
+          )}
         </section>
       )}
       {result.explanation.length > 0 && (
@@ -218,7 +231,14 @@ export function TriageReport({ result }: { result: TriageResult }) {
             <ul>
               {result.error_origins.map((o) => (
                 <li key={o.component}>
-                  {o.component}: {formatPercent(o.share, 0)} of failing traces{o.trace_id && <> · <Link to={`/trace/${o.trace_id}`}>example</Link></>}
+                  {o.component}: {formatPercent(o.share, 0)} of the blame{o.traces ? ` (${o.traces} failing traces)` : ''}
+                  {o.example && <div className="muted small mono">{o.example}</div>}
+                  {o.trace_id && (
+                    <>
+                      {' '}
+                      · <Link to={`/trace/${o.trace_id}`}>example</Link>
+                    </>
+                  )}
                 </li>
               ))}
             </ul>
