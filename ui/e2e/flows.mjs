@@ -1,6 +1,6 @@
 // End-to-end flows of the web UI against a running Sextant with the demo behind it, in headless
 // Chromium. Run by demo/src/test/java/io/sextant/demo/WebUiE2EIT.java, or by hand:
-//   node e2e/flows.mjs --api http://127.0.0.1:7070 --otlp http://127.0.0.1:4318 --out target/e2e
+//   node e2e/flows.mjs --api http://127.0.0.1:7070 --otlp http://127.0.0.1:4318 --out target/e2e [--only map,trace]
 // Prints one line `E2E_RESULT {json}` and exits non-zero when a flow fails.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,7 +50,11 @@ async function shot(name, fullPage = false) {
   result.screenshots.push(file);
 }
 
+// --only a,b runs just those flows (for working on one page).
+const ONLY = args.only ? args.only.split(',') : null;
+
 async function flow(name, fn) {
+  if (ONLY && !ONLY.includes(name)) return;
   const t0 = Date.now();
   try {
     await fn();
@@ -155,6 +159,8 @@ await flow('map-600-nodes', async () => {
     await page.goto(`${API}/map?last=15m`);
     await page.waitForFunction(() => document.querySelector('[data-testid="map-graph"]')?.__cy?.nodes().length === 600, null, T);
     result.largeMap = { nodes: 600, edges: edges.length, renderMs: Date.now() - t0 };
+    const troubled = await page.getByRole('button', { name: /svc-0 10\.0 %/ }).count();
+    check(troubled === 1, 'the node with errors is not listed as needing a look');
     await shot('map-600');
     await page.getByLabel('Find a node').fill('svc-42');
     await page.getByRole('button', { name: 'Focus', exact: true }).click();

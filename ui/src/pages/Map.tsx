@@ -112,14 +112,35 @@ export function MapPage() {
           <div>
             {big && !focus && (
               <p className="muted small">
-                {shown!.nodes.length} nodes: labels show when zoomed in. Find a node to focus on its neighbourhood.
+                {shown!.nodes.length} nodes, those in trouble in the middle; labels show when zoomed in. Find a node to focus on its neighbourhood.
               </p>
             )}
+            {big && !focus && <Troubled nodes={shown!.nodes} onFocus={(id) => set({ focus: id, node: id })} />}
             <Graph view={view} selected={selected} focus={focus} big={big && !focus} onSelect={(id) => set({ node: id })} />
           </div>
           {node && <NodePanel node={node} map={shown!} last={last} onClose={() => set({ node: null })} onFocus={() => set({ focus: node.id })} />}
         </div>
       )}
+    </div>
+  );
+}
+
+/** The nodes in trouble, worst first, as a keyboard-friendly way into a large map. */
+function Troubled({ nodes, onFocus }: { nodes: MapNode[]; onFocus: (id: string) => void }) {
+  const bad = nodes
+    .filter((n) => PROBLEM[nodeState(n)])
+    .sort((a, b) => (PROBLEM[nodeState(b)] ?? 0) - (PROBLEM[nodeState(a)] ?? 0) || b.error_pct - a.error_pct)
+    .slice(0, 12);
+  if (!bad.length) return null;
+  return (
+    <div className="row small" aria-label="Nodes in trouble">
+      <span className="muted">Needs a look:</span>
+      {bad.map((n) => (
+        <button key={n.id} type="button" className="ghost" onClick={() => onFocus(n.id)}>
+          <span className={`dot ${nodeState(n)}`} />
+          {n.id.replace(/ \(.*\)$/, '')} {n.health === 'failing' ? 'check failing' : formatPercent(n.error_pct / 100, 1)}
+        </button>
+      ))}
     </div>
   );
 }
@@ -251,8 +272,8 @@ function Graph({
       ? ({
           // Problems in the middle, then the busiest hubs: what needs a look is what one sees first.
           name: 'concentric',
-          concentric: (n: cytoscape.NodeSingular) => (PROBLEM[n.data('state') as string] ?? 0) * 1000 + n.degree(false),
-          levelWidth: () => 1000,
+          concentric: (n: cytoscape.NodeSingular) => (PROBLEM[n.data('state') as string] ?? 0) * 100 + Math.min(n.degree(false), 99),
+          levelWidth: () => 2,
           minNodeSpacing: 6,
           animate: false,
         } as cytoscape.LayoutOptions)
