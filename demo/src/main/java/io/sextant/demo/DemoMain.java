@@ -67,6 +67,17 @@ public final class DemoMain implements Callable<Integer> {
     System.out.println(
         "sextant demo: starting Sextant, Kafka, 14 databases, the cache and 18 services...");
     Demo demo = Demo.start(config);
+    // Sextant polls every service's health endpoint (the seed format), so the map shows health
+    // and triage has it as a prior. (The tests poll only where they need it.)
+    demo.services()
+        .forEach(
+            (name, node) ->
+                demo.sextant()
+                    .health()
+                    .add(
+                        new io.sextant.topology.health.HealthTarget(
+                            name,
+                            java.net.URI.create("http://127.0.0.1:" + node.port() + "/health"))));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -96,6 +107,7 @@ public final class DemoMain implements Callable<Integer> {
                %s/api/products/42 | grep traceresponse     # a tracer bullet; then read its trace
           ./sextant demo fault latency payments-db --ms 800     # break something
           ./sextant demo fault down inventory
+          ./sextant triage                                      # what is at fault, and why
           ./sextant demo faults                                 # what is broken now
           ./sextant demo fault clear all
 

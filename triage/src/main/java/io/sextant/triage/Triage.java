@@ -83,7 +83,8 @@ public final class Triage implements AutoCloseable {
       Duration productionWindow,
       int warmup) {
     public static final Options DEFAULTS =
-        new Options(2, Duration.ofMillis(2500), Duration.ofSeconds(7), 4, Duration.ofMinutes(1), 3);
+        new Options(
+            2, Duration.ofMillis(2500), Duration.ofSeconds(7), 4, Duration.ofSeconds(20), 3);
   }
 
   public Triage(
@@ -335,7 +336,7 @@ public final class Triage implements AutoCloseable {
 
   /**
    * Waits (at most {@link Options#traceWait}) for the failing runs' spans to be stored: until every
-   * trace has spans and no more arrive between two looks.
+   * trace has spans and no more arrive over three looks 300 ms apart.
    */
   private Map<String, List<Event>> awaitTraces(List<ProbeRun> failing, long t0) {
     Map<String, List<Event>> out = new HashMap<>();
@@ -345,6 +346,7 @@ public final class Triage implements AutoCloseable {
     List<ProbeRun> sample = failing.size() > 12 ? failing.subList(0, 12) : failing;
     long deadline = System.nanoTime() + options.traceWait().toNanos();
     Map<String, Integer> lastCount = new HashMap<>();
+    int stableLooks = 0;
     while (true) {
       boolean settled = true;
       for (ProbeRun r : sample) {
@@ -360,7 +362,9 @@ public final class Triage implements AutoCloseable {
           settled = false;
         }
       }
-      if (settled || System.nanoTime() > deadline) {
+      // Each service exports on its own schedule: settled once two looks in a row found no more.
+      stableLooks = settled ? stableLooks + 1 : 0;
+      if (stableLooks >= 2 || System.nanoTime() > deadline) {
         return out;
       }
       try {
