@@ -1,6 +1,6 @@
 // End-to-end flows of the web UI against a running Sextant with the demo behind it, in headless
 // Chromium. Run by demo/src/test/java/io/sextant/demo/WebUiE2EIT.java, or by hand:
-//   node e2e/flows.mjs --api http://127.0.0.1:7070 --otlp http://127.0.0.1:4318 --out target/e2e [--only map,trace]
+//   node e2e/flows.mjs --api http://127.0.0.1:7070 --otlp http://127.0.0.1:4318 --out target/e2e [--only map-database,drilldown-trace]
 // Prints one line `E2E_RESULT {json}` and exits non-zero when a flow fails.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
