@@ -232,10 +232,17 @@ function Graph({
       ],
     });
     c.on('tap', 'node', (e) => onSelectRef.current(e.target.id()));
+    // Opening or closing the node panel changes the canvas's width: keep the whole map in view.
+    const ro = new ResizeObserver(() => {
+      c.resize();
+      c.fit(undefined, 30);
+    });
+    ro.observe(host.current);
     cy.current = c;
     // The end-to-end test reads node positions from here to click a node on the canvas.
     (host.current as HTMLDivElement & { __cy?: cytoscape.Core }).__cy = c;
     return () => {
+      ro.disconnect();
       c.destroy();
       cy.current = null;
     };
