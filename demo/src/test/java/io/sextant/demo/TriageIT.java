@@ -95,6 +95,7 @@ class TriageIT {
 
   @Test
   void noFaultIsNoFault() throws Exception {
+    settle();
     TriageReport r = triage.triage(2, true);
     assertThat(r.ranking().fault())
         .as(r.ranking().headline() + "\n" + String.join("\n", r.ranking().explanation()))
