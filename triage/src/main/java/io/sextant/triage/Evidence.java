@@ -159,6 +159,50 @@ final class Evidence {
     return touched;
   }
 
+  /**
+   * Versions running now (the last 20 s) that were not running a few minutes before (5 min to 30 s
+   * ago): deploys the change log does not report because the version was seen earlier (a rollback,
+   * or the same build deployed again). Services already in {@code known} are skipped.
+   */
+  List<Change> redeploys(long now, List<Change> known) throws StoreException {
+    String version = "service.version";
+    if (!engine.catalog().contains(version)) {
+      return List.of();
+    }
+    Set<String> reported = new HashSet<>();
+    for (Change c : known) {
+      if (c.attribute().equals(version)) {
+        reported.add(c.service());
+      }
+    }
+    Filter spans = Filter.Predicate.of("kind", Op.EQ, "span");
+    Map<String, Set<String>> before = new HashMap<>();
+    for (List<Object> r :
+        rows(
+            new TimeRange(now - 300_000_000_000L, now - 30_000_000_000L),
+            spans,
+            List.of("service.name", version))) {
+      if (r.get(1) != null) {
+        before.computeIfAbsent((String) r.get(0), k -> new HashSet<>()).add(r.get(1).toString());
+      }
+    }
+    List<Change> out = new ArrayList<>();
+    for (List<Object> r :
+        rows(new TimeRange(now - 20_000_000_000L, now), spans, List.of("service.name", version))) {
+      String service = (String) r.get(0);
+      Set<String> earlier = before.get(service);
+      if (r.get(1) == null || earlier == null || reported.contains(service)) {
+        continue;
+      }
+      String v = r.get(1).toString();
+      if (!earlier.contains(v)) {
+        out.add(new Change(now, service, version, v, String.join(" or ", new TreeSet<>(earlier))));
+        reported.add(service);
+      }
+    }
+    return out;
+  }
+
   /** Up to {@code n} production traces with errors in {@code range}, analysed. */
   List<TraceAnalysis> failingProduction(
       TimeRange range, int n, Map<String, String> addressOf, Set<String> exclude)

@@ -239,6 +239,8 @@ public final class Triage implements AutoCloseable {
         changes == null
             ? List.of()
             : changes.changes(new TimeRange(now - Duration.ofMinutes(30).toNanos(), now));
+    recent = new ArrayList<>(recent);
+    recent.addAll(evidence.redeploys(now, recent));
     Map<String, Map<String, Double>> footprints = book.footprints();
     Set<String> components = new HashSet<>();
     footprints.values().forEach(f -> components.addAll(f.keySet()));

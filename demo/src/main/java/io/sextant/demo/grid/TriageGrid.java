@@ -68,10 +68,15 @@ public final class TriageGrid {
     int reps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     int controls = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int flaky = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+    java.util.Set<String> kinds =
+        args.length > 3 ? java.util.Set.of(args[3].split(",")) : java.util.Set.of();
     Path dir = Files.createTempDirectory("sextant-grid");
     List<Case> cases = new ArrayList<>();
     for (int r = 0; r < reps; r++) {
       for (Map.Entry<FaultKind, List<String>> e : TARGETS.entrySet()) {
+        if (!kinds.isEmpty() && !kinds.contains(e.getKey().label())) {
+          continue;
+        }
         for (String t : e.getValue()) {
           int percent =
               e.getKey() == FaultKind.ERROR_RATE || e.getKey() == FaultKind.RESETS ? 50 : 0;
