@@ -134,20 +134,22 @@ public final class FootprintBook {
   }
 
   /**
-   * α: (isolated failures + 1) / (runs + 2) over the recent history, an isolated failure being one
-   * whose neighbours passed (a failure among failures is more likely a fault than a flake).
+   * α: (failures + 1) / (runs + 2) over the recent history, leaving out the failures at its end (an
+   * unbroken run of failures up to now is the incident being triaged, not flakiness).
    */
   public synchronized double flakeRate(String probe) {
     List<Boolean> h = new ArrayList<>(history.getOrDefault(probe, new ArrayDeque<>()));
-    int flakes = 0;
-    for (int i = 0; i < h.size(); i++) {
-      boolean before = i == 0 || h.get(i - 1);
-      boolean after = i == h.size() - 1 || h.get(i + 1);
-      if (!h.get(i) && before && after) {
-        flakes++;
+    int end = h.size();
+    while (end > 0 && !h.get(end - 1)) {
+      end--;
+    }
+    int failures = 0;
+    for (int i = 0; i < end; i++) {
+      if (!h.get(i)) {
+        failures++;
       }
     }
-    return (flakes + 1.0) / (h.size() + 2.0);
+    return (failures + 1.0) / (end + 2.0);
   }
 
   public Map<String, String> addresses() {

@@ -203,13 +203,17 @@ public final class Triage implements AutoCloseable {
               + String.join(", ", unlearned.stream().map(Probe::name).toList())
               + ": their footprints are unknown, so they cannot point at a component.");
     }
+    Map<String, Double> flakes = new HashMap<>();
+    for (Probe p : suite.probes()) {
+      flakes.put(p.name(), book.flakeRate(p.name())); // before this triage's own runs
+    }
     List<ProbeRun> runs = degraded(runProbes(first, Math.max(1, repeats)));
     Map<String, List<ProbeRun>> byProbe = new LinkedHashMap<>();
     for (ProbeRun r : runs) {
       byProbe.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(r);
     }
     Map<String, ProbeOutcome> outcomes = new HashMap<>();
-    byProbe.forEach((p, rs) -> outcomes.put(p, outcome(p, rs)));
+    byProbe.forEach((p, rs) -> outcomes.put(p, outcome(p, rs, flakes)));
 
     // The failing runs' traces: error origins and the latency shift against the baseline.
     Map<String, String> addressOf = book.addresses();
@@ -251,10 +255,8 @@ public final class Triage implements AutoCloseable {
     Ranking ranking = ranker.rank(in);
     List<String> extra = new ArrayList<>();
     if (adaptive) {
-      Map<String, Double> flakes = new HashMap<>();
       Map<String, Double> cost = new HashMap<>();
       for (Probe p : suite.probes()) {
-        flakes.put(p.name(), book.flakeRate(p.name()));
         cost.put(p.name(), book.cost(p.name()));
       }
       Set<String> candidates = new HashSet<>(footprints.keySet());
@@ -272,7 +274,7 @@ public final class Triage implements AutoCloseable {
         extra.add(next);
         byProbe.computeIfAbsent(next, k -> new ArrayList<>()).add(r);
         Map<String, ProbeOutcome> more = new HashMap<>(in.outcomes());
-        ProbeOutcome add = outcome(next, List.of(r));
+        ProbeOutcome add = outcome(next, List.of(r), flakes);
         more.merge(next, add, ProbeOutcome::plus);
         in = in.withOutcomes(more);
         ranking = ranker.rank(in);
@@ -323,7 +325,7 @@ public final class Triage implements AutoCloseable {
     return out;
   }
 
-  private ProbeOutcome outcome(String probe, List<ProbeRun> rs) {
+  private ProbeOutcome outcome(String probe, List<ProbeRun> rs, Map<String, Double> flakes) {
     int failures = (int) rs.stream().filter(r -> !r.passed()).count();
     List<String> reasons =
         rs.stream().filter(r -> !r.passed()).map(ProbeRun::reason).distinct().toList();
@@ -331,7 +333,7 @@ public final class Triage implements AutoCloseable {
         probe,
         rs.size(),
         failures,
-        book.flakeRate(probe),
+        flakes.getOrDefault(probe, book.flakeRate(probe)),
         reasons,
         rs.stream().map(ProbeRun::traceId).toList());
   }
