@@ -6,11 +6,11 @@ import io.sextant.demo.fault.FaultKind;
 import io.sextant.triage.ComponentNames;
 import io.sextant.triage.Triage;
 import io.sextant.triage.TriageReport;
-import io.sextant.triage.probe.ProbeRun;
 import io.sextant.triage.rank.Ranking;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -34,11 +34,7 @@ class TriageIT {
   static void start() throws Exception {
     demo = Demo.start(DemoConfig.forTests(dir));
     triage = demo.sextant().triage();
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!triage.ready(3) && System.nanoTime() < deadline) {
-      Thread.sleep(250);
-    }
-    assertThat(triage.ready(3))
+    assertThat(triage.awaitReady(3, Duration.ofSeconds(60)))
         .as("footprints learned from three healthy runs of each probe")
         .isTrue();
   }
@@ -56,17 +52,10 @@ class TriageIT {
     settle();
   }
 
-  /** Waits (at most 30 s) until every probe passes again: pools reconnect, timeouts drain. */
   static void settle() throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      List<ProbeRun> runs = triage.runProbes(triage.suite().probes(), 1);
-      if (runs.stream().allMatch(ProbeRun::passed)) {
-        return;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("the demo did not recover within 30 s of clearing its faults");
+    assertThat(triage.awaitAllPassing(Duration.ofSeconds(30)))
+        .as("the demo recovered within 30 s of clearing its faults")
+        .isTrue();
   }
 
   static TriageReport localize(FaultKind kind, String target, int percent, int millis)

@@ -65,6 +65,56 @@ final class ApiCall {
     return null;
   }
 
+  /**
+   * A JSON answer, or why there is none.
+   *
+   * @param json the parsed body of a 200, else null
+   * @param body the body as sent
+   * @param exitCode 0 with an answer; 2 the request was refused (4xx); 1 no answer or a failure
+   */
+  record Reply(JsonNode json, String body, int exitCode) {
+    boolean ok() {
+      return json != null;
+    }
+  }
+
+  static Reply get(String server, String path, PrintWriter err) {
+    return reply(server, send(server, path, b -> b.GET(), err), err);
+  }
+
+  static Reply post(String server, String path, String jsonBody, PrintWriter err) {
+    return reply(
+        server,
+        send(
+            server,
+            path,
+            b ->
+                b.header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(jsonBody)),
+            err),
+        err);
+  }
+
+  /** Reads a response as JSON; any other outcome is said on {@code err} in one line. */
+  static Reply reply(String server, HttpResponse<String> response, PrintWriter err) {
+    if (response == null) {
+      return new Reply(null, "", 1);
+    }
+    int status = response.statusCode();
+    if (status != 200) {
+      String message = errorBody(response.body()).path("error").asText(response.body().strip());
+      boolean refused = status >= 400 && status < 500;
+      err.println(refused ? "sextant: " + message : failed(server, status, message));
+      return new Reply(null, response.body(), refused ? 2 : 1);
+    }
+    try {
+      return new Reply(JSON.readTree(response.body()), response.body(), 0);
+    } catch (JsonProcessingException e) {
+      err.println("sextant: the server at " + server + " answered with something that is not JSON");
+      return new Reply(null, response.body(), 1);
+    }
+  }
+
   /** The JSON error body of a refused request, or an empty object. */
   static JsonNode errorBody(String body) {
     try {

@@ -1,6 +1,5 @@
 package io.sextant.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.server.cli.TableRenderer;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -35,11 +33,7 @@ final class MapCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--server",
-      defaultValue = "${env:SEXTANT_SERVER:-http://127.0.0.1:7070}",
-      description = "The server's API address (env SEXTANT_SERVER). Default: ${DEFAULT-VALUE}")
-  String server;
+  @CommandLine.Mixin ServerOption server;
 
   @Option(names = "--last", description = "The window up to now, e.g. 5m, 1h. Default: 15m")
   String last;
@@ -64,32 +58,15 @@ final class MapCommand implements Callable<Integer> {
     param(query, "last", last);
     param(query, "from", from);
     param(query, "to", to);
-    HttpResponse<String> response = ApiCall.send(server, "/api/v1/map" + query, b -> b.GET(), err);
-    if (response == null) {
-      return 1;
-    }
-    int status = response.statusCode();
-    if (status != 200) {
-      String message =
-          ApiCall.errorBody(response.body()).path("error").asText(response.body().strip());
-      if (status == 400) {
-        err.println("sextant: " + message);
-        return 2;
-      }
-      err.println(ApiCall.failed(server, status, message));
-      return 1;
+    ApiCall.Reply reply = ApiCall.get(server.url, "/api/v1/map" + query, err);
+    if (!reply.ok()) {
+      return reply.exitCode();
     }
     if (json) {
-      out.println(response.body());
+      out.println(reply.body());
       return 0;
     }
-    JsonNode map;
-    try {
-      map = JSON.readTree(response.body());
-    } catch (JsonProcessingException e) {
-      err.println("sextant: the server at " + server + " answered with something that is not JSON");
-      return 1;
-    }
+    JsonNode map = reply.json();
     out.print(dot ? dot(map) : tables(map));
     out.flush();
     return 0;

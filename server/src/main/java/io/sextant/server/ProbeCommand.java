@@ -58,10 +58,11 @@ final class ProbeCommand implements Callable<Integer> {
         ArrayNode a = body.putArray("probes");
         names.forEach(a::add);
       }
-      JsonNode answer = TriageCommand.post(server.url, "/api/v1/probes/run", body.toString(), err);
-      if (answer == null) {
-        return ServerOption.lastCode;
+      ApiCall.Reply reply = ApiCall.post(server.url, "/api/v1/probes/run", body.toString(), err);
+      if (!reply.ok()) {
+        return reply.exitCode();
       }
+      JsonNode answer = reply.json();
       if (json) {
         out.println(answer.toPrettyString());
         out.flush();
@@ -102,12 +103,11 @@ final class ProbeCommand implements Callable<Integer> {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      JsonNode a =
-          TriageCommand.answer(
-              server.url, ApiCall.send(server.url, "/api/v1/probes/audit", b -> b.GET(), err), err);
-      if (a == null) {
-        return ServerOption.lastCode;
+      ApiCall.Reply reply = ApiCall.get(server.url, "/api/v1/probes/audit", err);
+      if (!reply.ok()) {
+        return reply.exitCode();
       }
+      JsonNode a = reply.json();
       if (json) {
         out.println(a.toPrettyString());
         out.flush();

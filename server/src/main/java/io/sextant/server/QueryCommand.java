@@ -42,11 +42,7 @@ final class QueryCommand implements Callable<Integer> {
           "The question; several arguments are joined with spaces. Quote it for the shell.")
   List<String> words;
 
-  @Option(
-      names = "--server",
-      defaultValue = "${env:SEXTANT_SERVER:-http://127.0.0.1:7070}",
-      description = "The server's API address (env SEXTANT_SERVER). Default: ${DEFAULT-VALUE}")
-  String server;
+  @CommandLine.Mixin ServerOption server;
 
   @Option(names = "--json", description = "Print the server's JSON answer as it is.")
   boolean json;
@@ -74,7 +70,7 @@ final class QueryCommand implements Callable<Integer> {
     }
     HttpResponse<String> response =
         ApiCall.send(
-            server,
+            server.url,
             "/api/v1/query",
             b ->
                 b.header("Content-Type", "application/json")
@@ -94,7 +90,7 @@ final class QueryCommand implements Callable<Integer> {
         return 0;
       } catch (JsonProcessingException e) {
         err.println(
-            "sextant: the server at " + server + " answered with something that is not JSON");
+            "sextant: the server at " + server.url + " answered with something that is not JSON");
         return 1;
       }
     }
@@ -104,7 +100,7 @@ final class QueryCommand implements Callable<Integer> {
       err.print(pointAt(query, error.path("position").asInt(-1), message));
       return 2;
     }
-    err.println(ApiCall.failed(server, status, message));
+    err.println(ApiCall.failed(server.url, status, message));
     return 1;
   }
 

@@ -4,9 +4,6 @@ import picocli.CommandLine.Option;
 
 /** The {@code --server} option of the commands that talk to a running server. */
 final class ServerOption {
-  /** The exit code of the last failed call (commands run one at a time). */
-  static int lastCode = 1;
-
   @Option(
       names = "--server",
       defaultValue = "${env:SEXTANT_SERVER:-http://127.0.0.1:7070}",

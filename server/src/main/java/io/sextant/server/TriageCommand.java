@@ -1,11 +1,8 @@
 package io.sextant.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -49,10 +46,11 @@ final class TriageCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     String body =
         JSON.createObjectNode().put("repeats", repeats).put("adaptive", !noAdaptive).toString();
-    JsonNode answer = post(server.url, "/api/v1/triage", body, err);
-    if (answer == null) {
-      return ServerOption.lastCode;
+    ApiCall.Reply reply = ApiCall.post(server.url, "/api/v1/triage", body, err);
+    if (!reply.ok()) {
+      return reply.exitCode();
     }
+    JsonNode answer = reply.json();
     if (json) {
       out.println(answer.toPrettyString());
     } else {
@@ -60,46 +58,6 @@ final class TriageCommand implements Callable<Integer> {
     }
     out.flush();
     return "fault".equals(answer.path("verdict").asText()) ? 3 : 0;
-  }
-
-  /** POSTs {@code body}; the JSON answer, or null after printing why not. */
-  static JsonNode post(String server, String path, String body, PrintWriter err) {
-    HttpResponse<String> response =
-        ApiCall.send(
-            server,
-            path,
-            b ->
-                b.header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)),
-            err);
-    return answer(server, response, err);
-  }
-
-  static JsonNode answer(String server, HttpResponse<String> response, PrintWriter err) {
-    if (response == null) {
-      ServerOption.lastCode = 1;
-      return null;
-    }
-    int status = response.statusCode();
-    if (status != 200) {
-      String message =
-          ApiCall.errorBody(response.body()).path("error").asText(response.body().strip());
-      if (status >= 400 && status < 500) {
-        err.println("sextant: " + message);
-        ServerOption.lastCode = 2;
-      } else {
-        err.println(ApiCall.failed(server, status, message));
-        ServerOption.lastCode = 1;
-      }
-      return null;
-    }
-    try {
-      return JSON.readTree(response.body());
-    } catch (JsonProcessingException e) {
-      err.println("sextant: the server at " + server + " answered with something that is not JSON");
-      ServerOption.lastCode = 1;
-      return null;
-    }
   }
 
   /** The answer for people: headline, suspects, evidence, the probe × component table. */

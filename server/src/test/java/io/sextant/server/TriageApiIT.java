@@ -88,6 +88,12 @@ class TriageApiIT {
           .contains("No healthy trace learned yet for shop");
       assertThat(answer.path("suspects")).isEmpty();
 
+      TestServer.Reply entries = s.get("/api/v1/probes/entries");
+      assertThat(entries.status()).isEqualTo(200);
+      // Probe traffic is not production's: no entry operation yet.
+      assertThat(TestServer.JSON.readTree(entries.body()).path("entry_operations").isObject())
+          .isTrue();
+
       JsonNode audit = TestServer.JSON.readTree(s.get("/api/v1/probes/audit").body());
       assertThat(audit.path("probes")).hasSize(1); // the suite; "spare" only splits ties
       assertThat(audit.path("learned_traces").path("shop").asInt(-1)).isZero();

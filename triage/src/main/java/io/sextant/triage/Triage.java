@@ -190,6 +190,30 @@ public final class Triage implements AutoCloseable {
     return suite.suite().stream().allMatch(p -> book.healthyTraces(p.name()) >= n);
   }
 
+  /** Waits (at most {@code within}) until {@link #ready}{@code (n)}; whether it came. */
+  public boolean awaitReady(int n, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!ready(n) && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+    }
+    return ready(n);
+  }
+
+  /**
+   * Runs every probe, every half second, until one round passes entirely (a system recovering from
+   * a fault: pools reconnect, timeouts drain), at most {@code within}; whether it did.
+   */
+  public boolean awaitAllPassing(Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (runProbes(suite.probes(), 1).stream().allMatch(ProbeRun::passed)) {
+        return true;
+      }
+      Thread.sleep(500);
+    }
+    return false;
+  }
+
   /** Triage now. */
   public TriageReport triage(int repeats, boolean adaptive) throws StoreException {
     long t0 = System.nanoTime();

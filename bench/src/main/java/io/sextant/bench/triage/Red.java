@@ -5,6 +5,7 @@ import io.sextant.model.EventKind;
 import io.sextant.model.SpanKind;
 import io.sextant.model.StatusCode;
 import io.sextant.topology.ComponentIds;
+import io.sextant.triage.rank.Ranker;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -94,20 +95,10 @@ final class Red {
   }
 
   private static double median(double[] sorted) {
-    return quantile(sorted, 0.5);
+    return Ranker.quantile(sorted, 0.5);
   }
 
   private static double iqr(double[] sorted) {
-    return quantile(sorted, 0.75) - quantile(sorted, 0.25);
-  }
-
-  private static double quantile(double[] sorted, double q) {
-    if (sorted.length == 0) {
-      return 0;
-    }
-    double pos = q * (sorted.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(sorted.length - 1, lo + 1);
-    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    return Ranker.quantile(sorted, 0.75) - Ranker.quantile(sorted, 0.25);
   }
 }

@@ -13,7 +13,6 @@ import io.sextant.store.spi.TimeRange;
 import io.sextant.triage.ComponentNames;
 import io.sextant.triage.Triage;
 import io.sextant.triage.TriageReport;
-import io.sextant.triage.probe.ProbeRun;
 import io.sextant.triage.rank.Ranker;
 import io.sextant.triage.rank.Ranking;
 import java.nio.file.Files;
@@ -93,10 +92,7 @@ public final class TriageGrid {
     try (Demo demo = Demo.start(DemoConfig.forTests(dir).withRate(20))) {
       Triage triage = demo.sextant().triage();
       Engine engine = Engine.of(demo.sextant().store());
-      long deadline = System.nanoTime() + 90_000_000_000L;
-      while (!triage.ready(5) && System.nanoTime() < deadline) {
-        Thread.sleep(500);
-      }
+      triage.awaitReady(5, Duration.ofSeconds(90));
       Thread.sleep(15_000); // a baseline of production traffic
       List<String> components =
           new ArrayList<>(
@@ -139,7 +135,7 @@ public final class TriageGrid {
             k.fault() ? k.top() : "no fault",
             ttl);
         demo.faults().clearAll();
-        settle(triage);
+        triage.awaitAllPassing(Duration.ofSeconds(30));
         if (n % 50 == 0 && n < cases.size()) {
           System.out.println("after " + n + " cases:");
           print(rows);
@@ -185,10 +181,7 @@ public final class TriageGrid {
                   p.inSuite()));
     }
     Triage triage = demo.sextant().startTriage(new io.sextant.triage.probe.ProbeSuite(probes));
-    long deadline = System.nanoTime() + 90_000_000_000L;
-    while (!triage.ready(3) && System.nanoTime() < deadline) {
-      Thread.sleep(500);
-    }
+    triage.awaitReady(3, Duration.ofSeconds(90));
     Thread.sleep(30_000); // the flaky probe's history: it runs every 5 s
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
@@ -318,17 +311,6 @@ public final class TriageGrid {
       }
     }
     return out;
-  }
-
-  static void settle(Triage triage) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      List<ProbeRun> runs = triage.runProbes(triage.suite().probes(), 1);
-      if (runs.stream().allMatch(ProbeRun::passed)) {
-        return;
-      }
-      Thread.sleep(500);
-    }
   }
 
   /** The rank (1-based) of the first group containing a component named by {@code target}. */

@@ -51,6 +51,8 @@ public final class TriageApi {
         .service("/api/v1/probes", (ctx, req) -> serve(ctx, req, HttpMethod.GET, this::probes))
         .service("/api/v1/probes/run", (ctx, req) -> serve(ctx, req, HttpMethod.POST, this::run))
         .service("/api/v1/probes/audit", (ctx, req) -> serve(ctx, req, HttpMethod.GET, this::audit))
+        .service(
+            "/api/v1/probes/entries", (ctx, req) -> serve(ctx, req, HttpMethod.GET, this::entries))
         .service("/api/v1/triage", (ctx, req) -> serve(ctx, req, HttpMethod.POST, this::triage));
   }
 
@@ -138,7 +140,7 @@ public final class TriageApi {
 
   // --- handlers ---------------------------------------------------------------------------
 
-  private JsonNode probes(Triage t, JsonNode body) throws Exception {
+  private JsonNode probes(Triage t, JsonNode body) {
     ObjectNode out = JSON.createObjectNode();
     ArrayNode list = out.putArray("probes");
     Map<String, Map<String, Double>> footprints = t.footprints().footprints();
@@ -177,10 +179,19 @@ public final class TriageApi {
       ObjectNode fp = o.putObject("footprint");
       footprints.getOrDefault(p.name(), Map.of()).forEach(fp::put);
     }
+    return out;
+  }
+
+  /** The footprints of the entry operations production used in the last 15 minutes. */
+  private JsonNode entries(Triage t, JsonNode body) throws Exception {
+    ObjectNode out = JSON.createObjectNode();
     ObjectNode entries = out.putObject("entry_operations");
     t.entryFootprints(Duration.ofMinutes(15))
         .forEach(
-            (op, f) -> f.forEach((c, w) -> entries.with(op).put(c, Math.round(w * 100) / 100.0)));
+            (op, f) -> {
+              ObjectNode fp = entries.putObject(op);
+              f.forEach((c, w) -> fp.put(c, Math.round(w * 100) / 100.0));
+            });
     return out;
   }
 

@@ -711,7 +711,8 @@ public final class Ranker {
     return s;
   }
 
-  static double quantile(double[] sorted, double q) {
+  /** The {@code q} quantile of sorted values, linearly interpolated; 0 when there are none. */
+  public static double quantile(double[] sorted, double q) {
     if (sorted.length == 0) {
       return 0;
     }
