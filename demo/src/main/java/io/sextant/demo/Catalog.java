@@ -23,9 +23,24 @@ final class Catalog {
   static Product product(int id) {
     String category = CATEGORIES.get(id % CATEGORIES.size());
     String adjective = ADJECTIVES.get((id * 7) % ADJECTIVES.size());
-    String noun = category.endsWith("s") ? category.substring(0, category.length() - 1) : category;
+    String noun = singular(category);
     return new Product(
         id, adjective + " " + noun + " no. " + id, category, 1900 + (id * 37) % 12000);
+  }
+
+  /** "dresses" → "dress", "hats" → "hat", "jewelry" → "jewelry": what a shopper types. */
+  static String singular(String category) {
+    if (category.endsWith("sses")) {
+      return category.substring(0, category.length() - 2);
+    }
+    return category.endsWith("s") ? category.substring(0, category.length() - 1) : category;
+  }
+
+  /** The search terms of a product: its adjective, its noun and its category, lower case. */
+  static List<String> terms(Product p) {
+    return List.of(p.name().split(" ")[0], singular(p.category()), p.category()).stream()
+        .map(t -> t.toLowerCase(Locale.ROOT))
+        .toList();
   }
 
   static List<String> schema() {
@@ -66,18 +81,12 @@ final class Catalog {
     boolean first = true;
     for (int i = 1; i <= PRODUCTS; i++) {
       Product p = product(i);
-      String noun = p.category().substring(0, p.category().length() - 1);
-      for (String term : List.of(p.name().split(" ")[0], noun, p.category())) {
+      for (String term : terms(p)) {
         if (!first) {
           insert.append(',');
         }
         first = false;
-        insert
-            .append("('")
-            .append(term.toLowerCase(Locale.ROOT))
-            .append("',")
-            .append(i)
-            .append(')');
+        insert.append("('").append(term).append("',").append(i).append(')');
       }
     }
     sql.add(insert.toString());

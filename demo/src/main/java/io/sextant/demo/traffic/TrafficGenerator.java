@@ -60,7 +60,8 @@ public final class TrafficGenerator implements AutoCloseable {
           "vote",
           "orders");
 
-  private static final List<String> QUERIES =
+  /** What shoppers type into search; each finds products (CatalogTest). */
+  public static final List<String> QUERIES =
       List.of("dress", "red", "vintage", "shoes", "linen", "bag", "silk", "jacket", "hat", "lace");
 
   private final String gateway;
