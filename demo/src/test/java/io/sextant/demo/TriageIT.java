@@ -77,8 +77,14 @@ class TriageIT {
     assertThat(k.fault()).as(k.headline()).isTrue();
     List<String> top = k.top();
     assertThat(top).as(String.join("\n", k.explanation())).isNotEmpty();
+    String evidence =
+        String.join("\n", k.explanation())
+            + "\nerror origins: "
+            + k.errorOrigins()
+            + "\nlatency shifts: "
+            + k.latencyShifts();
     assertThat(ComponentNames.names(top.get(0), target))
-        .as("top suspect %s names %s; %s", top, target, k.explanation())
+        .as("top suspect %s names %s; %s", top, target, evidence)
         .isTrue();
   }
 

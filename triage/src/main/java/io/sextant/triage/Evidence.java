@@ -1,9 +1,12 @@
 package io.sextant.triage;
 
 import io.sextant.model.TraceId;
+import io.sextant.query.Aggregate;
+import io.sextant.query.Calculation;
 import io.sextant.query.Engine;
 import io.sextant.query.Filter;
 import io.sextant.query.Op;
+import io.sextant.query.Order;
 import io.sextant.query.Question;
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.StoreException;
@@ -13,6 +16,7 @@ import io.sextant.topology.ComponentIds;
 import io.sextant.topology.health.HealthResult;
 import io.sextant.triage.rank.Execution;
 import io.sextant.triage.rank.Prior;
+import io.sextant.triage.trace.KnownCalls;
 import io.sextant.triage.trace.TraceAnalysis;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -110,22 +114,78 @@ final class Evidence {
         t.add(ComponentIds.host((String) row.get(2)));
       }
     }
-    List<String> identity =
-        List.of(
-                ComponentIds.DB_SYSTEM,
-                ComponentIds.DB_SYSTEM_NAME,
-                ComponentIds.DB_NAMESPACE,
-                ComponentIds.DB_NAME,
-                ComponentIds.ADDRESS,
-                ComponentIds.PORT,
-                ComponentIds.PEER,
-                ComponentIds.MSG_SYSTEM,
-                ComponentIds.DESTINATION)
-            .stream()
-            .filter(catalog::contains)
-            .toList();
+    List<String> identity = calleeIdentity();
     List<String> callee = new ArrayList<>(List.of("trace_id"));
     callee.addAll(identity);
+    Filter calls = calls(spans);
+    if (calls != null) {
+      for (List<Object> row : rows(range, calls, callee)) {
+        Set<String> t = touched.get((String) row.get(0));
+        ComponentIds.Callee c = callee(identity, row, 1, addressOf);
+        if (t != null && c != null) {
+          t.add(c.id());
+        }
+      }
+    }
+    return touched;
+  }
+
+  /**
+   * The 95th percentile duration, in milliseconds, of the calls to each database, cache and queue
+   * in {@code range}: production's and tracer bullets' alike (a probe's query is as slow as a
+   * customer's).
+   */
+  Map<String, Double> callMillis(
+      TimeRange range, Map<String, String> addressOf, Set<String> exclude) throws StoreException {
+    Map<String, Double> out = new HashMap<>();
+    Filter calls =
+        calls(
+            Filter.and(
+                Filter.Predicate.of("kind", Op.EQ, "span"),
+                Filter.Predicate.of("service.name", Op.NOT_IN, exclude.toArray())));
+    if (calls == null) {
+      return out;
+    }
+    List<String> identity = calleeIdentity();
+    var answer =
+        engine.run(
+            Question.over(range)
+                .where(calls)
+                .by(identity.toArray(String[]::new))
+                .calculate(Calculation.of(Aggregate.P95, "duration"))
+                .limit(Question.MAX_LIMIT)
+                .build());
+    for (List<Object> row : answer.rows()) {
+      ComponentIds.Callee c = callee(identity, row, 0, addressOf);
+      Object p95 = row.get(identity.size());
+      if (c != null && p95 instanceof Number n) {
+        out.merge(c.id(), n.doubleValue() / 1e6, Math::max);
+      }
+    }
+    return out;
+  }
+
+  /** The columns that name what a client span called, those the store has. */
+  private List<String> calleeIdentity() throws StoreException {
+    var catalog = engine.catalog();
+    return List.of(
+            ComponentIds.DB_SYSTEM,
+            ComponentIds.DB_SYSTEM_NAME,
+            ComponentIds.DB_NAMESPACE,
+            ComponentIds.DB_NAME,
+            ComponentIds.ADDRESS,
+            ComponentIds.PORT,
+            ComponentIds.PEER,
+            ComponentIds.MSG_SYSTEM,
+            ComponentIds.DESTINATION)
+        .stream()
+        .filter(catalog::contains)
+        .toList();
+  }
+
+  /** Client and producer spans of {@code spans} that reach a database, cache or queue. */
+  private Filter calls(Filter spans) throws StoreException {
+    var catalog = engine.catalog();
     List<Filter> reaches = new ArrayList<>();
     for (String k :
         List.of(ComponentIds.DB_SYSTEM, ComponentIds.DB_SYSTEM_NAME, ComponentIds.DESTINATION)) {
@@ -133,30 +193,24 @@ final class Evidence {
         reaches.add(Filter.Predicate.of(k, Op.EXISTS));
       }
     }
-    if (!reaches.isEmpty()) {
-      Filter calls =
-          Filter.and(
-              spans,
-              Filter.Predicate.of("span.kind", Op.IN, "client", "producer"),
-              Filter.or(reaches.toArray(Filter[]::new)));
-      for (List<Object> row : rows(range, calls, callee)) {
-        Set<String> t = touched.get((String) row.get(0));
-        if (t == null) {
-          continue;
-        }
-        Map<String, String> a = new HashMap<>();
-        for (int i = 0; i < identity.size(); i++) {
-          if (row.get(i + 1) != null) {
-            a.put(identity.get(i), row.get(i + 1).toString());
-          }
-        }
-        ComponentIds.Callee c = ComponentIds.callee(a, addressOf);
-        if (c != null) {
-          t.add(c.id());
-        }
+    if (reaches.isEmpty()) {
+      return null;
+    }
+    return Filter.and(
+        spans,
+        Filter.Predicate.of("span.kind", Op.IN, "client", "producer"),
+        Filter.or(reaches.toArray(Filter[]::new)));
+  }
+
+  private static ComponentIds.Callee callee(
+      List<String> identity, List<Object> row, int from, Map<String, String> addressOf) {
+    Map<String, String> a = new HashMap<>();
+    for (int i = 0; i < identity.size(); i++) {
+      if (row.get(from + i) != null) {
+        a.put(identity.get(i), row.get(from + i).toString());
       }
     }
-    return touched;
+    return ComponentIds.callee(a, addressOf);
   }
 
   /**
@@ -205,12 +259,11 @@ final class Evidence {
 
   /** Up to {@code n} production traces with errors in {@code range}, analysed. */
   List<TraceAnalysis> failingProduction(
-      TimeRange range, int n, Map<String, String> addressOf, Set<String> exclude)
-      throws StoreException {
+      TimeRange range, int n, KnownCalls known, Set<String> exclude) throws StoreException {
     Filter spans = production(exclude);
     List<TraceAnalysis> out = new ArrayList<>();
     for (String id : failedTraces(range, spans, n)) {
-      out.add(TraceAnalysis.of(store.trace(TraceId.fromHex(id)), addressOf));
+      out.add(TraceAnalysis.of(store.trace(TraceId.fromHex(id)), known));
     }
     return out;
   }
@@ -233,11 +286,25 @@ final class Evidence {
             Filter.Predicate.of(REQUEST_TYPE, Op.NE, "TRACE")));
   }
 
+  /**
+   * The ids of up to {@code limit} traces with an error in {@code range}, the latest first: when
+   * the window still holds an earlier incident's errors, the current one's come first.
+   */
   private List<String> failedTraces(TimeRange range, Filter spans, int limit)
       throws StoreException {
     List<String> out = new ArrayList<>();
     Filter errors = Filter.and(spans, Filter.Predicate.of("error", Op.EQ, true));
-    for (List<Object> row : rows(range, errors, List.of("trace_id"), limit)) {
+    Calculation latest = Calculation.of(Aggregate.MAX, "time");
+    var answer =
+        engine.run(
+            Question.over(range)
+                .where(errors)
+                .by("trace_id")
+                .calculate(latest)
+                .orderBy(Order.desc(latest.label()))
+                .limit(Math.min(limit, Question.MAX_LIMIT))
+                .build());
+    for (List<Object> row : answer.rows()) {
       out.add((String) row.get(0));
     }
     return out;
@@ -262,10 +329,16 @@ final class Evidence {
 
   /**
    * Priors (triage-methods §5.2d): × 5 for a change in the last 30 minutes, × 10 for a failing
-   * health check (its service, or the dependency it reports down).
+   * health signal — its own check failing, or a check reporting it down — once per component,
+   * however many checks say so (every caller of a service that is down reports it); and × 10 for a
+   * host on which two or more services' own checks fail. {@code hostOf} gives a service's host
+   * component, or null.
    */
   static Map<String, Prior> priors(
-      List<HealthResult> health, List<Change> changes, Set<String> components) {
+      List<HealthResult> health,
+      List<Change> changes,
+      Set<String> components,
+      java.util.function.Function<String, String> hostOf) {
     Map<String, Prior> out = new LinkedHashMap<>();
     for (Change c : changes) {
       if (c.previous() == null) {
@@ -277,20 +350,27 @@ final class Evidence {
               "%s changed %s from %s to %s at %s UTC.",
               c.service(),
               c.attribute(),
-              c.previous() == null ? "nothing" : c.previous(),
+              c.previous(),
               c.value(),
               HHMMSS.format(Instant.ofEpochSecond(0, c.timeUnixNano())));
-      out.merge(c.service(), Prior.NONE.change(5, what), (a, b) -> a.change(5, what));
+      out.merge(c.service(), Prior.NONE.change(5, what), (a, b) -> a.change(1, what));
     }
+    Map<String, List<String>> unhealthy = new LinkedHashMap<>();
+    Map<String, Set<String>> failingOnHost = new TreeMap<>();
     for (HealthResult r : health) {
       String service = r.target().service();
       if (!r.healthy()) {
-        String why =
-            "The health check of "
-                + service
-                + " fails"
-                + (r.error() == null ? "." : ": " + r.error() + ".");
-        out.merge(service, Prior.NONE.times(10, why), (a, b) -> a.times(10, why));
+        unhealthy
+            .computeIfAbsent(service, k -> new ArrayList<>())
+            .add(
+                "The health check of "
+                    + service
+                    + " fails"
+                    + (r.error() == null ? "." : ": " + r.error() + "."));
+        String host = hostOf.apply(service);
+        if (host != null) {
+          failingOnHost.computeIfAbsent(host, k -> new TreeSet<>()).add(service);
+        }
       }
       for (HealthResult.Dependency d : r.dependencies()) {
         if (d.healthy()) {
@@ -298,12 +378,37 @@ final class Evidence {
         }
         for (String c : components) {
           if (ComponentNames.names(c, d.name())) {
-            String why = service + "'s health check reports " + d.name() + " down.";
-            out.merge(c, Prior.NONE.times(10, why), (a, b) -> a.times(10, why));
+            unhealthy
+                .computeIfAbsent(c, k -> new ArrayList<>())
+                .add(service + "'s health check reports " + d.name() + " down.");
           }
         }
       }
     }
+    failingOnHost.forEach(
+        (host, services) -> {
+          if (services.size() >= 2) {
+            unhealthy
+                .computeIfAbsent(host, k -> new ArrayList<>())
+                .add(
+                    "The health checks of "
+                        + String.join(" and ", services)
+                        + ", all on "
+                        + host.replace(" (host)", "")
+                        + ", fail.");
+          }
+        });
+    unhealthy.forEach(
+        (c, reasons) -> {
+          String why =
+              reasons.size() <= 3
+                  ? String.join(" ", reasons)
+                  : String.join(" ", reasons.subList(0, 3))
+                      + " ("
+                      + (reasons.size() - 3)
+                      + " more checks say so.)";
+          out.merge(c, Prior.NONE.times(10, why), (a, b) -> a.times(10, why));
+        });
     return out;
   }
 }

@@ -1,6 +1,7 @@
 package io.sextant.triage;
 
 import io.sextant.model.Event;
+import io.sextant.triage.trace.KnownCalls;
 import io.sextant.triage.trace.TraceAnalysis;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What triage has learned about each probe from its healthy runs (triage-methods §6.1): the
@@ -24,14 +24,14 @@ public final class FootprintBook {
   static final int KEEP_RUNS = 60;
 
   private final Map<String, Deque<TraceAnalysis>> healthy = new HashMap<>();
-  private final Map<String, Deque<Boolean>> history = new HashMap<>();
+  private final Map<String, List<Mark>> history = new HashMap<>();
   private final Map<String, Deque<Double>> latencies = new HashMap<>();
-  private final Map<String, String> addressOf = new ConcurrentHashMap<>();
+  private final KnownCalls known = new KnownCalls();
 
   /** Learns from the trace of a run that passed. */
   public synchronized void learn(String probe, List<Event> trace) {
-    TraceAnalysis.learnAddresses(trace, addressOf);
-    TraceAnalysis a = TraceAnalysis.of(trace, addressOf);
+    known.learn(trace);
+    TraceAnalysis a = TraceAnalysis.of(trace, known);
     if (a.components().isEmpty()) {
       return;
     }
@@ -89,10 +89,24 @@ public final class FootprintBook {
 
   /** Records a run's pass/fail. */
   public synchronized void record(String probe, boolean passed) {
-    Deque<Boolean> d = history.computeIfAbsent(probe, k -> new ArrayDeque<>());
-    d.addLast(passed);
+    List<Mark> d = history.computeIfAbsent(probe, k -> new ArrayList<>());
+    d.add(passed ? Mark.PASS : Mark.FAIL);
     while (d.size() > KEEP_RUNS) {
-      d.removeFirst();
+      d.remove(0);
+    }
+  }
+
+  /**
+   * Marks the failures among the probe's last {@code runs} runs as explained by a fault triage
+   * found: the unbroken run of failures they belong to was an incident, not flakiness, and stays
+   * out of the flake rate once the probe passes again.
+   */
+  public synchronized void explain(String probe, int runs) {
+    List<Mark> d = history.getOrDefault(probe, List.of());
+    for (int i = d.size() - 1; i >= 0 && i >= d.size() - runs; i--) {
+      if (d.get(i) == Mark.FAIL) {
+        d.set(i, Mark.EXPLAINED);
+      }
     }
   }
 
@@ -135,25 +149,52 @@ public final class FootprintBook {
 
   /**
    * α: (failures + 1) / (runs + 2) over the recent history, leaving out the failures at its end (an
-   * unbroken run of failures up to now is the incident being triaged, not flakiness).
+   * unbroken run of failures up to now is the incident being triaged, not flakiness) and every
+   * unbroken run of failures a triage explained ({@link #explain}).
    */
   public synchronized double flakeRate(String probe) {
-    List<Boolean> h = new ArrayList<>(history.getOrDefault(probe, new ArrayDeque<>()));
+    List<Mark> h = history.getOrDefault(probe, List.of());
     int end = h.size();
-    while (end > 0 && !h.get(end - 1)) {
+    while (end > 0 && h.get(end - 1) != Mark.PASS) {
       end--;
     }
+    int runs = 0;
     int failures = 0;
-    for (int i = 0; i < end; i++) {
-      if (!h.get(i)) {
-        failures++;
+    int i = 0;
+    while (i < end) {
+      if (h.get(i) == Mark.PASS) {
+        runs++;
+        i++;
+        continue;
       }
+      int j = i;
+      boolean explained = false;
+      while (j < end && h.get(j) != Mark.PASS) {
+        explained |= h.get(j) == Mark.EXPLAINED;
+        j++;
+      }
+      if (!explained) {
+        runs += j - i;
+        failures += j - i;
+      }
+      i = j;
     }
-    return (failures + 1.0) / (end + 2.0);
+    return (failures + 1.0) / (runs + 2.0);
+  }
+
+  private enum Mark {
+    PASS,
+    FAIL,
+    EXPLAINED
   }
 
   public Map<String, String> addresses() {
-    return addressOf;
+    return known.addresses();
+  }
+
+  /** The addresses and the operations' dependencies learned from healthy runs. */
+  public KnownCalls known() {
+    return known;
   }
 
   /** The median latency of the probe's recent healthy traces, in seconds (its cost). */

@@ -21,6 +21,7 @@ import io.sextant.triage.rank.ProbeOutcome;
 import io.sextant.triage.rank.Ranker;
 import io.sextant.triage.rank.Ranking;
 import io.sextant.triage.rank.TriageInput;
+import io.sextant.triage.trace.KnownCalls;
 import io.sextant.triage.trace.TraceAnalysis;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -240,7 +242,8 @@ public final class Triage implements AutoCloseable {
     byProbe.forEach((p, rs) -> outcomes.put(p, outcome(p, rs, flakes)));
 
     // The failing runs' traces: error origins and the latency shift against the baseline.
-    Map<String, String> addressOf = book.addresses();
+    KnownCalls known = book.known();
+    Map<String, String> addressOf = known.addresses();
     List<ProbeRun> failing = runs.stream().filter(r -> !r.passed()).toList();
     Map<String, List<io.sextant.model.Event>> traces = awaitTraces(failing, t0);
     List<TraceAnalysis> failingTraces = new ArrayList<>();
@@ -251,7 +254,7 @@ public final class Triage implements AutoCloseable {
       if (t == null || t.isEmpty()) {
         continue;
       }
-      TraceAnalysis a = TraceAnalysis.of(t, addressOf);
+      TraceAnalysis a = TraceAnalysis.of(t, known);
       failingTraces.add(a);
       current.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(a.criticalPathMillis());
       baseline.computeIfAbsent(r.probe(), book::baselinePaths);
@@ -260,9 +263,7 @@ public final class Triage implements AutoCloseable {
     TimeRange window = new TimeRange(now - options.productionWindow().toNanos(), now);
     Set<String> exclude = Set.of(ProbeEvents.SERVICE);
     var production = evidence.production(window, addressOf, exclude);
-    for (TraceAnalysis a : evidence.failingProduction(window, 10, addressOf, exclude)) {
-      failingTraces.add(a);
-    }
+    List<TraceAnalysis> productionFailures = evidence.failingProduction(window, 10, known, exclude);
     List<Change> recent =
         changes == null
             ? List.of()
@@ -272,10 +273,19 @@ public final class Triage implements AutoCloseable {
     Map<String, Map<String, Double>> footprints = book.footprints();
     Set<String> components = new HashSet<>();
     footprints.values().forEach(f -> components.addAll(f.keySet()));
-    Map<String, Prior> priors = Evidence.priors(health.get(), recent, components);
+    Map<String, Prior> priors = Evidence.priors(health.get(), recent, components, known::host);
 
     TriageInput in =
-        new TriageInput(footprints, outcomes, failingTraces, baseline, current, production, priors);
+        new TriageInput(
+            footprints,
+            outcomes,
+            failingTraces,
+            baseline,
+            current,
+            production,
+            priors,
+            productionFailures,
+            slowDependencies(window, known, exclude));
     Ranking ranking = ranker.rank(in);
     List<String> extra = new ArrayList<>();
     if (adaptive) {
@@ -304,6 +314,17 @@ public final class Triage implements AutoCloseable {
         ranking = ranker.rank(in);
       }
     }
+    if (ranking.fault() && !ranking.suspects().isEmpty()) {
+      // The failures the answer explains are the incident's, not the probes' flakiness.
+      List<String> top = ranking.suspects().get(0).members();
+      byProbe.forEach(
+          (p, rs) -> {
+            Map<String, Double> f = footprints.getOrDefault(p, Map.of());
+            if (top.stream().anyMatch(c -> f.getOrDefault(c, 0.0) >= ranker.settings().touch())) {
+              book.explain(p, rs.size());
+            }
+          });
+    }
     List<TriageReport.ProbeSummary> summaries = new ArrayList<>();
     Set<String> firstNames = new HashSet<>();
     first.forEach(p -> firstNames.add(p.name()));
@@ -324,6 +345,26 @@ public final class Triage implements AutoCloseable {
         });
     return new TriageReport(
         started, (System.nanoTime() - t0) / 1_000_000, summaries, ranking, extra, notes);
+  }
+
+  /**
+   * The databases, caches and queues whose slowest calls of the last 5 seconds (95th percentile)
+   * took over three times as long as the probes' healthy calls usually do, and 50 ms more.
+   */
+  private Set<String> slowDependencies(TimeRange window, KnownCalls known, Set<String> exclude)
+      throws StoreException {
+    Set<String> out = new TreeSet<>();
+    TimeRange recent = new TimeRange(window.toUnixNano() - 5_000_000_000L, window.toUnixNano());
+    evidence
+        .callMillis(recent, known.addresses(), exclude)
+        .forEach(
+            (c, now) -> {
+              double usual = known.usualCallMillis(c);
+              if (!Double.isNaN(usual) && now > 3 * usual && now > usual + 50) {
+                out.add(c);
+              }
+            });
+    return out;
   }
 
   /**

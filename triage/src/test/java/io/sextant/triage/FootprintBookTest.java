@@ -29,6 +29,20 @@ class FootprintBookTest {
   }
 
   @Test
+  void anIncidentTriageExplainedIsNotFlakinessOnceThatProbePassesAgain() {
+    FootprintBook b = history("..........xx");
+    b.explain("p", 2); // triage ran it twice, both failed, and named a fault on its path
+    b.record("p", false); // still failing until the fault is cleared
+    b.record("p", true);
+    b.record("p", true);
+    // the whole unbroken run of failures is the incident: (0 + 1) / (12 + 2)
+    assertThat(b.flakeRate("p")).isCloseTo(1 / 14.0, offset(1e-9));
+    // not explained: three failures of thirteen runs count
+    FootprintBook c = history("..........xxx..");
+    assertThat(c.flakeRate("p")).isCloseTo(4 / 17.0, offset(1e-9));
+  }
+
+  @Test
   void aRunFarSlowerThanUsualIsCalledSlow() {
     FootprintBook b = new FootprintBook();
     for (int i = 0; i < 5; i++) {

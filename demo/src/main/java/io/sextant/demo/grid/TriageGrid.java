@@ -134,6 +134,10 @@ public final class TriageGrid {
             c.target() == null ? "" : c.target(),
             k.fault() ? k.top() : "no fault",
             ttl);
+        if (c.kind() != null && (!k.fault() || flatRank(ours, c.target()) != 1)) {
+          System.out.println("      " + k.headline()); // a miss: why, in the ranking's words
+          k.explanation().stream().limit(4).forEach(l -> System.out.println("        " + l));
+        }
         demo.faults().clearAll();
         triage.awaitAllPassing(Duration.ofSeconds(30));
         if (n % 50 == 0 && n < cases.size()) {

@@ -1,5 +1,6 @@
 package io.sextant.demo.service;
 
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -12,6 +13,7 @@ public final class ServiceFaults {
   volatile int jitterMillis;
   volatile int cpuMillis;
   volatile String failingRoute;
+  private final Semaphore core = new Semaphore(1, true);
 
   public void set(
       int errorPercent, int latencyMillis, int jitterMillis, int cpuMillis, String failingRoute) {
@@ -27,7 +29,12 @@ public final class ServiceFaults {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     int cpu = cpuMillis;
     if (cpu > 0) {
-      burn(cpu);
+      core.acquire(); // the service's CPU limit: one core, as a container's would be
+      try {
+        burn(cpu);
+      } finally {
+        core.release();
+      }
     }
     int lat = latencyMillis;
     if (lat > 0) {
@@ -48,7 +55,8 @@ public final class ServiceFaults {
 
   /**
    * Busy CPU work for {@code millis} of wall time (thread CPU time is not available on virtual
-   * threads); with several requests at once this saturates the cores, as a runaway loop would.
+   * threads). One request at a time per service burns (a container limited to one core): the others
+   * queue behind it, and the rest of the demo keeps the machine's other cores.
    */
   private static void burn(int millis) {
     long until = System.nanoTime() + millis * 1_000_000L;

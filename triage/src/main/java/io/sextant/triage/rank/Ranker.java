@@ -20,6 +20,17 @@ import java.util.TreeSet;
  * identical probe signatures reported as one group. Pure and fast: no I/O.
  */
 public final class Ranker {
+  /** How many times the next member's score a group member needs to be reported alone. */
+  static final double SPLIT = 1.5;
+
+  /**
+   * The share of the deepest errors, its own, from which the probes cannot rule a component out.
+   */
+  static final double OWN_FAILURES = 0.2;
+
+  /** The weight of failing production traces' error origins beside failing probe traces'. */
+  static final double PRODUCTION_WEIGHT = 1.0 / 3;
+
   private final Settings settings;
 
   public Ranker(Settings settings) {
@@ -139,9 +150,28 @@ public final class Ranker {
     Map<String, String> errExample = new HashMap<>();
     Map<String, String> errTrace = new HashMap<>();
     Map<String, Integer> errTraces = new HashMap<>();
-    int failingTraces = errorShares(in.failingTraces(), errShare, errExample, errTrace, errTraces);
     Map<String, double[]> shifts = new HashMap<>();
     Map<String, Double> latShare = latencyShares(in, shifts);
+    Map<String, Double> ownShare = new HashMap<>();
+    Map<String, Double> slow = new HashMap<>(latShare);
+    in.slowDependencies().forEach(d -> slow.merge(d, 1.0, Double::sum));
+    int failingTraces =
+        errorShares(in.failingTraces(), slow, errShare, ownShare, errExample, errTrace, errTraces);
+    Map<String, Double> prodShare = new HashMap<>();
+    Map<String, Double> prodOwn = new HashMap<>();
+    int failingProduction =
+        errorShares(
+            in.productionFailures(), slow, prodShare, prodOwn, errExample, errTrace, errTraces);
+    if (failingProduction > 0) {
+      // The failing probes are why triage runs; production's failures in the window may be an
+      // earlier incident's tail: a third of the say when both have errors, all of it when alone.
+      double w = failingTraces > 0 ? PRODUCTION_WEIGHT : 1;
+      errShare.replaceAll((c, v) -> v * (1 - w));
+      ownShare.replaceAll((c, v) -> v * (1 - w));
+      prodShare.forEach((c, v) -> errShare.merge(c, v * w, Double::sum));
+      prodOwn.forEach((c, v) -> ownShare.merge(c, v * w, Double::sum));
+      failingTraces += failingProduction;
+    }
     Map<String, Double> ochiai = ochiai(in.production());
     boolean useErr = failingTraces > 0 && settings.lambdaError() > 0;
     boolean useLat = !latShare.isEmpty() && settings.lambdaLatency() > 0;
@@ -162,7 +192,13 @@ public final class Ranker {
     for (int c = 0; c < n; c++) {
       String id = universe.get(c);
       double marginal = post.marginal().getOrDefault(id, 0.0);
-      boolean inGate = marginal * settings.gate() >= bestPost;
+      // A component's own failures (its code threw, its pool ran out: a fifth of the blame or
+      // more) let it through: a bad deploy or a leak breaks some of its endpoints, not all, so the
+      // probes that pass through it do not rule it out.
+      boolean inGate =
+          settings.gate() <= 0
+              || marginal * settings.gate() >= bestPost
+              || ownShare.getOrDefault(id, 0.0) >= OWN_FAILURES;
       double l = Math.log(marginal / faultMass + 1e-12);
       if (useErr) {
         l += settings.lambdaError() * Math.log(eps + (inGate ? errShare.getOrDefault(id, 0.0) : 0));
@@ -201,9 +237,18 @@ public final class Ranker {
       }
     }
     groups.addAll(bySignature.values());
+    // The probes cannot tell a group's members apart, but the traces may: a member whose fused
+    // score is SPLIT times the next one's stands alone (the rest stay its "look-alikes").
+    Map<String, List<String>> lookAlikes = new HashMap<>();
+    List<List<String>> split = new ArrayList<>();
     for (List<String> g : groups) {
       g.sort(Comparator.comparingDouble((String id) -> -fused.get(id)).thenComparing(id -> id));
+      while (g.size() > 1 && fused.get(g.get(0)) >= SPLIT * fused.get(g.get(1))) {
+        lookAlikes.put(g.get(0), List.copyOf(g.subList(1, g.size())));
+        split.add(new ArrayList<>(List.of(g.remove(0))));
+      }
     }
+    groups.addAll(split);
     groups.sort(
         Comparator.comparingDouble((List<String> g) -> -groupProbability(g, fused))
             .thenComparing(g -> g.get(0)));
@@ -228,6 +273,21 @@ public final class Ranker {
               in.priors().getOrDefault(lead, Prior.NONE).multiplier());
       List<String> why =
           why(g, post, in, failing, passing, errShare, errTraces, failingTraces, shifts);
+      List<String> alike = lookAlikes.get(lead);
+      if (g.size() == 1 && alike != null) {
+        why.add(
+            list(alike)
+                + (alike.size() == 1 ? " is" : " are")
+                + " touched by exactly the same probes as "
+                + lead
+                + "; the traces' evidence above points at "
+                + lead
+                + String.format(
+                    Locale.ROOT,
+                    " (%.0f %% against %.0f %%).",
+                    100 * fused.get(lead),
+                    100 * fused.get(alike.get(0))));
+      }
       suspects.add(
           new Ranking.Suspect(
               i + 1, List.copyOf(g), groupProbability(g, fused), scores, why, splitBy(g, in)));
@@ -307,10 +367,16 @@ public final class Ranker {
 
   // --- the evidence sources ---------------------------------------------------------------
 
-  /** ErrShare (§5.3); returns the number of traces with errors. */
+  /**
+   * ErrShare (§5.3) into {@code share}, and into {@code own} the part of it from the components'
+   * own failures; returns the number of traces with errors. A pool that ran out while a database it
+   * serves answered slowly ({@code latShare}) is that database's fault.
+   */
   static int errorShares(
       List<TraceAnalysis> traces,
+      Map<String, Double> slow,
       Map<String, Double> share,
+      Map<String, Double> own,
       Map<String, String> example,
       Map<String, String> exampleTrace,
       Map<String, Integer> count) {
@@ -324,7 +390,21 @@ public final class Ranker {
       Set<String> seen = new TreeSet<>();
       for (int i = 0; i < t.errorOrigins().size(); i++) {
         String c = t.errorOrigins().get(i);
+        boolean isOwn = t.errorOriginsOwn().get(i);
+        String slowest = null;
+        for (String d : t.errorOriginPools().get(i)) {
+          if (slow.getOrDefault(d, 0.0) > (slowest == null ? 0 : slow.get(slowest))) {
+            slowest = d;
+          }
+        }
+        if (slowest != null) {
+          c = slowest;
+          isOwn = false;
+        }
         share.merge(c, each, Double::sum);
+        if (isOwn) {
+          own.merge(c, each, Double::sum);
+        }
         example.putIfAbsent(c, t.errorDetails().get(i));
         exampleTrace.putIfAbsent(c, t.traceId());
         if (seen.add(c)) {
@@ -334,6 +414,37 @@ public final class Ranker {
     }
     final int total = withErrors;
     share.replaceAll((k, v) -> v / total);
+    own.replaceAll((k, v) -> v / total);
+    // A host is the deepest error's owner when several of the components on it could not be
+    // reached (every service on a host that went down refuses its callers); one component failing
+    // alone, or failing by its own code, is that component's fault, not its host's.
+    Map<String, Set<String>> onHost = new HashMap<>();
+    for (TraceAnalysis t : traces) {
+      for (int i = 0; i < t.errorOrigins().size(); i++) {
+        String h = t.errorOriginHosts().get(i);
+        if (h != null && !t.errorOriginsOwn().get(i)) {
+          onHost.computeIfAbsent(h, k -> new TreeSet<>()).add(t.errorOrigins().get(i));
+        }
+      }
+    }
+    onHost.forEach(
+        (host, members) -> {
+          if (members.size() >= 2) {
+            double s = 0;
+            for (String m : members) {
+              s += share.getOrDefault(m, 0.0);
+            }
+            share.put(host, s);
+            // Each component on it explains only its own part of the host's failures.
+            final double all = s;
+            for (String m : members) {
+              share.computeIfPresent(m, (k, v) -> v * v / all);
+            }
+            count.put(
+                host, members.stream().mapToInt(m -> count.getOrDefault(m, 0)).max().orElse(0));
+            example.putIfAbsent(host, host + ": " + String.join(", ", members) + " on it fail");
+          }
+        });
     return withErrors;
   }
 
@@ -626,6 +737,9 @@ public final class Ranker {
                       }
                     }));
     for (TraceAnalysis t : in.failingTraces()) {
+      all.addAll(t.errorOrigins());
+    }
+    for (TraceAnalysis t : in.productionFailures()) {
       all.addAll(t.errorOrigins());
     }
     return new ArrayList<>(all);

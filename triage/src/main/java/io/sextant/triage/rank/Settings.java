@@ -14,7 +14,8 @@ package io.sextant.triage.rank;
  * @param betaChanged β for a component that changed recently: a bad deploy usually breaks some
  *     endpoints, not all, so a passing probe exonerates it less
  * @param gate trace evidence counts only for components whose probe posterior is at least the
- *     best's divided by this (the probes rule out; traces rank what the probes left)
+ *     best's divided by this (the probes rule out; traces rank what the probes left); a component's
+ *     own errors count regardless; 0 turns the gate off
  */
 public record Settings(
     double beta,

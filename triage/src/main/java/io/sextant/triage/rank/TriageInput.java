@@ -3,6 +3,7 @@ package io.sextant.triage.rank;
 import io.sextant.triage.trace.TraceAnalysis;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything the ranking reads, gathered by the caller from probes, stored traces, health checks
@@ -10,11 +11,15 @@ import java.util.Map;
  *
  * @param footprints probe → component → w, the share of the probe's healthy traces touching it
  * @param outcomes probe → what its runs showed now (only the probes that ran)
- * @param failingTraces failing probe and production traces, for the deepest error spans
+ * @param failingTraces failing probe traces, for the deepest error spans
  * @param baselinePaths probe or root operation → per healthy trace, component → critical-path ms
  * @param currentPaths the same key → per trace now (the failing or slow ones)
  * @param production production requests in the window, for the spectrum score
  * @param priors component → prior evidence (absent means none)
+ * @param productionFailures failing production traces in the window, for the deepest error spans
+ *     too (they weigh a third when probe traces also failed: the window may hold older trouble)
+ * @param slowDependencies databases, caches and queues whose calls in production are now far slower
+ *     than in healthy traces (a pool that ran out in front of one is its victim)
  */
 public record TriageInput(
     Map<String, Map<String, Double>> footprints,
@@ -23,7 +28,9 @@ public record TriageInput(
     Map<String, List<Map<String, Double>>> baselinePaths,
     Map<String, List<Map<String, Double>>> currentPaths,
     List<Execution> production,
-    Map<String, Prior> priors) {
+    Map<String, Prior> priors,
+    List<TraceAnalysis> productionFailures,
+    Set<String> slowDependencies) {
   public TriageInput {
     footprints = Map.copyOf(footprints);
     outcomes = Map.copyOf(outcomes);
@@ -32,10 +39,41 @@ public record TriageInput(
     currentPaths = Map.copyOf(currentPaths);
     production = List.copyOf(production);
     priors = Map.copyOf(priors);
+    productionFailures = List.copyOf(productionFailures);
+    slowDependencies = Set.copyOf(slowDependencies);
+  }
+
+  /** Without failing production traces. */
+  public TriageInput(
+      Map<String, Map<String, Double>> footprints,
+      Map<String, ProbeOutcome> outcomes,
+      List<TraceAnalysis> failingTraces,
+      Map<String, List<Map<String, Double>>> baselinePaths,
+      Map<String, List<Map<String, Double>>> currentPaths,
+      List<Execution> production,
+      Map<String, Prior> priors) {
+    this(
+        footprints,
+        outcomes,
+        failingTraces,
+        baselinePaths,
+        currentPaths,
+        production,
+        priors,
+        List.of(),
+        Set.of());
   }
 
   public TriageInput withOutcomes(Map<String, ProbeOutcome> more) {
     return new TriageInput(
-        footprints, more, failingTraces, baselinePaths, currentPaths, production, priors);
+        footprints,
+        more,
+        failingTraces,
+        baselinePaths,
+        currentPaths,
+        production,
+        priors,
+        productionFailures,
+        slowDependencies);
   }
 }

@@ -29,6 +29,9 @@ public final class TraceAnalysis {
   private final Set<String> touched = new LinkedHashSet<>();
   private final List<String> errorOrigins = new ArrayList<>();
   private final List<String> errorDetails = new ArrayList<>();
+  private final List<String> errorHosts = new ArrayList<>();
+  private final List<Boolean> errorOwn = new ArrayList<>();
+  private final List<Set<String>> errorPools = new ArrayList<>();
   private boolean failed;
   private long durationNanos;
   private String rootOperation = "";
@@ -42,6 +45,17 @@ public final class TraceAnalysis {
    * still names it.
    */
   public static TraceAnalysis of(List<Event> events, Map<String, String> addressOf) {
+    return of(events, KnownCalls.ofAddresses(addressOf));
+  }
+
+  /**
+   * Analyses the spans of one trace with what healthy traces taught ({@link KnownCalls}): the
+   * service at each address, and the databases each operation calls, so an error that says a
+   * dependency could not be reached ({@link FailureKind#UNREACHABLE}) blames that dependency even
+   * when the failed call left no span.
+   */
+  public static TraceAnalysis of(List<Event> events, KnownCalls known) {
+    Map<String, String> addressOf = known.addresses();
     TraceAnalysis t = new TraceAnalysis();
     Map<SpanId, SpanNode> byId = new HashMap<>();
     for (Event e : events) {
@@ -63,6 +77,9 @@ public final class TraceAnalysis {
       n.component = component(n, addressOf);
       t.touch(n, addressOf);
     }
+    for (SpanNode n : byId.values()) {
+      blameUnreached(n, known);
+    }
     if (!t.roots.isEmpty()) {
       SpanNode root = t.roots.get(0);
       t.durationNanos = root.span.durationNanos();
@@ -72,7 +89,18 @@ public final class TraceAnalysis {
         t.criticalPath(r);
       }
     }
-    t.errorOrigins(byId.values());
+    t.errorOrigins(byId.values(), known);
+    Map<String, String> hostOf = new HashMap<>();
+    for (SpanNode n : byId.values()) {
+      String host = n.span.resource().attributes().getString("host.name");
+      if (host != null) {
+        hostOf.put(n.span.serviceName(), ComponentIds.host(host));
+      }
+    }
+    for (String c : t.errorOrigins) {
+      String h = hostOf.get(c);
+      t.errorHosts.add(h != null ? h : known.host(c));
+    }
     return t;
   }
 
@@ -111,6 +139,32 @@ public final class TraceAnalysis {
    */
   public List<String> errorOrigins() {
     return errorOrigins;
+  }
+
+  /**
+   * For each error origin, the host it runs on ({@code name (host)}), from this trace's spans or,
+   * for a service that did not answer, where healthy traces saw it; null when not known.
+   */
+  public List<String> errorOriginHosts() {
+    return errorHosts;
+  }
+
+  /**
+   * For each error origin, whether the error is the origin's own (its code threw) rather than a
+   * call it made that failed or never got an answer, or a pool that ran out.
+   */
+  public List<Boolean> errorOriginsOwn() {
+    return errorOwn;
+  }
+
+  /**
+   * For each error origin whose own connection pool ran out ({@link FailureKind#EXHAUSTED}), the
+   * dependencies that pool serves (learned from healthy traces); empty for any other error. A pool
+   * runs out when the service leaks connections, or when its database answers so slowly that every
+   * connection is busy: the ranking tells the two apart by the dependencies' latency.
+   */
+  public List<Set<String>> errorOriginPools() {
+    return errorPools;
   }
 
   /** For each error origin, a short description: the span and its error. */
@@ -186,7 +240,30 @@ public final class TraceAnalysis {
     return s.serviceName();
   }
 
-  private void errorOrigins(Iterable<SpanNode> spans) {
+  /**
+   * A span of a service's own work that failed because a dependency could not be reached, with no
+   * span for the failed call (a JDBC driver makes none when no connection can be had): its error
+   * and its time belong to the dependencies its operation calls in healthy traces and did not reach
+   * now.
+   */
+  private static void blameUnreached(SpanNode n, KnownCalls known) {
+    if (!n.error()
+        || n.children.stream().anyMatch(SpanNode::error)
+        || !n.component.equals(n.span.serviceName())
+        || n.kind() != FailureKind.UNREACHABLE) {
+      return;
+    }
+    Set<String> missing = known.dependencies(KnownCalls.operation(n.span));
+    for (SpanNode c : n.children) {
+      missing.remove(c.component);
+    }
+    if (!missing.isEmpty()) {
+      n.unreached = List.copyOf(missing);
+      n.component = n.unreached.get(0);
+    }
+  }
+
+  private void errorOrigins(Iterable<SpanNode> spans, KnownCalls known) {
     List<SpanNode> roots = new ArrayList<>();
     List<SpanNode> slowCalls = new ArrayList<>();
     for (SpanNode n : spans) {
@@ -202,25 +279,57 @@ public final class TraceAnalysis {
     }
     if (roots.isEmpty()) {
       for (SpanNode n : slowCalls) {
-        n.component = n.remoteChild().span.serviceName();
+        n.component = whereTheTimeWent(n.remoteChild());
         roots.add(n);
       }
     }
     roots.sort(Comparator.comparingLong(n -> n.span.timeUnixNano()));
     for (SpanNode n : roots) {
-      errorOrigins.add(n.component);
-      String why = n.span.statusMessage();
-      Object type = n.span.attributes().get("error.type");
-      if ((why == null || why.isEmpty()) && type != null) {
-        why = type.toString();
+      String why = n.message();
+      boolean mine = n.unreached.isEmpty() && n.component.equals(n.span.serviceName());
+      FailureKind kind = n.kind();
+      // A pool that ran out is not surely its owner's fault: a leak and a database so slow that
+      // every connection is busy look alike until the slow queries end.
+      boolean own = mine && kind == FailureKind.OWN;
+      Set<String> pool =
+          mine && kind == FailureKind.EXHAUSTED
+              ? known.dependencies(KnownCalls.operation(n.span))
+              : Set.of();
+      for (String c : n.unreached.isEmpty() ? List.of(n.component) : n.unreached) {
+        errorOrigins.add(c);
+        errorOwn.add(own);
+        errorPools.add(pool);
+        errorDetails.add(
+            c
+                + ": "
+                + n.span.serviceName()
+                + " "
+                + n.span.name()
+                + (why.isEmpty() ? "" : " — " + why)
+                + (n.unreached.isEmpty()
+                    ? ""
+                    : " (it could not reach " + String.join(" or ", n.unreached) + ")"));
       }
-      errorDetails.add(
-          n.component
-              + ": "
-              + n.span.serviceName()
-              + " "
-              + n.span.name()
-              + (why == null || why.isEmpty() ? "" : " — " + why));
+    }
+  }
+
+  /**
+   * The component whose work made {@code n} slow: down through the longest child while it takes at
+   * least half its parent's time (a service slow on a slow query is the database's).
+   */
+  private static String whereTheTimeWent(SpanNode n) {
+    SpanNode at = n;
+    while (true) {
+      SpanNode longest = null;
+      for (SpanNode c : at.children) {
+        if (longest == null || c.span.durationNanos() > longest.span.durationNanos()) {
+          longest = c;
+        }
+      }
+      if (longest == null || longest.span.durationNanos() * 2 < at.span.durationNanos()) {
+        return at.component;
+      }
+      at = longest;
     }
   }
 
@@ -244,7 +353,7 @@ public final class TraceAnalysis {
     selfTime.merge(n.component, self, Double::sum);
   }
 
-  private static Map<String, String> strings(Event e) {
+  static Map<String, String> strings(Event e) {
     Map<String, String> out = new HashMap<>();
     e.attributes().asMap().forEach((k, v) -> out.put(k, String.valueOf(v)));
     return out;
@@ -254,6 +363,7 @@ public final class TraceAnalysis {
     final Event span;
     final List<SpanNode> children = new ArrayList<>();
     String component;
+    List<String> unreached = List.of();
 
     SpanNode(Event span) {
       this.span = span;
@@ -265,6 +375,22 @@ public final class TraceAnalysis {
 
     boolean error() {
       return span.status() == StatusCode.ERROR;
+    }
+
+    /** The span's status message, else its {@code error.type}, else empty. */
+    String message() {
+      String why = span.statusMessage();
+      Object type = span.attributes().get("error.type");
+      if ((why == null || why.isEmpty()) && type != null) {
+        why = type.toString();
+      }
+      return why == null ? "" : why;
+    }
+
+    FailureKind kind() {
+      Object exception = span.attributes().get("exception.message");
+      FailureKind k = FailureKind.of(message());
+      return k == FailureKind.OWN && exception != null ? FailureKind.of(exception.toString()) : k;
     }
 
     /** The server or consumer child in another service, if the callee's side was recorded. */

@@ -209,4 +209,230 @@ class RankerTest {
     assertThat(o.get("b")).isCloseTo(1 / Math.sqrt(2), org.assertj.core.data.Offset.offset(1e-9));
     assertThat(o).doesNotContainKey("c");
   }
+
+  @Test
+  void aGroupMemberTheTracesSingleOutIsReportedAloneWithItsLookAlikeNamed() {
+    TriageInput in = input(Map.of("checkout", new int[] {2, 2}, "cart", new int[] {2, 2}));
+    var failing = TraceFixtures.failingCall("checkout", "svc-x", "x-db");
+    Ranking r =
+        new Ranker()
+            .rank(
+                new TriageInput(
+                    in.footprints(),
+                    in.outcomes(),
+                    List.of(failing, failing),
+                    Map.of(),
+                    Map.of(),
+                    List.of(),
+                    Map.of()));
+    assertThat(r.suspects().get(0).members()).containsExactly("x-db");
+    assertThat(r.suspects().get(0).why())
+        .anyMatch(l -> l.startsWith("svc-x is touched by exactly the same probes as x-db"));
+    assertThat(r.suspects().get(1).members()).containsExactly("svc-x");
+  }
+
+  /** gateway → assets (node-6) → photos (node-6); with {@code down}, the calls are refused. */
+  static io.sextant.triage.trace.TraceAnalysis assetsCall(
+      io.sextant.triage.trace.KnownCalls known, boolean assetsDown, boolean photosDown) {
+    TraceFixtures.Trace t = new TraceFixtures.Trace();
+    var root =
+        t.span(null, "gateway", "edge-1", io.sextant.model.SpanKind.SERVER, "GET /p", 0, 50, true);
+    var toAssets =
+        t.span(
+            root,
+            "gateway",
+            "edge-1",
+            io.sextant.model.SpanKind.CLIENT,
+            "GET",
+            1,
+            40,
+            assetsDown || photosDown,
+            "server.address",
+            "10.0.0.6",
+            "server.port",
+            8006L);
+    if (!assetsDown) {
+      var assets =
+          t.span(
+              toAssets,
+              "assets",
+              "node-6",
+              io.sextant.model.SpanKind.SERVER,
+              "GET /a",
+              2,
+              39,
+              photosDown);
+      var toPhotos =
+          t.span(
+              assets,
+              "assets",
+              "node-6",
+              io.sextant.model.SpanKind.CLIENT,
+              "GET",
+              3,
+              30,
+              photosDown,
+              "server.address",
+              "10.0.0.7",
+              "server.port",
+              8007L);
+      if (!photosDown) {
+        t.span(
+            toPhotos,
+            "photos",
+            "node-6",
+            io.sextant.model.SpanKind.SERVER,
+            "GET /ph",
+            4,
+            29,
+            false);
+      }
+    }
+    if (!assetsDown && !photosDown) {
+      known.learn(t.events());
+    }
+    return io.sextant.triage.trace.TraceAnalysis.of(t.events(), known);
+  }
+
+  @Test
+  void aHostIsBlamedOverItsServiceWhenSeveralOfItsComponentsFail() {
+    // node-6 hosts assets and photos; photos is only reached through assets, so the probes see
+    // the host and assets alike. Only the traces tell a host down from assets down.
+    Map<String, Map<String, Double>> footprints =
+        Map.of(
+            "product",
+                Map.of(
+                    "gateway",
+                    1.0,
+                    "edge-1 (host)",
+                    1.0,
+                    "assets",
+                    1.0,
+                    "photos",
+                    1.0,
+                    "node-6 (host)",
+                    1.0),
+            "thumbs",
+                Map.of("gateway", 1.0, "edge-1 (host)", 1.0, "assets", 1.0, "node-6 (host)", 1.0),
+            "login", Map.of("gateway", 1.0, "edge-1 (host)", 1.0, "identity", 1.0));
+    var known = new io.sextant.triage.trace.KnownCalls();
+    assetsCall(known, false, false);
+    Map<String, ProbeOutcome> outcomes =
+        Map.of(
+            "product", ProbeOutcome.of("product", 2, 2),
+            "thumbs", ProbeOutcome.of("thumbs", 2, 2),
+            "login", ProbeOutcome.of("login", 2, 0));
+    // Host down: the thumbnails' traces show assets refusing, the product page's show photos
+    // refusing assets' call. Assets down alone: only assets refuses.
+    var assetsRefused = assetsCall(known, true, false);
+    var photosRefused = assetsCall(known, false, true);
+    assertThat(assetsRefused.errorOrigins()).containsExactly("assets");
+    assertThat(assetsRefused.errorOriginHosts()).containsExactly("node-6 (host)");
+    Ranking hostDown =
+        new Ranker()
+            .rank(
+                new TriageInput(
+                    footprints,
+                    outcomes,
+                    List.of(assetsRefused, photosRefused),
+                    Map.of(),
+                    Map.of(),
+                    List.of(),
+                    Map.of()));
+    assertThat(hostDown.top())
+        .as(hostDown.suspects() + " " + hostDown.errorOrigins())
+        .containsExactly("node-6 (host)");
+
+    Ranking assetsDown =
+        new Ranker()
+            .rank(
+                new TriageInput(
+                    footprints,
+                    outcomes,
+                    List.of(assetsRefused, assetsRefused),
+                    Map.of(),
+                    Map.of(),
+                    List.of(),
+                    Map.of()));
+    assertThat(assetsDown.top()).containsExactly("assets");
+  }
+
+  @Test
+  void aPoolThatRanOutIsLeftToTheProbesUnlessItsDatabaseIsSlow() {
+    // charge uses payments-db; methods goes through payments without it, and passes. The probes
+    // name the database; a pool that ran out may be a leak or a database too slow to give its
+    // connections back, so it does not overrule them, and a slow database confirms them.
+    String db = "payments (h2 @ 127.0.0.1:9100)";
+    Map<String, Map<String, Double>> footprints =
+        Map.of(
+            "charge", Map.of("gateway", 1.0, "payments", 1.0, db, 1.0),
+            "methods", Map.of("gateway", 1.0, "payments", 1.0),
+            "login", Map.of("gateway", 1.0, "identity", 1.0));
+    Map<String, ProbeOutcome> outcomes =
+        Map.of(
+            "charge", ProbeOutcome.of("charge", 2, 2),
+            "methods", ProbeOutcome.of("methods", 2, 0),
+            "login", ProbeOutcome.of("login", 2, 0));
+    var known = new io.sextant.triage.trace.KnownCalls();
+    known.learn(io.sextant.triage.trace.TraceAnalysisTest.charge(null).events());
+    var exhausted =
+        io.sextant.triage.trace.TraceAnalysis.of(
+            io.sextant.triage.trace.TraceAnalysisTest.charge(
+                    "Connection is not available, request timed out after 1000ms (total=6,"
+                        + " active=6, idle=0, waiting=4)")
+                .events(),
+            known);
+    Ranking leak =
+        new Ranker()
+            .rank(
+                new TriageInput(
+                    footprints,
+                    outcomes,
+                    List.of(exhausted, exhausted),
+                    Map.of(),
+                    Map.of(),
+                    List.of(),
+                    Map.of()));
+    assertThat(
+            List.of(
+                leak.suspects().get(0).members().get(0), leak.suspects().get(1).members().get(0)))
+        .containsExactlyInAnyOrder(db, "payments");
+
+    // The same errors while the database's queries take 1.5 s: every connection is busy.
+    List<Map<String, Double>> base =
+        List.of(
+            Map.of("payments", 5.0, db, 10.0),
+            Map.of("payments", 6.0, db, 12.0),
+            Map.of("payments", 5.0, db, 11.0));
+    List<Map<String, Double>> now = List.of(Map.of("payments", 5.0, db, 1500.0));
+    Ranking slow =
+        new Ranker()
+            .rank(
+                new TriageInput(
+                    footprints,
+                    outcomes,
+                    List.of(exhausted, exhausted),
+                    Map.of("charge", base),
+                    Map.of("charge", now),
+                    List.of(),
+                    Map.of()));
+    assertThat(slow.top()).containsExactly(db);
+
+    // No probe trace shows the slow queries (no request got a connection), but production's calls
+    // to the database take far longer than usual.
+    Ranking slowInProduction =
+        new Ranker()
+            .rank(
+                new TriageInput(
+                    footprints,
+                    outcomes,
+                    List.of(exhausted, exhausted),
+                    Map.of(),
+                    Map.of(),
+                    List.of(),
+                    Map.of(),
+                    List.of(),
+                    Set.of(db)));
+    assertThat(slowInProduction.top()).containsExactly(db);
+  }
 }

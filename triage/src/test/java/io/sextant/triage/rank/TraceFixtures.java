@@ -54,6 +54,12 @@ public final class TraceFixtures {
       return id;
     }
 
+    /** Sets the status message of span {@code id}, which is in error. */
+    public void message(SpanId id, String message) {
+      spans.replaceAll(
+          e -> e.spanId().equals(id) ? e.toBuilder().statusMessage(message).build() : e);
+    }
+
     public List<Event> events() {
       return spans;
     }

@@ -8,9 +8,10 @@ import io.sextant.model.SpanKind;
 import io.sextant.triage.rank.TraceFixtures;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class TraceAnalysisTest {
+public class TraceAnalysisTest {
 
   /** gateway → checkout → payments-db (h2); checkout → cache; payments never answered. */
   static TraceFixtures.Trace checkout(boolean paymentsAnswers) {
@@ -182,7 +183,98 @@ class TraceAnalysisTest {
             "127.0.0.1",
             "server.port",
             9003L);
-    t.span(call, "search", null, SpanKind.SERVER, "GET /search", 5, 5000, false);
+    SpanId search = t.span(call, "search", null, SpanKind.SERVER, "GET /search", 5, 5000, false);
     assertThat(t.analyse(Map.of()).errorOrigins()).containsExactly("search");
+
+    // The callee was slow because its query was: the time went to the database.
+    t.span(
+        search,
+        "search",
+        null,
+        SpanKind.CLIENT,
+        "SELECT terms",
+        10,
+        4900,
+        false,
+        "db.system",
+        "h2",
+        "db.namespace",
+        "search",
+        "server.address",
+        "127.0.0.1",
+        "server.port",
+        9200L);
+    assertThat(t.analyse(Map.of()).errorOrigins()).containsExactly("search (h2 @ 127.0.0.1:9200)");
+  }
+
+  /** payments POST /charges → payments-db; when {@code message} is set, the call never starts. */
+  public static TraceFixtures.Trace charge(String message) {
+    TraceFixtures.Trace t = new TraceFixtures.Trace();
+    SpanId root =
+        t.span(
+            null, "payments", "node-4", SpanKind.SERVER, "POST /charges", 0, 1100, message != null);
+    if (message == null) {
+      t.span(
+          root,
+          "payments",
+          "node-4",
+          SpanKind.CLIENT,
+          "INSERT charges",
+          10,
+          20,
+          false,
+          "db.system",
+          "h2",
+          "db.namespace",
+          "payments",
+          "server.address",
+          "127.0.0.1",
+          "server.port",
+          9100L);
+    } else {
+      t.message(root, message);
+    }
+    return t;
+  }
+
+  @Test
+  void aDependencyThatCouldNotBeReachedIsBlamedEvenWithoutASpanForTheCall() {
+    KnownCalls known = new KnownCalls();
+    known.learn(charge(null).events());
+    assertThat(known.dependencies("payments POST /charges"))
+        .containsExactly("payments (h2 @ 127.0.0.1:9100)");
+
+    TraceAnalysis down =
+        TraceAnalysis.of(
+            charge(
+                    "database error: Connection is not available, request timed out after 1000ms"
+                        + " (total=0, active=0, idle=0, waiting=2)")
+                .events(),
+            known);
+    assertThat(down.errorOrigins()).containsExactly("payments (h2 @ 127.0.0.1:9100)");
+    assertThat(down.errorDetails().get(0)).contains("could not reach payments (h2");
+    assertThat(down.criticalPathMillis()).containsKey("payments (h2 @ 127.0.0.1:9100)");
+
+    // Its own pool ran out: payments' span, and the pool's database named for the ranking.
+    TraceAnalysis exhausted =
+        TraceAnalysis.of(
+            charge(
+                    "database error: Connection is not available, request timed out after 1000ms"
+                        + " (total=6, active=6, idle=0, waiting=4)")
+                .events(),
+            known);
+    assertThat(exhausted.errorOrigins()).containsExactly("payments");
+    assertThat(exhausted.errorOriginsOwn()).containsExactly(false); // a leak, or a slow database
+    assertThat(exhausted.errorOriginPools())
+        .containsExactly(Set.of("payments (h2 @ 127.0.0.1:9100)"));
+    assertThat(down.errorOriginsOwn()).containsExactly(false);
+
+    // An error of its own code, or nothing learned about the operation: payments, its own.
+    assertThat(TraceAnalysis.of(charge("NullPointerException").events(), known).errorOrigins())
+        .containsExactly("payments");
+    assertThat(
+            TraceAnalysis.of(charge("Connection refused").events(), new KnownCalls())
+                .errorOrigins())
+        .containsExactly("payments");
   }
 }

@@ -1,0 +1,111 @@
+package io.sextant.triage.trace;
+
+import io.sextant.model.Event;
+import io.sextant.model.EventKind;
+import io.sextant.model.SpanId;
+import io.sextant.model.SpanKind;
+import io.sextant.topology.ComponentIds;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What healthy traces taught about calls: the service seen answering at each {@code address:port},
+ * the databases, caches and queues each operation ({@code service span-name}) calls directly, and
+ * the host each service runs on. A failing trace may lack the call that failed (a JDBC driver makes
+ * no span when it cannot get a connection); these let {@link TraceAnalysis} still name what was not
+ * reached. Thread-safe.
+ */
+public final class KnownCalls {
+  private static final int KEEP_CALLS = 100;
+
+  private final Map<String, String> addresses = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> dependencies = new ConcurrentHashMap<>();
+  private final Map<String, String> hosts = new ConcurrentHashMap<>();
+  private final Map<String, java.util.Deque<Double>> callMillis = new ConcurrentHashMap<>();
+
+  public KnownCalls() {}
+
+  /** Only addresses, e.g. learned elsewhere; no operation's dependencies are known. */
+  public static KnownCalls ofAddresses(Map<String, String> addresses) {
+    KnownCalls k = new KnownCalls();
+    k.addresses.putAll(addresses);
+    return k;
+  }
+
+  /** Learns from the spans of one healthy trace. */
+  public void learn(java.util.List<Event> events) {
+    TraceAnalysis.learnAddresses(events, addresses);
+    Map<SpanId, Event> byId = new HashMap<>();
+    for (Event e : events) {
+      if (e.kind() == EventKind.SPAN) {
+        byId.put(e.spanId(), e);
+      }
+    }
+    for (Event e : byId.values()) {
+      String host = e.resource().attributes().getString("host.name");
+      if (host != null) {
+        hosts.put(e.serviceName(), ComponentIds.host(host));
+      }
+      if (e.spanKind() != SpanKind.CLIENT && e.spanKind() != SpanKind.PRODUCER) {
+        continue;
+      }
+      Map<String, String> a = TraceAnalysis.strings(e);
+      if (!a.containsKey(ComponentIds.DB_SYSTEM)
+          && !a.containsKey(ComponentIds.DB_SYSTEM_NAME)
+          && !a.containsKey(ComponentIds.DESTINATION)) {
+        continue;
+      }
+      Event parent = e.parentSpanId() == null ? null : byId.get(e.parentSpanId());
+      ComponentIds.Callee c = ComponentIds.callee(a, addresses);
+      if (c != null) {
+        java.util.Deque<Double> d =
+            callMillis.computeIfAbsent(
+                c.id(), k -> new java.util.concurrent.LinkedBlockingDeque<>());
+        d.addLast(e.durationNanos() / 1e6);
+        while (d.size() > KEEP_CALLS) {
+          d.pollFirst();
+        }
+      }
+      if (parent != null && c != null && parent.serviceName().equals(e.serviceName())) {
+        dependencies
+            .computeIfAbsent(operation(parent), k -> ConcurrentHashMap.newKeySet())
+            .add(c.id());
+      }
+    }
+  }
+
+  /** {@code address:port} → the service answering there. */
+  public Map<String, String> addresses() {
+    return addresses;
+  }
+
+  /** The databases, caches and queues {@code operation} was seen calling directly. */
+  public Set<String> dependencies(String operation) {
+    return new TreeSet<>(dependencies.getOrDefault(operation, Set.of()));
+  }
+
+  /**
+   * The median duration of the recent healthy calls to a database, cache or queue, in milliseconds;
+   * NaN when none was seen.
+   */
+  public double usualCallMillis(String component) {
+    java.util.Deque<Double> d = callMillis.get(component);
+    if (d == null || d.isEmpty()) {
+      return Double.NaN;
+    }
+    double[] sorted = d.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return sorted[sorted.length / 2];
+  }
+
+  /** The host ({@code name (host)}) a service was last seen running on, or null. */
+  public String host(String service) {
+    return hosts.get(service);
+  }
+
+  static String operation(Event span) {
+    return span.serviceName() + " " + span.name();
+  }
+}
