@@ -1,6 +1,7 @@
 package io.sextant.demo.service;
 
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -13,7 +14,13 @@ public final class ServiceFaults {
   volatile int jitterMillis;
   volatile int cpuMillis;
   volatile String failingRoute;
-  private final Semaphore core = new Semaphore(1, true);
+  private final ExecutorService core =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "cpu-hog");
+            t.setDaemon(true);
+            return t;
+          });
 
   public void set(
       int errorPercent, int latencyMillis, int jitterMillis, int cpuMillis, String failingRoute) {
@@ -29,11 +36,13 @@ public final class ServiceFaults {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     int cpu = cpuMillis;
     if (cpu > 0) {
-      core.acquire(); // the service's CPU limit: one core, as a container's would be
+      // The service's CPU limit, one core as a container's would be: its own platform thread
+      // burns while the request waits (parked), so the demo's other services, which share this
+      // JVM's few virtual-thread carriers, keep them.
       try {
-        burn(cpu);
-      } finally {
-        core.release();
+        core.submit(() -> burn(cpu)).get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException(e.getCause());
       }
     }
     int lat = latencyMillis;
