@@ -6,6 +6,7 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.VirtualHostBuilder;
+import com.linecorp.armeria.server.encoding.EncodingService;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import io.sextant.ingest.otlp.OtlpDecoder;
 import io.sextant.ingest.zipkin.ZipkinDecoder;
@@ -158,6 +159,9 @@ public final class SextantServer implements AutoCloseable {
       api.service(r.pathPattern(), r.service());
     }
     UiService.bind(api); // the web UI at /, behind every API route
+    // Answers of 1 KiB or more go compressed to clients that accept it (a 10,000-span trace is
+    // megabytes of JSON).
+    api.decorator(EncodingService.newDecorator());
     if (selfTracing != null) {
       sb.virtualHost(config.apiPort()).decorator(selfTracing.decorator());
     }

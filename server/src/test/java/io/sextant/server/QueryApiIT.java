@@ -196,6 +196,26 @@ class QueryApiIT {
   }
 
   @Test
+  void largeAnswersGoGzippedToClientsThatAcceptIt() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var request =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(server.api("/api/v1/columns?last=1h")))
+            .header("accept-encoding", "gzip")
+            .build();
+    var r = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("content-encoding")).hasValue("gzip");
+    byte[] plain =
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))
+            .readAllBytes();
+    assertThat(plain.length).isGreaterThan(r.body().length);
+    assertThat(TestServer.JSON.readTree(plain).get("columns").size()).isGreaterThan(5);
+    // Without asking, plain JSON.
+    assertThat(server.get("/api/v1/columns?last=1h").json().get("columns").size()).isGreaterThan(5);
+  }
+
+  @Test
   void theCliPrintsATableFromTheRealServer() {
     // Not auto-flushing, like System.out under picocli: the command must flush before it returns.
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
