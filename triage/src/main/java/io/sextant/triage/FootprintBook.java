@@ -24,7 +24,7 @@ public final class FootprintBook {
   static final int KEEP_RUNS = 60;
 
   private final Map<String, Deque<TraceAnalysis>> healthy = new HashMap<>();
-  private final Map<String, List<Mark>> history = new HashMap<>();
+  private final Map<String, List<Run>> history = new HashMap<>();
   private final Map<String, Deque<Double>> latencies = new HashMap<>();
   private final KnownCalls known = new KnownCalls();
 
@@ -44,6 +44,11 @@ public final class FootprintBook {
 
   /** Records a scheduled or triage run's pass/fail and, when it passed, its latency. */
   public synchronized void record(String probe, boolean passed, double millis) {
+    record(probe, passed, millis, null);
+  }
+
+  /** The same, remembering the run by its trace id (see {@link #explain}). */
+  public synchronized void record(String probe, boolean passed, double millis, String traceId) {
     if (passed) {
       Deque<Double> l = latencies.computeIfAbsent(probe, k -> new ArrayDeque<>());
       l.addLast(millis);
@@ -51,7 +56,7 @@ public final class FootprintBook {
         l.removeFirst();
       }
     }
-    record(probe, passed);
+    add(probe, new Run(passed ? Mark.PASS : Mark.FAIL, traceId));
   }
 
   /**
@@ -89,23 +94,28 @@ public final class FootprintBook {
 
   /** Records a run's pass/fail. */
   public synchronized void record(String probe, boolean passed) {
-    List<Mark> d = history.computeIfAbsent(probe, k -> new ArrayList<>());
-    d.add(passed ? Mark.PASS : Mark.FAIL);
+    add(probe, new Run(passed ? Mark.PASS : Mark.FAIL, null));
+  }
+
+  private void add(String probe, Run run) {
+    List<Run> d = history.computeIfAbsent(probe, k -> new ArrayList<>());
+    d.add(run);
     while (d.size() > KEEP_RUNS) {
       d.remove(0);
     }
   }
 
   /**
-   * Marks the failures among the probe's last {@code runs} runs as explained by a fault triage
-   * found: the unbroken run of failures they belong to was an incident, not flakiness, and stays
-   * out of the flake rate once the probe passes again.
+   * Marks the probe's failed runs with these trace ids as explained by a fault triage found: the
+   * unbroken run of failures they belong to was an incident, not flakiness, and stays out of the
+   * flake rate once the probe passes again.
    */
-  public synchronized void explain(String probe, int runs) {
-    List<Mark> d = history.getOrDefault(probe, List.of());
-    for (int i = d.size() - 1; i >= 0 && i >= d.size() - runs; i--) {
-      if (d.get(i) == Mark.FAIL) {
-        d.set(i, Mark.EXPLAINED);
+  public synchronized void explain(String probe, java.util.Collection<String> traceIds) {
+    List<Run> d = history.getOrDefault(probe, List.of());
+    for (int i = 0; i < d.size(); i++) {
+      Run r = d.get(i);
+      if (r.mark() == Mark.FAIL && r.traceId() != null && traceIds.contains(r.traceId())) {
+        d.set(i, new Run(Mark.EXPLAINED, r.traceId()));
       }
     }
   }
@@ -153,7 +163,7 @@ public final class FootprintBook {
    * unbroken run of failures a triage explained ({@link #explain}).
    */
   public synchronized double flakeRate(String probe) {
-    List<Mark> h = history.getOrDefault(probe, List.of());
+    List<Mark> h = history.getOrDefault(probe, List.of()).stream().map(Run::mark).toList();
     int end = h.size();
     while (end > 0 && h.get(end - 1) != Mark.PASS) {
       end--;
@@ -181,6 +191,8 @@ public final class FootprintBook {
     }
     return (failures + 1.0) / (runs + 2.0);
   }
+
+  private record Run(Mark mark, String traceId) {}
 
   private enum Mark {
     PASS,

@@ -163,7 +163,7 @@ public final class Triage implements AutoCloseable {
       Probe p = suite.get(r.probe());
       events.add(ProbeEvents.of(r, p));
       latest.put(r.probe(), r);
-      book.record(r.probe(), r.passed(), r.durationMillis());
+      book.record(r.probe(), r.passed(), r.durationMillis(), r.traceId());
       if (r.passed()) {
         scheduler.schedule(() -> learn(r), LEARN_DELAY.toMillis(), TimeUnit.MILLISECONDS);
       }
@@ -321,7 +321,7 @@ public final class Triage implements AutoCloseable {
           (p, rs) -> {
             Map<String, Double> f = footprints.getOrDefault(p, Map.of());
             if (top.stream().anyMatch(c -> f.getOrDefault(c, 0.0) >= ranker.settings().touch())) {
-              book.explain(p, rs.size());
+              book.explain(p, rs.stream().map(ProbeRun::traceId).toList());
             }
           });
     }

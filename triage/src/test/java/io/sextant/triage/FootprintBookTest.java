@@ -30,8 +30,10 @@ class FootprintBookTest {
 
   @Test
   void anIncidentTriageExplainedIsNotFlakinessOnceThatProbePassesAgain() {
-    FootprintBook b = history("..........xx");
-    b.explain("p", 2); // triage ran it twice, both failed, and named a fault on its path
+    FootprintBook b = history("..........");
+    b.record("p", false, 0, "t1"); // triage ran it twice, both failed,
+    b.record("p", false, 0, "t2");
+    b.explain("p", java.util.List.of("t1", "t2")); // and named a fault on its path
     b.record("p", false); // still failing until the fault is cleared
     b.record("p", true);
     b.record("p", true);

@@ -31,6 +31,11 @@ public final class ServiceFaults {
     this.failingRoute = failingRoute;
   }
 
+  /** Stops the thread that burns CPU for a cpu-hog. */
+  void close() {
+    core.shutdownNow();
+  }
+
   /** Runs before the handler of {@code route}: may sleep, burn CPU or throw. */
   void before(String method, String route) throws InterruptedException {
     ThreadLocalRandom r = ThreadLocalRandom.current();
@@ -39,8 +44,12 @@ public final class ServiceFaults {
       // The service's CPU limit, one core as a container's would be: its own platform thread
       // burns while the request waits (parked), so the demo's other services, which share this
       // JVM's few virtual-thread carriers, keep them.
+      java.util.concurrent.Future<?> f = core.submit(() -> burn(cpu));
       try {
-        core.submit(() -> burn(cpu)).get();
+        f.get();
+      } catch (InterruptedException e) {
+        f.cancel(true); // the caller gave up: its CPU work is not done for nobody
+        throw e;
       } catch (java.util.concurrent.ExecutionException e) {
         throw new IllegalStateException(e.getCause());
       }
@@ -70,7 +79,7 @@ public final class ServiceFaults {
   private static void burn(int millis) {
     long until = System.nanoTime() + millis * 1_000_000L;
     long x = 0;
-    while (System.nanoTime() < until) {
+    while (System.nanoTime() < until && !Thread.currentThread().isInterrupted()) {
       for (int i = 0; i < 10_000; i++) {
         x += Long.rotateLeft(x ^ i, 7) * 31;
       }

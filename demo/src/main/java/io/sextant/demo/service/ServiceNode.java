@@ -309,6 +309,7 @@ public final class ServiceNode implements AutoCloseable {
   public void close() {
     proxy.close();
     executor.shutdownNow();
+    faults.close();
     try {
       server.stop().get(3, java.util.concurrent.TimeUnit.SECONDS);
     } catch (Exception e) {

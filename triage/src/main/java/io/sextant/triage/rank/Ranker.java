@@ -192,9 +192,9 @@ public final class Ranker {
     for (int c = 0; c < n; c++) {
       String id = universe.get(c);
       double marginal = post.marginal().getOrDefault(id, 0.0);
-      // A component's own failures (its code threw, its pool ran out: a fifth of the blame or
-      // more) let it through: a bad deploy or a leak breaks some of its endpoints, not all, so the
-      // probes that pass through it do not rule it out.
+      // A component's own failures (its code threw: a fifth of the blame or more) let it through:
+      // a bad deploy breaks some of its endpoints, not all, so the probes that pass through it do
+      // not rule it out. A pool that ran out does not (a leak and a slow database look alike).
       boolean inGate =
           settings.gate() <= 0
               || marginal * settings.gate() >= bestPost
@@ -381,6 +381,7 @@ public final class Ranker {
       Map<String, String> exampleTrace,
       Map<String, Integer> count) {
     int withErrors = 0;
+    Map<String, Set<String>> onHost = new HashMap<>();
     for (TraceAnalysis t : traces) {
       if (t.errorOrigins().isEmpty()) {
         continue;
@@ -405,6 +406,10 @@ public final class Ranker {
         if (isOwn) {
           own.merge(c, each, Double::sum);
         }
+        String h = t.errorOriginHosts().get(i);
+        if (h != null && !isOwn && t.errorOriginPools().get(i).isEmpty()) {
+          onHost.computeIfAbsent(h, k -> new TreeSet<>()).add(c); // it could not be reached
+        }
         example.putIfAbsent(c, t.errorDetails().get(i));
         exampleTrace.putIfAbsent(c, t.traceId());
         if (seen.add(c)) {
@@ -418,15 +423,6 @@ public final class Ranker {
     // A host is the deepest error's owner when several of the components on it could not be
     // reached (every service on a host that went down refuses its callers); one component failing
     // alone, or failing by its own code, is that component's fault, not its host's.
-    Map<String, Set<String>> onHost = new HashMap<>();
-    for (TraceAnalysis t : traces) {
-      for (int i = 0; i < t.errorOrigins().size(); i++) {
-        String h = t.errorOriginHosts().get(i);
-        if (h != null && !t.errorOriginsOwn().get(i)) {
-          onHost.computeIfAbsent(h, k -> new TreeSet<>()).add(t.errorOrigins().get(i));
-        }
-      }
-    }
     onHost.forEach(
         (host, members) -> {
           if (members.size() >= 2) {

@@ -161,7 +161,8 @@ public final class TraceAnalysis {
    * For each error origin whose own connection pool ran out ({@link FailureKind#EXHAUSTED}), the
    * dependencies that pool serves (learned from healthy traces); empty for any other error. A pool
    * runs out when the service leaks connections, or when its database answers so slowly that every
-   * connection is busy: the ranking tells the two apart by the dependencies' latency.
+   * connection is busy: the ranking blames the database when its calls are seen slow, and otherwise
+   * leaves the two to the probes.
    */
   public List<Set<String>> errorOriginPools() {
     return errorPools;
