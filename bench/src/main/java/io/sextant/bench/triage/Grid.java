@@ -94,27 +94,18 @@ final class Grid {
               false,
               rng.nextLong()));
     }
-    for (int i = 0; i < spec.controls(); i++) {
-      out.add(
-          new Case(
-              out.size(),
-              "no fault",
-              List.of(),
-              List.of(),
-              decoy(sys, List.of(), rng),
-              false,
-              rng.nextLong()));
-    }
-    for (int i = 0; i < spec.controls(); i++) {
-      out.add(
-          new Case(
-              out.size(),
-              "flaky probe",
-              List.of(),
-              List.of(),
-              decoy(sys, List.of(), rng),
-              true,
-              rng.nextLong()));
+    for (boolean flaky : new boolean[] {false, true}) {
+      for (int i = 0; i < spec.controls(); i++) {
+        out.add(
+            new Case(
+                out.size(),
+                flaky ? "flaky probe" : "no fault",
+                List.of(),
+                List.of(),
+                decoy(sys, List.of(), rng),
+                flaky,
+                rng.nextLong()));
+      }
     }
     return out;
   }

@@ -196,9 +196,7 @@ public final class Ranker {
       // a bad deploy breaks some of its endpoints, not all, so the probes that pass through it do
       // not rule it out. A pool that ran out does not (a leak and a slow database look alike).
       boolean inGate =
-          settings.gate() <= 0
-              || marginal * settings.gate() >= bestPost
-              || ownShare.getOrDefault(id, 0.0) >= OWN_FAILURES;
+          marginal * settings.gate() >= bestPost || ownShare.getOrDefault(id, 0.0) >= OWN_FAILURES;
       double l = Math.log(marginal / faultMass + 1e-12);
       if (useErr) {
         l += settings.lambdaError() * Math.log(eps + (inGate ? errShare.getOrDefault(id, 0.0) : 0));

@@ -15,7 +15,7 @@ package io.sextant.triage.rank;
  *     endpoints, not all, so a passing probe exonerates it less
  * @param gate trace evidence counts only for components whose probe posterior is at least the
  *     best's divided by this (the probes rule out; traces rank what the probes left); a component's
- *     own errors count regardless; 0 turns the gate off
+ *     own errors count regardless
  */
 public record Settings(
     double beta,

@@ -46,6 +46,17 @@ class RankerTest {
         FOOTPRINTS, outcomes, List.of(), Map.of(), Map.of(), List.of(), Map.of());
   }
 
+  /** The ranking of these probes' outcomes with these failing traces, and no other evidence. */
+  static Ranking rank(
+      Map<String, Map<String, Double>> footprints,
+      Map<String, ProbeOutcome> outcomes,
+      io.sextant.triage.trace.TraceAnalysis... failing) {
+    return new Ranker()
+        .rank(
+            new TriageInput(
+                footprints, outcomes, List.of(failing), Map.of(), Map.of(), List.of(), Map.of()));
+  }
+
   @Test
   void theOneComponentOnEveryFailingProbeAndNoPassingOneIsFirst() {
     // payments-db: on checkout and pay only (payments too: same signature? no — payments is on
@@ -76,16 +87,7 @@ class RankerTest {
     TriageInput in = input(Map.of("checkout", new int[] {2, 2}, "cart", new int[] {2, 2}));
     io.sextant.triage.trace.TraceAnalysis failing =
         TraceFixtures.failingCall("checkout", "svc-x", "x-db");
-    in =
-        new TriageInput(
-            in.footprints(),
-            in.outcomes(),
-            List.of(failing, failing),
-            Map.of(),
-            Map.of(),
-            List.of(),
-            Map.of());
-    Ranking r = new Ranker().rank(in);
+    Ranking r = rank(in.footprints(), in.outcomes(), failing, failing);
     assertThat(r.suspects().get(0).members().get(0)).startsWith("x");
     assertThat(r.errorOrigins().get(0).share()).isEqualTo(1.0);
   }
@@ -214,17 +216,7 @@ class RankerTest {
   void aGroupMemberTheTracesSingleOutIsReportedAloneWithItsLookAlikeNamed() {
     TriageInput in = input(Map.of("checkout", new int[] {2, 2}, "cart", new int[] {2, 2}));
     var failing = TraceFixtures.failingCall("checkout", "svc-x", "x-db");
-    Ranking r =
-        new Ranker()
-            .rank(
-                new TriageInput(
-                    in.footprints(),
-                    in.outcomes(),
-                    List.of(failing, failing),
-                    Map.of(),
-                    Map.of(),
-                    List.of(),
-                    Map.of()));
+    Ranking r = rank(in.footprints(), in.outcomes(), failing, failing);
     assertThat(r.suspects().get(0).members()).containsExactly("x-db");
     assertThat(r.suspects().get(0).why())
         .anyMatch(l -> l.startsWith("svc-x is touched by exactly the same probes as x-db"));
@@ -328,32 +320,12 @@ class RankerTest {
     var photosRefused = assetsCall(known, false, true);
     assertThat(assetsRefused.errorOrigins()).containsExactly("assets");
     assertThat(assetsRefused.errorOriginHosts()).containsExactly("node-6 (host)");
-    Ranking hostDown =
-        new Ranker()
-            .rank(
-                new TriageInput(
-                    footprints,
-                    outcomes,
-                    List.of(assetsRefused, photosRefused),
-                    Map.of(),
-                    Map.of(),
-                    List.of(),
-                    Map.of()));
+    Ranking hostDown = rank(footprints, outcomes, assetsRefused, photosRefused);
     assertThat(hostDown.top())
         .as(hostDown.suspects() + " " + hostDown.errorOrigins())
         .containsExactly("node-6 (host)");
 
-    Ranking assetsDown =
-        new Ranker()
-            .rank(
-                new TriageInput(
-                    footprints,
-                    outcomes,
-                    List.of(assetsRefused, assetsRefused),
-                    Map.of(),
-                    Map.of(),
-                    List.of(),
-                    Map.of()));
+    Ranking assetsDown = rank(footprints, outcomes, assetsRefused, assetsRefused);
     assertThat(assetsDown.top()).containsExactly("assets");
   }
 
@@ -382,17 +354,7 @@ class RankerTest {
                         + " active=6, idle=0, waiting=4)")
                 .events(),
             known);
-    Ranking leak =
-        new Ranker()
-            .rank(
-                new TriageInput(
-                    footprints,
-                    outcomes,
-                    List.of(exhausted, exhausted),
-                    Map.of(),
-                    Map.of(),
-                    List.of(),
-                    Map.of()));
+    Ranking leak = rank(footprints, outcomes, exhausted, exhausted);
     assertThat(
             List.of(
                 leak.suspects().get(0).members().get(0), leak.suspects().get(1).members().get(0)))
