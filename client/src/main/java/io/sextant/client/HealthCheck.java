@@ -11,7 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
@@ -21,10 +21,11 @@ import java.util.function.LongSupplier;
  *  "dependencies":[{"name":"orders-db","healthy":true}]}</pre>
  *
  * <p>Health polling must not become load: each dependency is checked at most once per {@code
- * cacheFor}, by at most one check at a time; callers in between get the last result. A check that
- * takes longer than {@code timeout} counts as unhealthy, and no new check of that dependency starts
- * until it returns. The service is healthy when its workload and its required dependencies are;
- * optional dependencies are reported but do not make the service unhealthy.
+ * cacheFor}, by at most one check at a time; callers in between get the last result, or wait for
+ * the running check. A check that takes longer than {@code timeout} counts as unhealthy, and no new
+ * check of that dependency starts until it returns. The service is healthy when its workload and
+ * its required dependencies are; optional dependencies are reported but do not make the service
+ * unhealthy.
  */
 public final class HealthCheck {
   /** One check: true when healthy; an exception means unhealthy. */
@@ -124,9 +125,11 @@ public final class HealthCheck {
     final Probe probe;
     final boolean required;
     final Timing t;
-    final AtomicBoolean running = new AtomicBoolean();
+
+    /** The running check, or the last one (done). */
+    final AtomicReference<CompletableFuture<Result>> inFlight = new AtomicReference<>();
+
     volatile Result last;
-    volatile CompletableFuture<Result> inFlight;
 
     Check(String name, Probe probe, boolean required, Timing t) {
       this.name = name;
@@ -141,23 +144,20 @@ public final class HealthCheck {
       if (r != null && now - r.atNanos() < t.cacheFor()) {
         return r;
       }
-      CompletableFuture<Result> f;
-      if (running.compareAndSet(false, true)) {
-        f = CompletableFuture.supplyAsync(this::run, t.executor());
-        f.whenComplete(
-            (res, e) -> {
-              last = res != null ? res : new Result(false, String.valueOf(e), now);
-              running.set(false);
-            });
-        inFlight = f;
-      } else {
-        f = inFlight;
-        if (r != null) {
-          return r; // a check is already running: don't queue another, answer with the last one
+      // At most one check at a time: a caller that finds one running waits for it (an answer
+      // from before it started may be older than the fault it is now stuck on).
+      CompletableFuture<Result> f = inFlight.get();
+      if (f == null || f.isDone()) {
+        CompletableFuture<Result> mine = new CompletableFuture<>();
+        if (inFlight.compareAndSet(f, mine)) {
+          CompletableFuture.supplyAsync(this::run, t.executor())
+              .whenComplete(
+                  (res, e) -> {
+                    last = res != null ? res : new Result(false, String.valueOf(e), now);
+                    mine.complete(last);
+                  });
         }
-        if (f == null) {
-          return new Result(false, "first check still starting", now);
-        }
+        f = inFlight.get();
       }
       try {
         return f.get(t.timeout(), TimeUnit.NANOSECONDS);

@@ -99,4 +99,37 @@ class HealthCheckTest {
     assertThat(started).hasValue(1);
     release.countDown();
   }
+
+  @Test
+  void aReportDuringARunningCheck_waitsForIt_insteadOfAnsweringWithTheResultBeforeIt()
+      throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean hang = new AtomicBoolean(false);
+    CountDownLatch checking = new CountDownLatch(1);
+    HealthCheck h =
+        HealthCheck.builder("svc")
+            .dependency(
+                "db",
+                () -> {
+                  if (hang.get()) {
+                    checking.countDown();
+                    release.await();
+                  }
+                  return true;
+                })
+            .timeout(Duration.ofMillis(300))
+            .cacheFor(Duration.ofSeconds(1))
+            .clock(now::get)
+            .build();
+    assertThat(h.report().healthy()).isTrue();
+    hang.set(true);
+    now.addAndGet(2_000_000_000L); // the healthy answer is older than cacheFor
+    Thread first = Thread.ofVirtual().start(h::report); // starts the check that now hangs
+    checking.await();
+    HealthCheck.Report second = h.report();
+    assertThat(second.healthy()).isFalse();
+    assertThat(second.deps().get(0).detail()).contains("timed out");
+    release.countDown();
+    first.join();
+  }
 }

@@ -3,6 +3,7 @@ package io.sextant.demo;
 import io.opentelemetry.api.OpenTelemetry;
 import io.sextant.demo.cache.CacheClient;
 import io.sextant.demo.cache.CacheServer;
+import io.sextant.demo.db.DatabaseHealth;
 import io.sextant.demo.db.DatabaseServer;
 import io.sextant.demo.db.ServiceDatabase;
 import io.sextant.demo.fault.FaultApi;
@@ -18,6 +19,7 @@ import io.sextant.server.ServerConfig;
 import io.sextant.server.SextantServer;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.topology.health.HealthConfig;
+import io.sextant.topology.health.HealthTarget;
 import io.sextant.triage.probe.ProbeSuite;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -55,6 +57,7 @@ public final class Demo implements AutoCloseable {
   private CacheServer cacheServer;
   private FaultProxy cacheProxy;
   private FaultInjector faults;
+  private DatabaseHealth databaseHealth;
   private TrafficGenerator traffic;
   private long readyMillis;
 
@@ -136,6 +139,8 @@ public final class Demo implements AutoCloseable {
     }
     kafka = kafkaF.join();
     closeables.add(kafka);
+    databaseHealth = DatabaseHealth.start(databases.values());
+    closeables.add(databaseHealth);
 
     Map<String, String> hostOf = new LinkedHashMap<>();
     Map<String, String> badRoutes = new LinkedHashMap<>();
@@ -297,6 +302,36 @@ public final class Demo implements AutoCloseable {
 
   public Map<String, ServiceNode> services() {
     return services;
+  }
+
+  /**
+   * Has Sextant poll every service's health endpoint (the seed format: the service and its view of
+   * its dependencies) and every database's own health ({@link DatabaseHealth}), so the map shows
+   * health and triage reads it. The tests that do not need it leave it off: every service's check
+   * pings its database through its pool.
+   */
+  public void pollHealth() {
+    services.forEach(
+        (name, node) ->
+            sextant
+                .health()
+                .add(
+                    new HealthTarget(
+                        name, java.net.URI.create("http://127.0.0.1:" + node.port() + "/health"))));
+    pollDatabaseHealth();
+  }
+
+  /** Has Sextant poll only the databases' own health. */
+  public void pollDatabaseHealth() {
+    databases
+        .values()
+        .forEach(
+            d ->
+                sextant
+                    .health()
+                    .add(
+                        new HealthTarget(
+                            d.component(), java.net.URI.create(databaseHealth.url(d)))));
   }
 
   public Map<String, DatabaseServer> databases() {

@@ -67,17 +67,9 @@ public final class DemoMain implements Callable<Integer> {
     System.out.println(
         "sextant demo: starting Sextant, Kafka, 14 databases, the cache and 18 services...");
     Demo demo = Demo.start(config);
-    // Sextant polls every service's health endpoint (the seed format), so the map shows health
-    // and triage has it as a prior. (The tests poll only where they need it.)
-    demo.services()
-        .forEach(
-            (name, node) ->
-                demo.sextant()
-                    .health()
-                    .add(
-                        new io.sextant.topology.health.HealthTarget(
-                            name,
-                            java.net.URI.create("http://127.0.0.1:" + node.port() + "/health"))));
+    // Sextant polls every service's and every database's health, so the map shows health and
+    // triage has it as evidence.
+    demo.pollHealth();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

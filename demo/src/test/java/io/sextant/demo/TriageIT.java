@@ -33,6 +33,7 @@ class TriageIT {
   @BeforeAll
   static void start() throws Exception {
     demo = Demo.start(DemoConfig.forTests(dir));
+    demo.pollDatabaseHealth();
     triage = demo.sextant().triage();
     assertThat(triage.awaitReady(3, Duration.ofSeconds(60)))
         .as("footprints learned from three healthy runs of each probe")
@@ -114,6 +115,15 @@ class TriageIT {
   @Test
   void aSlowDatabase() throws Exception {
     assertTop(localize(FaultKind.LATENCY, "search-db", 0, 1200), "search-db");
+  }
+
+  @Test
+  void aLeakedConnectionPool() throws Exception {
+    // payments holds every connection of its pool: its calls that need the database fail as they
+    // would with the database too slow, but payments-db answers its own health check.
+    TriageReport r = localize(FaultKind.POOL_EXHAUSTION, "payments", 0, 0);
+    assertTop(r, "payments");
+    assertThat(r.ranking().explanation()).anyMatch(l -> l.contains("(a leak)"));
   }
 
   @Test

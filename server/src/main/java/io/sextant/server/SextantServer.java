@@ -192,7 +192,7 @@ public final class SextantServer implements AutoCloseable {
                     log.warn("probe results not stored: {}", e.getMessage());
                   }
                 },
-                health::latest,
+                health::pollAll,
                 changes,
                 Clock.systemUTC(),
                 Triage.Options.DEFAULTS)

@@ -334,12 +334,41 @@ final class Evidence {
    * host on which two or more services' own checks fail. {@code hostOf} gives a service's host
    * component, or null.
    */
+  /**
+   * The components whose own health check passed in {@code health} (and none failed): they answer
+   * now, checked directly. A dependency reported down by another service's check is not in it: that
+   * report is the caller's view, through its own pool or client.
+   */
+  static Set<String> answering(List<HealthResult> health, Set<String> components) {
+    Set<String> passed = new TreeSet<>();
+    Set<String> failed = new TreeSet<>();
+    for (HealthResult r : health) {
+      for (String c : named(r.target().service(), components)) {
+        (r.healthy() ? passed : failed).add(c);
+      }
+    }
+    passed.removeAll(failed);
+    return passed;
+  }
+
+  /** The components {@code name} names; the name itself when none does. */
+  private static List<String> named(String name, Set<String> components) {
+    List<String> out = new ArrayList<>();
+    for (String c : components) {
+      if (ComponentNames.names(c, name)) {
+        out.add(c);
+      }
+    }
+    return out.isEmpty() ? List.of(name) : out;
+  }
+
   static Map<String, Prior> priors(
       List<HealthResult> health,
       List<Change> changes,
       Set<String> components,
       java.util.function.Function<String, String> hostOf) {
     Map<String, Prior> out = new LinkedHashMap<>();
+    Set<String> answering = answering(health, components);
     for (Change c : changes) {
       if (c.previous() == null) {
         continue; // first seen: a service joining is not a change to it
@@ -360,16 +389,19 @@ final class Evidence {
     for (HealthResult r : health) {
       String service = r.target().service();
       if (!r.healthy()) {
-        unhealthy
-            .computeIfAbsent(service, k -> new ArrayList<>())
-            .add(
-                "The health check of "
-                    + service
-                    + " fails"
-                    + (r.error() == null ? "." : ": " + r.error() + "."));
-        String host = hostOf.apply(service);
-        if (host != null) {
-          failingOnHost.computeIfAbsent(host, k -> new TreeSet<>()).add(service);
+        // a service's id is its name; a database's check (payments-db) names its component
+        for (String c : named(service, components)) {
+          unhealthy
+              .computeIfAbsent(c, k -> new ArrayList<>())
+              .add(
+                  "The health check of "
+                      + service
+                      + " fails"
+                      + (r.error() == null ? "." : ": " + r.error() + "."));
+          String host = hostOf.apply(c);
+          if (host != null) {
+            failingOnHost.computeIfAbsent(host, k -> new TreeSet<>()).add(service);
+          }
         }
       }
       for (HealthResult.Dependency d : r.dependencies()) {
@@ -377,7 +409,9 @@ final class Evidence {
           continue;
         }
         for (String c : components) {
-          if (ComponentNames.names(c, d.name())) {
+          // A component that answers its own check now is not down: the caller's report is its
+          // own view, through its pool or client (a leaked pool reports its database down).
+          if (ComponentNames.names(c, d.name()) && !answering.contains(c)) {
             unhealthy
                 .computeIfAbsent(c, k -> new ArrayList<>())
                 .add(service + "'s health check reports " + d.name() + " down.");

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -89,6 +90,10 @@ public final class Triage implements AutoCloseable {
             2, Duration.ofMillis(2500), Duration.ofSeconds(7), 4, Duration.ofSeconds(20), 3);
   }
 
+  /**
+   * @param health checks every health target now and answers what each said (called once per
+   *     triage, at its start, beside the probes)
+   */
   public Triage(
       ProbeSuite suite,
       EventStore store,
@@ -233,6 +238,10 @@ public final class Triage implements AutoCloseable {
     for (Probe p : suite.probes()) {
       flakes.put(p.name(), book.flakeRate(p.name())); // before this triage's own runs
     }
+    // The health checks answer now, while the probes run: a reading from before the fault would
+    // vouch for a component that has just broken.
+    CompletableFuture<List<HealthResult>> healthNow =
+        CompletableFuture.supplyAsync(health, r -> Thread.ofVirtual().start(r));
     List<ProbeRun> runs = degraded(runProbes(first, Math.max(1, repeats)));
     Map<String, List<ProbeRun>> byProbe = new LinkedHashMap<>();
     for (ProbeRun r : runs) {
@@ -273,7 +282,15 @@ public final class Triage implements AutoCloseable {
     Map<String, Map<String, Double>> footprints = book.footprints();
     Set<String> components = new HashSet<>();
     footprints.values().forEach(f -> components.addAll(f.keySet()));
-    Map<String, Prior> priors = Evidence.priors(health.get(), recent, components, known::host);
+    List<HealthResult> checked =
+        healthNow
+            .exceptionally(
+                e -> {
+                  log.warn("health checks failed during triage: {}", e.toString());
+                  return List.of();
+                })
+            .join();
+    Map<String, Prior> priors = Evidence.priors(checked, recent, components, known::host);
 
     TriageInput in =
         new TriageInput(
@@ -285,7 +302,8 @@ public final class Triage implements AutoCloseable {
             production,
             priors,
             productionFailures,
-            slowDependencies(window, known, exclude));
+            slowDependencies(window, known, exclude),
+            Evidence.answering(checked, components));
     Ranking ranking = ranker.rank(in);
     List<String> extra = new ArrayList<>();
     if (adaptive) {

@@ -90,6 +90,7 @@ public final class TriageGrid {
     }
     Random random = new Random(42);
     try (Demo demo = Demo.start(DemoConfig.forTests(dir).withRate(20))) {
+      demo.pollHealth(); // as `sextant demo` does
       Triage triage = demo.sextant().triage();
       Engine engine = Engine.of(demo.sextant().store());
       triage.awaitReady(5, Duration.ofSeconds(90));

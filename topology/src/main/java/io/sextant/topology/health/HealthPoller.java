@@ -18,14 +18,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls health endpoints one after another, every {@code interval}, each with {@code timeout}, and
+ * Polls health endpoints, all at once, every {@code interval}, each with {@code timeout}, and
  * writes every result as log events so health has history and can be queried like anything else:
  * one event per target ({@code health.check=self}) and one per dependency it reported ({@code
  * health.check=<name>}), with {@code health.healthy}, severity ERROR when unhealthy (so {@code
@@ -96,14 +99,29 @@ public final class HealthPoller implements AutoCloseable {
     return this;
   }
 
-  /** Polls each target once, writes the events and returns the results. */
+  /**
+   * Polls every target once, all at the same time (a hung target costs its timeout, not the
+   * others'), writes the events and returns the results: what each target answers now. Triage calls
+   * this too, so it never trusts a reading from before the fault.
+   */
   public List<HealthResult> pollAll() {
     List<HealthResult> results = new ArrayList<>();
     List<Event> events = new ArrayList<>();
-    for (HealthTarget t : targets) {
-      HealthResult r = poll(t);
-      results.add(r);
-      events.addAll(events(r));
+    try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<HealthResult>> polls = new ArrayList<>();
+      for (HealthTarget t : targets) {
+        polls.add(each.submit(() -> poll(t)));
+      }
+      for (Future<HealthResult> f : polls) {
+        HealthResult r = f.get();
+        results.add(r);
+        events.addAll(events(r));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return results;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a health poll failed", e.getCause());
     }
     synchronized (latest) {
       results.forEach(r -> latest.put(r.target(), r));

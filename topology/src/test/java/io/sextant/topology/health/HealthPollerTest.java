@@ -129,4 +129,30 @@ class HealthPollerTest {
       assertThat(answer.rows()).containsExactly(List.of("cart", 2L));
     }
   }
+
+  @Test
+  void pollAll_pollsTheTargetsAtOnce_soHungOnesCostOneTimeoutTogether() throws Exception {
+    List<HealthTarget> targets = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      targets.add(new HealthTarget("hung-" + i, URI.create(base + "/hung")));
+    }
+    targets.add(new HealthTarget("cart", URI.create(base + "/health")));
+    try (HealthPoller poller =
+        new HealthPoller(
+            targets,
+            Duration.ofSeconds(10),
+            Duration.ofMillis(500),
+            HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build(),
+            Clock.systemUTC(),
+            events -> {})) {
+      long t0 = System.nanoTime();
+      List<HealthResult> results = poller.pollAll();
+      long millis = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(results)
+          .extracting(r -> r.target().service())
+          .containsExactly("hung-0", "hung-1", "hung-2", "hung-3", "cart");
+      assertThat(results.subList(0, 4)).allMatch(r -> !r.healthy() && r.error().contains("500 ms"));
+      assertThat(millis).isLessThan(4 * 500); // one after another would take 4 timeouts
+    }
+  }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -155,13 +156,14 @@ public final class Ranker {
     Map<String, Double> ownShare = new HashMap<>();
     Map<String, Double> slow = new HashMap<>(latShare);
     in.slowDependencies().forEach(d -> slow.merge(d, 1.0, Double::sum));
+    Pools pools = new Pools(slow, in.answering(), new TreeMap<>());
     int failingTraces =
-        errorShares(in.failingTraces(), slow, errShare, ownShare, errExample, errTrace, errTraces);
+        errorShares(in.failingTraces(), pools, errShare, ownShare, errExample, errTrace, errTraces);
     Map<String, Double> prodShare = new HashMap<>();
     Map<String, Double> prodOwn = new HashMap<>();
     int failingProduction =
         errorShares(
-            in.productionFailures(), slow, prodShare, prodOwn, errExample, errTrace, errTraces);
+            in.productionFailures(), pools, prodShare, prodOwn, errExample, errTrace, errTraces);
     if (failingProduction > 0) {
       // The failing probes are why triage runs; production's failures in the window may be an
       // earlier incident's tail: a third of the say when both have errors, all of it when alone.
@@ -270,7 +272,7 @@ public final class Ranker {
               ochiai.getOrDefault(lead, 0.0),
               in.priors().getOrDefault(lead, Prior.NONE).multiplier());
       List<String> why =
-          why(g, post, in, failing, passing, errShare, errTraces, failingTraces, shifts);
+          why(g, post, in, failing, passing, errShare, errTraces, failingTraces, shifts, pools);
       List<String> alike = lookAlikes.get(lead);
       if (g.size() == 1 && alike != null) {
         why.add(
@@ -366,13 +368,22 @@ public final class Ranker {
   // --- the evidence sources ---------------------------------------------------------------
 
   /**
+   * What decides whose fault a connection pool that ran out is: the databases, caches and queues
+   * seen slow (how much), those that answer their own health check now, and, filled in while
+   * reading the traces, the services whose pool leaked (→ the database it serves).
+   */
+  record Pools(Map<String, Double> slow, Set<String> answering, Map<String, String> leaked) {}
+
+  /**
    * ErrShare (§5.3) into {@code share}, and into {@code own} the part of it from the components'
    * own failures; returns the number of traces with errors. A pool that ran out while a database it
-   * serves answered slowly ({@code latShare}) is that database's fault.
+   * serves answered slowly is that database's fault; while every database it serves answers its
+   * health check and none is slow, the connections are held in the service: its own failure (a
+   * leak). Otherwise it is the service's error, but not its own failure.
    */
   static int errorShares(
       List<TraceAnalysis> traces,
-      Map<String, Double> slow,
+      Pools pools,
       Map<String, Double> share,
       Map<String, Double> own,
       Map<String, String> example,
@@ -390,15 +401,20 @@ public final class Ranker {
       for (int i = 0; i < t.errorOrigins().size(); i++) {
         String c = t.errorOrigins().get(i);
         boolean isOwn = t.errorOriginsOwn().get(i);
+        Set<String> served = t.errorOriginPools().get(i);
         String slowest = null;
-        for (String d : t.errorOriginPools().get(i)) {
-          if (slow.getOrDefault(d, 0.0) > (slowest == null ? 0 : slow.get(slowest))) {
+        for (String d : served) {
+          if (pools.slow().getOrDefault(d, 0.0)
+              > (slowest == null ? 0 : pools.slow().get(slowest))) {
             slowest = d;
           }
         }
         if (slowest != null) {
           c = slowest;
           isOwn = false;
+        } else if (!served.isEmpty() && pools.answering().containsAll(served)) {
+          isOwn = true;
+          pools.leaked().putIfAbsent(c, String.join(", ", new TreeSet<>(served)));
         }
         share.merge(c, each, Double::sum);
         if (isOwn) {
@@ -573,7 +589,8 @@ public final class Ranker {
       Map<String, Double> errShare,
       Map<String, Integer> errTraces,
       int failingTraces,
-      Map<String, double[]> shifts) {
+      Map<String, double[]> shifts,
+      Pools pools) {
     List<String> out = new ArrayList<>();
     String lead = group.get(0);
     List<String> touchingFailing = new ArrayList<>();
@@ -610,6 +627,19 @@ public final class Ranker {
               owned,
               failingTraces,
               100 * errShare.get(lead)));
+    }
+    String leakedTo = pools.leaked().get(lead);
+    if (leakedTo != null) {
+      out.add(
+          lead
+              + "'s connection pool for "
+              + leakedTo
+              + " ran out while "
+              + leakedTo
+              + " answers its health check and no call to it is slow: the connections are held"
+              + " in "
+              + lead
+              + " (a leak), not by a slow database.");
     }
     double[] shift = shifts.get(lead);
     if (shift != null) {

@@ -20,6 +20,8 @@ import java.util.Set;
  *     too (they weigh a third when probe traces also failed: the window may hold older trouble)
  * @param slowDependencies databases, caches and queues whose calls in production are now far slower
  *     than in healthy traces (a pool that ran out in front of one is its victim)
+ * @param answering components whose own health check passed during this triage: they answer now (a
+ *     pool that ran out in front of a database that answers, and is not slow, leaked)
  */
 public record TriageInput(
     Map<String, Map<String, Double>> footprints,
@@ -30,7 +32,8 @@ public record TriageInput(
     List<Execution> production,
     Map<String, Prior> priors,
     List<TraceAnalysis> productionFailures,
-    Set<String> slowDependencies) {
+    Set<String> slowDependencies,
+    Set<String> answering) {
   public TriageInput {
     footprints = Map.copyOf(footprints);
     outcomes = Map.copyOf(outcomes);
@@ -41,9 +44,10 @@ public record TriageInput(
     priors = Map.copyOf(priors);
     productionFailures = List.copyOf(productionFailures);
     slowDependencies = Set.copyOf(slowDependencies);
+    answering = Set.copyOf(answering);
   }
 
-  /** Without failing production traces. */
+  /** Without failing production traces, slow dependencies or health checks. */
   public TriageInput(
       Map<String, Map<String, Double>> footprints,
       Map<String, ProbeOutcome> outcomes,
@@ -61,6 +65,7 @@ public record TriageInput(
         production,
         priors,
         List.of(),
+        Set.of(),
         Set.of());
   }
 
@@ -74,6 +79,7 @@ public record TriageInput(
         production,
         priors,
         productionFailures,
-        slowDependencies);
+        slowDependencies,
+        answering);
   }
 }

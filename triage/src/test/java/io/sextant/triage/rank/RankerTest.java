@@ -330,7 +330,7 @@ class RankerTest {
   }
 
   @Test
-  void aPoolThatRanOutIsLeftToTheProbesUnlessItsDatabaseIsSlow() {
+  void aPoolThatRanOut_isItsDatabasesFaultWhenSlow_itsServicesWhenTheDatabaseAnswers() {
     // charge uses payments-db; methods goes through payments without it, and passes. The probes
     // name the database; a pool that ran out may be a leak or a database too slow to give its
     // connections back, so it does not overrule them, and a slow database confirms them.
@@ -394,7 +394,53 @@ class RankerTest {
                     List.of(),
                     Map.of(),
                     List.of(),
-                    Set.of(db)));
+                    Set.of(db),
+                    Set.of()));
     assertThat(slowInProduction.top()).containsExactly(db);
+
+    // The database answers its own health check now and no call to it is slow: the pool's
+    // connections are held in payments (a leak).
+    Ranking leaked = answering(footprints, outcomes, exhausted, Set.of(db));
+    assertThat(leaked.top()).as(leaked.suspects().toString()).containsExactly("payments");
+    assertThat(leaked.explanation())
+        .anyMatch(l -> l.contains("answers its health check") && l.contains("a leak"));
+    assertThat(answering(footprints, outcomes, exhausted, Set.of()).explanation())
+        .noneMatch(l -> l.contains("a leak"));
+    // A slow database is the pool's cause even when a quick health check passes.
+    Ranking slowButAnswering =
+        new Ranker()
+            .rank(
+                new TriageInput(
+                    footprints,
+                    outcomes,
+                    List.of(exhausted, exhausted),
+                    Map.of(),
+                    Map.of(),
+                    List.of(),
+                    Map.of(),
+                    List.of(),
+                    Set.of(db),
+                    Set.of(db)));
+    assertThat(slowButAnswering.top()).containsExactly(db);
+  }
+
+  private static Ranking answering(
+      Map<String, Map<String, Double>> footprints,
+      Map<String, ProbeOutcome> outcomes,
+      io.sextant.triage.trace.TraceAnalysis exhausted,
+      Set<String> answering) {
+    return new Ranker()
+        .rank(
+            new TriageInput(
+                footprints,
+                outcomes,
+                List.of(exhausted, exhausted),
+                Map.of(),
+                Map.of(),
+                List.of(),
+                Map.of(),
+                List.of(),
+                Set.of(),
+                answering));
   }
 }
