@@ -67,4 +67,25 @@ class EvidenceTest {
     assertThat(p.get("catalog").reasons()).hasSize(2);
     assertThat(p).doesNotContainKey("search"); // first seen: not a change
   }
+
+  @Test
+  void aDatabaseAnsweringItsOwnCheck_isNotRaisedByItsServicesReport_andIsAnswering() {
+    String payments = "mem:payments (h2 @ 127.0.0.1:9100)";
+    String search = "mem:search (h2 @ 127.0.0.1:9101)";
+    Set<String> components = Set.of("payments", payments, "search", search);
+    List<HealthResult> checks =
+        List.of(
+            check("payments", false, "payments-db"), // its pool leaked: it reports its db down
+            check("payments-db", true), // the database itself answers
+            check("search", false, "search-db"),
+            check("search-db", false)); // the database itself does not
+    Map<String, Prior> p = Evidence.priors(checks, List.of(), components, s -> null);
+    assertThat(p).doesNotContainKey(payments);
+    assertThat(p.get("payments").multiplier()).isEqualTo(10);
+    assertThat(p.get(search).multiplier()).isEqualTo(10);
+    assertThat(String.join(" ", p.get(search).reasons()))
+        .contains("The health check of search-db fails")
+        .contains("search's health check reports search-db down");
+    assertThat(Evidence.answering(checks, components)).containsExactly(payments);
+  }
 }
