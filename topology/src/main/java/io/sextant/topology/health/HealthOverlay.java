@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What health checks say about a map's nodes and edges. A service's own check marks its node; each
- * dependency it reports marks the edge from it to the node that dependency names, and that node
- * (failing when any reporter says so). A dependency names a node by its id, its {@code
- * peer.service}, {@code db.namespace}, {@code db.name} or {@code messaging.destination.name}, or —
- * for databases and caches — by the namespace without a URL-style prefix, matched against the name
- * without a {@code -db} suffix ({@code cart-db} names {@code mem:cart (h2 @ …)}).
+ * What health checks say about a map's nodes and edges. A service's own check marks its node (a
+ * check of a database or cache, named like a dependency, marks that node); each dependency it
+ * reports marks the edge from it to the node that dependency names, and that node (failing when any
+ * reporter says so). A dependency names a node by its id, its {@code peer.service}, {@code
+ * db.namespace}, {@code db.name} or {@code messaging.destination.name}, or — for databases and
+ * caches — by the namespace without a URL-style prefix, matched against the name without a {@code
+ * -db} suffix ({@code cart-db} names {@code mem:cart (h2 @ …)}).
  */
 public final class HealthOverlay {
   private HealthOverlay() {}
@@ -28,6 +29,12 @@ public final class HealthOverlay {
       String service = r.target().service();
       if (map.node(service).isPresent()) {
         nodes.merge(service, r.healthy(), Boolean::logicalAnd);
+      } else {
+        for (Node n : map.nodes()) { // a database's own check: payments-db names mem:payments (…)
+          if (NodeNames.names(n, service)) {
+            nodes.merge(n.id(), r.healthy(), Boolean::logicalAnd);
+          }
+        }
       }
       for (HealthResult.Dependency d : r.dependencies()) {
         for (Node n : map.nodes()) {

@@ -55,5 +55,16 @@ class HealthOverlayTest {
         .containsEntry(DB, false)
         .containsEntry("cache (memcached @ 127.0.0.1:1)", true);
     assertThat(marks.edges()).containsEntry(List.of("cart", DB), false);
+
+    // The database's own check (as a database exporter answers it) marks its node too.
+    HealthResult own =
+        new HealthResult(
+            new HealthTarget("cart-db", URI.create("http://127.0.0.1:1/health/cart-db")),
+            0,
+            1,
+            false,
+            null,
+            List.of());
+    assertThat(HealthOverlay.of(map, List.of(own)).nodes()).containsOnly(Map.entry(DB, false));
   }
 }
