@@ -312,26 +312,15 @@ public final class Demo implements AutoCloseable {
    */
   public void pollHealth() {
     services.forEach(
-        (name, node) ->
-            sextant
-                .health()
-                .add(
-                    new HealthTarget(
-                        name, java.net.URI.create("http://127.0.0.1:" + node.port() + "/health"))));
+        (name, node) -> sextant.health().add(new HealthTarget(name, node.healthUrl())));
     pollDatabaseHealth();
   }
 
   /** Has Sextant poll only the databases' own health. */
   public void pollDatabaseHealth() {
-    databases
-        .values()
-        .forEach(
-            d ->
-                sextant
-                    .health()
-                    .add(
-                        new HealthTarget(
-                            d.component(), java.net.URI.create(databaseHealth.url(d)))));
+    for (DatabaseServer d : databases.values()) {
+      sextant.health().add(new HealthTarget(d.component(), databaseHealth.url(d)));
+    }
   }
 
   public Map<String, DatabaseServer> databases() {

@@ -745,12 +745,7 @@ class DemoIT {
       throws Exception {
     // Only cart's health endpoint is polled: polling all 18 adds database pings that push the
     // latency tests' calls over their timeouts.
-    demo.sextant()
-        .health()
-        .add(
-            new HealthTarget(
-                "cart",
-                URI.create("http://127.0.0.1:" + demo.services().get("cart").port() + "/health")));
+    demo.sextant().health().add(new HealthTarget("cart", demo.services().get("cart").healthUrl()));
     assertThat(call("view_cart").status()).isEqualTo(200);
     fault("down", "cart-db", 0, 0);
     for (int i = 0; i < 3; i++) {

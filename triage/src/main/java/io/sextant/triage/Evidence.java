@@ -328,13 +328,6 @@ final class Evidence {
   }
 
   /**
-   * Priors (triage-methods §5.2d): × 5 for a change in the last 30 minutes, × 10 for a failing
-   * health signal — its own check failing, or a check reporting it down — once per component,
-   * however many checks say so (every caller of a service that is down reports it); and × 10 for a
-   * host on which two or more services' own checks fail. {@code hostOf} gives a service's host
-   * component, or null.
-   */
-  /**
    * The components whose own health check passed in {@code health} (and none failed): they answer
    * now, checked directly. A dependency reported down by another service's check is not in it: that
    * report is the caller's view, through its own pool or client.
@@ -362,13 +355,21 @@ final class Evidence {
     return out.isEmpty() ? List.of(name) : out;
   }
 
+  /**
+   * Priors (triage-methods §5.2d): × 5 for a change in the last 30 minutes, × 10 for a failing
+   * health signal — its own check failing, or a check reporting it down — once per component,
+   * however many checks say so (every caller of a service that is down reports it); and × 10 for a
+   * host on which two or more services' own checks fail; a component in {@code answering} (its own
+   * check passes now) is not raised by another's report of it down. {@code hostOf} gives a
+   * service's host component, or null.
+   */
   static Map<String, Prior> priors(
       List<HealthResult> health,
+      Set<String> answering,
       List<Change> changes,
       Set<String> components,
       java.util.function.Function<String, String> hostOf) {
     Map<String, Prior> out = new LinkedHashMap<>();
-    Set<String> answering = answering(health, components);
     for (Change c : changes) {
       if (c.previous() == null) {
         continue; // first seen: a service joining is not a change to it

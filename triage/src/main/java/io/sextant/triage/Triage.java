@@ -290,7 +290,9 @@ public final class Triage implements AutoCloseable {
                   return List.of();
                 })
             .join();
-    Map<String, Prior> priors = Evidence.priors(checked, recent, components, known::host);
+    Set<String> answering = Evidence.answering(checked, components);
+    Map<String, Prior> priors =
+        Evidence.priors(checked, answering, recent, components, known::host);
 
     TriageInput in =
         new TriageInput(
@@ -303,7 +305,7 @@ public final class Triage implements AutoCloseable {
             priors,
             productionFailures,
             slowDependencies(window, known, exclude),
-            Evidence.answering(checked, components));
+            answering);
     Ranking ranking = ranker.rank(in);
     List<String> extra = new ArrayList<>();
     if (adaptive) {

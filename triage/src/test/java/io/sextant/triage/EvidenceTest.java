@@ -37,6 +37,7 @@ class EvidenceTest {
                 check("web", true, "assets", "photos"),
                 check("search", true, "assets"),
                 check("catalog", true, "assets")),
+            Set.of("web"),
             List.of(),
             Set.of("assets", "photos", "web", "node-6 (host)"),
             hosts::get);
@@ -56,6 +57,7 @@ class EvidenceTest {
     Map<String, Prior> p =
         Evidence.priors(
             List.of(),
+            Set.of(),
             List.of(
                 new Change(1, "catalog", "service.version", "7.1.0", "7.0.2"),
                 new Change(2, "catalog", "host.name", "node-2", "node-3"),
@@ -79,13 +81,14 @@ class EvidenceTest {
             check("payments-db", true), // the database itself answers
             check("search", false, "search-db"),
             check("search-db", false)); // the database itself does not
-    Map<String, Prior> p = Evidence.priors(checks, List.of(), components, s -> null);
+    Set<String> answering = Evidence.answering(checks, components);
+    assertThat(answering).containsExactly(payments);
+    Map<String, Prior> p = Evidence.priors(checks, answering, List.of(), components, s -> null);
     assertThat(p).doesNotContainKey(payments);
     assertThat(p.get("payments").multiplier()).isEqualTo(10);
     assertThat(p.get(search).multiplier()).isEqualTo(10);
     assertThat(String.join(" ", p.get(search).reasons()))
         .contains("The health check of search-db fails")
         .contains("search's health check reports search-db down");
-    assertThat(Evidence.answering(checks, components)).containsExactly(payments);
   }
 }

@@ -6,6 +6,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
 import io.sextant.client.HealthCheck;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -79,8 +80,8 @@ public final class DatabaseHealth implements AutoCloseable {
   }
 
   /** The health URL of one database, e.g. {@code http://127.0.0.1:41234/health/payments-db}. */
-  public String url(DatabaseServer d) {
-    return "http://127.0.0.1:" + server.activeLocalPort() + "/health/" + d.component();
+  public URI url(DatabaseServer d) {
+    return URI.create("http://127.0.0.1:" + server.activeLocalPort() + "/health/" + d.component());
   }
 
   private static boolean answers(DatabaseServer d) throws Exception {

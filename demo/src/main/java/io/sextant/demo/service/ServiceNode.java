@@ -138,6 +138,11 @@ public final class ServiceNode implements AutoCloseable {
     return proxy.port();
   }
 
+  /** Its health endpoint (the seed format), through its proxy. */
+  public java.net.URI healthUrl() {
+    return java.net.URI.create("http://127.0.0.1:" + port() + "/health");
+  }
+
   public FaultProxy proxy() {
     return proxy;
   }

@@ -81,6 +81,17 @@ class HealthPollerTest {
     }
   }
 
+  /** Polls every 10 s (the tests call pollAll themselves), each target within 500 ms. */
+  private static HealthPoller poller(List<HealthTarget> targets, HealthPoller.Sink sink) {
+    return new HealthPoller(
+        targets,
+        Duration.ofSeconds(10),
+        Duration.ofMillis(500),
+        HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build(),
+        Clock.systemUTC(),
+        sink);
+  }
+
   @Test
   void pollAll_readsBothFormats_timesOut_andStoresQueryableHistory() throws Exception {
     MemoryEventStore store = new MemoryEventStore();
@@ -90,14 +101,7 @@ class HealthPollerTest {
             new HealthTarget("billing", URI.create(base + "/actuator/health")),
             new HealthTarget("search", URI.create(base + "/hung")),
             HealthTarget.parse("legacy=http://127.0.0.1:" + closedPort() + "/health"));
-    try (HealthPoller poller =
-        new HealthPoller(
-            targets,
-            Duration.ofSeconds(10),
-            Duration.ofMillis(500),
-            HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build(),
-            Clock.systemUTC(),
-            store::write)) {
+    try (HealthPoller poller = poller(targets, store::write)) {
       List<HealthResult> results = poller.pollAll();
       poller.pollAll();
 
@@ -137,14 +141,7 @@ class HealthPollerTest {
       targets.add(new HealthTarget("hung-" + i, URI.create(base + "/hung")));
     }
     targets.add(new HealthTarget("cart", URI.create(base + "/health")));
-    try (HealthPoller poller =
-        new HealthPoller(
-            targets,
-            Duration.ofSeconds(10),
-            Duration.ofMillis(500),
-            HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build(),
-            Clock.systemUTC(),
-            events -> {})) {
+    try (HealthPoller poller = poller(targets, events -> {})) {
       long t0 = System.nanoTime();
       List<HealthResult> results = poller.pollAll();
       long millis = (System.nanoTime() - t0) / 1_000_000;

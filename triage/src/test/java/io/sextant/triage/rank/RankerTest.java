@@ -331,13 +331,13 @@ class RankerTest {
 
   @Test
   void aPoolThatRanOut_isItsDatabasesFaultWhenSlow_itsServicesWhenTheDatabaseAnswers() {
-    // charge uses payments-db; methods goes through payments without it, and passes. The probes
-    // name the database; a pool that ran out may be a leak or a database too slow to give its
-    // connections back, so it does not overrule them, and a slow database confirms them.
-    String db = "payments (h2 @ 127.0.0.1:9100)";
+    // charge uses payments-db; methods goes through payments without it, and passes. A pool that
+    // ran out may be a leak or a database too slow to give its connections back: alone it does
+    // not overrule the probes (which name the database), a slow database confirms them, and a
+    // database that answers its own health check while nothing is slow points at the service.
     Map<String, Map<String, Double>> footprints =
         Map.of(
-            "charge", Map.of("gateway", 1.0, "payments", 1.0, db, 1.0),
+            "charge", Map.of("gateway", 1.0, "payments", 1.0, PAYMENTS_DB, 1.0),
             "methods", Map.of("gateway", 1.0, "payments", 1.0),
             "login", Map.of("gateway", 1.0, "identity", 1.0));
     Map<String, ProbeOutcome> outcomes =
@@ -354,19 +354,21 @@ class RankerTest {
                         + " active=6, idle=0, waiting=4)")
                 .events(),
             known);
-    Ranking leak = rank(footprints, outcomes, exhausted, exhausted);
+    Ranking ambiguous = rank(footprints, outcomes, exhausted, exhausted);
     assertThat(
             List.of(
-                leak.suspects().get(0).members().get(0), leak.suspects().get(1).members().get(0)))
-        .containsExactlyInAnyOrder(db, "payments");
+                ambiguous.suspects().get(0).members().get(0),
+                ambiguous.suspects().get(1).members().get(0)))
+        .containsExactlyInAnyOrder(PAYMENTS_DB, "payments");
+    assertThat(ambiguous.explanation()).noneMatch(l -> l.contains("a leak"));
 
     // The same errors while the database's queries take 1.5 s: every connection is busy.
     List<Map<String, Double>> base =
         List.of(
-            Map.of("payments", 5.0, db, 10.0),
-            Map.of("payments", 6.0, db, 12.0),
-            Map.of("payments", 5.0, db, 11.0));
-    List<Map<String, Double>> now = List.of(Map.of("payments", 5.0, db, 1500.0));
+            Map.of("payments", 5.0, PAYMENTS_DB, 10.0),
+            Map.of("payments", 6.0, PAYMENTS_DB, 12.0),
+            Map.of("payments", 5.0, PAYMENTS_DB, 11.0));
+    List<Map<String, Double>> now = List.of(Map.of("payments", 5.0, PAYMENTS_DB, 1500.0));
     Ranking slow =
         new Ranker()
             .rank(
@@ -378,56 +380,34 @@ class RankerTest {
                     Map.of("charge", now),
                     List.of(),
                     Map.of()));
-    assertThat(slow.top()).containsExactly(db);
+    assertThat(slow.top()).containsExactly(PAYMENTS_DB);
 
     // No probe trace shows the slow queries (no request got a connection), but production's calls
     // to the database take far longer than usual.
-    Ranking slowInProduction =
-        new Ranker()
-            .rank(
-                new TriageInput(
-                    footprints,
-                    outcomes,
-                    List.of(exhausted, exhausted),
-                    Map.of(),
-                    Map.of(),
-                    List.of(),
-                    Map.of(),
-                    List.of(),
-                    Set.of(db),
-                    Set.of()));
-    assertThat(slowInProduction.top()).containsExactly(db);
+    assertThat(pool(footprints, outcomes, exhausted, Set.of(PAYMENTS_DB), Set.of()).top())
+        .containsExactly(PAYMENTS_DB);
 
     // The database answers its own health check now and no call to it is slow: the pool's
     // connections are held in payments (a leak).
-    Ranking leaked = answering(footprints, outcomes, exhausted, Set.of(db));
+    Ranking leaked = pool(footprints, outcomes, exhausted, Set.of(), Set.of(PAYMENTS_DB));
     assertThat(leaked.top()).as(leaked.suspects().toString()).containsExactly("payments");
     assertThat(leaked.explanation())
         .anyMatch(l -> l.contains("answers its health check") && l.contains("a leak"));
-    assertThat(answering(footprints, outcomes, exhausted, Set.of()).explanation())
-        .noneMatch(l -> l.contains("a leak"));
+
     // A slow database is the pool's cause even when a quick health check passes.
-    Ranking slowButAnswering =
-        new Ranker()
-            .rank(
-                new TriageInput(
-                    footprints,
-                    outcomes,
-                    List.of(exhausted, exhausted),
-                    Map.of(),
-                    Map.of(),
-                    List.of(),
-                    Map.of(),
-                    List.of(),
-                    Set.of(db),
-                    Set.of(db)));
-    assertThat(slowButAnswering.top()).containsExactly(db);
+    assertThat(
+            pool(footprints, outcomes, exhausted, Set.of(PAYMENTS_DB), Set.of(PAYMENTS_DB)).top())
+        .containsExactly(PAYMENTS_DB);
   }
 
-  private static Ranking answering(
+  static final String PAYMENTS_DB = "payments (h2 @ 127.0.0.1:9100)";
+
+  /** The pool case: two exhausted probe traces, slow dependencies and health checks as given. */
+  private static Ranking pool(
       Map<String, Map<String, Double>> footprints,
       Map<String, ProbeOutcome> outcomes,
       io.sextant.triage.trace.TraceAnalysis exhausted,
+      Set<String> slowDependencies,
       Set<String> answering) {
     return new Ranker()
         .rank(
@@ -440,7 +420,7 @@ class RankerTest {
                 List.of(),
                 Map.of(),
                 List.of(),
-                Set.of(),
+                slowDependencies,
                 answering));
   }
 }
