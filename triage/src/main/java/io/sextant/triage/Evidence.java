@@ -13,6 +13,7 @@ import io.sextant.store.spi.StoreException;
 import io.sextant.store.spi.TimeRange;
 import io.sextant.topology.Change;
 import io.sextant.topology.ComponentIds;
+import io.sextant.topology.NodeKind;
 import io.sextant.topology.health.HealthResult;
 import io.sextant.triage.rank.Execution;
 import io.sextant.triage.rank.Prior;
@@ -344,8 +345,13 @@ final class Evidence {
     return passed;
   }
 
-  /** The components {@code name} names; the name itself when none does. */
+  /**
+   * The components {@code name} names: the one it is, else those it names, else the name itself.
+   */
   private static List<String> named(String name, Set<String> components) {
+    if (components.contains(name)) {
+      return List.of(name); // a service's id is its name (its database may share the name)
+    }
     List<String> out = new ArrayList<>();
     for (String c : components) {
       if (ComponentNames.names(c, name)) {
@@ -357,18 +363,29 @@ final class Evidence {
 
   /**
    * Priors (triage-methods §5.2d): × 5 for a change in the last 30 minutes, × 10 for a failing
-   * health signal — its own check failing, or a check reporting it down — once per component,
-   * however many checks say so (every caller of a service that is down reports it); and × 10 for a
-   * host on which two or more services' own checks fail; a component in {@code answering} (its own
-   * check passes now) is not raised by another's report of it down. {@code hostOf} gives a
-   * service's host component, or null.
+   * health signal, once per component however many checks say so (every caller of a service that is
+   * down reports it); and × 10 for a host on which two or more services cannot be reached. A
+   * failing check is evidence for what the check depends on, not only for its owner:
+   *
+   * <ul>
+   *   <li>refused, or hanging while every part of it hangs too: the owner (nothing answers);
+   *   <li>answering (itself or one of its parts) but finding a part down or hanging: what that part
+   *       covers (Spring's {@code db} → the databases the service calls), not the owner;
+   *   <li>hanging with no parts known (Spring hides them by default): the owner and everything it
+   *       calls alike — the probes and traces decide between them.
+   * </ul>
+   *
+   * A component in {@code answering} (its own check passes now) is not raised by another's report
+   * of it down. {@code hostOf} gives a service's host component, or null; {@code datastoresOf} the
+   * databases, caches and queues a service calls.
    */
   static Map<String, Prior> priors(
       List<HealthResult> health,
       Set<String> answering,
       List<Change> changes,
       Set<String> components,
-      java.util.function.Function<String, String> hostOf) {
+      java.util.function.Function<String, String> hostOf,
+      java.util.function.Function<String, Map<String, NodeKind>> datastoresOf) {
     Map<String, Prior> out = new LinkedHashMap<>();
     for (Change c : changes) {
       if (c.previous() == null) {
@@ -389,33 +406,85 @@ final class Evidence {
     Map<String, Set<String>> failingOnHost = new TreeMap<>();
     for (HealthResult r : health) {
       String service = r.target().service();
-      if (!r.healthy()) {
-        // a service's id is its name; a database's check (payments-db) names its component
-        for (String c : named(service, components)) {
-          unhealthy
-              .computeIfAbsent(c, k -> new ArrayList<>())
-              .add(
-                  "The health check of "
-                      + service
-                      + " fails"
-                      + (r.error() == null ? "." : ": " + r.error() + "."));
-          String host = hostOf.apply(c);
-          if (host != null) {
-            failingOnHost.computeIfAbsent(host, k -> new TreeSet<>()).add(service);
+      List<String> owners = named(service, components);
+      Map<String, NodeKind> datastores = datastoresOf.apply(service);
+      boolean partsExplain = false;
+      for (HealthResult.Dependency d : r.dependencies()) {
+        if (d.healthy() || !r.answered()) {
+          continue; // nothing of it answered: its parts' silence says nothing about them
+        }
+        Set<String> covered = covered(d.name(), owners, components, datastores);
+        for (String c : covered) {
+          if (owners.contains(c)) {
+            continue; // a part of its own (disk space, liveness): the owner's verdict below
+          }
+          // A component that answers its own check now is not down: the caller's report is its
+          // own view, through its pool or client (a leaked pool reports its database down).
+          if (!answering.contains(c)) {
+            partsExplain = true;
+            unhealthy
+                .computeIfAbsent(c, k -> new ArrayList<>())
+                .add(
+                    service
+                        + "'s health check reports "
+                        + d.name()
+                        + (d.name().equals(c) || ComponentNames.names(c, d.name())
+                            ? ""
+                            : " (" + c + ")")
+                        + (d.detail() != null && d.detail().startsWith("no answer")
+                            ? " hanging (" + d.detail() + ")"
+                            : " down")
+                        + (r.answered() && r.error() != null
+                            ? " while " + service + " answers"
+                            : "")
+                        + ".");
           }
         }
       }
-      for (HealthResult.Dependency d : r.dependencies()) {
-        if (d.healthy()) {
-          continue;
+      if (r.healthy()) {
+        continue;
+      }
+      String failed =
+          "The health check of " + service + " fails" + (r.error() == null ? "" : ": " + r.error());
+      List<String> raised = new ArrayList<>();
+      String why;
+      if (r.answered()) {
+        if (partsExplain) {
+          continue; // it answers; what it found down is raised above
         }
-        for (String c : components) {
-          // A component that answers its own check now is not down: the caller's report is its
-          // own view, through its pool or client (a leaked pool reports its database down).
-          if (ComponentNames.names(c, d.name()) && !answering.contains(c)) {
-            unhealthy
-                .computeIfAbsent(c, k -> new ArrayList<>())
-                .add(service + "'s health check reports " + d.name() + " down.");
+        raised.addAll(owners);
+        why = failed + ".";
+      } else if (r.refused() || !r.dependencies().isEmpty()) {
+        raised.addAll(owners);
+        why =
+            failed
+                + (r.refused()
+                    ? " (nothing answers)."
+                    : "; every part of it hangs too, so " + service + " itself does not answer.");
+      } else {
+        raised.addAll(owners);
+        List<String> behind = new ArrayList<>(datastores.keySet());
+        raised.addAll(behind);
+        why =
+            failed
+                + (behind.isEmpty()
+                    ? "."
+                    : "; it may be waiting on what "
+                        + service
+                        + " depends on ("
+                        + String.join(", ", behind)
+                        + "), so each of them is as suspect as "
+                        + service
+                        + " (show the check's components to tell them apart).");
+      }
+      for (String c : raised) {
+        unhealthy.computeIfAbsent(c, k -> new ArrayList<>()).add(why);
+      }
+      if (!r.answered()) {
+        for (String c : owners) {
+          String host = hostOf.apply(c);
+          if (host != null) {
+            failingOnHost.computeIfAbsent(host, k -> new TreeSet<>()).add(service);
           }
         }
       }
@@ -445,5 +514,73 @@ final class Evidence {
           out.merge(c, Prior.NONE.times(10, why), (a, b) -> a.times(10, why));
         });
     return out;
+  }
+
+  /** Parts of a check that are its owner's own: the process, its disk, its lifecycle state. */
+  private static final Set<String> OWN_PARTS =
+      Set.of(
+          "ping",
+          "diskspace",
+          "livenessstate",
+          "readinessstate",
+          "ssl",
+          "refreshscope",
+          "discoverycomposite",
+          "self",
+          "workload");
+
+  /**
+   * The components a failing part of a health check covers: its owners for the owner's own parts;
+   * for Spring's {@code db} (or {@code dataSource}), every database the service calls; for a part
+   * named after a system ({@code redis}, {@code mongo}, {@code kafka}), the datastores of that
+   * system it calls; otherwise the components the name names ({@code payments-db}); else the
+   * owners.
+   */
+  static Set<String> covered(
+      String part, List<String> owners, Set<String> components, Map<String, NodeKind> datastores) {
+    String n = part.toLowerCase(Locale.ROOT);
+    Set<String> out = new TreeSet<>();
+    if (OWN_PARTS.contains(n)) {
+      out.addAll(owners);
+      return out;
+    }
+    if (n.equals("db") || n.equals("datasource") || n.equals("r2dbc") || n.equals("jdbc")) {
+      datastores.forEach(
+          (id, kind) -> {
+            if (kind == NodeKind.DATABASE) {
+              out.add(id);
+            }
+          });
+    } else {
+      datastores.forEach(
+          (id, kind) -> {
+            String system = system(id);
+            if (system != null && (n.startsWith(system) || system.startsWith(n))) {
+              out.add(id);
+            }
+          });
+    }
+    if (out.isEmpty()) {
+      for (String c : components) {
+        if (ComponentNames.names(c, part)) {
+          out.add(c);
+        }
+      }
+    }
+    if (out.isEmpty()) {
+      out.add(part); // not a component Sextant has seen: reported under the name it was given
+    }
+    return out;
+  }
+
+  /** {@code postgresql} of {@code shop (postgresql @ 127.0.0.1:5432)}; null when none. */
+  private static String system(String id) {
+    int open = id.indexOf(" (");
+    if (open < 0) {
+      return null;
+    }
+    String inner = id.substring(open + 2, id.length() - 1);
+    int at = inner.indexOf(" @");
+    return (at < 0 ? inner : inner.substring(0, at)).toLowerCase(Locale.ROOT);
   }
 }

@@ -292,7 +292,7 @@ public final class Triage implements AutoCloseable {
             .join();
     Set<String> answering = Evidence.answering(checked, components);
     Map<String, Prior> priors =
-        Evidence.priors(checked, answering, recent, components, known::host);
+        Evidence.priors(checked, answering, recent, components, known::host, known::datastores);
 
     TriageInput in =
         new TriageInput(

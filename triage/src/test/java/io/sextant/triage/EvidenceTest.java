@@ -20,7 +20,8 @@ class EvidenceTest {
         0,
         1,
         healthy,
-        healthy ? null : "connection refused",
+        // a check that lists what it found down answered; one that lists nothing was refused
+        healthy || downDependencies.length > 0 ? null : "connection refused",
         List.of(downDependencies).stream()
             .map(d -> new HealthResult.Dependency(d, false, null))
             .toList());
@@ -40,7 +41,8 @@ class EvidenceTest {
             Set.of("web"),
             List.of(),
             Set.of("assets", "photos", "web", "node-6 (host)"),
-            hosts::get);
+            hosts::get,
+            s -> Map.of());
     // assets' own check and three callers' checks say it is down: one × 10, every reason kept.
     assertThat(p.get("assets").multiplier()).isEqualTo(10);
     assertThat(String.join(" ", p.get("assets").reasons()))
@@ -63,7 +65,8 @@ class EvidenceTest {
                 new Change(2, "catalog", "host.name", "node-2", "node-3"),
                 new Change(3, "search", "service.version", "1.0.0", null)),
             Set.of(),
-            s -> null);
+            s -> null,
+            s -> Map.of());
     assertThat(p.get("catalog").multiplier()).isEqualTo(5);
     assertThat(p.get("catalog").changed()).isTrue();
     assertThat(p.get("catalog").reasons()).hasSize(2);
@@ -83,12 +86,107 @@ class EvidenceTest {
             check("search-db", false)); // the database itself does not
     Set<String> answering = Evidence.answering(checks, components);
     assertThat(answering).containsExactly(payments);
-    Map<String, Prior> p = Evidence.priors(checks, answering, List.of(), components, s -> null);
+    Map<String, Prior> p =
+        Evidence.priors(checks, answering, List.of(), components, s -> null, s -> Map.of());
     assertThat(p).doesNotContainKey(payments);
     assertThat(p.get("payments").multiplier()).isEqualTo(10);
     assertThat(p.get(search).multiplier()).isEqualTo(10);
     assertThat(String.join(" ", p.get(search).reasons()))
         .contains("The health check of search-db fails")
         .contains("search's health check reports search-db down");
+  }
+
+  static HealthResult spring(
+      String service, String error, boolean answered, HealthResult.Dependency... parts) {
+    return new HealthResult(
+        new HealthTarget(service, URI.create("http://127.0.0.1:1/actuator/health")),
+        0,
+        2000,
+        false,
+        error,
+        List.of(parts),
+        answered);
+  }
+
+  static final String ORDERS_DB = "orders (postgresql @ 127.0.0.1:6001)";
+  static final String SHARED_DB = "shop (postgresql @ 127.0.0.1:6002)";
+  static final Set<String> SHOP = Set.of("orders", "gateway", ORDERS_DB, SHARED_DB);
+  static final Map<String, io.sextant.topology.NodeKind> ORDERS_CALLS =
+      Map.of(
+          ORDERS_DB, io.sextant.topology.NodeKind.DATABASE,
+          SHARED_DB, io.sextant.topology.NodeKind.DATABASE);
+
+  private static Map<String, Prior> shop(HealthResult r) {
+    return Evidence.priors(
+        List.of(r),
+        Set.of(),
+        List.of(),
+        SHOP,
+        s -> null,
+        s -> s.equals("orders") ? ORDERS_CALLS : Map.of());
+  }
+
+  @Test
+  void aHungCheckWhosePingAnswers_blamesWhatItsDbPartCovers_notItsOwner() {
+    Map<String, Prior> p =
+        shop(
+            spring(
+                "orders",
+                "no answer within 2000 ms",
+                true,
+                new HealthResult.Dependency("db", false, "no answer within 2000 ms"),
+                new HealthResult.Dependency("ping", true, "UP")));
+    assertThat(p).doesNotContainKey("orders");
+    assertThat(p.get(ORDERS_DB).multiplier()).isEqualTo(10);
+    assertThat(p.get(SHARED_DB).multiplier()).isEqualTo(10);
+    assertThat(String.join(" ", p.get(ORDERS_DB).reasons()))
+        .contains("orders's health check reports db (" + ORDERS_DB + ") hanging")
+        .contains("while orders answers");
+  }
+
+  @Test
+  void aHungCheckWithNoPartsKnown_raisesItsOwnerAndWhatItCallsAlike() {
+    Map<String, Prior> p = shop(spring("orders", "no answer within 2000 ms", false));
+    assertThat(p.get("orders").multiplier()).isEqualTo(10);
+    assertThat(p.get(ORDERS_DB).multiplier()).isEqualTo(10);
+    assertThat(p.get(SHARED_DB).multiplier()).isEqualTo(10);
+    assertThat(String.join(" ", p.get(ORDERS_DB).reasons()))
+        .contains("it may be waiting on what orders depends on");
+  }
+
+  @Test
+  void aCheckThatIsRefusedOrWhosePartsAllHang_blamesItsOwnerAlone() {
+    Map<String, Prior> refused = shop(spring("orders", "ConnectException", false));
+    assertThat(refused.get("orders").multiplier()).isEqualTo(10);
+    assertThat(refused).doesNotContainKeys(ORDERS_DB, SHARED_DB);
+    Map<String, Prior> frozen =
+        shop(
+            spring(
+                "orders",
+                "no answer within 2000 ms",
+                false,
+                new HealthResult.Dependency("db", false, "no answer within 2000 ms"),
+                new HealthResult.Dependency("ping", false, "no answer within 2000 ms")));
+    assertThat(frozen.get("orders").multiplier()).isEqualTo(10);
+    assertThat(frozen).doesNotContainKeys(ORDERS_DB, SHARED_DB);
+    assertThat(String.join(" ", frozen.get("orders").reasons()))
+        .contains("every part of it hangs too");
+  }
+
+  @Test
+  void aCheckAnsweringDownWithItsDbDown_blamesTheDatabases() {
+    Map<String, Prior> p =
+        shop(
+            new HealthResult(
+                new HealthTarget("orders", URI.create("http://127.0.0.1:1/actuator/health")),
+                0,
+                5,
+                false,
+                null,
+                List.of(
+                    new HealthResult.Dependency("db", false, "DOWN"),
+                    new HealthResult.Dependency("diskSpace", true, "UP"))));
+    assertThat(p).doesNotContainKey("orders");
+    assertThat(p.get(ORDERS_DB).multiplier()).isEqualTo(10);
   }
 }

@@ -10,7 +10,11 @@ import java.util.Map;
 final class HealthAnswers {
   private HealthAnswers() {}
 
-  record Answer(boolean healthy, List<HealthResult.Dependency> dependencies) {}
+  /**
+   * @param spring whether it is Spring Boot's format, whose components answer on their own at
+   *     {@code <url>/<component>}
+   */
+  record Answer(boolean healthy, List<HealthResult.Dependency> dependencies, boolean spring) {}
 
   /** The answer in {@code json}, or null when it is in neither format. */
   static Answer read(JsonNode json) {
@@ -26,7 +30,7 @@ final class HealthAnswers {
                 d.path("healthy").asBoolean(false),
                 d.hasNonNull("detail") ? d.get("detail").asText() : null));
       }
-      return new Answer(json.get("healthy").asBoolean(), deps);
+      return new Answer(json.get("healthy").asBoolean(), deps, false);
     }
     if (json.path("status").isTextual()) {
       // Spring Boot: UP is healthy; DOWN and OUT_OF_SERVICE are not; UNKNOWN counts as healthy,
@@ -38,7 +42,7 @@ final class HealthAnswers {
         String status = c.getValue().path("status").asText("UNKNOWN");
         deps.add(new HealthResult.Dependency(c.getKey(), up(status), status));
       }
-      return new Answer(up(json.get("status").asText()), deps);
+      return new Answer(up(json.get("status").asText()), deps, true);
     }
     return null;
   }

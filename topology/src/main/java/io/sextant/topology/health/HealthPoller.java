@@ -7,6 +7,7 @@ import io.sextant.model.Attributes;
 import io.sextant.model.Event;
 import io.sextant.model.Resource;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -52,6 +53,12 @@ public final class HealthPoller implements AutoCloseable {
   private final Clock clock;
   private final Sink sink;
   private final Map<HealthTarget, HealthResult> latest = new LinkedHashMap<>();
+
+  /** The components each Spring Boot target listed when it last listed any. */
+  private final Map<HealthTarget, List<String>> springParts =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final ExecutorService partPool = Executors.newVirtualThreadPerTaskExecutor();
   private ScheduledExecutorService scheduler;
 
   public HealthPoller(
@@ -145,37 +152,98 @@ public final class HealthPoller implements AutoCloseable {
     return List.copyOf(targets);
   }
 
+  /**
+   * Polls {@code t}; for a Spring Boot target whose components are known from an earlier answer,
+   * each component's own endpoint too, at the same time. When the whole check fails without details
+   * (it hangs on one slow component, as Spring's does on a hung database), the components' answers
+   * say which part failed, and whether the process answers at all.
+   */
   HealthResult poll(HealthTarget t) {
     Instant at = clock.instant();
     long now = at.getEpochSecond() * 1_000_000_000L + at.getNano();
     long started = System.nanoTime();
-    String error = null;
-    HealthAnswers.Answer answer = null;
+    List<String> parts = springParts.getOrDefault(t, List.of());
+    Map<String, Future<Fetched>> partPolls = new LinkedHashMap<>();
+    if (!parts.isEmpty()) {
+      for (String part : parts) {
+        URI u = URI.create(t.url().toString().replaceAll("/+$", "") + "/" + part);
+        partPolls.put(part, partPool.submit(() -> fetch(u)));
+      }
+    }
+    Fetched whole = fetch(t.url());
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    if (whole.answer() != null) {
+      if (whole.answer().spring()) {
+        List<String> names = new ArrayList<>();
+        for (HealthResult.Dependency d : whole.answer().dependencies()) {
+          names.add(d.name());
+        }
+        if (!names.isEmpty()) {
+          springParts.put(t, List.copyOf(names));
+        }
+      }
+      boolean detailed = !whole.answer().dependencies().isEmpty();
+      if (whole.answer().healthy() || detailed || partPolls.isEmpty()) {
+        partPolls.values().forEach(f -> f.cancel(true));
+        return new HealthResult(
+            t, now, millis, whole.answer().healthy(), null, whole.answer().dependencies());
+      }
+    }
+    if (partPolls.isEmpty()) {
+      return new HealthResult(t, now, millis, false, whole.error(), List.of());
+    }
+    List<HealthResult.Dependency> deps = new ArrayList<>();
+    boolean anyAnswered = whole.answer() != null;
+    for (Map.Entry<String, Future<Fetched>> e : partPolls.entrySet()) {
+      Fetched f;
+      try {
+        f = e.getValue().get();
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        f = new Fetched(null, "interrupted");
+      } catch (ExecutionException ex) {
+        f = new Fetched(null, String.valueOf(ex.getCause()));
+      }
+      if (f.answer() != null) {
+        anyAnswered = true;
+        deps.add(
+            new HealthResult.Dependency(
+                e.getKey(), f.answer().healthy(), f.answer().healthy() ? "UP" : "DOWN"));
+      } else {
+        deps.add(new HealthResult.Dependency(e.getKey(), false, f.error()));
+      }
+    }
+    return new HealthResult(
+        t, now, millis, false, whole.answer() == null ? whole.error() : null, deps, anyAnswered);
+  }
+
+  /** One GET of a health URL: the answer, or why there is none. */
+  private record Fetched(HealthAnswers.Answer answer, String error) {}
+
+  private Fetched fetch(URI url) {
     try {
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(t.url())
+              HttpRequest.newBuilder(url)
                   .timeout(timeout)
                   .header("Accept", "application/json")
                   .GET()
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      answer = HealthAnswers.read(parse(r.body()));
-      if (answer == null) {
-        error = "HTTP " + r.statusCode() + " without a health answer in a known format";
-      }
+      HealthAnswers.Answer answer = HealthAnswers.read(parse(r.body()));
+      return answer == null
+          ? new Fetched(
+              null, "HTTP " + r.statusCode() + " without a health answer in a known format")
+          : new Fetched(answer, null);
     } catch (HttpTimeoutException e) {
-      error = "no answer within " + timeout.toMillis() + " ms";
+      return new Fetched(null, "no answer within " + timeout.toMillis() + " ms");
     } catch (IOException e) {
-      error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return new Fetched(
+          null, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      error = "interrupted";
+      return new Fetched(null, "interrupted");
     }
-    long millis = (System.nanoTime() - started) / 1_000_000;
-    return answer == null
-        ? new HealthResult(t, now, millis, false, error, List.of())
-        : new HealthResult(t, now, millis, answer.healthy(), null, answer.dependencies());
   }
 
   private static JsonNode parse(String body) {
@@ -224,5 +292,6 @@ public final class HealthPoller implements AutoCloseable {
       scheduler.shutdownNow();
       scheduler = null;
     }
+    partPool.shutdownNow();
   }
 }

@@ -152,4 +152,63 @@ class HealthPollerTest {
       assertThat(millis).isLessThan(4 * 500); // one after another would take 4 timeouts
     }
   }
+
+  @Test
+  void aSpringCheckThatHangs_isAskedPartByPart_soAHungDatabaseIsToldFromAHungService()
+      throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean dbHangs =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    com.sun.net.httpserver.HttpHandler hangOrUp =
+        ex -> {
+          if (dbHangs.get()) {
+            try {
+              Thread.sleep(3_000);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            ex.close();
+            return;
+          }
+          byte[] b =
+              (ex.getRequestURI().getPath().endsWith("/db")
+                      ? "{\"status\":\"UP\",\"details\":{\"database\":\"PostgreSQL\"}}"
+                      : "{\"status\":\"UP\",\"components\":{\"db\":{\"status\":\"UP\"},"
+                          + "\"ping\":{\"status\":\"UP\"}}}")
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, b.length);
+          ex.getResponseBody().write(b);
+          ex.close();
+        };
+    server.createContext("/orders/actuator/health", hangOrUp);
+    server.createContext("/orders/actuator/health/db", hangOrUp);
+    answer("/orders/actuator/health/ping", 200, "{\"status\":\"UP\"}");
+    HealthTarget orders = new HealthTarget("orders", URI.create(base + "/orders/actuator/health"));
+    try (HealthPoller poller = poller(List.of(orders), events -> {})) {
+      HealthResult before = poller.pollAll().get(0);
+      assertThat(before.healthy()).isTrue();
+      assertThat(before.answered()).isTrue();
+
+      dbHangs.set(true);
+      HealthResult now = poller.pollAll().get(0);
+      assertThat(now.healthy()).isFalse();
+      assertThat(now.error()).contains("500 ms");
+      assertThat(now.answered()).as("its ping answers: the process is up").isTrue();
+      assertThat(now.refused()).isFalse();
+      assertThat(now.dependencies())
+          .extracting(d -> d.name() + "=" + d.healthy())
+          .containsExactly("db=false", "ping=true");
+      assertThat(now.dependencies().get(0).detail()).contains("500 ms");
+    }
+  }
+
+  @Test
+  void aRefusedCheckSaysSo() throws Exception {
+    HealthTarget gone =
+        HealthTarget.parse("gone=http://127.0.0.1:" + closedPort() + "/actuator/health");
+    try (HealthPoller poller = poller(List.of(gone), events -> {})) {
+      HealthResult r = poller.pollAll().get(0);
+      assertThat(r.answered()).isFalse();
+      assertThat(r.refused()).as(r.error()).isTrue();
+    }
+  }
 }

@@ -5,6 +5,7 @@ import io.sextant.model.EventKind;
 import io.sextant.model.SpanId;
 import io.sextant.model.SpanKind;
 import io.sextant.topology.ComponentIds;
+import io.sextant.topology.NodeKind;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,7 @@ public final class KnownCalls {
   private final Map<String, Set<String>> dependencies = new ConcurrentHashMap<>();
   private final Map<String, String> hosts = new ConcurrentHashMap<>();
   private final Map<String, java.util.Deque<Double>> callMillis = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, NodeKind>> datastores = new ConcurrentHashMap<>();
 
   public KnownCalls() {}
 
@@ -60,6 +62,11 @@ public final class KnownCalls {
       }
       Event parent = e.parentSpanId() == null ? null : byId.get(e.parentSpanId());
       ComponentIds.Callee c = ComponentIds.callee(a, addresses);
+      if (c != null && c.kind() != NodeKind.SERVICE && c.kind() != NodeKind.EXTERNAL) {
+        datastores
+            .computeIfAbsent(e.serviceName(), k -> new ConcurrentHashMap<>())
+            .put(c.id(), c.kind());
+      }
       if (c != null) {
         java.util.Deque<Double> d =
             callMillis.computeIfAbsent(
@@ -80,6 +87,14 @@ public final class KnownCalls {
   /** {@code address:port} → the service answering there. */
   public Map<String, String> addresses() {
     return addresses;
+  }
+
+  /**
+   * The databases, caches and queues {@code service} was seen calling directly, with their kinds
+   * (what its health check's {@code db} or {@code redis} part covers).
+   */
+  public Map<String, NodeKind> datastores(String service) {
+    return new java.util.TreeMap<>(datastores.getOrDefault(service, Map.of()));
   }
 
   /** The databases, caches and queues {@code operation} was seen calling directly. */
