@@ -14,13 +14,15 @@ import io.sextant.triage.probe.ProbeEvents;
 import io.sextant.triage.probe.ProbeRun;
 import io.sextant.triage.probe.ProbeRunner;
 import io.sextant.triage.probe.ProbeSuite;
-import io.sextant.triage.rank.Adaptive;
-import io.sextant.triage.rank.Posterior;
 import io.sextant.triage.rank.Prior;
 import io.sextant.triage.rank.ProbeOutcome;
 import io.sextant.triage.rank.Ranker;
 import io.sextant.triage.rank.Ranking;
 import io.sextant.triage.rank.TriageInput;
+import io.sextant.triage.session.EvidenceSource;
+import io.sextant.triage.session.ProbeDriver;
+import io.sextant.triage.session.ProbeEvidence;
+import io.sextant.triage.session.TriageSession;
 import io.sextant.triage.trace.KnownCalls;
 import io.sextant.triage.trace.TraceAnalysis;
 import java.time.Clock;
@@ -235,109 +237,33 @@ public final class Triage implements AutoCloseable {
               + ": their footprints are unknown, so they cannot point at a component.");
     }
     Map<String, Double> flakes = new HashMap<>();
+    Map<String, Double> cost = new HashMap<>();
     for (Probe p : suite.probes()) {
       flakes.put(p.name(), book.flakeRate(p.name())); // before this triage's own runs
+      cost.put(p.name(), book.cost(p.name()));
     }
     // The health checks answer now, while the probes run: a reading from before the fault would
     // vouch for a component that has just broken.
     CompletableFuture<List<HealthResult>> healthNow =
         CompletableFuture.supplyAsync(health, r -> Thread.ofVirtual().start(r));
-    List<ProbeRun> runs = degraded(runProbes(first, Math.max(1, repeats)));
-    Map<String, List<ProbeRun>> byProbe = new LinkedHashMap<>();
-    for (ProbeRun r : runs) {
-      byProbe.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(r);
-    }
-    Map<String, ProbeOutcome> outcomes = new HashMap<>();
-    byProbe.forEach((p, rs) -> outcomes.put(p, outcome(p, rs, flakes)));
-
-    // The failing runs' traces: error origins and the latency shift against the baseline.
-    KnownCalls known = book.known();
-    Map<String, String> addressOf = known.addresses();
-    List<ProbeRun> failing = runs.stream().filter(r -> !r.passed()).toList();
-    Map<String, List<io.sextant.model.Event>> traces = awaitTraces(failing, t0);
-    List<TraceAnalysis> failingTraces = new ArrayList<>();
-    Map<String, List<Map<String, Double>>> current = new HashMap<>();
-    Map<String, List<Map<String, Double>>> baseline = new HashMap<>();
-    for (ProbeRun r : failing) {
-      List<io.sextant.model.Event> t = traces.get(r.traceId());
-      if (t == null || t.isEmpty()) {
-        continue;
-      }
-      TraceAnalysis a = TraceAnalysis.of(t, known);
-      failingTraces.add(a);
-      current.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(a.criticalPathMillis());
-      baseline.computeIfAbsent(r.probe(), book::baselinePaths);
-    }
-    long now = clock.millis() * 1_000_000L;
-    TimeRange window = new TimeRange(now - options.productionWindow().toNanos(), now);
-    Set<String> exclude = Set.of(ProbeEvents.SERVICE);
-    var production = evidence.production(window, addressOf, exclude);
-    List<TraceAnalysis> productionFailures = evidence.failingProduction(window, 10, known, exclude);
-    List<Change> recent =
-        changes == null
-            ? List.of()
-            : changes.changes(new TimeRange(now - Duration.ofMinutes(30).toNanos(), now));
-    recent = new ArrayList<>(recent);
-    recent.addAll(evidence.redeploys(now, recent));
+    Driver driver = new Driver(flakes, t0);
+    Gathered gathered = new Gathered(healthNow);
     Map<String, Map<String, Double>> footprints = book.footprints();
-    Set<String> components = new HashSet<>();
-    footprints.values().forEach(f -> components.addAll(f.keySet()));
-    List<HealthResult> checked =
-        healthNow
-            .exceptionally(
-                e -> {
-                  log.warn("health checks failed during triage: {}", e.toString());
-                  return List.of();
-                })
-            .join();
-    Set<String> answering = Evidence.answering(checked, components);
-    Map<String, Prior> priors =
-        Evidence.priors(checked, answering, recent, components, known::host, known::datastores);
-
-    TriageInput in =
-        new TriageInput(
-            footprints,
-            outcomes,
-            failingTraces,
-            baseline,
-            current,
-            production,
-            priors,
-            productionFailures,
-            slowDependencies(window, known, exclude),
-            answering);
-    Ranking ranking = ranker.rank(in);
-    List<String> extra = new ArrayList<>();
-    if (adaptive) {
-      Map<String, Double> cost = new HashMap<>();
-      for (Probe p : suite.probes()) {
-        cost.put(p.name(), book.cost(p.name()));
-      }
-      Set<String> candidates = new HashSet<>(footprints.keySet());
-      while (extra.size() < options.maxExtra()
-          && System.nanoTime() - t0 < options.budget().toNanos()) {
-        Posterior post = ranker.posterior(in);
-        if (Adaptive.confidence(post, ranking) >= Adaptive.CONFIDENT) {
-          break;
-        }
-        String next = Adaptive.next(post, footprints, flakes, cost, candidates, ranker.settings());
-        if (next == null) {
-          break;
-        }
-        ProbeRun r = degraded(runProbes(List.of(suite.get(next)), 1)).get(0);
-        extra.add(next);
-        byProbe.computeIfAbsent(next, k -> new ArrayList<>()).add(r);
-        Map<String, ProbeOutcome> more = new HashMap<>(in.outcomes());
-        ProbeOutcome add = outcome(next, List.of(r), flakes);
-        more.merge(next, add, ProbeOutcome::plus);
-        in = in.withOutcomes(more);
-        ranking = ranker.rank(in);
-      }
-    }
+    TriageSession.Result result =
+        new TriageSession(ranker, driver, gathered)
+            .run(
+                new TriageSession.Catalogue(
+                    first.stream().map(Probe::name).toList(), footprints.keySet(), flakes, cost),
+                new TriageSession.Limits(
+                    repeats,
+                    adaptive,
+                    options.maxExtra(),
+                    () -> System.nanoTime() - t0 >= options.budget().toNanos()));
+    Ranking ranking = result.ranking();
     if (ranking.fault() && !ranking.suspects().isEmpty()) {
       // The failures the answer explains are the incident's, not the probes' flakiness.
       List<String> top = ranking.suspects().get(0).members();
-      byProbe.forEach(
+      driver.byProbe.forEach(
           (p, rs) -> {
             Map<String, Double> f = footprints.getOrDefault(p, Map.of());
             if (top.stream().anyMatch(c -> f.getOrDefault(c, 0.0) >= ranker.settings().touch())) {
@@ -348,8 +274,8 @@ public final class Triage implements AutoCloseable {
     List<TriageReport.ProbeSummary> summaries = new ArrayList<>();
     Set<String> firstNames = new HashSet<>();
     first.forEach(p -> firstNames.add(p.name()));
-    Map<String, ProbeOutcome> finalOutcomes = in.outcomes();
-    byProbe.forEach(
+    Map<String, ProbeOutcome> finalOutcomes = result.input().outcomes();
+    driver.byProbe.forEach(
         (p, rs) -> {
           ProbeOutcome o = finalOutcomes.get(p);
           summaries.add(
@@ -364,7 +290,140 @@ public final class Triage implements AutoCloseable {
                   !firstNames.contains(p)));
         });
     return new TriageReport(
-        started, (System.nanoTime() - t0) / 1_000_000, summaries, ranking, extra, notes);
+        started, (System.nanoTime() - t0) / 1_000_000, summaries, ranking, result.extra(), notes);
+  }
+
+  /**
+   * Runs the probes of one triage against the system: the suite's runs with their failing traces
+   * (waited for), an extra run with its outcome alone (its trace would cost the time it saves).
+   */
+  private final class Driver implements ProbeDriver {
+    final Map<String, List<ProbeRun>> byProbe = new LinkedHashMap<>();
+    private final Map<String, Double> flakes;
+    private final long t0;
+
+    Driver(Map<String, Double> flakes, long t0) {
+      this.flakes = flakes;
+      this.t0 = t0;
+    }
+
+    @Override
+    public ProbeEvidence suite(List<String> probes, int repeats) {
+      List<ProbeRun> runs = degraded(runProbes(probes.stream().map(suite::get).toList(), repeats));
+      Map<String, ProbeOutcome> outcomes = record(runs);
+      KnownCalls known = book.known();
+      List<ProbeRun> failing = runs.stream().filter(r -> !r.passed()).toList();
+      Map<String, List<Event>> traces = awaitTraces(failing, t0);
+      List<TraceAnalysis> failingTraces = new ArrayList<>();
+      Map<String, List<Map<String, Double>>> current = new HashMap<>();
+      for (ProbeRun r : failing) {
+        List<Event> t = traces.get(r.traceId());
+        if (t == null || t.isEmpty()) {
+          continue;
+        }
+        TraceAnalysis a = TraceAnalysis.of(t, known);
+        failingTraces.add(a);
+        current.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(a.criticalPathMillis());
+      }
+      return new ProbeEvidence(outcomes, failingTraces, current);
+    }
+
+    @Override
+    public ProbeEvidence extra(String probe) {
+      List<ProbeRun> runs = degraded(runProbes(List.of(suite.get(probe)), 1));
+      return new ProbeEvidence(record(runs), List.of(), Map.of());
+    }
+
+    private Map<String, ProbeOutcome> record(List<ProbeRun> runs) {
+      Map<String, List<ProbeRun>> now = new LinkedHashMap<>();
+      for (ProbeRun r : runs) {
+        now.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(r);
+        byProbe.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(r);
+      }
+      Map<String, ProbeOutcome> out = new LinkedHashMap<>();
+      now.forEach((p, rs) -> out.put(p, outcome(p, rs, flakes)));
+      return out;
+    }
+  }
+
+  /**
+   * The evidence of one triage beside its probe runs, read once (when the suite has run): the
+   * footprints and baselines learned, production's last seconds, the health checks polled at the
+   * start, and the changes.
+   */
+  private final class Gathered implements EvidenceSource {
+    private final CompletableFuture<List<HealthResult>> healthNow;
+    private TriageInput base;
+
+    Gathered(CompletableFuture<List<HealthResult>> healthNow) {
+      this.healthNow = healthNow;
+    }
+
+    @Override
+    public TriageInput input(ProbeEvidence probes) {
+      if (base == null) {
+        try {
+          base = gather();
+        } catch (StoreException e) {
+          throw new IllegalStateException("triage could not read the store: " + e.getMessage(), e);
+        }
+      }
+      Map<String, List<Map<String, Double>>> baseline = new HashMap<>();
+      probes.currentPaths().keySet().forEach(p -> baseline.put(p, book.baselinePaths(p)));
+      return new TriageInput(
+          base.footprints(),
+          probes.outcomes(),
+          probes.failingTraces(),
+          baseline,
+          probes.currentPaths(),
+          base.production(),
+          base.priors(),
+          base.productionFailures(),
+          base.slowDependencies(),
+          base.answering());
+    }
+
+    private TriageInput gather() throws StoreException {
+      KnownCalls known = book.known();
+      Map<String, String> addressOf = known.addresses();
+      long now = clock.millis() * 1_000_000L;
+      TimeRange window = new TimeRange(now - options.productionWindow().toNanos(), now);
+      Set<String> exclude = Set.of(ProbeEvents.SERVICE);
+      var production = evidence.production(window, addressOf, exclude);
+      List<TraceAnalysis> productionFailures =
+          evidence.failingProduction(window, 10, known, exclude);
+      List<Change> recent =
+          changes == null
+              ? List.of()
+              : changes.changes(new TimeRange(now - Duration.ofMinutes(30).toNanos(), now));
+      recent = new ArrayList<>(recent);
+      recent.addAll(evidence.redeploys(now, recent));
+      Map<String, Map<String, Double>> footprints = book.footprints();
+      Set<String> components = new HashSet<>();
+      footprints.values().forEach(f -> components.addAll(f.keySet()));
+      List<HealthResult> checked =
+          healthNow
+              .exceptionally(
+                  e -> {
+                    log.warn("health checks failed during triage: {}", e.toString());
+                    return List.of();
+                  })
+              .join();
+      Set<String> answering = Evidence.answering(checked, components);
+      Map<String, Prior> priors =
+          Evidence.priors(checked, answering, recent, components, known::host, known::datastores);
+      return new TriageInput(
+          footprints,
+          Map.of(),
+          List.of(),
+          Map.of(),
+          Map.of(),
+          production,
+          priors,
+          productionFailures,
+          slowDependencies(window, known, exclude),
+          answering);
+    }
   }
 
   /**
@@ -389,12 +448,15 @@ public final class Triage implements AutoCloseable {
 
   /**
    * The runs as triage reads them: a run that kept its contract but was far slower than its probe
-   * usually is counts as failing too (a latency fault under the SLA still points somewhere).
+   * usually is counts as failing too (a latency fault under the SLA still points somewhere), judged
+   * against the runs beside it ({@link LatencyRule}): when every probe is slower (a neighbour takes
+   * the CPU), none is failing for it.
    */
   private List<ProbeRun> degraded(List<ProbeRun> runs) {
+    double load = LatencyRule.load(runs, book::medianLatency);
     List<ProbeRun> out = new ArrayList<>();
     for (ProbeRun r : runs) {
-      String slow = r.passed() ? book.slow(r.probe(), r.durationMillis()) : null;
+      String slow = r.passed() ? LatencyRule.slow(book, r.probe(), r.durationMillis(), load) : null;
       out.add(
           slow == null
               ? r

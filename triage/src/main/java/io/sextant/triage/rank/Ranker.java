@@ -2,40 +2,32 @@ package io.sextant.triage.rank;
 
 import io.sextant.triage.trace.TraceAnalysis;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * Ranks the components that may be at fault (triage-methods §5, docs/adr/0011-triage.md): a
  * noisy-OR posterior over the probes' pass/fail, fused log-linearly with the share of deepest error
  * spans, the critical-path latency shift and Ochiai over production traces; components with
- * identical probe signatures reported as one group. Pure and fast: no I/O.
+ * identical probe signatures reported as one group ({@link Fusion}, {@link Grouping}, {@link
+ * Explanation}). Pure and fast: no I/O.
  */
 public final class Ranker {
-  /** How many times the next member's score a group member needs to be reported alone. */
-  static final double SPLIT = 1.5;
-
-  /**
-   * The share of the deepest errors, its own, from which the probes cannot rule a component out.
-   */
-  static final double OWN_FAILURES = 0.2;
-
-  /** The weight of failing production traces' error origins beside failing probe traces'. */
-  static final double PRODUCTION_WEIGHT = 1.0 / 3;
-
   private final Settings settings;
+  private final Fusion fusion;
+  private final Grouping grouping;
+  private final Explanation explanation;
 
   public Ranker(Settings settings) {
     this.settings = settings;
+    this.fusion = new Fusion(settings);
+    this.grouping = new Grouping(settings);
+    this.explanation = new Explanation(settings, grouping);
   }
 
   public Ranker() {
@@ -145,113 +137,10 @@ public final class Ranker {
   public Ranking rank(TriageInput in) {
     long started = System.nanoTime();
     Posterior post = posterior(in);
-    List<String> universe = post.components();
-    int n = universe.size();
-    Map<String, Double> errShare = new HashMap<>();
-    Map<String, String> errExample = new HashMap<>();
-    Map<String, String> errTrace = new HashMap<>();
-    Map<String, Integer> errTraces = new HashMap<>();
-    Map<String, double[]> shifts = new HashMap<>();
-    Map<String, Double> latShare = latencyShares(in, shifts);
-    Map<String, Double> ownShare = new HashMap<>();
-    Map<String, Double> slow = new HashMap<>(latShare);
-    in.slowDependencies().forEach(d -> slow.merge(d, 1.0, Double::sum));
-    Pools pools = new Pools(slow, in.answering(), new TreeMap<>());
-    int failingTraces =
-        errorShares(in.failingTraces(), pools, errShare, ownShare, errExample, errTrace, errTraces);
-    Map<String, Double> prodShare = new HashMap<>();
-    Map<String, Double> prodOwn = new HashMap<>();
-    int failingProduction =
-        errorShares(
-            in.productionFailures(), pools, prodShare, prodOwn, errExample, errTrace, errTraces);
-    if (failingProduction > 0) {
-      // The failing probes are why triage runs; production's failures in the window may be an
-      // earlier incident's tail: a third of the say when both have errors, all of it when alone.
-      double w = failingTraces > 0 ? PRODUCTION_WEIGHT : 1;
-      errShare.replaceAll((c, v) -> v * (1 - w));
-      ownShare.replaceAll((c, v) -> v * (1 - w));
-      prodShare.forEach((c, v) -> errShare.merge(c, v * w, Double::sum));
-      prodOwn.forEach((c, v) -> ownShare.merge(c, v * w, Double::sum));
-      failingTraces += failingProduction;
-    }
-    Map<String, Double> ochiai = ochiai(in.production());
-    boolean useErr = failingTraces > 0 && settings.lambdaError() > 0;
-    boolean useLat = !latShare.isEmpty() && settings.lambdaLatency() > 0;
-    boolean useOch =
-        in.production().stream().anyMatch(Execution::failed) && settings.lambdaTraces() > 0;
-
+    Fusion.Fused f = fusion.fuse(post, in);
+    Grouping.Grouped grouped = grouping.group(post, f.fused());
+    List<List<String>> groups = grouped.groups();
     double faultMass = Math.max(1e-300, 1 - post.none());
-    double eps = settings.epsilon();
-    // The probes are the controlled experiment: a component they rule out (its posterior under
-    // 1/gate of the best's, e.g. a passing probe touched it twice) is not brought back by trace
-    // evidence, which ranks the components the probes could not rule out.
-    double bestPost = 0;
-    for (String id : universe) {
-      bestPost = Math.max(bestPost, post.marginal().getOrDefault(id, 0.0));
-    }
-    double[] logS = new double[n];
-    double max = Double.NEGATIVE_INFINITY;
-    for (int c = 0; c < n; c++) {
-      String id = universe.get(c);
-      double marginal = post.marginal().getOrDefault(id, 0.0);
-      // A component's own failures (its code threw: a fifth of the blame or more) let it through:
-      // a bad deploy breaks some of its endpoints, not all, so the probes that pass through it do
-      // not rule it out. A pool that ran out does not (a leak and a slow database look alike).
-      boolean inGate =
-          marginal * settings.gate() >= bestPost || ownShare.getOrDefault(id, 0.0) >= OWN_FAILURES;
-      double l = Math.log(marginal / faultMass + 1e-12);
-      if (useErr) {
-        l += settings.lambdaError() * Math.log(eps + (inGate ? errShare.getOrDefault(id, 0.0) : 0));
-      }
-      if (useLat) {
-        l +=
-            settings.lambdaLatency()
-                * Math.log(eps + (inGate ? latShare.getOrDefault(id, 0.0) : 0));
-      }
-      if (useOch) {
-        l += settings.lambdaTraces() * Math.log(eps + (inGate ? ochiai.getOrDefault(id, 0.0) : 0));
-      }
-      logS[c] = l;
-      max = Math.max(max, l);
-    }
-    double sum = 0;
-    double[] prob = new double[n];
-    for (int c = 0; c < n; c++) {
-      prob[c] = Math.exp(logS[c] - max);
-      sum += prob[c];
-    }
-    Map<String, Double> fused = new HashMap<>();
-    for (int c = 0; c < n; c++) {
-      fused.put(universe.get(c), prob[c] / sum);
-    }
-
-    // Groups: components with the same non-empty probe signature.
-    Map<BitSet, List<String>> bySignature = new LinkedHashMap<>();
-    List<List<String>> groups = new ArrayList<>();
-    for (int c = 0; c < n; c++) {
-      BitSet sig = post.signature(c, settings.touch());
-      if (sig.isEmpty()) {
-        groups.add(new ArrayList<>(List.of(universe.get(c))));
-      } else {
-        bySignature.computeIfAbsent(sig, k -> new ArrayList<>()).add(universe.get(c));
-      }
-    }
-    groups.addAll(bySignature.values());
-    // The probes cannot tell a group's members apart, but the traces may: a member whose fused
-    // score is SPLIT times the next one's stands alone (the rest stay its "look-alikes").
-    Map<String, List<String>> lookAlikes = new HashMap<>();
-    List<List<String>> split = new ArrayList<>();
-    for (List<String> g : groups) {
-      g.sort(Comparator.comparingDouble((String id) -> -fused.get(id)).thenComparing(id -> id));
-      while (g.size() > 1 && fused.get(g.get(0)) >= SPLIT * fused.get(g.get(1))) {
-        lookAlikes.put(g.get(0), List.copyOf(g.subList(1, g.size())));
-        split.add(new ArrayList<>(List.of(g.remove(0))));
-      }
-    }
-    groups.addAll(split);
-    groups.sort(
-        Comparator.comparingDouble((List<String> g) -> -groupProbability(g, fused))
-            .thenComparing(g -> g.get(0)));
 
     boolean fault = post.none() < 0.5;
     List<String> failing = new ArrayList<>();
@@ -267,16 +156,26 @@ public final class Ranker {
       Ranking.Scores scores =
           new Ranking.Scores(
               post.marginal().getOrDefault(lead, 0.0) / faultMass,
-              errShare.getOrDefault(lead, 0.0),
-              latShare.getOrDefault(lead, 0.0),
-              ochiai.getOrDefault(lead, 0.0),
+              f.errShare().getOrDefault(lead, 0.0),
+              f.latShare().getOrDefault(lead, 0.0),
+              f.ochiai().getOrDefault(lead, 0.0),
               in.priors().getOrDefault(lead, Prior.NONE).multiplier());
       List<String> why =
-          why(g, post, in, failing, passing, errShare, errTraces, failingTraces, shifts, pools);
-      List<String> alike = lookAlikes.get(lead);
+          explanation.why(
+              g,
+              post,
+              in,
+              failing,
+              passing,
+              f.errShare(),
+              f.errTraces(),
+              f.failingTraces(),
+              f.shifts(),
+              f.pools());
+      List<String> alike = grouped.lookAlikes().get(lead);
       if (g.size() == 1 && alike != null) {
         why.add(
-            list(alike)
+            Explanation.list(alike)
                 + (alike.size() == 1 ? " is" : " are")
                 + " touched by exactly the same probes as "
                 + lead
@@ -285,16 +184,17 @@ public final class Ranker {
                 + String.format(
                     Locale.ROOT,
                     " (%.0f %% against %.0f %%).",
-                    100 * fused.get(lead),
-                    100 * fused.get(alike.get(0))));
+                    100 * f.stated().get(lead),
+                    100 * f.stated().get(alike.get(0))));
       }
+      // What the answer states: the tempered share of the fault mass, times the fault mass.
+      double stated = (1 - post.none()) * Grouping.probability(g, f.stated());
       suspects.add(
-          new Ranking.Suspect(
-              i + 1, List.copyOf(g), groupProbability(g, fused), scores, why, splitBy(g, in)));
+          new Ranking.Suspect(i + 1, List.copyOf(g), stated, scores, why, grouping.splitBy(g, in)));
     }
 
     List<Ranking.ErrorOrigin> origins = new ArrayList<>();
-    errShare.entrySet().stream()
+    f.errShare().entrySet().stream()
         .sorted(Map.Entry.comparingByValue(Comparator.reverseOrder()))
         .limit(10)
         .forEach(
@@ -303,21 +203,21 @@ public final class Ranker {
                     new Ranking.ErrorOrigin(
                         e.getKey(),
                         e.getValue(),
-                        errTraces.get(e.getKey()),
-                        errExample.get(e.getKey()),
-                        errTrace.get(e.getKey()))));
+                        f.errTraces().get(e.getKey()),
+                        f.errExample().get(e.getKey()),
+                        f.errTrace().get(e.getKey()))));
     List<Ranking.LatencyShift> lat = new ArrayList<>();
-    shifts.entrySet().stream()
+    f.shifts().entrySet().stream()
         .sorted(Comparator.comparingDouble((Map.Entry<String, double[]> e) -> -e.getValue()[0]))
         .limit(10)
         .forEach(
             e -> lat.add(new Ranking.LatencyShift(e.getKey(), e.getValue()[0], e.getValue()[1])));
 
-    String headline = headline(fault, suspects, post, failing, passing, in);
-    List<String> explanation = new ArrayList<>();
-    explanation.add(probeSentence(failing, passing, in));
+    String headline = explanation.headline(fault, suspects, post, failing, passing, in);
+    List<String> words = new ArrayList<>();
+    words.add(explanation.probeSentence(failing, passing, in));
     if (fault && !suspects.isEmpty()) {
-      explanation.addAll(suspects.get(0).why());
+      words.addAll(suspects.get(0).why());
       if (!origins.isEmpty() && !suspects.get(0).members().contains(origins.get(0).component())) {
         String o = origins.get(0).component();
         List<String> exonerating = new ArrayList<>();
@@ -326,7 +226,7 @@ public final class Ranker {
             exonerating.add(p);
           }
         }
-        explanation.add(
+        words.add(
             "The deepest error spans are in "
                 + o
                 + (exonerating.isEmpty()
@@ -334,12 +234,12 @@ public final class Ranker {
                     : ", but "
                         + o
                         + " also serves "
-                        + list(exonerating)
+                        + Explanation.list(exonerating)
                         + ", which pass: the fault is more likely behind it."));
       }
       if (suspects.size() > 1) {
         Ranking.Suspect second = suspects.get(1);
-        explanation.add(
+        words.add(
             String.format(
                 Locale.ROOT,
                 "Next most likely: %s (%.0f %%).",
@@ -347,7 +247,7 @@ public final class Ranker {
                 100 * second.probability()));
       }
     } else if (!fault) {
-      explanation.add(
+      words.add(
           String.format(
               Locale.ROOT,
               "The probes' results are best explained by their usual flakiness (%.0f %%).",
@@ -358,391 +258,43 @@ public final class Ranker {
         post.none(),
         headline,
         suspects,
-        explanation,
-        matrix(post, in),
+        words,
+        Explanation.matrix(post, in),
         origins,
         lat,
         (System.nanoTime() - started) / 1e6);
   }
 
-  // --- the evidence sources ---------------------------------------------------------------
-
   /**
-   * What decides whose fault a connection pool that ran out is: the databases, caches and queues
-   * seen slow (how much), those that answer their own health check now, and, filled in while
-   * reading the traces, the services whose pool leaked (→ the database it serves).
+   * The probe that would tell the answer's lead from the runner-up when the probes that ran cannot
+   * (same signature), or null: they are told apart, there is no runner-up, or no probe of {@code
+   * catalogue} touches one without the other. Among several, the one run least so far ({@code
+   * runs}), then the cheapest.
    */
-  record Pools(Map<String, Double> slow, Set<String> answering, Map<String, String> leaked) {}
-
-  /**
-   * ErrShare (§5.3) into {@code share}, and into {@code own} the part of it from the components'
-   * own failures; returns the number of traces with errors. A pool that ran out while a database it
-   * serves answered slowly is that database's fault; while every database it serves answers its
-   * health check and none is slow, the connections are held in the service: its own failure (a
-   * leak). Otherwise it is the service's error, but not its own failure.
-   */
-  static int errorShares(
-      List<TraceAnalysis> traces,
-      Pools pools,
-      Map<String, Double> share,
-      Map<String, Double> own,
-      Map<String, String> example,
-      Map<String, String> exampleTrace,
-      Map<String, Integer> count) {
-    int withErrors = 0;
-    Map<String, Set<String>> onHost = new HashMap<>();
-    for (TraceAnalysis t : traces) {
-      if (t.errorOrigins().isEmpty()) {
-        continue;
-      }
-      withErrors++;
-      double each = 1.0 / t.errorOrigins().size();
-      Set<String> seen = new TreeSet<>();
-      for (int i = 0; i < t.errorOrigins().size(); i++) {
-        String c = t.errorOrigins().get(i);
-        boolean isOwn = t.errorOriginsOwn().get(i);
-        Set<String> served = t.errorOriginPools().get(i);
-        String slowest = null;
-        for (String d : served) {
-          if (pools.slow().getOrDefault(d, 0.0)
-              > (slowest == null ? 0 : pools.slow().get(slowest))) {
-            slowest = d;
-          }
-        }
-        if (slowest != null) {
-          c = slowest;
-          isOwn = false;
-        } else if (!served.isEmpty() && pools.answering().containsAll(served)) {
-          isOwn = true;
-          pools.leaked().putIfAbsent(c, String.join(", ", new TreeSet<>(served)));
-        }
-        share.merge(c, each, Double::sum);
-        if (isOwn) {
-          own.merge(c, each, Double::sum);
-        }
-        String h = t.errorOriginHosts().get(i);
-        if (h != null && !isOwn && t.errorOriginPools().get(i).isEmpty()) {
-          onHost.computeIfAbsent(h, k -> new TreeSet<>()).add(c); // it could not be reached
-        }
-        example.putIfAbsent(c, t.errorDetails().get(i));
-        exampleTrace.putIfAbsent(c, t.traceId());
-        if (seen.add(c)) {
-          count.merge(c, 1, Integer::sum);
-        }
-      }
-    }
-    final int total = withErrors;
-    share.replaceAll((k, v) -> v / total);
-    own.replaceAll((k, v) -> v / total);
-    // A host is the deepest error's owner when several of the components on it could not be
-    // reached (every service on a host that went down refuses its callers); one component failing
-    // alone, or failing by its own code, is that component's fault, not its host's.
-    onHost.forEach(
-        (host, members) -> {
-          if (members.size() >= 2) {
-            double s = 0;
-            for (String m : members) {
-              s += share.getOrDefault(m, 0.0);
-            }
-            share.put(host, s);
-            // Each component on it explains only its own part of the host's failures.
-            final double all = s;
-            for (String m : members) {
-              share.computeIfPresent(m, (k, v) -> v * v / all);
-            }
-            count.put(
-                host, members.stream().mapToInt(m -> count.getOrDefault(m, 0)).max().orElse(0));
-            example.putIfAbsent(host, host + ": " + String.join(", ", members) + " on it fail");
-          }
-        });
-    return withErrors;
-  }
-
-  /** LatShare (§5.4), averaged over the keys (probes) whose critical path shifted. */
-  static Map<String, Double> latencyShares(TriageInput in, Map<String, double[]> shifts) {
-    Map<String, Double> out = new HashMap<>();
-    int keys = 0;
-    for (Map.Entry<String, List<Map<String, Double>>> e : in.currentPaths().entrySet()) {
-      List<Map<String, Double>> base = in.baselinePaths().getOrDefault(e.getKey(), List.of());
-      List<Map<String, Double>> now = e.getValue();
-      if (base.size() < 3 || now.isEmpty()) {
-        continue;
-      }
-      Set<String> comps = new TreeSet<>();
-      base.forEach(m -> comps.addAll(m.keySet()));
-      now.forEach(m -> comps.addAll(m.keySet()));
-      Map<String, Double> delta = new HashMap<>();
-      double total = 0;
-      for (String c : comps) {
-        double[] b = base.stream().mapToDouble(m -> m.getOrDefault(c, 0.0)).sorted().toArray();
-        double[] a = now.stream().mapToDouble(m -> m.getOrDefault(c, 0.0)).sorted().toArray();
-        double d = quantile(a, 0.5) - quantile(b, 0.5);
-        double z = d / (quantile(b, 0.75) - quantile(b, 0.25) + 1.0);
-        if (z >= 3 && d > 0) {
-          delta.put(c, d);
-          total += d;
-          double[] prev = shifts.get(c);
-          if (prev == null || prev[0] < d) {
-            shifts.put(c, new double[] {d, z});
-          }
-        }
-      }
-      if (total > 0) {
-        keys++;
-        for (Map.Entry<String, Double> d : delta.entrySet()) {
-          out.merge(d.getKey(), d.getValue() / total, Double::sum);
-        }
-      }
-    }
-    final int k = keys;
-    out.replaceAll((c, v) -> v / k);
-    return out;
-  }
-
-  /** Ochiai over production executions, each weighted by 1 / (executions with its touch set). */
-  public static Map<String, Double> ochiai(List<Execution> executions) {
-    Map<Set<String>, Integer> kinds = new HashMap<>();
-    for (Execution e : executions) {
-      kinds.merge(e.components(), 1, Integer::sum);
-    }
-    double failed = 0;
-    Map<String, Double> ef = new HashMap<>();
-    Map<String, Double> ep = new HashMap<>();
-    for (Execution e : executions) {
-      double w = 1.0 / kinds.get(e.components());
-      if (e.failed()) {
-        failed += w;
-      }
-      for (String c : e.components()) {
-        (e.failed() ? ef : ep).merge(c, w, Double::sum);
-      }
-    }
-    Map<String, Double> out = new HashMap<>();
-    if (failed == 0) {
-      return out;
-    }
-    for (Map.Entry<String, Double> e : ef.entrySet()) {
-      double f = e.getValue();
-      out.put(e.getKey(), f / Math.sqrt(failed * (f + ep.getOrDefault(e.getKey(), 0.0))));
-    }
-    return out;
-  }
-
-  // --- words ------------------------------------------------------------------------------
-
-  private String headline(
-      boolean fault,
-      List<Ranking.Suspect> suspects,
+  public String splitter(
+      Ranking r,
       Posterior post,
-      List<String> failing,
-      List<String> passing,
-      TriageInput in) {
-    if (post.probes().isEmpty()) {
-      return "No probe ran, so there is nothing to triangulate from.";
-    }
-    if (!fault || suspects.isEmpty()) {
-      return failing.isEmpty()
-          ? "No fault found: all " + passing.size() + " probes pass."
-          : "No fault found: "
-              + list(failing)
-              + (failing.size() == 1 ? " fails" : " fail")
-              + " no more often than it usually does.";
-    }
-    Ranking.Suspect top = suspects.get(0);
-    String who = String.join(" and ", top.members());
-    List<String> exact = exactlyExplaining(post, in, failing);
-    String probes =
-        list(failing)
-            + (failing.size() == 1 ? " fails" : " fail")
-            + (passing.isEmpty()
-                ? ""
-                : ", " + list(passing) + (passing.size() == 1 ? " passes" : " pass"));
-    if (top.members().size() > 1) {
-      return probes
-          + "; "
-          + who
-          + " are touched by exactly the same probes and cannot be told apart by them"
-          + (top.splitBy() == null ? "" : " (probe " + top.splitBy() + " would split them)")
-          + ".";
-    }
-    String lead = top.members().get(0);
-    if (exact.size() == 1 && exact.get(0).equals(lead)) {
-      return probes
-          + "; "
-          + lead
-          + " is the only component touched by every failing probe and by no passing one.";
-    }
-    return String.format(
-        Locale.ROOT,
-        "%s; %s is the most likely cause (%.0f %%).",
-        probes,
-        lead,
-        100 * top.probability());
-  }
-
-  private List<String> why(
-      List<String> group,
-      Posterior post,
-      TriageInput in,
-      List<String> failing,
-      List<String> passing,
-      Map<String, Double> errShare,
-      Map<String, Integer> errTraces,
-      int failingTraces,
-      Map<String, double[]> shifts,
-      Pools pools) {
-    List<String> out = new ArrayList<>();
-    String lead = group.get(0);
-    List<String> touchingFailing = new ArrayList<>();
-    List<String> touchingPassing = new ArrayList<>();
-    for (String p : post.probes()) {
-      double w = in.footprints().getOrDefault(p, Map.of()).getOrDefault(lead, 0.0);
-      if (w >= settings.touch()) {
-        (failing.contains(p) ? touchingFailing : touchingPassing).add(p);
-      }
-    }
-    if (!failing.isEmpty()) {
-      String s =
-          lead
-              + " is on "
-              + touchingFailing.size()
-              + " of the "
-              + failing.size()
-              + " failing probes"
-              + (touchingFailing.isEmpty() ? "" : " (" + list(touchingFailing) + ")")
-              + " and on "
-              + (touchingPassing.isEmpty() ? "none" : touchingPassing.size())
-              + " of the passing ones"
-              + (touchingPassing.isEmpty() ? "" : " (" + list(touchingPassing) + ")")
-              + ".";
-      out.add(s);
-    }
-    Integer owned = errTraces.get(lead);
-    if (owned != null && failingTraces > 0) {
-      out.add(
-          String.format(
-              Locale.ROOT,
-              "%s owns the deepest error span in %d of %d failing traces (%.0f %% of the blame).",
-              lead,
-              owned,
-              failingTraces,
-              100 * errShare.get(lead)));
-    }
-    String leakedTo = pools.leaked().get(lead);
-    if (leakedTo != null) {
-      out.add(
-          lead
-              + "'s connection pool for "
-              + leakedTo
-              + " ran out while "
-              + leakedTo
-              + " answers its health check and no call to it is slow: the connections are held"
-              + " in "
-              + lead
-              + " (a leak), not by a slow database.");
-    }
-    double[] shift = shifts.get(lead);
-    if (shift != null) {
-      out.add(
-          String.format(
-              Locale.ROOT,
-              "%s's own time on the critical path rose by %.0f ms over its baseline (z = %.1f).",
-              lead,
-              shift[0],
-              shift[1]));
-    }
-    for (String r : in.priors().getOrDefault(lead, Prior.NONE).reasons()) {
-      out.add(r);
-    }
-    if (group.size() > 1) {
-      String split = splitBy(group, in);
-      out.add(
-          list(group)
-              + " are touched by exactly the same probes"
-              + (split == null
-                  ? "; no probe in the suite separates them (a probe that reaches only one of them would)."
-                  : "; probe " + split + " would split them."));
-    }
-    return out;
-  }
-
-  private String probeSentence(List<String> failing, List<String> passing, TriageInput in) {
-    if (failing.isEmpty() && passing.isEmpty()) {
-      return "No probe ran.";
-    }
-    StringBuilder b = new StringBuilder();
-    if (!failing.isEmpty()) {
-      b.append("Failing: ");
-      List<String> parts = new ArrayList<>();
-      for (String p : failing) {
-        ProbeOutcome o = in.outcomes().get(p);
-        String reason = o.reasons().isEmpty() ? "" : " — " + o.reasons().get(0);
-        parts.add(p + " (" + o.failures() + "/" + o.runs() + reason + ")");
-      }
-      b.append(String.join("; ", parts)).append(". ");
-    }
-    if (!passing.isEmpty()) {
-      b.append("Passing: ").append(String.join(", ", passing)).append('.');
-    }
-    return b.toString().trim();
-  }
-
-  /** The components touched by every failing probe and by no passing one (the COMP decoder). */
-  private List<String> exactlyExplaining(Posterior post, TriageInput in, List<String> failing) {
-    List<String> out = new ArrayList<>();
-    for (String c : post.components()) {
-      boolean ok = !failing.isEmpty();
-      for (String p : post.probes()) {
-        boolean touches =
-            in.footprints().getOrDefault(p, Map.of()).getOrDefault(c, 0.0) >= settings.touch();
-        if (touches != failing.contains(p)) {
-          ok = false;
-          break;
-        }
-      }
-      if (ok) {
-        out.add(c);
-      }
-    }
-    return out;
-  }
-
-  /** A probe (run or not) whose footprint holds some members of the group and not others. */
-  private String splitBy(List<String> group, TriageInput in) {
-    if (group.size() < 2) {
+      Map<String, Map<String, Double>> footprints,
+      java.util.Set<String> catalogue,
+      Map<String, Integer> runs,
+      Map<String, Double> cost) {
+    if (!r.fault() || r.suspects().isEmpty()) {
       return null;
     }
-    String best = null;
-    int bestBalance = Integer.MAX_VALUE;
-    for (Map.Entry<String, Map<String, Double>> f :
-        new java.util.TreeMap<>(in.footprints()).entrySet()) {
-      int in1 = 0;
-      for (String c : group) {
-        if (f.getValue().getOrDefault(c, 0.0) >= settings.touch()) {
-          in1++;
-        }
-      }
-      if (in1 > 0 && in1 < group.size()) {
-        int balance = Math.abs(group.size() - 2 * in1);
-        if (balance < bestBalance) {
-          bestBalance = balance;
-          best = f.getKey();
-        }
-      }
+    Ranking.Suspect top = r.suspects().get(0);
+    String lead = top.members().get(0);
+    String second =
+        top.members().size() > 1
+            ? top.members().get(1)
+            : r.suspects().size() > 1 ? r.suspects().get(1).members().get(0) : null;
+    if (second == null || grouping.separated(post, lead, second)) {
+      return null;
     }
-    return best;
-  }
-
-  private static Ranking.Matrix matrix(Posterior post, TriageInput in) {
-    List<String> probes = post.probes();
-    List<String> comps = post.components();
-    double[][] t = new double[probes.size()][];
-    boolean[] failed = new boolean[probes.size()];
-    for (int p = 0; p < probes.size(); p++) {
-      t[p] = Arrays.copyOf(post.weights()[p], comps.size());
-      failed[p] = in.outcomes().get(probes.get(p)).failed();
-    }
-    return new Ranking.Matrix(probes, comps, t, failed);
+    return grouping.splitters(lead, second, footprints, catalogue).stream()
+        .min(
+            Comparator.comparingInt((String p) -> runs.getOrDefault(p, 0))
+                .thenComparingDouble(p -> cost.getOrDefault(p, 1.0)))
+        .orElse(null);
   }
 
   // --- helpers ----------------------------------------------------------------------------
@@ -841,12 +393,9 @@ public final class Ranker {
     return max + Math.log(sum);
   }
 
-  private static double groupProbability(List<String> g, Map<String, Double> p) {
-    double s = 0;
-    for (String c : g) {
-      s += p.getOrDefault(c, 0.0);
-    }
-    return s;
+  /** Ochiai over production executions, each weighted by 1 / (executions with its touch set). */
+  public static Map<String, Double> ochiai(List<Execution> executions) {
+    return Fusion.ochiai(executions);
   }
 
   /** The {@code q} quantile of sorted values, linearly interpolated; 0 when there are none. */
@@ -858,14 +407,5 @@ public final class Ranker {
     int lo = (int) Math.floor(pos);
     int hi = Math.min(sorted.length - 1, lo + 1);
     return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-  }
-
-  static String list(List<String> items) {
-    if (items.size() <= 1) {
-      return String.join("", items);
-    }
-    return String.join(", ", items.subList(0, items.size() - 1))
-        + " and "
-        + items.get(items.size() - 1);
   }
 }

@@ -1,0 +1,41 @@
+package io.sextant.triage.session;
+
+import io.sextant.triage.rank.ProbeOutcome;
+import io.sextant.triage.trace.TraceAnalysis;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What probe runs showed.
+ *
+ * @param outcomes probe → its runs' pass/fail (only the probes that ran)
+ * @param failingTraces the failing runs' traces that could be read
+ * @param currentPaths probe → per failing or slow run, component → critical-path ms
+ */
+public record ProbeEvidence(
+    Map<String, ProbeOutcome> outcomes,
+    List<TraceAnalysis> failingTraces,
+    Map<String, List<Map<String, Double>>> currentPaths) {
+  public static final ProbeEvidence NONE = new ProbeEvidence(Map.of(), List.of(), Map.of());
+
+  public ProbeEvidence {
+    outcomes = Map.copyOf(outcomes);
+    failingTraces = List.copyOf(failingTraces);
+    currentPaths = Map.copyOf(currentPaths);
+  }
+
+  /** This and {@code more}: outcomes of the same probe added up, traces and paths appended. */
+  public ProbeEvidence plus(ProbeEvidence more) {
+    Map<String, ProbeOutcome> o = new LinkedHashMap<>(outcomes);
+    more.outcomes.forEach((p, x) -> o.merge(p, x, ProbeOutcome::plus));
+    List<TraceAnalysis> t = new ArrayList<>(failingTraces);
+    t.addAll(more.failingTraces);
+    Map<String, List<Map<String, Double>>> paths = new HashMap<>();
+    currentPaths.forEach((p, l) -> paths.put(p, new ArrayList<>(l)));
+    more.currentPaths.forEach((p, l) -> paths.computeIfAbsent(p, k -> new ArrayList<>()).addAll(l));
+    return new ProbeEvidence(o, t, paths);
+  }
+}
