@@ -1,15 +1,17 @@
 package io.sextant.bench.triage;
 
 import io.sextant.bench.triage.Topology.Probe;
-import io.sextant.triage.rank.Adaptive;
 import io.sextant.triage.rank.Execution;
-import io.sextant.triage.rank.Posterior;
 import io.sextant.triage.rank.Prior;
 import io.sextant.triage.rank.ProbeOutcome;
 import io.sextant.triage.rank.Ranker;
 import io.sextant.triage.rank.Ranking;
 import io.sextant.triage.rank.Settings;
 import io.sextant.triage.rank.TriageInput;
+import io.sextant.triage.session.EvidenceSource;
+import io.sextant.triage.session.ProbeDriver;
+import io.sextant.triage.session.ProbeEvidence;
+import io.sextant.triage.session.TriageSession;
 import io.sextant.triage.trace.TraceAnalysis;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,7 +43,8 @@ final class Pipeline {
       boolean fault,
       double ttlMs,
       int probes,
-      double analysisMs) {}
+      double analysisMs,
+      double confidence) {}
 
   /**
    * @param visible whether any suite probe failed a run (else the probes saw nothing wrong)
@@ -49,27 +52,25 @@ final class Pipeline {
   record Result(Case c, Map<String, Answer> answers, boolean visible) {}
 
   /**
-   * One of our variants: the ranker's settings, whether it probes adaptively, and whether it also
-   * keeps probing while the top group has several members (triage-methods §6.2 step 4: "while the
-   * top group is ambiguous or its posterior is < 0.9"), not only while the group is unsure.
+   * One of our variants: the ranker's settings and whether it probes adaptively. Every variant runs
+   * the server's own {@link TriageSession} (its stop rules: the probe that splits the lead from the
+   * runner-up first, then the most informative while unsure).
    */
-  record Variant(String name, Settings settings, boolean adaptive, boolean splitGroups) {}
+  record Variant(String name, Settings settings, boolean adaptive) {}
 
   static final String OURS = "sextant";
 
   static final List<Variant> VARIANTS =
       List.of(
-          new Variant(OURS, Settings.DEFAULTS, true, false),
-          new Variant("+split groups", Settings.DEFAULTS, true, true),
-          new Variant("−adaptive", Settings.DEFAULTS, false, false),
-          new Variant("−latency", Settings.DEFAULTS.without("latency"), true, false),
-          new Variant("−error", Settings.DEFAULTS.without("error"), true, false),
-          new Variant("−traces", Settings.DEFAULTS.without("traces"), true, false),
+          new Variant(OURS, Settings.DEFAULTS, true),
+          new Variant("−adaptive", Settings.DEFAULTS, false),
+          new Variant("−latency", Settings.DEFAULTS.without("latency"), true),
+          new Variant("−error", Settings.DEFAULTS.without("error"), true),
+          new Variant("−traces", Settings.DEFAULTS.without("traces"), true),
           new Variant(
               "probes only",
               Settings.DEFAULTS.without("latency").without("error").without("traces"),
-              true,
-              false));
+              true));
 
   static final List<String> BASELINES = List.of("random", "ochiai-prod", "ochiai-plain", "BARO");
 
@@ -118,6 +119,10 @@ final class Pipeline {
       paths.forEach((k, v) -> e.paths.put(k, new ArrayList<>(v)));
       e.runs.putAll(runs);
       return e;
+    }
+
+    ProbeEvidence evidence() {
+      return new ProbeEvidence(outcomes, failing, paths);
     }
 
     void add(ProbeRun pr) {
@@ -192,55 +197,65 @@ final class Pipeline {
       double suiteMs,
       double gatherMs) {
     long started = System.nanoTime();
-    long simulated = 0;
-    Ranker ranker = new Ranker(v.settings());
+    long[] simulated = {0};
+    double[] adaptiveMs = {0};
     Evidence ev = base.copy();
-    TriageInput in = input(ev, executions, priors);
-    Ranking r = ranker.rank(in);
-    double adaptiveMs = 0;
-    int extra = 0;
-    while (v.adaptive() && extra < BUDGET) {
-      Posterior post = ranker.posterior(in);
-      boolean ambiguous = v.splitGroups() && r.fault() && r.top().size() > 1;
-      if (Adaptive.confidence(post, r) >= Adaptive.CONFIDENT && !ambiguous) {
-        break;
-      }
-      String next =
-          Adaptive.next(
-              post, l.footprints, l.flakeRates, l.cost, sys.probes.keySet(), v.settings());
-      if (next == null) {
-        break;
-      }
-      Probe p = sys.probes.get(next);
-      long s0 = System.nanoTime();
-      int k = ev.runs.getOrDefault(next, 0);
-      ProbeRun pr = runProbe(sim, c, p, k, flake(c, p, k));
-      simulated += System.nanoTime() - s0;
-      adaptiveMs += pr.run().ms(); // one after the other
-      ev.add(pr);
-      in = input(ev, executions, priors);
-      r = ranker.rank(in);
-      extra++;
-    }
-    double analysisMs = gatherMs + (System.nanoTime() - started - simulated) / 1e6;
+    ProbeDriver driver =
+        new ProbeDriver() {
+          @Override
+          public ProbeEvidence suite(List<String> probes, int repeats) {
+            return ev.evidence(); // simulated before the clock started
+          }
+
+          @Override
+          public ProbeEvidence extra(String name) {
+            Probe p = sys.probes.get(name);
+            long s0 = System.nanoTime();
+            int k = ev.runs.getOrDefault(name, 0);
+            ProbeRun pr = runProbe(sim, c, p, k, flake(c, p, k));
+            simulated[0] += System.nanoTime() - s0;
+            adaptiveMs[0] += pr.run().ms(); // one after the other
+            Evidence one = new Evidence();
+            one.add(pr);
+            ev.runs.merge(name, 1, Integer::sum);
+            return one.evidence();
+          }
+        };
+    EvidenceSource source =
+        probes ->
+            new TriageInput(
+                l.footprints,
+                probes.outcomes(),
+                probes.failingTraces(),
+                l.baselinePaths,
+                probes.currentPaths(),
+                executions,
+                priors);
+    TriageSession.Result res =
+        new TriageSession(new Ranker(v.settings()), driver, source)
+            .run(
+                new TriageSession.Catalogue(sys.suite(), sys.probes.keySet(), l.flakeRates, l.cost),
+                new TriageSession.Limits(REPEATS, v.adaptive(), BUDGET, () -> false));
+    Ranking r = res.ranking();
+    double analysisMs = gatherMs + (System.nanoTime() - started - simulated[0]) / 1e6;
     List<String> ranked = new ArrayList<>();
     List<String> top = List.of();
+    double confidence = 0;
     if (r.fault()) {
       r.suspects().forEach(s -> ranked.addAll(s.members()));
       top = r.top();
+      confidence = r.suspects().isEmpty() ? 0 : r.suspects().get(0).probability();
+    } else {
+      confidence = r.noFaultProbability();
     }
     return new Answer(
         ranked,
         top,
         r.fault(),
-        suiteMs + adaptiveMs + analysisMs,
-        REPEATS * sys.suite().size() + extra,
-        analysisMs);
-  }
-
-  private TriageInput input(Evidence ev, List<Execution> executions, Map<String, Prior> priors) {
-    return new TriageInput(
-        l.footprints, ev.outcomes, ev.failing, l.baselinePaths, ev.paths, executions, priors);
+        suiteMs + adaptiveMs[0] + analysisMs,
+        REPEATS * sys.suite().size() + res.extra().size(),
+        analysisMs,
+        confidence);
   }
 
   /** Change events: the bad deploy's, and an innocent one in some cases. */
@@ -320,7 +335,7 @@ final class Pipeline {
     order.sort(
         Comparator.comparingDouble(
             (String x) -> -scores.getOrDefault(x, Double.NEGATIVE_INFINITY)));
-    return new Answer(order, List.of(order.get(0)), true, 0, 0, 0);
+    return new Answer(order, List.of(order.get(0)), true, 0, 0, 0, Double.NaN);
   }
 
   /** Ochiai with every execution counted once (no kind weighting). */

@@ -130,6 +130,12 @@ final class Report {
                   : "—"));
     }
 
+    b.append(
+        "\nCalibration of sextant's answers (every case: the first suspect's stated probability,"
+            + " right when it is a root cause; for \"no fault\", its probability, right on a"
+            + " control):\n\n");
+    b.append(calibration(rs, Pipeline.OURS).table());
+
     b.append("\nPer fault kind, sextant (full pipeline):\n\n");
     b.append(
         "| kind | cases | AC@1 | AC@3 | Avg@5 | group AC@1 | top group size | answered fault |"
@@ -241,5 +247,17 @@ final class Report {
 
   private static String f(String format, Object... args) {
     return String.format(Locale.ROOT, format, args);
+  }
+
+  static Calibration calibration(List<Result> rs, String m) {
+    Calibration c = new Calibration();
+    for (Result r : rs) {
+      Answer a = r.answers().get(m);
+      boolean control = r.c().truth().isEmpty();
+      boolean right =
+          a.fault() ? !a.ranked().isEmpty() && r.c().truth().contains(a.ranked().get(0)) : control;
+      c.add(a.confidence(), right);
+    }
+    return c;
   }
 }
