@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAVA_HOME="$(bin/java-home)"
 export JAVA_HOME
-./mvnw -B -q -Dspotless.check.skip=true package -DskipTests -pl demo -am
+./mvnw -B -q -Dspotless.check.skip=true package -DskipTests -pl bench -am
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx2g \
   -Dotel.semconv-stability.opt-in=database/dup \
-  -cp "demo/target/sextant-demo.jar:demo/target/lib/*" \
-  io.sextant.demo.grid.TriageGrid "${1:-3}" "${2:-10}" "${3:-10}" "${@:4}"
+  -cp "bench/target/sextant-bench.jar:bench/target/lib/*" \
+  io.sextant.bench.triage.DemoGrid "${1:-3}" "${2:-10}" "${3:-10}" "${@:4}"

@@ -1,4 +1,4 @@
-package io.sextant.demo.grid;
+package io.sextant.bench.triage;
 
 import io.sextant.demo.Demo;
 import io.sextant.demo.DemoConfig;
@@ -34,7 +34,7 @@ import java.util.TreeMap;
  * with a random baseline, Ochiai over production traces and a BARO-style robust z-score over
  * per-service RED in the same run. Prints one table per fault kind and the pooled line.
  */
-public final class TriageGrid {
+public final class DemoGrid {
   /** A case: a fault (null kind: a no-fault control) and the component that is to blame. */
   record Case(FaultKind kind, String target, int percent, int millis) {}
 
@@ -125,7 +125,7 @@ public final class TriageGrid {
         Answer rnd = new Answer(shuffled.stream().map(List::of).toList(), true);
         int probes = report.probes().stream().mapToInt(TriageReport.ProbeSummary::runs).sum();
         rows.computeIfAbsent(kind, x -> new ArrayList<>())
-            .add(new Row(c, ours, ochiai, baro, rnd, ttl, probes, k.analysisMillis()));
+            .add(new Row(c, ours, ochiai, baro, rnd, ttl, probes, k.analysisMillis(), stated(k)));
         System.out.printf(
             Locale.ROOT,
             "%3d/%d %-16s %-14s → %s (%d ms)%n",
@@ -220,7 +220,8 @@ public final class TriageGrid {
                   ours,
                   ttl,
                   runs,
-                  k.analysisMillis()));
+                  k.analysisMillis(),
+                  stated(k)));
       Thread.sleep(2000);
     }
   }
@@ -233,7 +234,15 @@ public final class TriageGrid {
       Answer random,
       long ttl,
       int probes,
-      double analysis) {}
+      double analysis,
+      double stated) {}
+
+  /** The confidence an answer states: its first suspect's probability, or that of no fault. */
+  static double stated(Ranking k) {
+    return k.fault() && !k.suspects().isEmpty()
+        ? k.suspects().get(0).probability()
+        : k.noFaultProbability();
+  }
 
   static Answer ranked(Map<String, Double> scores) {
     return new Answer(
@@ -357,6 +366,21 @@ public final class TriageGrid {
         });
     System.out.println(
         line("**all faults**", all.stream().filter(r -> r.c().kind() != null).toList()));
+    Calibration cal = new Calibration();
+    for (Row r : all) {
+      boolean right =
+          r.c().kind() == null
+              ? !r.ours().fault()
+              : r.ours().fault()
+                  && !r.ours().groups().isEmpty()
+                  && ComponentNames.names(r.ours().groups().get(0).get(0), r.c().target());
+      cal.add(r.stated(), right);
+    }
+    System.out.println();
+    System.out.println(
+        "Calibration (first suspect's stated probability; \"no fault\" on controls):");
+    System.out.println();
+    System.out.print(cal.table());
   }
 
   static String line(String kind, List<Row> rs) {
