@@ -316,6 +316,7 @@ public final class Triage implements AutoCloseable {
       Map<String, List<Event>> traces = awaitTraces(failing, t0);
       List<TraceAnalysis> failingTraces = new ArrayList<>();
       Map<String, List<Map<String, Double>>> current = new HashMap<>();
+      Set<String> slowCalls = new TreeSet<>();
       for (ProbeRun r : failing) {
         List<Event> t = traces.get(r.traceId());
         if (t == null || t.isEmpty()) {
@@ -324,8 +325,9 @@ public final class Triage implements AutoCloseable {
         TraceAnalysis a = TraceAnalysis.of(t, known);
         failingTraces.add(a);
         current.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(a.criticalPathMillis());
+        slowCalls.addAll(known.slowCalls(t));
       }
-      return new ProbeEvidence(outcomes, failingTraces, current);
+      return new ProbeEvidence(outcomes, failingTraces, current, slowCalls);
     }
 
     @Override
@@ -379,8 +381,14 @@ public final class Triage implements AutoCloseable {
           base.production(),
           base.priors(),
           base.productionFailures(),
-          base.slowDependencies(),
+          union(base.slowDependencies(), probes.slowCalls()),
           base.answering());
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+      Set<String> out = new TreeSet<>(a);
+      out.addAll(b);
+      return out;
     }
 
     private TriageInput gather() throws StoreException {

@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What probe runs showed.
@@ -14,17 +16,30 @@ import java.util.Map;
  * @param outcomes probe → its runs' pass/fail (only the probes that ran)
  * @param failingTraces the failing runs' traces that could be read
  * @param currentPaths probe → per failing or slow run, component → critical-path ms
+ * @param slowCalls databases, caches and queues whose calls in these runs' traces took far longer
+ *     than their own healthy calls
  */
 public record ProbeEvidence(
     Map<String, ProbeOutcome> outcomes,
     List<TraceAnalysis> failingTraces,
-    Map<String, List<Map<String, Double>>> currentPaths) {
-  public static final ProbeEvidence NONE = new ProbeEvidence(Map.of(), List.of(), Map.of());
+    Map<String, List<Map<String, Double>>> currentPaths,
+    Set<String> slowCalls) {
+  public static final ProbeEvidence NONE =
+      new ProbeEvidence(Map.of(), List.of(), Map.of(), Set.of());
 
   public ProbeEvidence {
     outcomes = Map.copyOf(outcomes);
     failingTraces = List.copyOf(failingTraces);
     currentPaths = Map.copyOf(currentPaths);
+    slowCalls = Set.copyOf(slowCalls);
+  }
+
+  /** Without slow calls. */
+  public ProbeEvidence(
+      Map<String, ProbeOutcome> outcomes,
+      List<TraceAnalysis> failingTraces,
+      Map<String, List<Map<String, Double>>> currentPaths) {
+    this(outcomes, failingTraces, currentPaths, Set.of());
   }
 
   /** This and {@code more}: outcomes of the same probe added up, traces and paths appended. */
@@ -36,6 +51,8 @@ public record ProbeEvidence(
     Map<String, List<Map<String, Double>>> paths = new HashMap<>();
     currentPaths.forEach((p, l) -> paths.put(p, new ArrayList<>(l)));
     more.currentPaths.forEach((p, l) -> paths.computeIfAbsent(p, k -> new ArrayList<>()).addAll(l));
-    return new ProbeEvidence(o, t, paths);
+    Set<String> slow = new TreeSet<>(slowCalls);
+    slow.addAll(more.slowCalls);
+    return new ProbeEvidence(o, t, paths, slow);
   }
 }

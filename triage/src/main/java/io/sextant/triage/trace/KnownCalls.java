@@ -115,6 +115,38 @@ public final class KnownCalls {
     return sorted[sorted.length / 2];
   }
 
+  /**
+   * The databases, caches and queues that calls in {@code trace} took far longer to answer than
+   * their healthy calls usually do: ten times their median and 50 ms more. A client span is
+   * compared with its own baseline, not with the time around it: a pool waiting for connections
+   * puts more time in its service's own span than in the slow calls themselves.
+   */
+  public Set<String> slowCalls(java.util.List<Event> trace) {
+    Set<String> out = new TreeSet<>();
+    for (Event e : trace) {
+      if (e.kind() != EventKind.SPAN || e.spanKind() != SpanKind.CLIENT) {
+        continue;
+      }
+      Map<String, String> a = TraceAnalysis.strings(e);
+      if (!a.containsKey(ComponentIds.DB_SYSTEM) && !a.containsKey(ComponentIds.DB_SYSTEM_NAME)) {
+        continue;
+      }
+      ComponentIds.Callee c = ComponentIds.callee(a, addresses);
+      if (c == null) {
+        continue;
+      }
+      double usual = usualCallMillis(c.id());
+      double ms = e.durationNanos() / 1e6;
+      if (!Double.isNaN(usual) && ms > SLOW_CALL_TIMES * usual && ms > usual + 50) {
+        out.add(c.id());
+      }
+    }
+    return out;
+  }
+
+  /** How many times its usual duration a call must take to count as slow. */
+  static final double SLOW_CALL_TIMES = 10;
+
   /** The host ({@code name (host)}) a service was last seen running on, or null. */
   public String host(String service) {
     return hosts.get(service);
