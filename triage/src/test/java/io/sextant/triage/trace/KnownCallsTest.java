@@ -1,0 +1,62 @@
+package io.sextant.triage.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sextant.model.SpanId;
+import io.sextant.model.SpanKind;
+import io.sextant.topology.NodeKind;
+import io.sextant.triage.rank.TraceFixtures;
+import org.junit.jupiter.api.Test;
+
+class KnownCallsTest {
+  static final String ORDERS_DB = "orders (postgresql @ 127.0.0.1:6001)";
+
+  /** orders serves a request with one query of {@code queryMillis} to its database. */
+  static TraceFixtures.Trace order(double queryMillis) {
+    TraceFixtures.Trace t = new TraceFixtures.Trace();
+    SpanId root =
+        t.span(
+            null,
+            "orders",
+            "node-1",
+            SpanKind.SERVER,
+            "GET /orders",
+            0,
+            (long) (queryMillis + 20),
+            false);
+    t.span(
+        root,
+        "orders",
+        "node-1",
+        SpanKind.CLIENT,
+        "SELECT orders",
+        5,
+        (long) (5 + queryMillis),
+        false,
+        "db.system",
+        "postgresql",
+        "db.namespace",
+        "orders",
+        "server.address",
+        "127.0.0.1",
+        "server.port",
+        6001L);
+    return t;
+  }
+
+  @Test
+  void learnsWhatEachServiceCalls_andFindsCallsFarSlowerThanTheirOwnUsual() {
+    KnownCalls k = new KnownCalls();
+    for (int i = 0; i < 10; i++) {
+      k.learn(order(2).events());
+    }
+    assertThat(k.datastores("orders"))
+        .containsExactly(java.util.Map.entry(ORDERS_DB, NodeKind.DATABASE));
+    assertThat(k.datastores("gateway")).isEmpty();
+    assertThat(k.slowCalls(order(3).events())).isEmpty();
+    // 400 ms against its usual 2 ms: slow, though the service's own span holds as much time.
+    assertThat(k.slowCalls(order(400).events())).containsExactly(ORDERS_DB);
+    // 15 ms is 7.5× its usual but only 13 ms more: not slow.
+    assertThat(k.slowCalls(order(15).events())).isEmpty();
+  }
+}
