@@ -10,5 +10,5 @@ export JAVA_HOME
 ./mvnw -B -q -Dspotless.check.skip=true package -DskipTests -pl bench -am
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx2g \
   -Dotel.semconv-stability.opt-in=database/dup \
-  -cp "bench/target/sextant-bench.jar:bench/target/lib/*" \
+  -cp "demo/target/sextant-demo.jar:demo/target/lib/*:bench/target/sextant-bench.jar" \
   io.sextant.bench.triage.DemoGrid "${1:-3}" "${2:-10}" "${3:-10}" "${@:4}"
