@@ -86,6 +86,7 @@ public final class SpringSystem implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final FaultInjector faults;
   private final Thread hook = new Thread(this::close, "springsys-shutdown");
+  private volatile Path pgRoot;
   private volatile Process kafka;
   private volatile int kafkaPort;
   private volatile long readyMillis;
@@ -149,8 +150,15 @@ public final class SpringSystem implements AutoCloseable {
     if (!Files.isRegularFile(jar) || !Files.isRegularFile(agent)) {
       throw new IllegalStateException("missing " + jar + " or " + agent + ": build the module");
     }
-    Path pgRoot = workDir.resolve("pg");
-    Files.createDirectories(pgRoot);
+    // postgres runs as the postgres user when this is root: its data lives in a directory of its
+    // own under the temp dir (every ancestor of the work dir may not be open to that user).
+    pgRoot =
+        PgCluster.root()
+            ? Files.createTempDirectory(
+                "springsys-pg-",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")))
+            : Files.createDirectories(workDir.resolve("pg"));
     if (PgCluster.root()) {
       Process p = new ProcessBuilder("chown", "postgres:postgres", pgRoot.toString()).start();
       p.waitFor();
@@ -494,7 +502,9 @@ public final class SpringSystem implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    deleteQuietly(workDir.resolve("pg"));
+    if (pgRoot != null) {
+      deleteQuietly(pgRoot);
+    }
     deleteQuietly(workDir.resolve("kafka"));
   }
 
