@@ -24,6 +24,7 @@ import io.sextant.triage.session.ProbeDriver;
 import io.sextant.triage.session.ProbeEvidence;
 import io.sextant.triage.session.TriageSession;
 import io.sextant.triage.trace.KnownCalls;
+import io.sextant.triage.trace.ShortCircuit;
 import io.sextant.triage.trace.TraceAnalysis;
 import java.time.Clock;
 import java.time.Duration;
@@ -246,9 +247,9 @@ public final class Triage implements AutoCloseable {
     // vouch for a component that has just broken.
     CompletableFuture<List<HealthResult>> healthNow =
         CompletableFuture.supplyAsync(health, r -> Thread.ofVirtual().start(r));
-    Driver driver = new Driver(flakes, t0);
-    Gathered gathered = new Gathered(healthNow);
     Map<String, Map<String, Double>> footprints = book.footprints();
+    Driver driver = new Driver(flakes, t0, footprints);
+    Gathered gathered = new Gathered(healthNow);
     TriageSession.Result result =
         new TriageSession(ranker, driver, gathered)
             .run(
@@ -260,6 +261,9 @@ public final class Triage implements AutoCloseable {
                     options.maxExtra(),
                     () -> System.nanoTime() - t0 >= options.budget().toNanos()));
     Ranking ranking = result.ranking();
+    if (driver.shortCircuitNote() != null) {
+      notes.add(driver.shortCircuitNote());
+    }
     if (ranking.fault() && !ranking.suspects().isEmpty()) {
       // The failures the answer explains are the incident's, not the probes' flakiness.
       List<String> top = ranking.suspects().get(0).members();
@@ -277,7 +281,11 @@ public final class Triage implements AutoCloseable {
     Map<String, ProbeOutcome> finalOutcomes = result.input().outcomes();
     driver.byProbe.forEach(
         (p, rs) -> {
-          ProbeOutcome o = finalOutcomes.get(p);
+          ProbeOutcome o =
+              finalOutcomes.getOrDefault(
+                  p,
+                  ProbeOutcome.of(
+                      p, rs.size(), (int) rs.stream().filter(r -> !r.passed()).count()));
           summaries.add(
               new TriageReport.ProbeSummary(
                   p,
@@ -301,25 +309,48 @@ public final class Triage implements AutoCloseable {
     final Map<String, List<ProbeRun>> byProbe = new LinkedHashMap<>();
     private final Map<String, Double> flakes;
     private final long t0;
+    private final Map<String, Map<String, Double>> footprints;
+    private final Set<String> shortCircuited = new TreeSet<>();
 
-    Driver(Map<String, Double> flakes, long t0) {
+    Driver(Map<String, Double> flakes, long t0, Map<String, Map<String, Double>> footprints) {
       this.flakes = flakes;
       this.t0 = t0;
+      this.footprints = footprints;
     }
 
     @Override
     public ProbeEvidence suite(List<String> probes, int repeats) {
       List<ProbeRun> runs = degraded(runProbes(probes.stream().map(suite::get).toList(), repeats));
-      Map<String, ProbeOutcome> outcomes = record(runs);
+      return evidence(runs);
+    }
+
+    @Override
+    public ProbeEvidence extra(String probe) {
+      return evidence(degraded(runProbes(List.of(suite.get(probe)), 1)));
+    }
+
+    /**
+     * The runs' evidence: their outcomes, and the failing runs' traces. A failing run that its
+     * entry service answered without calling anything ({@link ShortCircuit}: a breaker open) did
+     * not exercise its footprint: it is left out of the outcomes.
+     */
+    private ProbeEvidence evidence(List<ProbeRun> runs) {
       KnownCalls known = book.known();
       List<ProbeRun> failing = runs.stream().filter(r -> !r.passed()).toList();
       Map<String, List<Event>> traces = awaitTraces(failing, t0);
       List<TraceAnalysis> failingTraces = new ArrayList<>();
       Map<String, List<Map<String, Double>>> current = new HashMap<>();
       Set<String> slowCalls = new TreeSet<>();
+      Set<String> shorted = new HashSet<>();
       for (ProbeRun r : failing) {
         List<Event> t = traces.get(r.traceId());
         if (t == null || t.isEmpty()) {
+          continue;
+        }
+        if (ShortCircuit.of(
+            t, footprints.getOrDefault(r.probe(), Map.of()), ranker.settings().touch())) {
+          shorted.add(r.traceId());
+          shortCircuited.add(r.probe());
           continue;
         }
         TraceAnalysis a = TraceAnalysis.of(t, known);
@@ -327,24 +358,26 @@ public final class Triage implements AutoCloseable {
         current.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(a.criticalPathMillis());
         slowCalls.addAll(known.slowCalls(t));
       }
+      Map<String, List<ProbeRun>> counted = new LinkedHashMap<>();
+      for (ProbeRun r : runs) {
+        byProbe.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(r);
+        if (!shorted.contains(r.traceId())) {
+          counted.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(r);
+        }
+      }
+      Map<String, ProbeOutcome> outcomes = new LinkedHashMap<>();
+      counted.forEach((p, rs) -> outcomes.put(p, outcome(p, rs, flakes)));
       return new ProbeEvidence(outcomes, failingTraces, current, slowCalls);
     }
 
-    @Override
-    public ProbeEvidence extra(String probe) {
-      List<ProbeRun> runs = degraded(runProbes(List.of(suite.get(probe)), 1));
-      return new ProbeEvidence(record(runs), List.of(), Map.of());
-    }
-
-    private Map<String, ProbeOutcome> record(List<ProbeRun> runs) {
-      Map<String, List<ProbeRun>> now = new LinkedHashMap<>();
-      for (ProbeRun r : runs) {
-        now.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(r);
-        byProbe.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(r);
-      }
-      Map<String, ProbeOutcome> out = new LinkedHashMap<>();
-      now.forEach((p, rs) -> out.put(p, outcome(p, rs, flakes)));
-      return out;
+    /** The note for the runs left out, or null. */
+    String shortCircuitNote() {
+      return shortCircuited.isEmpty()
+          ? null
+          : "Failing runs of "
+              + String.join(", ", shortCircuited)
+              + " were answered by their entry service without calling anything (a circuit"
+              + " breaker open?): they say nothing about what is behind it and are left out.";
     }
   }
 
