@@ -285,10 +285,11 @@ public final class FootprintBook {
     Map<String, Double> w = new TreeMap<>();
     for (TraceAnalysis t : traces) {
       for (String c : t.components()) {
-        w.merge(c, 1.0 / traces.size(), Double::sum);
+        w.merge(c, 1.0, Double::sum);
       }
     }
-    w.replaceAll((c, v) -> Math.min(1.0, v));
+    // counted, then divided: six sixths make exactly 1
+    w.replaceAll((c, v) -> Math.min(1.0, v / traces.size()));
     return w;
   }
 

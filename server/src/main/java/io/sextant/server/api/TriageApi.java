@@ -31,7 +31,8 @@ import java.util.function.Supplier;
 
 /**
  * Probes and triage on :7070 (docs/api.md): {@code GET /api/v1/probes}, {@code POST
- * /api/v1/probes/run}, {@code GET /api/v1/probes/audit} and {@code POST /api/v1/triage}.
+ * /api/v1/probes/run}, {@code POST /api/v1/probes/reload}, {@code GET /api/v1/probes/audit} and
+ * {@code POST /api/v1/triage}.
  */
 public final class TriageApi {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -39,17 +40,42 @@ public final class TriageApi {
   private static final int MAX_BODY = 64 * 1024;
 
   private final Supplier<Triage> triage;
+  private final Reloader reloader;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Semaphore oneAtATime = new Semaphore(1);
 
-  public TriageApi(Supplier<Triage> triage) {
+  /** Reads the probes file again (see {@code SextantServer.reloadProbes}). */
+  @FunctionalInterface
+  public interface Reloader {
+    io.sextant.server.SextantServer.Reload reload() throws Exception;
+  }
+
+  public TriageApi(Supplier<Triage> triage, Reloader reloader) {
     this.triage = triage;
+    this.reloader = reloader;
+  }
+
+  /**
+   * Runs {@code work} while no triage runs (a triage holds the probe suite it started with); waits
+   * up to 30 s for one to end.
+   */
+  public <T> T exclusively(java.util.concurrent.Callable<T> work) throws Exception {
+    if (!oneAtATime.tryAcquire(30, TimeUnit.SECONDS)) {
+      throw new Refused(HttpStatus.CONFLICT, "a triage is running; try again shortly");
+    }
+    try {
+      return work.call();
+    } finally {
+      oneAtATime.release();
+    }
   }
 
   public void bind(ServerBuilder sb, int port) {
     sb.virtualHost(port)
         .service("/api/v1/probes", (ctx, req) -> serve(ctx, req, HttpMethod.GET, this::probes))
         .service("/api/v1/probes/run", (ctx, req) -> serve(ctx, req, HttpMethod.POST, this::run))
+        .service(
+            "/api/v1/probes/reload", (ctx, req) -> serve(ctx, req, HttpMethod.POST, this::reload))
         .service("/api/v1/probes/audit", (ctx, req) -> serve(ctx, req, HttpMethod.GET, this::audit))
         .service(
             "/api/v1/probes/entries", (ctx, req) -> serve(ctx, req, HttpMethod.GET, this::entries))
@@ -57,7 +83,7 @@ public final class TriageApi {
   }
 
   /** A request refused with a status and one sentence. */
-  static final class Refused extends Exception {
+  public static final class Refused extends Exception {
     final HttpStatus status;
 
     Refused(HttpStatus status, String message) {
@@ -176,6 +202,7 @@ public final class TriageApi {
       }
       o.put("flake_rate", t.footprints().flakeRate(p.name()));
       o.put("learned_traces", t.footprints().healthyTraces(p.name()));
+      o.put("rolled_back_runs", t.footprints().rolledBack(p.name()));
       ObjectNode fp = o.putObject("footprint");
       footprints.getOrDefault(p.name(), Map.of()).forEach(fp::put);
     }
@@ -254,6 +281,36 @@ public final class TriageApi {
       }
     }
     out.set("learned_traces", JSON.valueToTree(a.learnedTraces()));
+    ArrayNode every = out.putArray("all_probes");
+    for (Audit.ProbeEntry p : a.every()) {
+      Probe probe = t.suite().get(p.name());
+      ObjectNode o = every.addObject();
+      o.put("name", p.name());
+      o.put("suite", p.inSuite());
+      o.put("read_only", probe == null || probe.readOnly());
+      o.put("learned_traces", p.learnedTraces());
+      o.put("rolled_back_runs", t.footprints().rolledBack(p.name()));
+      ObjectNode fp = o.putObject("footprint");
+      p.footprint().forEach((c, w) -> fp.put(c, Math.round(w * 100) / 100.0));
+    }
+    out.set("reached_only_outside_suite", JSON.valueToTree(a.outsideSuite()));
+    out.set("warnings", JSON.valueToTree(Audit.writeWarnings(t.suite().probes(), t.footprints())));
+    return out;
+  }
+
+  /** Reads the probes file again; 400 with the loader's sentence when it does not load. */
+  private JsonNode reload(Triage t, JsonNode body) throws Exception {
+    io.sextant.server.SextantServer.Reload r;
+    try {
+      r = exclusively(reloader::reload);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new Refused(HttpStatus.BAD_REQUEST, e.getMessage()); // the running suite stays
+    }
+    ObjectNode out = JSON.createObjectNode();
+    out.set("probes", JSON.valueToTree(r.probes()));
+    out.set("unchanged", JSON.valueToTree(r.unchanged()));
+    out.set("new_or_changed", JSON.valueToTree(r.changed()));
+    out.set("removed", JSON.valueToTree(r.removed()));
     return out;
   }
 
