@@ -60,16 +60,20 @@ public record Audit(
                 + " writes (read_only: false) and is sent without the tracer-bullet flag"
                 + " (tracer_bullet: false): its runs really write");
       } else if (book.rolledBack(p.name()) == 0) {
+        int runs = book.runs(p.name());
         out.add(
             "probe "
                 + p.name()
                 + " writes (read_only: false) but the system never said it rolled back a tracer"
-                + " bullet: its runs may really write (none of its "
-                + book.runs(p.name())
-                + " recent runs was answered "
-                + io.sextant.triage.probe.ProbeRunner.ROLLED_BACK_HEADER
-                + ": "
-                + io.sextant.triage.probe.ProbeRunner.ROLLED_BACK
+                + " bullet: its runs may really write ("
+                + (runs == 0
+                    ? "it has not run yet"
+                    : "none of its "
+                        + runs
+                        + " recent runs was answered "
+                        + io.sextant.triage.probe.ProbeRunner.ROLLED_BACK_HEADER
+                        + ": "
+                        + io.sextant.triage.probe.ProbeRunner.ROLLED_BACK)
                 + ")");
       }
     }
