@@ -140,6 +140,17 @@ class ProbesDurableIT {
     return out;
   }
 
+  /** Runs the command line: its exit code, what it printed, what it printed on stderr. */
+  static String[] cli(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine c = new picocli.CommandLine(new Main());
+    c.setOut(new java.io.PrintWriter(out));
+    c.setErr(new java.io.PrintWriter(err));
+    int code = c.execute(args);
+    return new String[] {Integer.toString(code), out.toString(), err.toString()};
+  }
+
   /** Waits (at most 60 s) until {@code check} holds for the answer of GET {@code path}. */
   static JsonNode await(TestServer s, String path, Predicate<JsonNode> check) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -272,6 +283,15 @@ class ProbesDurableIT {
       assertThat(field(s.get("/api/v1/probes").json(), "buy").path("rolled_back_runs").asInt())
           .isPositive();
 
+      // The same from the command line.
+      String[] cliAudit = cli("probe", "audit", "--server", s.api(""));
+      assertThat(cliAudit[0]).isEqualTo("0");
+      assertThat(cliAudit[1])
+          .contains("4 probes reach")
+          .containsPattern("(?m)^  spare +extra +[0-9]+ traces  cart 1\\.00")
+          .contains("WARNING: probe pay writes (read_only: false)")
+          .doesNotContain("WARNING: probe buy");
+
       // A file that does not load: 400 with the loader's sentence, the running suite kept.
       writeProbes(
           """
@@ -285,6 +305,9 @@ class ProbesDurableIT {
           .isEqualTo(probes + ": probe 2: the name shop is used twice");
       assertThat(names(s.get("/api/v1/probes").json().path("probes")))
           .containsExactly("shop", "cart", "buy", "pay", "spare");
+      String[] cliReload = cli("probe", "reload", "--server", s.api(""));
+      assertThat(cliReload[0]).isEqualTo("2");
+      assertThat(cliReload[2]).contains("probe 2: the name shop is used twice");
 
       // A change to the file is picked up without a request (looked at every 2 s).
       writeProbes(
