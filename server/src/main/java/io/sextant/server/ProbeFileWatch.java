@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Looks at the probes file every {@link #EVERY} and calls {@code onChange} when its modification
  * time or size changed since the last look (polling works on every file system, bind mounts and
- * editors that replace the file included; a WatchService misses some of them).
+ * editors that replace the file included; a WatchService misses some of them). When {@code
+ * onChange} answers false (it could not reload now), the change is handled again at the next look.
  */
 final class ProbeFileWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProbeFileWatch.class);
@@ -24,7 +25,7 @@ final class ProbeFileWatch implements AutoCloseable {
   static final Duration EVERY = Duration.ofSeconds(2);
 
   private final Path file;
-  private final Runnable onChange;
+  private final java.util.function.BooleanSupplier onChange;
   private final ScheduledExecutorService looks =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofVirtual().name("probes-file-watch").factory());
@@ -32,7 +33,7 @@ final class ProbeFileWatch implements AutoCloseable {
 
   private record Stamp(FileTime modified, long size) {}
 
-  ProbeFileWatch(Path file, Runnable onChange) {
+  ProbeFileWatch(Path file, java.util.function.BooleanSupplier onChange) {
     this.file = file;
     this.onChange = onChange;
     this.last = stamp();
@@ -57,10 +58,12 @@ final class ProbeFileWatch implements AutoCloseable {
     if (now == null || Objects.equals(now, last)) {
       return;
     }
-    last = now;
     try {
-      onChange.run();
+      if (onChange.getAsBoolean()) {
+        last = now;
+      }
     } catch (RuntimeException e) {
+      last = now; // a file that does not load: said once, looked at again when it changes
       log.warn("the probes file {} changed but could not be reloaded: {}", file, e.getMessage());
     }
   }

@@ -222,6 +222,11 @@ public final class SextantServer implements AutoCloseable {
                 () -> {
                   try {
                     triageApi.exclusively(this::reloadProbes);
+                    return true;
+                  } catch (TriageApi.Refused e) {
+                    return false; // a triage under way for 30 s: again at the next look
+                  } catch (IllegalArgumentException | IllegalStateException e) {
+                    throw e;
                   } catch (Exception e) {
                     throw new IllegalStateException(e.getMessage(), e);
                   }

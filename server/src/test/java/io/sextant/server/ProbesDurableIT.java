@@ -37,6 +37,7 @@ class ProbesDurableIT {
 
   final AtomicReference<TestServer> sextant = new AtomicReference<>();
   final AtomicInteger shopFailures = new AtomicInteger();
+  final AtomicInteger slowRequests = new AtomicInteger();
   Server target;
   Path probes;
 
@@ -68,6 +69,16 @@ class ProbesDurableIT {
                       ResponseHeaders.builder(HttpStatus.OK)
                           .add("Sextant-Tracer-Bullet", "rolled-back")
                           .build());
+                })
+            .service(
+                "/slow",
+                (ctx, req) -> {
+                  slowRequests.incrementAndGet();
+                  return HttpResponse.of(
+                      java.util.concurrent.CompletableFuture.supplyAsync(
+                          () -> HttpResponse.of(HttpStatus.OK),
+                          java.util.concurrent.CompletableFuture.delayedExecutor(
+                              1500, java.util.concurrent.TimeUnit.MILLISECONDS)));
                 })
             .service(
                 "/pay", // a service without it
@@ -320,6 +331,45 @@ class ProbesDurableIT {
       await(s, "/api/v1/probes", p -> names(p.path("probes")).equals(List.of("shop", "pay")));
       assertThat(learned(s.get("/api/v1/probes").json(), "shop"))
           .isGreaterThanOrEqualTo(shopLearned);
+    }
+  }
+
+  @Test
+  void aReloadWaitsForTheProbeRunsUnderWay() throws Exception {
+    writeProbes(
+        """
+        defaults: {every: never, timeout: 5s}
+        probes:
+          - {name: slow, request: {url: "${base}/slow"}}
+        """);
+    try (TestServer s = start()) {
+      java.util.concurrent.CompletableFuture<TestServer.Reply> run =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return TriageApiIT.post(
+                      s, "/api/v1/probes/run", "{\"probes\":[\"slow\"],\"repeats\":2}");
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      while (slowRequests.get() == 0) { // the run is under way (it takes 3.2 s)
+        Thread.sleep(20);
+      }
+      writeProbes(
+          """
+          defaults: {every: never, timeout: 5s}
+          probes:
+            - {name: slow, request: {url: "${base}/slow?v=2"}}
+          """);
+      TestServer.Reply reload = TriageApiIT.post(s, "/api/v1/probes/reload", "");
+      assertThat(reload.status()).as(reload.body()).isEqualTo(200);
+      // the run finished with the suite it started with, and before the suite changed
+      assertThat(run.isDone()).isTrue();
+      TestServer.Reply r = run.join();
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      assertThat(r.json().path("runs")).hasSize(2);
+      assertThat(r.json().path("runs").get(1).path("passed").asBoolean()).isTrue();
     }
   }
 

@@ -56,17 +56,26 @@ public final class TriageApi {
   }
 
   /**
-   * Runs {@code work} while no triage runs (a triage holds the probe suite it started with); waits
-   * up to 30 s for one to end.
+   * Held (shared) by every request that uses the running triage, and (exclusively) while the probe
+   * suite is swapped: a reload waits for the triages and probe runs under way, which finish with
+   * the suite they started with.
+   */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock inUse =
+      new java.util.concurrent.locks.ReentrantReadWriteLock(true);
+
+  /**
+   * Runs {@code work} while no request uses the running triage (a triage or a probe run under way
+   * holds the suite it started with); waits up to 30 s for them to end, else 409.
    */
   public <T> T exclusively(java.util.concurrent.Callable<T> work) throws Exception {
-    if (!oneAtATime.tryAcquire(30, TimeUnit.SECONDS)) {
-      throw new Refused(HttpStatus.CONFLICT, "a triage is running; try again shortly");
+    if (!inUse.writeLock().tryLock(30, TimeUnit.SECONDS)) {
+      throw new Refused(
+          HttpStatus.CONFLICT, "a triage or a probe run is under way; try again shortly");
     }
     try {
       return work.call();
     } finally {
-      oneAtATime.release();
+      inUse.writeLock().unlock();
     }
   }
 
@@ -75,7 +84,8 @@ public final class TriageApi {
         .service("/api/v1/probes", (ctx, req) -> serve(ctx, req, HttpMethod.GET, this::probes))
         .service("/api/v1/probes/run", (ctx, req) -> serve(ctx, req, HttpMethod.POST, this::run))
         .service(
-            "/api/v1/probes/reload", (ctx, req) -> serve(ctx, req, HttpMethod.POST, this::reload))
+            "/api/v1/probes/reload",
+            (ctx, req) -> serve(ctx, req, HttpMethod.POST, this::reload, false))
         .service("/api/v1/probes/audit", (ctx, req) -> serve(ctx, req, HttpMethod.GET, this::audit))
         .service(
             "/api/v1/probes/entries", (ctx, req) -> serve(ctx, req, HttpMethod.GET, this::entries))
@@ -101,6 +111,19 @@ public final class TriageApi {
       com.linecorp.armeria.common.HttpRequest req,
       HttpMethod method,
       Handler handler) {
+    return serve(ctx, req, method, handler, true);
+  }
+
+  /**
+   * @param shared whether the handler holds the running triage (shared with other requests) while
+   *     it works; the reload takes it exclusively itself
+   */
+  private HttpResponse serve(
+      ServiceRequestContext ctx,
+      com.linecorp.armeria.common.HttpRequest req,
+      HttpMethod method,
+      Handler handler,
+      boolean shared) {
     if (req.method() != method) {
       return ApiService.error(HttpStatus.METHOD_NOT_ALLOWED, "use " + method);
     }
@@ -109,6 +132,9 @@ public final class TriageApi {
         req.aggregate()
             .thenApplyAsync(
                 (AggregatedHttpRequest agg) -> {
+                  if (shared) {
+                    inUse.readLock().lock();
+                  }
                   try {
                     Triage t = triage.get();
                     if (t == null) {
@@ -125,6 +151,10 @@ public final class TriageApi {
                   } catch (Exception e) {
                     return ApiService.error(
                         HttpStatus.INTERNAL_SERVER_ERROR, "triage failed: " + e);
+                  } finally {
+                    if (shared) {
+                      inUse.readLock().unlock();
+                    }
                   }
                 },
                 executor);
