@@ -343,6 +343,12 @@ class ProbesDurableIT {
           - {name: slow, request: {url: "${base}/slow"}}
         """);
     try (TestServer s = start()) {
+      // the start's two warm-up runs (at 1 s and 2 s, 1.5 s each) are over first
+      while (slowRequests.get() < 2) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(2000);
+      int before = slowRequests.get();
       java.util.concurrent.CompletableFuture<TestServer.Reply> run =
           java.util.concurrent.CompletableFuture.supplyAsync(
               () -> {
@@ -353,7 +359,7 @@ class ProbesDurableIT {
                   throw new IllegalStateException(e);
                 }
               });
-      while (slowRequests.get() == 0) { // the run is under way (it takes 3.2 s)
+      while (slowRequests.get() == before) { // the run is under way (it takes 3.2 s)
         Thread.sleep(20);
       }
       writeProbes(

@@ -176,6 +176,7 @@ public final class DurableBook {
             "probe.request",
             "probe.method",
             "probe.url",
+            "probe.reason",
             "probe.why")) {
       if (catalog.contains(optional)) {
         by.add(optional);
@@ -214,8 +215,10 @@ public final class DurableBook {
         continue;
       }
       Probe p = suite.get(probe);
-      if (p == null || !sameRequest(p, v)) {
-        continue;
+      if (p == null
+          || !sameRequest(p, v)
+          || io.sextant.triage.probe.ProbeRunner.INTERRUPTED.equals(v.get("probe.reason"))) {
+        continue; // another request, or a run Sextant cut short
       }
       Object time = row.get(by.size());
       out.add(

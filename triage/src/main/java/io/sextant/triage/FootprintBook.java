@@ -92,6 +92,9 @@ public final class FootprintBook {
 
   /** Records a run: its pass/fail, its latency when it passed, and whether it was rolled back. */
   public synchronized void record(io.sextant.triage.probe.ProbeRun r) {
+    if (!r.passed() && io.sextant.triage.probe.ProbeRunner.INTERRUPTED.equals(r.reason())) {
+      return; // cut short by Sextant itself (stopping, or reloading the suite): says nothing
+    }
     if (r.rolledBack()) {
       rolledBack.merge(r.probe(), 1, Integer::sum);
     }

@@ -112,4 +112,14 @@ class FootprintBookTest {
     assertThat(b.runs("p")).isZero();
     assertThat(b.flakeRate("p")).isCloseTo(0.5, offset(1e-9));
   }
+
+  @Test
+  void aRunSextantCutShortIsNotCounted() {
+    FootprintBook b = history("..........");
+    b.record(
+        new io.sextant.triage.probe.ProbeRun(
+            "p", 0, false, io.sextant.triage.probe.ProbeRunner.INTERRUPTED, 0, 5, "a".repeat(32)));
+    assertThat(b.runs("p")).isEqualTo(10);
+    assertThat(b.flakeRate("p")).isCloseTo(1 / 12.0, offset(1e-9));
+  }
 }

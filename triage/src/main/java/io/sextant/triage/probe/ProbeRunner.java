@@ -41,6 +41,12 @@ public final class ProbeRunner {
 
   public static final String ROLLED_BACK = "rolled-back";
 
+  /**
+   * The reason of a run Sextant cut short (it was stopping, or replacing the probe suite): it says
+   * nothing about the system, and is not counted.
+   */
+  public static final String INTERRUPTED = "interrupted";
+
   /** The pause between one repeat of a probe ending and the next starting. */
   public static final Duration PACE = Duration.ofMillis(200);
 
@@ -147,7 +153,7 @@ public final class ProbeRunner {
               + (e.getMessage() == null ? "" : " " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      reason = "interrupted";
+      reason = INTERRUPTED;
     }
     return new ProbeRun(
         p.name(), start, false, reason, status, (System.nanoTime() - t0) / 1e6, traceId);
