@@ -146,8 +146,8 @@ final class ProbeCommand implements Callable<Integer> {
                     : "; probe " + g.path("split_by").asText() + " splits them"));
       }
       a.path("reached_only_outside_suite")
-          .fields()
-          .forEachRemaining(
+          .properties()
+          .forEach(
               e ->
                   out.println(
                       "Reached only by probes outside the suite (triage runs them only to split a"
@@ -164,8 +164,8 @@ final class ProbeCommand implements Callable<Integer> {
         learning |= learned == 0;
         StringBuilder fp = new StringBuilder();
         p.path("footprint")
-            .fields()
-            .forEachRemaining(
+            .properties()
+            .forEach(
                 e ->
                     fp.append(fp.isEmpty() ? "" : ", ")
                         .append(e.getKey())
