@@ -16,8 +16,12 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "probe",
     mixinStandardHelpOptions = true,
-    description = "Run probes now, or audit the probe suite.",
-    subcommands = {ProbeCommand.Run.class, ProbeCommand.AuditCommand.class})
+    description = "Run probes now, audit the probe suite, or reload it from its file.",
+    subcommands = {
+      ProbeCommand.Run.class,
+      ProbeCommand.AuditCommand.class,
+      ProbeCommand.Reload.class
+    })
 final class ProbeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -141,14 +145,44 @@ final class ProbeCommand implements Callable<Integer> {
                     ? "; no probe splits them"
                     : "; probe " + g.path("split_by").asText() + " splits them"));
       }
+      a.path("reached_only_outside_suite")
+          .properties()
+          .forEach(
+              e ->
+                  out.println(
+                      "Reached only by probes outside the suite (triage runs them only to split a"
+                          + " tie): "
+                          + e.getKey()
+                          + " by "
+                          + join(e.getValue())));
+      out.println();
+      out.println(
+          "Every probe (suite: triage runs it first; footprint: component, share of its traces):");
       boolean learning = false;
-      for (JsonNode p : a.path("probes")) {
-        if (a.path("learned_traces").path(p.asText()).asInt(0) == 0) {
-          learning = true;
-        }
+      for (JsonNode p : a.path("all_probes")) {
+        int learned = p.path("learned_traces").asInt(0);
+        learning |= learned == 0;
+        StringBuilder fp = new StringBuilder();
+        p.path("footprint")
+            .properties()
+            .forEach(
+                e ->
+                    fp.append(fp.isEmpty() ? "" : ", ")
+                        .append(e.getKey())
+                        .append(String.format(Locale.ROOT, " %.2f", e.getValue().asDouble())));
+        out.printf(
+            Locale.ROOT,
+            "  %-16s %-9s %3d traces  %s%n",
+            p.path("name").asText(),
+            p.path("suite").asBoolean() ? "suite" : "extra",
+            learned,
+            learned == 0 ? "(footprint unknown)" : fp);
       }
       if (learning) {
         out.println("Some probes have no healthy trace learned yet: their footprints are unknown.");
+      }
+      for (JsonNode w : a.path("warnings")) {
+        out.println("WARNING: " + w.asText());
       }
       out.flush();
       return 0;
@@ -160,6 +194,43 @@ final class ProbeCommand implements Callable<Integer> {
         b.append(b.isEmpty() ? "" : ", ").append(n.asText());
       }
       return b.toString();
+    }
+  }
+
+  /** {@code sextant probe reload}: reads the server's probes file again. */
+  @Command(
+      name = "reload",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Read the server's probes file again (it is also reloaded when it changes).",
+        "A file that does not load leaves the running probes as they were."
+      })
+  static final class Reload implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin ServerOption server;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      ApiCall.Reply reply = ApiCall.post(server.url, "/api/v1/probes/reload", "{}", err);
+      if (!reply.ok()) {
+        return reply.exitCode();
+      }
+      JsonNode a = reply.json();
+      out.println(
+          a.path("probes").size()
+              + " probes: "
+              + AuditCommand.join(a.path("probes"))
+              + (a.path("new_or_changed").isEmpty()
+                  ? ""
+                  : "; learning again: " + AuditCommand.join(a.path("new_or_changed")))
+              + (a.path("removed").isEmpty()
+                  ? ""
+                  : "; removed: " + AuditCommand.join(a.path("removed"))));
+      out.flush();
+      return 0;
     }
   }
 }

@@ -138,8 +138,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       names = "--probes",
       defaultValue = "${env:SEXTANT_PROBES}",
       description =
-          "A YAML file of probes (docs/probes.md): run on their schedules, and by triage"
-              + " (env SEXTANT_PROBES).")
+          "A YAML file of probes (docs/probes.md): run on their schedules, and by triage;"
+              + " reloaded when it changes (env SEXTANT_PROBES).")
   java.nio.file.Path probes;
 
   @Override
@@ -177,7 +177,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 config, java.util.function.UnaryOperator.identity(), java.util.List.of(), selfTrace)
             .start();
     if (suite != null) {
-      server.startTriage(suite);
+      server.startTriage(probes, java.util.Map.of()); // and reloads it when the file changes
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -32,12 +32,23 @@ import io.sextant.topology.LiveMap;
 import io.sextant.topology.MapBuilder;
 import io.sextant.topology.declared.DeclaredModel;
 import io.sextant.topology.health.HealthPoller;
+import io.sextant.triage.DurableBook;
+import io.sextant.triage.FootprintBook;
 import io.sextant.triage.Triage;
+import io.sextant.triage.probe.Probe;
 import io.sextant.triage.probe.ProbeSuite;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +75,7 @@ public final class SextantServer implements AutoCloseable {
   private final RateMeter rates;
   private final Server server;
   private final SelfTracing selfTracing;
+  private final Clock clock;
 
   /** A server over the DuckDB store of {@code config}. */
   public SextantServer(ServerConfig config) {
@@ -98,7 +110,7 @@ public final class SextantServer implements AutoCloseable {
       boolean selfTrace) {
     this.config = config.validate();
     this.selfTracing = selfTrace ? new SelfTracing(config) : null;
-    Clock clock = Clock.systemUTC();
+    this.clock = Clock.systemUTC();
     this.store = decorate.apply(DuckDbEventStore.open(config.store()));
     this.writer = new BatchingWriter(store, config.pipeline());
     this.retention = new RetentionJob(store, config.retention(), clock);
@@ -154,7 +166,8 @@ public final class SextantServer implements AutoCloseable {
         .bind(sb, config.apiPort());
     this.engine = engine;
     this.changes = changes;
-    new TriageApi(() -> triage).bind(sb, config.apiPort());
+    this.triageApi = new TriageApi(() -> triage, this::reloadProbes);
+    triageApi.bind(sb, config.apiPort());
     for (ApiRoute r : extraRoutes) {
       api.service(r.pathPattern(), r.service());
     }
@@ -170,35 +183,173 @@ public final class SextantServer implements AutoCloseable {
 
   private final Engine engine;
   private final ChangeLog changes;
+  private final TriageApi triageApi;
   private volatile Triage triage;
+  // What triage has learned, kept across reloads of the probe suite (docs/probes.md).
+  private FootprintBook book;
+  private Path probesFile;
+  private Map<String, String> probeVariables = Map.of();
+  private String probesDigest;
+  private ProbeFileWatch probesWatch;
 
   /**
    * Starts triage over {@code suite}: its probes run on their schedules (their results stored as
-   * events here) and {@code /api/v1/triage} answers. Replaces a triage started before.
+   * events here) and {@code /api/v1/triage} answers. What it learned before (footprints, flake
+   * history) is rebuilt from the store ({@link DurableBook}). Replaces a triage started before.
    */
   public synchronized Triage startTriage(ProbeSuite suite) {
+    stopWatching();
+    probesFile = null;
+    return replace(suite, null);
+  }
+
+  /**
+   * Starts triage over the probes of {@code file} ({@link ProbeSuite#load}), and reloads them when
+   * the file changes (looked at every {@link ProbeFileWatch#EVERY}) or on {@link #reloadProbes}.
+   */
+  public synchronized Triage startTriage(Path file, Map<String, String> variables)
+      throws IOException {
+    byte[] text = Files.readAllBytes(file);
+    ProbeSuite suite = parse(file, text, variables);
+    stopWatching();
+    Triage t = replace(suite, null);
+    probesFile = file;
+    probeVariables = Map.copyOf(variables);
+    probesDigest = digest(text);
+    probesWatch =
+        new ProbeFileWatch(
+                file,
+                () -> {
+                  try {
+                    triageApi.exclusively(this::reloadProbes);
+                    return true;
+                  } catch (TriageApi.Refused e) {
+                    return false; // a triage under way for 30 s: again at the next look
+                  } catch (IllegalArgumentException | IllegalStateException e) {
+                    throw e;
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                  }
+                })
+            .start();
+    return t;
+  }
+
+  /** What a reload of the probes did. */
+  public record Reload(
+      List<String> probes, List<String> unchanged, List<String> changed, List<String> removed) {}
+
+  /**
+   * Reads the probes file again and, if it changed, swaps the suite: the probes whose name and
+   * request are unchanged keep what they learned, the others start learning again. A file that does
+   * not load leaves the running suite as it is.
+   *
+   * @throws IllegalArgumentException with the loader's sentence when the file is not a valid suite
+   * @throws IllegalStateException when the probes were not read from a file
+   */
+  public synchronized Reload reloadProbes() throws IOException {
+    if (probesFile == null) {
+      throw new IllegalStateException(
+          triage == null
+              ? "no probes are configured: start the server with --probes probes.yaml"
+              : "the probes were given by the program that embeds Sextant, not read from a file:"
+                  + " there is nothing to reload");
+    }
+    byte[] text;
+    try {
+      text = Files.readAllBytes(probesFile);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read " + probesFile + ": " + e.getClass().getSimpleName(), e);
+    }
+    ProbeSuite next = parse(probesFile, text, probeVariables);
+    ProbeSuite now = triage.suite();
+    List<String> unchanged = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    for (Probe p : next.probes()) {
+      Probe before = now.get(p.name());
+      (before != null && before.requestKey().equals(p.requestKey()) ? unchanged : changed)
+          .add(p.name());
+    }
+    for (Probe p : now.probes()) {
+      if (next.get(p.name()) == null) {
+        removed.add(p.name());
+      }
+    }
+    String digest = digest(text);
+    if (!digest.equals(probesDigest)) {
+      List<String> forget = new ArrayList<>(changed);
+      forget.addAll(removed);
+      replace(next, forget);
+      probesDigest = digest;
+      log.info(
+          "probes reloaded from {}: {} probes, {} unchanged, {} new or changed, {} removed",
+          probesFile,
+          next.probes().size(),
+          unchanged.size(),
+          changed.size(),
+          removed.size());
+    }
+    return new Reload(
+        next.probes().stream().map(Probe::name).toList(), unchanged, changed, removed);
+  }
+
+  private static ProbeSuite parse(Path file, byte[] text, Map<String, String> variables)
+      throws IOException {
+    return ProbeSuite.parse(new ByteArrayInputStream(text), file.toString(), variables);
+  }
+
+  private static String digest(byte[] text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A triage of {@code suite}, replacing the running one: with a book rebuilt from the store when
+   * {@code forget} is null, else with the running one's, less what it learned of {@code forget}.
+   */
+  private Triage replace(ProbeSuite suite, List<String> forget) {
     if (triage != null) {
       triage.close();
+    }
+    if (forget == null || book == null) {
+      book = DurableBook.open(suite, store, engine, this::storeProbeEvents, clock).book();
+    } else {
+      book.forget(forget);
     }
     triage =
         new Triage(
                 suite,
+                book,
                 store,
                 engine,
-                events -> {
-                  try {
-                    writer.submit(events);
-                  } catch (Exception e) {
-                    log.warn("probe results not stored: {}", e.getMessage());
-                  }
-                },
+                this::storeProbeEvents,
                 health::pollAll,
                 changes,
-                Clock.systemUTC(),
+                clock,
                 Triage.Options.DEFAULTS)
             .start();
     log.info("triage started with {} probes", suite.probes().size());
     return triage;
+  }
+
+  private void storeProbeEvents(List<io.sextant.model.Event> events) {
+    try {
+      writer.submit(events);
+    } catch (Exception e) {
+      log.warn("probe results not stored: {}", e.getMessage());
+    }
+  }
+
+  private void stopWatching() {
+    if (probesWatch != null) {
+      probesWatch.close();
+      probesWatch = null;
+    }
   }
 
   /** The running triage, or null. */
@@ -256,6 +407,9 @@ public final class SextantServer implements AutoCloseable {
     }
     server.stop().join();
     health.close();
+    synchronized (this) {
+      stopWatching();
+    }
     if (triage != null) {
       triage.close();
     }

@@ -8,10 +8,16 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A probe-suite audit (triage-methods §4): the components no probe reaches, the ones only one probe
+ * A probe-suite audit (triage-methods §4): the components no suite probe reaches, the ones only one
  * reaches (a flaky probe then hides them), and the groups of components with identical probe
  * signatures, which pass/fail alone can never tell apart, each with a catalogue probe that would
- * split it if there is one.
+ * split it if there is one. It lists every probe, in the suite or not, with what it has learned,
+ * and the components only probes outside the suite reach.
+ *
+ * @param probes the suite's probes (those triage runs first)
+ * @param every every probe of the catalogue, suite or not
+ * @param outsideSuite the unreached components that a probe outside the suite reaches, with those
+ *     probes (triage runs them only to split a tie, so a fault there can go unseen)
  */
 public record Audit(
     List<String> probes,
@@ -19,9 +25,60 @@ public record Audit(
     List<String> unreached,
     List<String> reachedOnce,
     List<Group> indistinguishable,
-    Map<String, Integer> learnedTraces) {
+    Map<String, Integer> learnedTraces,
+    List<ProbeEntry> every,
+    Map<String, List<String>> outsideSuite) {
 
   public record Group(List<String> members, List<String> probes, String splitBy) {}
+
+  /**
+   * One probe as the audit sees it.
+   *
+   * @param inSuite whether triage runs it first
+   * @param learnedTraces how many healthy traces its footprint is learned from
+   * @param footprint component → share of those traces that touched it
+   */
+  public record ProbeEntry(
+      String name, boolean inSuite, int learnedTraces, Map<String, Double> footprint) {}
+
+  /**
+   * The warnings for probes that may really write: every probe with {@code read_only: false} whose
+   * runs the system never answered with the tracer-bullet header (the client kit's {@code
+   * Sextant-Tracer-Bullet: rolled-back}), or that is sent without the tracer-bullet flag.
+   */
+  public static List<String> writeWarnings(
+      List<io.sextant.triage.probe.Probe> probes, FootprintBook book) {
+    List<String> out = new ArrayList<>();
+    for (io.sextant.triage.probe.Probe p : probes) {
+      if (p.readOnly()) {
+        continue;
+      }
+      if (!p.tracerBullet()) {
+        out.add(
+            "probe "
+                + p.name()
+                + " writes (read_only: false) and is sent without the tracer-bullet flag"
+                + " (tracer_bullet: false): its runs really write");
+      } else if (book.rolledBack(p.name()) == 0) {
+        int runs = book.runs(p.name());
+        out.add(
+            "probe "
+                + p.name()
+                + " writes (read_only: false) but the system never said it rolled back a tracer"
+                + " bullet: its runs may really write ("
+                + (runs == 0
+                    ? "it has not run yet"
+                    : "none of its "
+                        + runs
+                        + " recent runs was answered "
+                        + io.sextant.triage.probe.ProbeRunner.ROLLED_BACK_HEADER
+                        + ": "
+                        + io.sextant.triage.probe.ProbeRunner.ROLLED_BACK)
+                + ")");
+      }
+    }
+    return out;
+  }
 
   /**
    * Audits a suite given the observed components and the footprints (probe → component → w).
@@ -85,12 +142,32 @@ public record Audit(
             groups.add(new Group(members, List.of(sig.split(",")), split));
           }
         });
+    List<ProbeEntry> every = new ArrayList<>();
+    for (String p : new TreeSet<>(catalogue)) {
+      every.add(
+          new ProbeEntry(
+              p,
+              suite.contains(p),
+              learned.getOrDefault(p, 0),
+              new TreeMap<>(footprints.getOrDefault(p, Map.of()))));
+    }
+    Map<String, List<String>> outside = new TreeMap<>();
+    for (String c : unreached) {
+      for (String p : new TreeSet<>(catalogue)) {
+        if (!suite.contains(p)
+            && footprints.getOrDefault(p, Map.of()).getOrDefault(c, 0.0) >= touch) {
+          outside.computeIfAbsent(c, k -> new ArrayList<>()).add(p);
+        }
+      }
+    }
     return new Audit(
         List.copyOf(new TreeSet<>(suite)),
         List.copyOf(components),
         unreached,
         once,
         groups,
-        learned);
+        learned,
+        every,
+        outside);
   }
 }

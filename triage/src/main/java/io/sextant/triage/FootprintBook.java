@@ -18,6 +18,11 @@ import java.util.TreeMap;
  * each), the critical-path self time of those traces (the latency baseline), and its pass/fail
  * history (the flake rate). Also which service answers at each address, so a call that never
  * reached its callee still names it.
+ *
+ * <p>It lives in memory and is made durable through the store ({@link DurableBook}): it is rebuilt
+ * from the stored probe results and their traces when Sextant starts, and what cannot be rebuilt
+ * from them (the marks that keep failed runs out of the flake rate) is written to its {@link
+ * Journal} as it happens.
  */
 public final class FootprintBook {
   static final int KEEP_TRACES = 20;
@@ -27,6 +32,33 @@ public final class FootprintBook {
   private final Map<String, List<Run>> history = new HashMap<>();
   private final Map<String, Deque<Double>> latencies = new HashMap<>();
   private final KnownCalls known = new KnownCalls();
+  private final java.util.Set<String> passedSinceStart = new java.util.HashSet<>();
+  private final Map<String, Integer> rolledBack = new HashMap<>();
+  private volatile Journal journal = (probe, traceId, why) -> {};
+
+  /** Where the book writes the marks it sets on failed runs, to find them again after a restart. */
+  @FunctionalInterface
+  public interface Journal {
+    /**
+     * The failed run {@code traceId} of {@code probe} no longer counts as flakiness, {@code why}:
+     * {@link #INCIDENT} or {@link #STARTING}.
+     */
+    void marked(String probe, String traceId, String why);
+  }
+
+  /** A triage named the fault behind the failure ({@link #explain}). */
+  public static final String INCIDENT = "incident";
+
+  /**
+   * The probe had not passed yet since Sextant started: the system may still have been starting.
+   */
+  public static final String STARTING = "starting";
+
+  /** Writes the marks set from now on to {@code journal}. */
+  public FootprintBook journal(Journal journal) {
+    this.journal = journal;
+    return this;
+  }
 
   /** Learns from the trace of a run that passed. */
   public synchronized void learn(String probe, List<Event> trace) {
@@ -40,6 +72,46 @@ public final class FootprintBook {
     while (d.size() > KEEP_TRACES) {
       d.removeFirst();
     }
+  }
+
+  /**
+   * Learns from a stored trace of a run that passed before the book was rebuilt: it goes before the
+   * traces learned since, and only while fewer than {@link #KEEP_TRACES} are kept.
+   */
+  synchronized void learnEarlier(String probe, List<Event> trace) {
+    known.learn(trace);
+    TraceAnalysis a = TraceAnalysis.of(trace, known);
+    if (a.components().isEmpty()) {
+      return;
+    }
+    Deque<TraceAnalysis> d = healthy.computeIfAbsent(probe, k -> new ArrayDeque<>());
+    if (d.size() < KEEP_TRACES) {
+      d.addFirst(a);
+    }
+  }
+
+  /** Records a run: its pass/fail, its latency when it passed, and whether it was rolled back. */
+  public synchronized void record(io.sextant.triage.probe.ProbeRun r) {
+    if (!r.passed() && io.sextant.triage.probe.ProbeRunner.INTERRUPTED.equals(r.reason())) {
+      return; // cut short by Sextant itself (stopping, or reloading the suite): says nothing
+    }
+    if (r.rolledBack()) {
+      rolledBack.merge(r.probe(), 1, Integer::sum);
+    }
+    record(r.probe(), r.passed(), r.durationMillis(), r.traceId());
+  }
+
+  /**
+   * How many of the probe's runs the system answered with the tracer-bullet header, saying it
+   * rolled their writes back (since the book was rebuilt: over the stored window and since).
+   */
+  public synchronized int rolledBack(String probe) {
+    return rolledBack.getOrDefault(probe, 0);
+  }
+
+  /** How many of the probe's runs the history holds (at most {@link #KEEP_RUNS}). */
+  public synchronized int runs(String probe) {
+    return history.getOrDefault(probe, List.of()).size();
   }
 
   /** Records a scheduled or triage run's pass/fail and, when it passed, its latency. */
@@ -56,7 +128,86 @@ public final class FootprintBook {
         l.removeFirst();
       }
     }
-    add(probe, new Run(passed ? Mark.PASS : Mark.FAIL, traceId));
+    add(probe, new Run(mark(probe, passed, traceId), traceId));
+  }
+
+  /**
+   * PASS, or FAIL; or STARTING for a failure before the probe's first pass since the book was made
+   * or rebuilt (Sextant started with, or before, the system: its failures until it first passes are
+   * the system starting, or an incident already under way, never flakiness).
+   */
+  private Mark mark(String probe, boolean passed, String traceId) {
+    if (passed) {
+      passedSinceStart.add(probe);
+      return Mark.PASS;
+    }
+    if (passedSinceStart.contains(probe)) {
+      return Mark.FAIL;
+    }
+    if (traceId != null) {
+      journal(probe, traceId, STARTING);
+    }
+    return Mark.STARTING;
+  }
+
+  private void journal(String probe, String traceId, String why) {
+    try {
+      journal.marked(probe, traceId, why);
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(FootprintBook.class)
+          .warn("the mark on a run of probe {} could not be stored: {}", probe, e.toString());
+    }
+  }
+
+  /**
+   * Records a stored run while the book is rebuilt, before any live one: marked as it was ({@code
+   * why} from the journal, or null), and a failure before the probe's first stored pass as {@link
+   * #STARTING} (what came before the stored window is unknown).
+   */
+  synchronized void recordEarlier(
+      String probe,
+      boolean passed,
+      double millis,
+      String traceId,
+      boolean wasRolledBack,
+      String why) {
+    if (wasRolledBack) {
+      rolledBack.merge(probe, 1, Integer::sum);
+    }
+    if (passed) {
+      Deque<Double> l = latencies.computeIfAbsent(probe, k -> new ArrayDeque<>());
+      l.addLast(millis);
+      while (l.size() > KEEP_RUNS) {
+        l.removeFirst();
+      }
+    }
+    List<Run> h = history.getOrDefault(probe, List.of());
+    boolean passedBefore = h.stream().anyMatch(r -> r.mark() == Mark.PASS);
+    Mark m;
+    if (passed) {
+      m = Mark.PASS;
+    } else if (INCIDENT.equals(why)) {
+      m = Mark.EXPLAINED;
+    } else if (STARTING.equals(why) || !passedBefore) {
+      m = Mark.STARTING;
+    } else {
+      m = Mark.FAIL;
+    }
+    add(probe, new Run(m, traceId));
+  }
+
+  /**
+   * Forgets everything learned about these probes (their request changed, or they are gone): their
+   * footprints, latencies and history. What the book learned of addresses and calls stays.
+   */
+  public synchronized void forget(java.util.Collection<String> probes) {
+    for (String p : probes) {
+      healthy.remove(p);
+      history.remove(p);
+      latencies.remove(p);
+      rolledBack.remove(p);
+      passedSinceStart.remove(p);
+    }
   }
 
   /**
@@ -94,7 +245,7 @@ public final class FootprintBook {
 
   /** Records a run's pass/fail. */
   public synchronized void record(String probe, boolean passed) {
-    add(probe, new Run(passed ? Mark.PASS : Mark.FAIL, null));
+    add(probe, new Run(mark(probe, passed, null), null));
   }
 
   private void add(String probe, Run run) {
@@ -116,6 +267,7 @@ public final class FootprintBook {
       Run r = d.get(i);
       if (r.mark() == Mark.FAIL && r.traceId() != null && traceIds.contains(r.traceId())) {
         d.set(i, new Run(Mark.EXPLAINED, r.traceId()));
+        journal(probe, r.traceId(), INCIDENT);
       }
     }
   }
@@ -136,10 +288,11 @@ public final class FootprintBook {
     Map<String, Double> w = new TreeMap<>();
     for (TraceAnalysis t : traces) {
       for (String c : t.components()) {
-        w.merge(c, 1.0 / traces.size(), Double::sum);
+        w.merge(c, 1.0, Double::sum);
       }
     }
-    w.replaceAll((c, v) -> Math.min(1.0, v));
+    // counted, then divided: six sixths make exactly 1
+    w.replaceAll((c, v) -> Math.min(1.0, v / traces.size()));
     return w;
   }
 
@@ -159,8 +312,9 @@ public final class FootprintBook {
 
   /**
    * α: (failures + 1) / (runs + 2) over the recent history, leaving out the failures at its end (an
-   * unbroken run of failures up to now is the incident being triaged, not flakiness) and every
-   * unbroken run of failures a triage explained ({@link #explain}).
+   * unbroken run of failures up to now is the incident being triaged, not flakiness), every
+   * unbroken run of failures a triage explained ({@link #explain}), and every one that began before
+   * the probe's first pass since Sextant started (the system starting, see {@link #STARTING}).
    */
   public synchronized double flakeRate(String probe) {
     List<Mark> h = history.getOrDefault(probe, List.of()).stream().map(Run::mark).toList();
@@ -180,7 +334,7 @@ public final class FootprintBook {
       int j = i;
       boolean explained = false;
       while (j < end && h.get(j) != Mark.PASS) {
-        explained |= h.get(j) == Mark.EXPLAINED;
+        explained |= h.get(j) == Mark.EXPLAINED || h.get(j) == Mark.STARTING;
         j++;
       }
       if (!explained) {
@@ -197,7 +351,8 @@ public final class FootprintBook {
   private enum Mark {
     PASS,
     FAIL,
-    EXPLAINED
+    EXPLAINED,
+    STARTING
   }
 
   public Map<String, String> addresses() {

@@ -68,7 +68,7 @@ public final class Triage implements AutoCloseable {
   private final Options options;
   private final ProbeRunner runner;
   private final Ranker ranker = new Ranker();
-  private final FootprintBook book = new FootprintBook();
+  private final FootprintBook book;
   private final Map<String, ProbeRun> latest = new ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler =
       Executors.newScheduledThreadPool(1, Thread.ofVirtual().name("probe-scheduler").factory());
@@ -106,6 +106,24 @@ public final class Triage implements AutoCloseable {
       ChangeLog changes,
       Clock clock,
       Options options) {
+    this(suite, new FootprintBook(), store, engine, sink, health, changes, clock, options);
+  }
+
+  /**
+   * As above, with what was learned so far: a durable book ({@link DurableBook}), or the book of
+   * the triage this one replaces when the probe suite is reloaded.
+   */
+  public Triage(
+      ProbeSuite suite,
+      FootprintBook book,
+      EventStore store,
+      Engine engine,
+      Consumer<List<Event>> sink,
+      Supplier<List<HealthResult>> health,
+      ChangeLog changes,
+      Clock clock,
+      Options options) {
+    this.book = book;
     this.suite = suite;
     this.store = store;
     this.evidence = new Evidence(engine, store);
@@ -171,7 +189,7 @@ public final class Triage implements AutoCloseable {
       Probe p = suite.get(r.probe());
       events.add(ProbeEvents.of(r, p));
       latest.put(r.probe(), r);
-      book.record(r.probe(), r.passed(), r.durationMillis(), r.traceId());
+      book.record(r); // pass/fail, latency, trace id, and whether the system rolled it back
       if (r.passed()) {
         scheduler.schedule(() -> learn(r), LEARN_DELAY.toMillis(), TimeUnit.MILLISECONDS);
       }

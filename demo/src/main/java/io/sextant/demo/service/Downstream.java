@@ -92,6 +92,8 @@ public final class Downstream {
         req = HttpRequest.of(h.build());
       }
       AggregatedHttpResponse res = client.execute(req).aggregate().get();
+      io.sextant.client.TracerBullet.noteResponse( // relayed: the caller's answer says it too
+          res.headers().get(io.sextant.client.TracerBullet.RESPONSE_HEADER));
       int status = res.status().code();
       span.setAttribute("http.response.status_code", (long) status);
       JsonNode json =

@@ -253,13 +253,16 @@ public final class ServiceNode implements AutoCloseable {
     int status;
     Object body;
     Throwable failure = err;
-    try (Scope ignored = span.makeCurrent()) {
+    boolean rolledBack = false; // the kit rolled back a tracer bullet's write: the answer says so
+    try (Scope ignored = span.makeCurrent();
+        io.sextant.client.TracerBullet.Tracked tracked = io.sextant.client.TracerBullet.begin()) {
       if (err != null) {
         throw err;
       }
       faults.before(method, route);
       body = r.handler().handle(new Call(this, ctx, agg));
       status = 200;
+      rolledBack = tracked.rolledBack();
     } catch (HttpError e) {
       status = e.status();
       body = Map.of("error", e.getMessage());
@@ -300,6 +303,11 @@ public final class ServiceNode implements AutoCloseable {
       }
     }
     span.end();
+    if (rolledBack) {
+      ctx.addAdditionalResponseHeader(
+          io.sextant.client.TracerBullet.RESPONSE_HEADER,
+          io.sextant.client.TracerBullet.RESPONSE_ROLLED_BACK);
+    }
     try {
       return HttpResponse.of(
           HttpStatus.valueOf(status),

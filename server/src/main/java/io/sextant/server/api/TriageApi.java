@@ -31,7 +31,8 @@ import java.util.function.Supplier;
 
 /**
  * Probes and triage on :7070 (docs/api.md): {@code GET /api/v1/probes}, {@code POST
- * /api/v1/probes/run}, {@code GET /api/v1/probes/audit} and {@code POST /api/v1/triage}.
+ * /api/v1/probes/run}, {@code POST /api/v1/probes/reload}, {@code GET /api/v1/probes/audit} and
+ * {@code POST /api/v1/triage}.
  */
 public final class TriageApi {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -39,17 +40,52 @@ public final class TriageApi {
   private static final int MAX_BODY = 64 * 1024;
 
   private final Supplier<Triage> triage;
+  private final Reloader reloader;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Semaphore oneAtATime = new Semaphore(1);
 
-  public TriageApi(Supplier<Triage> triage) {
+  /** Reads the probes file again (see {@code SextantServer.reloadProbes}). */
+  @FunctionalInterface
+  public interface Reloader {
+    io.sextant.server.SextantServer.Reload reload() throws Exception;
+  }
+
+  public TriageApi(Supplier<Triage> triage, Reloader reloader) {
     this.triage = triage;
+    this.reloader = reloader;
+  }
+
+  /**
+   * Held (shared) by every request that uses the running triage, and (exclusively) while the probe
+   * suite is swapped: a reload waits for the triages and probe runs under way, which finish with
+   * the suite they started with.
+   */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock inUse =
+      new java.util.concurrent.locks.ReentrantReadWriteLock(true);
+
+  /**
+   * Runs {@code work} while no request uses the running triage (a triage or a probe run under way
+   * holds the suite it started with); waits up to 30 s for them to end, else 409.
+   */
+  public <T> T exclusively(java.util.concurrent.Callable<T> work) throws Exception {
+    if (!inUse.writeLock().tryLock(30, TimeUnit.SECONDS)) {
+      throw new Refused(
+          HttpStatus.CONFLICT, "a triage or a probe run is under way; try again shortly");
+    }
+    try {
+      return work.call();
+    } finally {
+      inUse.writeLock().unlock();
+    }
   }
 
   public void bind(ServerBuilder sb, int port) {
     sb.virtualHost(port)
         .service("/api/v1/probes", (ctx, req) -> serve(ctx, req, HttpMethod.GET, this::probes))
         .service("/api/v1/probes/run", (ctx, req) -> serve(ctx, req, HttpMethod.POST, this::run))
+        .service(
+            "/api/v1/probes/reload",
+            (ctx, req) -> serve(ctx, req, HttpMethod.POST, this::reload, false))
         .service("/api/v1/probes/audit", (ctx, req) -> serve(ctx, req, HttpMethod.GET, this::audit))
         .service(
             "/api/v1/probes/entries", (ctx, req) -> serve(ctx, req, HttpMethod.GET, this::entries))
@@ -57,7 +93,7 @@ public final class TriageApi {
   }
 
   /** A request refused with a status and one sentence. */
-  static final class Refused extends Exception {
+  public static final class Refused extends Exception {
     final HttpStatus status;
 
     Refused(HttpStatus status, String message) {
@@ -75,6 +111,19 @@ public final class TriageApi {
       com.linecorp.armeria.common.HttpRequest req,
       HttpMethod method,
       Handler handler) {
+    return serve(ctx, req, method, handler, true);
+  }
+
+  /**
+   * @param shared whether the handler holds the running triage (shared with other requests) while
+   *     it works; the reload takes it exclusively itself
+   */
+  private HttpResponse serve(
+      ServiceRequestContext ctx,
+      com.linecorp.armeria.common.HttpRequest req,
+      HttpMethod method,
+      Handler handler,
+      boolean shared) {
     if (req.method() != method) {
       return ApiService.error(HttpStatus.METHOD_NOT_ALLOWED, "use " + method);
     }
@@ -83,6 +132,9 @@ public final class TriageApi {
         req.aggregate()
             .thenApplyAsync(
                 (AggregatedHttpRequest agg) -> {
+                  if (shared) {
+                    inUse.readLock().lock();
+                  }
                   try {
                     Triage t = triage.get();
                     if (t == null) {
@@ -99,6 +151,10 @@ public final class TriageApi {
                   } catch (Exception e) {
                     return ApiService.error(
                         HttpStatus.INTERNAL_SERVER_ERROR, "triage failed: " + e);
+                  } finally {
+                    if (shared) {
+                      inUse.readLock().unlock();
+                    }
                   }
                 },
                 executor);
@@ -176,6 +232,7 @@ public final class TriageApi {
       }
       o.put("flake_rate", t.footprints().flakeRate(p.name()));
       o.put("learned_traces", t.footprints().healthyTraces(p.name()));
+      o.put("rolled_back_runs", t.footprints().rolledBack(p.name()));
       ObjectNode fp = o.putObject("footprint");
       footprints.getOrDefault(p.name(), Map.of()).forEach(fp::put);
     }
@@ -254,6 +311,36 @@ public final class TriageApi {
       }
     }
     out.set("learned_traces", JSON.valueToTree(a.learnedTraces()));
+    ArrayNode every = out.putArray("all_probes");
+    for (Audit.ProbeEntry p : a.every()) {
+      Probe probe = t.suite().get(p.name());
+      ObjectNode o = every.addObject();
+      o.put("name", p.name());
+      o.put("suite", p.inSuite());
+      o.put("read_only", probe == null || probe.readOnly());
+      o.put("learned_traces", p.learnedTraces());
+      o.put("rolled_back_runs", t.footprints().rolledBack(p.name()));
+      ObjectNode fp = o.putObject("footprint");
+      p.footprint().forEach((c, w) -> fp.put(c, Math.round(w * 100) / 100.0));
+    }
+    out.set("reached_only_outside_suite", JSON.valueToTree(a.outsideSuite()));
+    out.set("warnings", JSON.valueToTree(Audit.writeWarnings(t.suite().probes(), t.footprints())));
+    return out;
+  }
+
+  /** Reads the probes file again; 400 with the loader's sentence when it does not load. */
+  private JsonNode reload(Triage t, JsonNode body) throws Exception {
+    io.sextant.server.SextantServer.Reload r;
+    try {
+      r = exclusively(reloader::reload);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new Refused(HttpStatus.BAD_REQUEST, e.getMessage()); // the running suite stays
+    }
+    ObjectNode out = JSON.createObjectNode();
+    out.set("probes", JSON.valueToTree(r.probes()));
+    out.set("unchanged", JSON.valueToTree(r.unchanged()));
+    out.set("new_or_changed", JSON.valueToTree(r.changed()));
+    out.set("removed", JSON.valueToTree(r.removed()));
     return out;
   }
 

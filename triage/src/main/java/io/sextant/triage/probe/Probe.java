@@ -38,6 +38,31 @@ public record Probe(
     Objects.requireNonNull(timeout, "timeout");
   }
 
+  /**
+   * What the probe sends, as a short hash of its method, URL, headers, body and tester: two
+   * versions of a probe with the same name and key make the same request, so what one learned (its
+   * footprint, flake rate) holds for the other. Stored on every result as {@code probe.request}.
+   */
+  public String requestKey() {
+    StringBuilder b = new StringBuilder();
+    b.append(method).append('\n').append(url).append('\n');
+    new java.util.TreeMap<>(headers)
+        .forEach((k, v) -> b.append(k).append(": ").append(v).append('\n'));
+    b.append('\n').append(body == null ? "" : body).append('\n');
+    if (tester != null) {
+      b.append(tester.userId()).append('/').append(tester.accountId());
+    }
+    b.append('\n').append(tracerBullet);
+    try {
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The account a probe acts as, sent as baggage {@code user_id} and {@code account_id}. */
   public record Tester(String userId, String accountId) {}
 

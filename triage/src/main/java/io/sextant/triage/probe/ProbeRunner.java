@@ -33,14 +33,40 @@ public final class ProbeRunner {
   /** Answers larger than this are cut (and then fail any JSON assertion). */
   static final int MAX_BODY = 4 * 1024 * 1024;
 
+  /**
+   * The response header a service answers with when it rolled back a tracer bullet's writes (the
+   * client kit's {@code TracerBullet.RESPONSE_HEADER}); its value is {@value #ROLLED_BACK}.
+   */
+  public static final String ROLLED_BACK_HEADER = "Sextant-Tracer-Bullet";
+
+  public static final String ROLLED_BACK = "rolled-back";
+
+  /**
+   * The reason of a run Sextant cut short (it was stopping, or replacing the probe suite): it says
+   * nothing about the system, and is not counted.
+   */
+  public static final String INTERRUPTED = "interrupted";
+
+  /** The pause between one repeat of a probe ending and the next starting. */
+  public static final Duration PACE = Duration.ofMillis(200);
+
   private static final Configuration JSON =
       Configuration.defaultConfiguration().addOptions(Option.SUPPRESS_EXCEPTIONS);
 
   private final HttpClient http;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
+  private final Duration pace;
 
   public ProbeRunner(Clock clock) {
+    this(clock, PACE);
+  }
+
+  /**
+   * @param pace the pause between one repeat of a probe ending and the next starting
+   */
+  public ProbeRunner(Clock clock, Duration pace) {
+    this.pace = pace;
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(2))
@@ -50,19 +76,36 @@ public final class ProbeRunner {
     this.clock = clock;
   }
 
-  /** Runs each probe {@code repeats} times, all at once; results in probe order, then repeat. */
+  /**
+   * Runs each probe {@code repeats} times: different probes at once, the repeats of one probe one
+   * after another, each starting {@link #PACE} after the previous one answered (all at once, ten
+   * repeats opened a real system's circuit breaker). Results in probe order, then repeat.
+   */
   public List<ProbeRun> runAll(Collection<Probe> probes, int repeats) {
-    List<Future<ProbeRun>> futures = new ArrayList<>();
+    List<Future<List<ProbeRun>>> futures = new ArrayList<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (Probe p : probes) {
-        for (int r = 0; r < repeats; r++) {
-          futures.add(pool.submit(() -> run(p)));
-        }
+        futures.add(pool.submit(() -> repeat(p, repeats)));
       }
     }
     List<ProbeRun> out = new ArrayList<>();
-    for (Future<ProbeRun> f : futures) {
-      out.add(f.resultNow());
+    for (Future<List<ProbeRun>> f : futures) {
+      out.addAll(f.resultNow());
+    }
+    return out;
+  }
+
+  private List<ProbeRun> repeat(Probe p, int repeats) {
+    List<ProbeRun> out = new ArrayList<>();
+    for (int r = 0; r < repeats; r++) {
+      if (r > 0 && !pace.isZero()) {
+        try {
+          Thread.sleep(pace);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt(); // the run below answers "interrupted"
+        }
+      }
+      out.add(run(p));
     }
     return out;
   }
@@ -95,7 +138,10 @@ public final class ProbeRunner {
       status = r.statusCode();
       double ms = (System.nanoTime() - t0) / 1e6;
       reason = check(p, status, ms, r.body());
-      return new ProbeRun(p.name(), start, reason == null, reason, status, ms, traceId);
+      boolean rolledBack =
+          r.headers().allValues(ROLLED_BACK_HEADER).stream()
+              .anyMatch(v -> v.strip().equalsIgnoreCase(ROLLED_BACK));
+      return new ProbeRun(p.name(), start, reason == null, reason, status, ms, traceId, rolledBack);
     } catch (HttpTimeoutException e) {
       reason = "no answer within " + p.timeout().toMillis() + " ms";
     } catch (ConnectException e) {
@@ -107,7 +153,7 @@ public final class ProbeRunner {
               + (e.getMessage() == null ? "" : " " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      reason = "interrupted";
+      reason = INTERRUPTED;
     }
     return new ProbeRun(
         p.name(), start, false, reason, status, (System.nanoTime() - t0) / 1e6, traceId);

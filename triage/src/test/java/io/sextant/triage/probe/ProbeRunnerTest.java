@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,11 @@ import org.junit.jupiter.api.Test;
 class ProbeRunnerTest {
   static Server server;
   static final Map<String, String> seen = new ConcurrentHashMap<>();
+  static final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  static final AtomicInteger inFlightAll = new AtomicInteger();
+  static final Map<String, Integer> maxInFlight = new ConcurrentHashMap<>();
+  static final Map<String, List<Long>> starts = new ConcurrentHashMap<>();
+  static final Map<String, List<Long>> ends = new ConcurrentHashMap<>();
 
   @BeforeAll
   static void start() {
@@ -45,6 +52,37 @@ class ProbeRunnerTest {
                 (ctx, req) ->
                     HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, "{\"products\":[]}"))
             .service("/fail", (ctx, req) -> HttpResponse.of(HttpStatus.INTERNAL_SERVER_ERROR))
+            .service(
+                "/rolled",
+                (ctx, req) ->
+                    HttpResponse.of(
+                        com.linecorp.armeria.common.ResponseHeaders.builder(HttpStatus.OK)
+                            .add("Sextant-Tracer-Bullet", "rolled-back")
+                            .build()))
+            .service(
+                "prefix:/held/",
+                (ctx, req) -> {
+                  // Holds each request 300 ms; counts how many are in flight, per probe and in all.
+                  String probe = ctx.mappedPath().substring(1);
+                  int mine =
+                      inFlight.computeIfAbsent(probe, k -> new AtomicInteger()).incrementAndGet();
+                  int all = inFlightAll.incrementAndGet();
+                  maxInFlight.merge(probe, mine, Math::max);
+                  maxInFlight.merge("*", all, Math::max);
+                  starts
+                      .computeIfAbsent(probe, k -> new CopyOnWriteArrayList<>())
+                      .add(System.nanoTime());
+                  return HttpResponse.of(
+                      CompletableFuture.supplyAsync(
+                          () -> {
+                            inFlight.get(probe).decrementAndGet();
+                            inFlightAll.decrementAndGet();
+                            ends.computeIfAbsent(probe, k -> new CopyOnWriteArrayList<>())
+                                .add(System.nanoTime());
+                            return HttpResponse.of(HttpStatus.OK);
+                          },
+                          CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS)));
+                })
             .service(
                 "/slow",
                 (ctx, req) ->
@@ -155,5 +193,86 @@ class ProbeRunnerTest {
     assertThat(e.attributes().get("probe.passed")).isEqualTo(false);
     assertThat(e.attributes().get("probe.reason")).isEqualTo("status 500, expected 200");
     assertThat(s.probes().get(0).every()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void theRepeatsOfAProbeArePacedWhileDifferentProbesRunAtOnce() throws Exception {
+    ProbeSuite s =
+        suite(
+            """
+              - {name: a, request: {url: "${base}/held/a"}}
+              - {name: b, request: {url: "${base}/held/b"}}
+            """);
+    List<ProbeRun> runs = new ProbeRunner(Clock.systemUTC()).runAll(s.probes(), 3);
+    assertThat(runs).hasSize(6).allMatch(ProbeRun::passed);
+    assertThat(runs.stream().map(ProbeRun::probe)).containsExactly("a", "a", "a", "b", "b", "b");
+    // never two runs of one probe at once; the two probes side by side
+    assertThat(maxInFlight.get("a")).isEqualTo(1);
+    assertThat(maxInFlight.get("b")).isEqualTo(1);
+    assertThat(maxInFlight.get("*")).isEqualTo(2);
+    for (String p : List.of("a", "b")) {
+      List<Long> st = starts.get(p);
+      List<Long> en = ends.get(p);
+      for (int i = 1; i < 3; i++) {
+        // each repeat starts only after the previous one answered, and a pause later (200 ms;
+        // measured at the server, so a wide margin)
+        assertThat((st.get(i) - en.get(i - 1)) / 1e6).isGreaterThan(100);
+      }
+    }
+  }
+
+  @Test
+  void aRunRemembersWhetherTheSystemSaidItRolledBack() throws Exception {
+    assertThat(
+            run("  - {name: r, request: {method: POST, url: \"${base}/rolled\"}}\n").rolledBack())
+        .isTrue();
+    assertThat(run("  - {name: o, request: {url: \"${base}/ok\"}}\n").rolledBack()).isFalse();
+    ProbeSuite s = suite("  - {name: r, request: {method: POST, url: \"${base}/rolled\"}}\n");
+    ProbeRun r = new ProbeRunner(Clock.systemUTC()).run(s.probes().get(0));
+    assertThat(ProbeEvents.of(r, s.probes().get(0)).attributes().get("probe.rolled_back"))
+        .isEqualTo(true);
+  }
+
+  /**
+   * The examples of docs/probes.md ("The JSONPath of expect.json"): each assertion of its YAML
+   * block against its JSON answer passes or fails as its comment says.
+   */
+  @Test
+  void theJsonPathExamplesOfTheDocsHold() throws Exception {
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "probes.md"));
+    int at = doc.indexOf("<!-- checked by ProbeRunnerTest -->");
+    assertThat(at).as("the docs' checked example").isPositive();
+    String json = block(doc, "```json", at);
+    String yaml = block(doc, "```yaml", at);
+    int checked = 0;
+    for (String line : yaml.split("\n")) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("^\\s*- (\\{.*\\})\\s*# (passes|fails: (.*))$")
+              .matcher(line);
+      if (!m.matches()) {
+        continue;
+      }
+      Probe p =
+          suite(
+                  "  - {name: j, request: {url: \"${base}/ok\"}, expect: {json: ["
+                      + m.group(1)
+                      + "]}}\n")
+              .probes()
+              .get(0);
+      String reason = ProbeRunner.check(p, 200, 1, json.getBytes(StandardCharsets.UTF_8));
+      if (m.group(2).equals("passes")) {
+        assertThat(reason).as(line).isNull();
+      } else {
+        assertThat(reason).as(line).isEqualTo(m.group(3).strip());
+      }
+      checked++;
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(8);
+  }
+
+  private static String block(String doc, String fence, int from) {
+    int start = doc.indexOf(fence, from);
+    int end = doc.indexOf("```", start + fence.length());
+    return doc.substring(start + fence.length(), end);
   }
 }
