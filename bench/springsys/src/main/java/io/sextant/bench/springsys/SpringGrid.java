@@ -255,6 +255,7 @@ public final class SpringGrid {
     boolean fault = "fault".equals(verdict);
     if (fault && !suspects.isEmpty()) {
       row.put("first", top3.get(0));
+      row.put("lead", members(suspects.get(0)).get(0));
       row.put("confidence", suspects.get(0).path("probability").asDouble());
     } else {
       row.put("first", "no fault");
@@ -266,7 +267,10 @@ public final class SpringGrid {
       right1 = !fault;
       right3 = right1;
     } else {
-      right1 = fault && !suspects.isEmpty() && members(suspects.get(0)).contains(expected);
+      // Named first: the lead of the first suspect (a group's other members are look-alikes).
+      right1 = fault && !suspects.isEmpty() && members(suspects.get(0)).get(0).equals(expected);
+      row.put(
+          "group1", fault && !suspects.isEmpty() && members(suspects.get(0)).contains(expected));
       right3 = false;
       for (int i = 0; fault && i < Math.min(3, suspects.size()); i++) {
         right3 |= members(suspects.get(i)).contains(expected);
