@@ -1,8 +1,13 @@
 package io.sextant.triage;
 
 import io.sextant.triage.probe.ProbeRun;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -37,6 +42,31 @@ final class LatencyRule {
       return 1;
     }
     return Math.max(1, ratios[(int) Math.floor(0.25 * (ratios.length - 1))]);
+  }
+
+  /**
+   * Each run's round: the runs made together, the k-th run of every probe (by start time), and that
+   * round's slowdown ({@link #load}). A burst of probes at once on a loaded machine queues; the
+   * next wave may not.
+   */
+  static Map<ProbeRun, Double> loads(List<ProbeRun> runs, ToDoubleFunction<String> usual) {
+    Map<String, List<ProbeRun>> byProbe = new HashMap<>();
+    for (ProbeRun r : runs) {
+      byProbe.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(r);
+    }
+    Map<Integer, List<ProbeRun>> waves = new HashMap<>();
+    for (List<ProbeRun> rs : byProbe.values()) {
+      rs.sort(Comparator.comparingLong(ProbeRun::startUnixNano));
+      for (int k = 0; k < rs.size(); k++) {
+        waves.computeIfAbsent(k, x -> new ArrayList<>()).add(rs.get(k));
+      }
+    }
+    Map<ProbeRun, Double> out = new IdentityHashMap<>();
+    for (List<ProbeRun> wave : waves.values()) {
+      double load = load(wave, usual);
+      wave.forEach(r -> out.put(r, load));
+    }
+    return out;
   }
 
   /** Why the run counts as failing for its latency, or null when it does not. */

@@ -183,7 +183,22 @@ public final class Triage implements AutoCloseable {
    * them, and learns from the traces of the runs that passed once they are stored.
    */
   public List<ProbeRun> runProbes(List<Probe> probes, int repeats) {
-    List<ProbeRun> runs = runner.runAll(probes, repeats);
+    return recorded(runner.runAll(probes, repeats));
+  }
+
+  /**
+   * Triage's own runs of the suite: {@code repeats} waves of every probe at once, each wave {@link
+   * #WAVE_GAP} after the one before it started (not after it ended: a probe that times out would
+   * double the suite's time), recorded as {@link #runProbes} records them.
+   */
+  private List<ProbeRun> runWaves(List<Probe> probes, int repeats) {
+    return recorded(runner.runWaves(probes, repeats, WAVE_GAP));
+  }
+
+  /** The gap between the starts of triage's waves of the suite. */
+  static final Duration WAVE_GAP = Duration.ofMillis(500);
+
+  private List<ProbeRun> recorded(List<ProbeRun> runs) {
     List<Event> events = new ArrayList<>();
     for (ProbeRun r : runs) {
       Probe p = suite.get(r.probe());
@@ -338,8 +353,7 @@ public final class Triage implements AutoCloseable {
 
     @Override
     public ProbeEvidence suite(List<String> probes, int repeats) {
-      List<ProbeRun> runs = degraded(runProbes(probes.stream().map(suite::get).toList(), repeats));
-      return evidence(runs);
+      return evidence(degraded(runWaves(probes.stream().map(suite::get).toList(), repeats)));
     }
 
     @Override
@@ -366,7 +380,10 @@ public final class Triage implements AutoCloseable {
           continue;
         }
         if (ShortCircuit.of(
-            t, footprints.getOrDefault(r.probe(), Map.of()), ranker.settings().touch())) {
+            t,
+            footprints.getOrDefault(r.probe(), Map.of()),
+            ranker.settings().touch(),
+            book.medianLatency(r.probe()))) {
           shorted.add(r.traceId());
           shortCircuited.add(r.probe());
           continue;
@@ -512,10 +529,11 @@ public final class Triage implements AutoCloseable {
    * the CPU), none is failing for it.
    */
   private List<ProbeRun> degraded(List<ProbeRun> runs) {
-    double load = LatencyRule.load(runs, book::medianLatency);
+    Map<ProbeRun, Double> load = LatencyRule.loads(runs, book::medianLatency);
     List<ProbeRun> out = new ArrayList<>();
     for (ProbeRun r : runs) {
-      String slow = r.passed() ? LatencyRule.slow(book, r.probe(), r.durationMillis(), load) : null;
+      String slow =
+          r.passed() ? LatencyRule.slow(book, r.probe(), r.durationMillis(), load.get(r)) : null;
       out.add(
           slow == null
               ? r

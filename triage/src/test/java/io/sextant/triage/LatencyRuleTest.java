@@ -65,4 +65,24 @@ class LatencyRuleTest {
     FootprintBook b = book();
     assertThat(LatencyRule.load(round(400, 400, 400), b::medianLatency)).isEqualTo(1.0);
   }
+
+  @Test
+  void eachWaveIsItsOwnRound_aBurstThatQueuedIsNotAFault() {
+    FootprintBook b = book();
+    List<ProbeRun> runs = new ArrayList<>();
+    // The first wave, all six at once on a loaded machine: each 5–8× its usual. The second, half
+    // a second later: as usual.
+    double[] first = {550, 600, 700, 800, 650, 500};
+    for (int p = 0; p < 6; p++) {
+      runs.add(new ProbeRun("p" + p, 1_000, true, "", 200, first[p], "00"));
+      runs.add(new ProbeRun("p" + p, 501_000_000, true, "", 200, 100, "00"));
+    }
+    java.util.Map<ProbeRun, Double> loads = LatencyRule.loads(runs, b::medianLatency);
+    for (ProbeRun r : runs) {
+      assertThat(LatencyRule.slow(b, r.probe(), r.durationMillis(), loads.get(r))).isNull();
+    }
+    // Over both waves at once, the first wave would have been failures.
+    double both = LatencyRule.load(runs, b::medianLatency);
+    assertThat(LatencyRule.slow(b, "p3", 800, both)).isNotNull();
+  }
 }

@@ -95,6 +95,36 @@ public final class ProbeRunner {
     return out;
   }
 
+  /**
+   * Runs every probe {@code waves} times: each wave every probe at once, wave k starting {@code k ×
+   * gap} after the first (not after the one before it ended). The runs, wave by wave.
+   */
+  public List<ProbeRun> runWaves(Collection<Probe> probes, int waves, Duration gap) {
+    List<Future<ProbeRun>> futures = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      long t0 = System.nanoTime();
+      for (int w = 0; w < waves; w++) {
+        long wait = t0 + w * gap.toNanos() - System.nanoTime();
+        if (wait > 0) {
+          try {
+            Thread.sleep(Duration.ofNanos(wait));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
+        for (Probe p : probes) {
+          futures.add(pool.submit(() -> run(p)));
+        }
+      }
+    }
+    List<ProbeRun> out = new ArrayList<>();
+    for (Future<ProbeRun> f : futures) {
+      out.add(f.resultNow());
+    }
+    return out;
+  }
+
   private List<ProbeRun> repeat(Probe p, int repeats) {
     List<ProbeRun> out = new ArrayList<>();
     for (int r = 0; r < repeats; r++) {

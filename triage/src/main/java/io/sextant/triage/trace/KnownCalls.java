@@ -27,6 +27,8 @@ public final class KnownCalls {
   private final Map<String, String> hosts = new ConcurrentHashMap<>();
   private final Map<String, java.util.Deque<Double>> callMillis = new ConcurrentHashMap<>();
   private final Map<String, Map<String, NodeKind>> datastores = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> calls = new ConcurrentHashMap<>();
+  private final Map<String, int[]> served = new ConcurrentHashMap<>();
 
   public KnownCalls() {}
 
@@ -46,6 +48,7 @@ public final class KnownCalls {
         byId.put(e.spanId(), e);
       }
     }
+    learnCalls(byId);
     for (Event e : byId.values()) {
       String host = e.resource().attributes().getString("host.name");
       if (host != null) {
@@ -82,6 +85,79 @@ public final class KnownCalls {
             .add(c.id());
       }
     }
+  }
+
+  /**
+   * Learns what each operation of a service's own (a server or consumer span) calls: the services
+   * and datastores reached from it through its own spans, and how often it calls anything.
+   */
+  private void learnCalls(Map<SpanId, Event> byId) {
+    Map<SpanId, java.util.List<Event>> children = new HashMap<>();
+    for (Event e : byId.values()) {
+      if (e.parentSpanId() != null) {
+        children.computeIfAbsent(e.parentSpanId(), k -> new java.util.ArrayList<>()).add(e);
+      }
+    }
+    for (Event e : byId.values()) {
+      if (e.spanKind() != SpanKind.SERVER && e.spanKind() != SpanKind.CONSUMER) {
+        continue;
+      }
+      Set<String> reached = new TreeSet<>();
+      java.util.Deque<Event> todo =
+          new java.util.ArrayDeque<>(children.getOrDefault(e.spanId(), java.util.List.of()));
+      while (!todo.isEmpty()) {
+        Event c = todo.pop();
+        if (!c.serviceName().equals(e.serviceName())) {
+          continue;
+        }
+        if (c.spanKind() == SpanKind.CLIENT || c.spanKind() == SpanKind.PRODUCER) {
+          Event remote =
+              children.getOrDefault(c.spanId(), java.util.List.of()).stream()
+                  .filter(x -> !x.serviceName().equals(e.serviceName()))
+                  .findFirst()
+                  .orElse(null);
+          if (remote != null && c.spanKind() == SpanKind.CLIENT) {
+            reached.add(remote.serviceName());
+          } else {
+            ComponentIds.Callee callee = ComponentIds.callee(TraceAnalysis.strings(c), addresses);
+            if (callee != null) {
+              reached.add(callee.id());
+            }
+          }
+        } else if (c.spanKind() == SpanKind.INTERNAL) {
+          todo.addAll(children.getOrDefault(c.spanId(), java.util.List.of()));
+        }
+      }
+      String op = operation(e);
+      int[] n = served.computeIfAbsent(op, k -> new int[2]);
+      synchronized (n) {
+        n[0]++;
+        if (!reached.isEmpty()) {
+          n[1]++;
+        }
+      }
+      if (!reached.isEmpty()) {
+        calls.computeIfAbsent(op, k -> ConcurrentHashMap.newKeySet()).addAll(reached);
+      }
+    }
+  }
+
+  /**
+   * What {@code operation} calls (services, databases, caches, queues) when nearly every healthy
+   * run of it (nine in ten, of at least three) calls something; else nothing: an operation that
+   * sometimes answers by itself (a cache hit) is not expected to call.
+   */
+  public Set<String> alwaysCalls(String operation) {
+    int[] n = served.get(operation);
+    if (n == null) {
+      return new TreeSet<>();
+    }
+    synchronized (n) {
+      if (n[0] < 3 || n[1] < 0.9 * n[0]) {
+        return new TreeSet<>();
+      }
+    }
+    return new TreeSet<>(calls.getOrDefault(operation, Set.of()));
   }
 
   /** {@code address:port} → the service answering there. */

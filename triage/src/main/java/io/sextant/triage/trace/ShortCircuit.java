@@ -34,10 +34,16 @@ public final class ShortCircuit {
   private ShortCircuit() {}
 
   /**
-   * Whether {@code trace}, of a failing run of a probe with {@code footprint}, short-circuited at
-   * its entry service.
+   * Whether {@code trace}, of a failing run of a probe with {@code footprint} whose passing runs
+   * usually take {@code usualMillis}, short-circuited at its entry service: quickly (within twice
+   * its usual time, and 50 ms more) and without calling anything. A run that took longer waited on
+   * something, though its calls left no span.
    */
-  public static boolean of(List<Event> trace, Map<String, Double> footprint, double touch) {
+  public static boolean of(
+      List<Event> trace, Map<String, Double> footprint, double touch, double usualMillis) {
+    if (Double.isNaN(usualMillis)) {
+      return false;
+    }
     Set<String> services = new HashSet<>();
     boolean any = false;
     for (Event e : trace) {
@@ -55,6 +61,15 @@ public final class ShortCircuit {
     }
     if (!any || services.size() != 1) {
       return false;
+    }
+    long longest = 0;
+    for (Event e : trace) {
+      if (e.kind() == EventKind.SPAN) {
+        longest = Math.max(longest, e.durationNanos());
+      }
+    }
+    if (longest / 1e6 > 2 * usualMillis + 50) {
+      return false; // it waited: not a short circuit
     }
     String entry = services.iterator().next();
     for (Map.Entry<String, Double> c : footprint.entrySet()) {

@@ -79,6 +79,7 @@ public final class TraceAnalysis {
     }
     for (SpanNode n : byId.values()) {
       blameUnreached(n, known);
+      blameSilent(n, known);
     }
     if (!t.roots.isEmpty()) {
       SpanNode root = t.roots.get(0);
@@ -264,6 +265,28 @@ public final class TraceAnalysis {
     }
   }
 
+  /**
+   * A span of a service's own work (server or consumer) with no child at all, though its operation
+   * calls something in nearly every healthy trace: its calls left no span (an HTTP client span that
+   * the instrumentation ends only with an answer, a call still waiting), so its time and its error
+   * belong to what it calls, not to it. Its own exception stays its own.
+   */
+  private static void blameSilent(SpanNode n, KnownCalls known) {
+    if (!n.children.isEmpty()
+        || !n.unreached.isEmpty()
+        || !n.component.equals(n.span.serviceName())
+        || (n.span.spanKind() != SpanKind.SERVER && n.span.spanKind() != SpanKind.CONSUMER)
+        || n.threw()) {
+      return;
+    }
+    Set<String> calls = known.alwaysCalls(KnownCalls.operation(n.span));
+    calls.remove(n.span.serviceName());
+    if (!calls.isEmpty()) {
+      n.unreached = List.copyOf(calls);
+      n.component = n.unreached.get(0);
+    }
+  }
+
   private void errorOrigins(Iterable<SpanNode> spans, KnownCalls known) {
     List<SpanNode> roots = new ArrayList<>();
     List<SpanNode> slowCalls = new ArrayList<>();
@@ -386,6 +409,13 @@ public final class TraceAnalysis {
         why = type.toString();
       }
       return why == null ? "" : why;
+    }
+
+    /** Whether the span recorded an exception (an event, or its attributes). */
+    boolean threw() {
+      return span.attributes().get("exception.message") != null
+          || span.attributes().get("exception.type") != null
+          || span.events().stream().anyMatch(e -> e.name().equals("exception"));
     }
 
     FailureKind kind() {

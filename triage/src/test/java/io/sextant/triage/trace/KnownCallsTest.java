@@ -59,4 +59,20 @@ class KnownCallsTest {
     // 15 ms is 7.5× its usual but only 13 ms more: not slow.
     assertThat(k.slowCalls(order(15).events())).isEmpty();
   }
+
+  @Test
+  void aServerSpanWithNoChildWhoseOperationAlwaysCalls_givesItsTimeToWhatItCalls() {
+    KnownCalls k = new KnownCalls();
+    for (int i = 0; i < 5; i++) {
+      k.learn(order(2).events());
+    }
+    assertThat(k.alwaysCalls("orders GET /orders")).containsExactly(ORDERS_DB);
+    // The call left no span (still waiting when the caller gave up): orders' 1.5 s are its
+    // database's.
+    TraceFixtures.Trace silent = new TraceFixtures.Trace();
+    silent.span(null, "orders", "node-1", SpanKind.SERVER, "GET /orders", 0, 1500, true);
+    TraceAnalysis a = TraceAnalysis.of(silent.events(), k);
+    assertThat(a.errorOrigins()).containsExactly(ORDERS_DB);
+    assertThat(a.criticalPathMillis()).containsKey(ORDERS_DB).doesNotContainKey("orders");
+  }
 }
