@@ -145,6 +145,10 @@ public final class ApiService {
     return json(
         g -> {
           g.writeStartObject();
+          g.writeStringField("status", health.healthy() ? "ok" : "degraded");
+          if (!health.healthy()) {
+            g.writeStringField("reason", health.detail());
+          }
           g.writeObjectFieldStart("ingest");
           g.writeNumberField("spans_accepted", counters.spansAccepted.sum());
           g.writeNumberField("logs_accepted", counters.logsAccepted.sum());
