@@ -20,6 +20,7 @@ import io.sextant.server.api.MapApi;
 import io.sextant.server.api.QueryApi;
 import io.sextant.server.api.RateMeter;
 import io.sextant.server.api.TriageApi;
+import io.sextant.server.ingest.GrpcErrors;
 import io.sextant.server.ingest.IngestAuth;
 import io.sextant.server.ingest.IngestCounters;
 import io.sextant.server.ingest.IngestCounters.Signal;
@@ -148,11 +149,16 @@ public final class SextantServer implements AutoCloseable {
         GrpcService.builder()
             .addService(OtlpGrpcServices.traces(otlp, gate))
             .addService(OtlpGrpcServices.logs(otlp, gate))
-            .maxRequestMessageLength(config.limits().maxBodyBytes());
+            .maxRequestMessageLength(config.limits().maxBodyBytes())
+            .exceptionHandler(new GrpcErrors(config.limits().maxBodyBytes()));
     if (ingestAuth.enabled()) {
       grpc.intercept(ingestAuth.grpc());
     }
-    sb.virtualHost(config.otlpGrpcPort()).service(grpc.build());
+    // Room above the message limit, so an oversized message is refused by gRPC with
+    // RESOURCE_EXHAUSTED and a message instead of a reset stream (CANCELLED).
+    sb.virtualHost(config.otlpGrpcPort())
+        .maxRequestLength(2L * config.limits().maxBodyBytes() + 1024)
+        .service(grpc.build());
     sb.virtualHost(config.otlpHttpPort())
         .service(
             "/v1/traces",

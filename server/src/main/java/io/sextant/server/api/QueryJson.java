@@ -92,7 +92,39 @@ final class QueryJson {
     }
   }
 
+  /** The fields a JSON question may have; any other is refused, not ignored. */
+  static final java.util.List<String> QUESTION_FIELDS =
+      java.util.List.of(
+          "from",
+          "to",
+          "last",
+          "where",
+          "breakdowns",
+          "calculations",
+          "having",
+          "order_by",
+          "limit",
+          "granularity",
+          "series");
+
   static Question question(JsonNode node, long nowNanos) {
+    if (!node.isObject()) {
+      throw new QueryException("the question must be a JSON object");
+    }
+    for (java.util.Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!QUESTION_FIELDS.contains(name)) {
+        throw new QueryException(
+            "unknown field '"
+                + name
+                + "' in the question; the fields are "
+                + String.join(", ", QUESTION_FIELDS)
+                + ", or q for the text syntax");
+      }
+    }
+    if (node.hasNonNull("last") && !node.get("last").isTextual()) {
+      throw new QueryException("last must be a duration text such as \"15m\"");
+    }
     Question.Builder q = Question.over(range(node, nowNanos));
     if (node.hasNonNull("where")) {
       q.where(filter(node.get("where")));
@@ -113,8 +145,12 @@ final class QueryJson {
     for (JsonNode o : array(node, "order_by")) {
       q.orderBy(new Order(required(o, "key").asText(), o.path("desc").asBoolean(true)));
     }
-    if (node.hasNonNull("limit")) {
-      q.limit(node.get("limit").asInt());
+    if (node.has("limit")) {
+      JsonNode l = node.get("limit");
+      if (!l.isIntegralNumber() || !l.canConvertToInt() || l.asInt() < 1) {
+        throw new QueryException("limit must be a whole number of at least 1, not " + l);
+      }
+      q.limit(l.asInt());
     }
     if (node.hasNonNull("granularity")) {
       JsonNode g = node.get("granularity");
@@ -122,6 +158,9 @@ final class QueryJson {
       q.series(true);
     }
     if (node.hasNonNull("series")) {
+      if (!node.get("series").isBoolean()) {
+        throw new QueryException("series must be true or false, not " + node.get("series"));
+      }
       q.series(node.get("series").asBoolean());
     }
     return q.build();
