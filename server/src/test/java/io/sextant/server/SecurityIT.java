@@ -698,6 +698,23 @@ class SecurityIT {
       assertThat(listing.json().at("/probes/0/url").asText())
           .endsWith("/shop?api_key=[redacted]&page=1");
       assertThat(listing.body()).doesNotContain("SECRET");
+      // As a browser asks for it: compressed answers are redacted too.
+      java.net.http.HttpResponse<byte[]> gz =
+          TestServer.HTTP.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.api("/api/v1/probes")))
+                  .header("Accept-Encoding", "gzip, deflate, br")
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      byte[] gzBody = gz.body();
+      if (gz.headers().firstValue("content-encoding").orElse("").equals("gzip")) {
+        gzBody =
+            new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzBody))
+                .readAllBytes();
+      }
+      assertThat(gz.statusCode()).isEqualTo(200);
+      assertThat(new String(gzBody, StandardCharsets.UTF_8))
+          .contains("api_key=[redacted]")
+          .doesNotContain("SECRET");
       String probeEvents = null;
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (System.nanoTime() < deadline) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
@@ -33,18 +34,28 @@ public final class ProbeListingRedaction implements DecoratingHttpServiceFunctio
   @Override
   public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req)
       throws Exception {
-    HttpResponse res = delegate.serve(ctx, req);
     if (!ctx.path().equals("/api/v1/probes")
         || req.method() != HttpMethod.GET
         || redactor.rules().isEmpty()) {
-      return res;
+      return delegate.serve(ctx, req);
     }
-    return HttpResponse.of(res.aggregate().thenApply(this::redact));
+    // The answer is read here, so it must come uncompressed (it is small).
+    HttpRequest plain =
+        req.withHeaders(
+            req.headers().toBuilder().removeAndThen(HttpHeaderNames.ACCEPT_ENCODING).build());
+    return HttpResponse.of(delegate.serve(ctx, plain).aggregate().thenApply(this::redact));
   }
 
   private HttpResponse redact(AggregatedHttpResponse agg) {
     if (agg.status() != HttpStatus.OK) {
       return agg.toHttpResponse();
+    }
+    if (agg.headers().contains(HttpHeaderNames.CONTENT_ENCODING)) {
+      // Never pass on what could not be read: it may hold a key.
+      return HttpResponse.of(
+          HttpStatus.INTERNAL_SERVER_ERROR,
+          MediaType.JSON_UTF_8,
+          "{\"error\":\"the probe listing could not be redacted\"}");
     }
     try {
       JsonNode root = JSON.readTree(agg.contentUtf8());
@@ -70,7 +81,10 @@ public final class ProbeListingRedaction implements DecoratingHttpServiceFunctio
       }
       return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, JSON.writeValueAsBytes(root));
     } catch (Exception e) {
-      return agg.toHttpResponse();
+      return HttpResponse.of(
+          HttpStatus.INTERNAL_SERVER_ERROR,
+          MediaType.JSON_UTF_8,
+          "{\"error\":\"the probe listing could not be redacted\"}");
     }
   }
 }
