@@ -39,20 +39,38 @@ public final class IngestAuth {
     return tokens.enabled();
   }
 
+  /**
+   * Why a request may not send telemetry.
+   *
+   * @param scope true: the token is known but lacks the ingest scope (403); false: no token or an
+   *     unknown one (401)
+   * @param presented whether a bearer token was sent at all
+   */
+  record Refusal(String message, boolean scope, boolean presented) {
+    String challenge() {
+      return scope
+          ? "Bearer realm=\"sextant\", error=\"insufficient_scope\", scope=\"ingest\""
+          : presented
+              ? "Bearer realm=\"sextant\", error=\"invalid_token\""
+              : "Bearer realm=\"sextant\"";
+    }
+  }
+
   /** Why a request with {@code authorization} may not send telemetry, or null when it may. */
-  String refusal(String authorization, boolean[] presented) {
+  Refusal refusal(String authorization) {
     String bearer = Tokens.bearer(authorization);
-    presented[0] = bearer != null;
     Optional<ApiToken> t = tokens.find(bearer);
     if (t.isEmpty()) {
-      return bearer == null
-          ? "this server needs a token with the ingest scope: send Authorization: Bearer <token>"
-              + " (OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<token>)"
-          : "the token is not one this server knows";
+      return new Refusal(
+          bearer == null
+              ? "this server needs a token with the ingest scope: send Authorization: Bearer"
+                  + " <token> (OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<token>)"
+              : "the token is not one this server knows",
+          false,
+          bearer != null);
     }
     if (!t.get().allows(Scope.INGEST)) {
-      presented[0] = true;
-      return "token " + t.get().name() + " lacks the ingest scope";
+      return new Refusal("token " + t.get().name() + " lacks the ingest scope", true, true);
     }
     return null;
   }
@@ -60,50 +78,40 @@ public final class IngestAuth {
   /** For OTLP/HTTP: refusals as google.rpc.Status in the request's encoding. */
   public DecoratingHttpServiceFunction otlpHttp() {
     return (HttpService delegate, ServiceRequestContext ctx, HttpRequest req) -> {
-      boolean[] presented = {false};
-      String why = refusal(req.headers().get(HttpHeaderNames.AUTHORIZATION), presented);
+      Refusal why = refusal(req.headers().get(HttpHeaderNames.AUTHORIZATION));
       if (why == null) {
         return delegate.serve(ctx, req);
       }
       boolean json = req.contentType() != null && req.contentType().is(MediaType.JSON);
-      boolean known = why.startsWith("token ");
-      HttpResponse r =
+      return challenge(
           OtlpHttpService.error(
               json,
-              known ? HttpStatus.FORBIDDEN : HttpStatus.UNAUTHORIZED,
-              known ? Code.PERMISSION_DENIED : Code.UNAUTHENTICATED,
-              why);
-      return challenge(r, known, presented[0]);
+              why.scope() ? HttpStatus.FORBIDDEN : HttpStatus.UNAUTHORIZED,
+              why.scope() ? Code.PERMISSION_DENIED : Code.UNAUTHENTICATED,
+              why.message()),
+          why);
     };
   }
 
   /** For Zipkin: plain-text refusals. */
   public DecoratingHttpServiceFunction zipkin() {
     return (HttpService delegate, ServiceRequestContext ctx, HttpRequest req) -> {
-      boolean[] presented = {false};
-      String why = refusal(req.headers().get(HttpHeaderNames.AUTHORIZATION), presented);
+      Refusal why = refusal(req.headers().get(HttpHeaderNames.AUTHORIZATION));
       if (why == null) {
         return delegate.serve(ctx, req);
       }
-      boolean known = why.startsWith("token ");
       return challenge(
           HttpResponse.of(
-              known ? HttpStatus.FORBIDDEN : HttpStatus.UNAUTHORIZED,
+              why.scope() ? HttpStatus.FORBIDDEN : HttpStatus.UNAUTHORIZED,
               MediaType.PLAIN_TEXT_UTF_8,
-              why),
-          known,
-          presented[0]);
+              why.message()),
+          why);
     };
   }
 
-  private static HttpResponse challenge(HttpResponse r, boolean scope, boolean presented) {
-    String value =
-        scope
-            ? "Bearer realm=\"sextant\", error=\"insufficient_scope\", scope=\"ingest\""
-            : presented
-                ? "Bearer realm=\"sextant\", error=\"invalid_token\""
-                : "Bearer realm=\"sextant\"";
-    return r.mapHeaders(h -> h.toBuilder().set(HttpHeaderNames.WWW_AUTHENTICATE, value).build());
+  private static HttpResponse challenge(HttpResponse r, Refusal why) {
+    return r.mapHeaders(
+        h -> h.toBuilder().set(HttpHeaderNames.WWW_AUTHENTICATE, why.challenge()).build());
   }
 
   /** For OTLP/gRPC: UNAUTHENTICATED or PERMISSION_DENIED, with the reason as description. */
@@ -112,14 +120,12 @@ public final class IngestAuth {
       @Override
       public <Q, A> ServerCall.Listener<Q> interceptCall(
           ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
-        boolean[] presented = {false};
-        String why = refusal(headers.get(AUTHORIZATION), presented);
+        Refusal why = refusal(headers.get(AUTHORIZATION));
         if (why == null) {
           return next.startCall(call, headers);
         }
-        Status status =
-            why.startsWith("token ") ? Status.PERMISSION_DENIED : Status.UNAUTHENTICATED;
-        call.close(status.withDescription(why), new Metadata());
+        Status status = why.scope() ? Status.PERMISSION_DENIED : Status.UNAUTHENTICATED;
+        call.close(status.withDescription(why.message()), new Metadata());
         return new ServerCall.Listener<>() {};
       }
     };
