@@ -26,6 +26,7 @@ import io.sextant.server.ingest.IngestCounters;
 import io.sextant.server.ingest.IngestCounters.Signal;
 import io.sextant.server.ingest.IngestGate;
 import io.sextant.server.ingest.OtlpGrpcServices;
+import io.sextant.server.ingest.OtlpHttpErrors;
 import io.sextant.server.ingest.OtlpHttpService;
 import io.sextant.server.ingest.ZipkinService;
 import io.sextant.server.security.ApiGuard;
@@ -160,6 +161,7 @@ public final class SextantServer implements AutoCloseable {
         .maxRequestLength(2L * config.limits().maxBodyBytes() + 1024)
         .service(grpc.build());
     sb.virtualHost(config.otlpHttpPort())
+        .errorHandler(new OtlpHttpErrors(config.limits().maxBodyBytes()))
         .service(
             "/v1/traces",
             otlpHttp(

@@ -188,4 +188,23 @@ class StrictInputIT {
     assertThat(status).isEqualTo(String.valueOf(Status.Code.INVALID_ARGUMENT.value()));
     assertThat(message).isNotBlank();
   }
+
+  @Test
+  void otlpHttp_oversizeBody_isAGoogleRpcStatus() throws Exception {
+    byte[] big = new byte[100 * 1024];
+    java.util.Arrays.fill(big, (byte) ' ');
+    big[0] = '{';
+    big[big.length - 1] = '}';
+    TestServer.Reply json = TestServer.post(server.otlpHttp("/v1/traces"), "application/json", big);
+    assertThat(json.status()).isEqualTo(413);
+    assertThat(json.json().path("code").asInt())
+        .isEqualTo(com.google.rpc.Code.RESOURCE_EXHAUSTED_VALUE);
+    assertThat(json.json().path("message").asText()).contains("larger than 65536 bytes");
+    TestServer.Reply proto =
+        TestServer.post(server.otlpHttp("/v1/logs"), "application/x-protobuf", big);
+    assertThat(proto.status()).isEqualTo(413);
+    com.google.rpc.Status s = com.google.rpc.Status.parseFrom(proto.bytes());
+    assertThat(s.getCode()).isEqualTo(com.google.rpc.Code.RESOURCE_EXHAUSTED_VALUE);
+    assertThat(s.getMessage()).contains("larger than 65536 bytes");
+  }
 }
