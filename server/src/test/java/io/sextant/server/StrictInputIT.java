@@ -69,6 +69,15 @@ class StrictInputIT {
     assertThat(query("{\"series\":\"yes\"}").status()).isEqualTo(400);
     assertThat(query("{\"last\":60}").status()).isEqualTo(400);
     assertThat(server.get("/api/v1/traces?limit=-1").status()).isEqualTo(400);
+    TestServer.Reply farFuture =
+        query("{\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"9999-12-31T00:00:00Z\"}");
+    assertThat(farFuture.status()).isEqualTo(400);
+    assertThat(farFuture.json().path("error").asText())
+        .isEqualTo(
+            "to \"9999-12-31T00:00:00Z\" is outside the years 1677 to 2262 that Sextant can store");
+    TestServer.Reply services = server.get("/api/v1/services?to=9999-12-31T00:00:00Z");
+    assertThat(services.status()).isEqualTo(400);
+    assertThat(services.body()).contains("1677 to 2262");
     assertThat(server.get("/api/v1/traces?limit=3").status()).isEqualTo(200);
   }
 

@@ -80,12 +80,18 @@ final class QueryJson {
 
   /** Epoch milliseconds (a number) or an ISO-8601 instant (a string). */
   static long time(JsonNode v, String field) {
-    if (v.isIntegralNumber()) {
-      return v.asLong() * 1_000_000L;
-    }
     try {
+      if (v.isIntegralNumber()) {
+        return Math.multiplyExact(v.asLong(), 1_000_000L);
+      }
       Instant i = Instant.parse(v.asText());
-      return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+      return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+    } catch (ArithmeticException e) {
+      throw new QueryException(
+          field
+              + " \""
+              + v.asText()
+              + "\" is outside the years 1677 to 2262 that Sextant can store");
     } catch (DateTimeParseException e) {
       throw new QueryException(
           field + " \"" + v.asText() + "\" is neither epoch milliseconds nor an ISO-8601 instant");
