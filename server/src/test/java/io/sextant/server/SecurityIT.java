@@ -787,6 +787,40 @@ class SecurityIT {
     }
   }
 
+  @Test
+  void selfTracing_withTokens_sendsItsSpansWithATokenOfItsOwn() throws Exception {
+    ServerConfig config =
+        TestServer.ports(ServerConfig.defaults(dir))
+            .withSecurity(SecurityConfig.DEFAULTS.withTokens(tokens()));
+    SextantServer server =
+        new SextantServer(config, UnaryOperator.identity(), List.of(), true).start();
+    try {
+      String read = "Bearer " + secrets.get(Scope.READ);
+      assertThat(
+              Raw.send(config.apiPort(), "GET", "/api/v1/status", null, null, "Authorization", read)
+                  .status())
+          .isEqualTo(200);
+      boolean found = false;
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (!found && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+        Raw traces =
+            Raw.send(
+                config.apiPort(),
+                "GET",
+                "/api/v1/traces?service=sextant&operation=GET%20/api/v1/status&last=5m",
+                null,
+                null,
+                "Authorization",
+                read);
+        found = TestServer.JSON.readTree(traces.body()).path("traces").size() > 0;
+      }
+      assertThat(found).as("Sextant's own span, sent through its own guarded OTLP port").isTrue();
+    } finally {
+      server.close();
+    }
+  }
+
   /** An HTTP/1.1 exchange over a plain socket, so any Host or Origin can be sent. */
   record Raw(int status, Map<String, String> headers, String body) {
     String header(String name) {
