@@ -10,10 +10,27 @@ export class ApiError extends Error {
   }
 }
 
+// A server with API tokens (docs/security.md) answers 401 without one. The UI then asks for a token
+// once and keeps it in this tab's sessionStorage, never in a URL; it goes as a bearer header.
+const TOKEN_KEY = 'sextant.token';
+
+function withToken(init: RequestInit | undefined): RequestInit {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (!token) return init ?? {};
+  return { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` } };
+}
+
 async function request<T>(path: string, init?: RequestInit, signal?: AbortSignal): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(path, { ...init, signal });
+    res = await fetch(path, { ...withToken(init), signal });
+    if (res.status === 401) {
+      const token = window.prompt('This Sextant needs an API token (read scope; triage scope to run probes):')?.trim();
+      if (token) {
+        sessionStorage.setItem(TOKEN_KEY, token);
+        res = await fetch(path, { ...withToken(init), signal });
+      }
+    }
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(0, 'Sextant does not answer: is the server running?');

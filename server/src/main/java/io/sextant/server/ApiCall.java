@@ -37,9 +37,10 @@ final class ApiCall {
       HttpRequest request =
           build
               .apply(
-                  HttpRequest.newBuilder(URI.create(base + path))
-                      .timeout(REQUEST_TIMEOUT)
-                      .header("Accept", "application/json"))
+                  withToken(
+                      HttpRequest.newBuilder(URI.create(base + path))
+                          .timeout(REQUEST_TIMEOUT)
+                          .header("Accept", "application/json")))
               .build();
       try (HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build()) {
         return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -76,6 +77,14 @@ final class ApiCall {
     boolean ok() {
       return json != null;
     }
+  }
+
+  /** {@code b} with {@code Authorization: Bearer $SEXTANT_TOKEN} when that is set. */
+  static HttpRequest.Builder withToken(HttpRequest.Builder b) {
+    String token = System.getenv("SEXTANT_TOKEN");
+    return token == null || token.isBlank()
+        ? b
+        : b.header("Authorization", "Bearer " + token.strip());
   }
 
   static Reply get(String server, String path, PrintWriter err) {

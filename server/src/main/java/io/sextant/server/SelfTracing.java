@@ -27,7 +27,19 @@ final class SelfTracing implements AutoCloseable {
   private final SdkTracerProvider provider;
   private final Tracer tracer;
 
-  SelfTracing(ServerConfig config) {
+  SelfTracing(ServerConfig config, String bearer) {
+    var exporter =
+        OtlpHttpSpanExporter.builder()
+            .setEndpoint(
+                "http://"
+                    + loopbackFor(config.bindAddress())
+                    + ":"
+                    + config.otlpHttpPort()
+                    + "/v1/traces")
+            .setTimeout(Duration.ofSeconds(10));
+    if (bearer != null) {
+      exporter.addHeader("Authorization", "Bearer " + bearer);
+    }
     String version = SelfTracing.class.getPackage().getImplementationVersion();
     provider =
         SdkTracerProvider.builder()
@@ -41,16 +53,7 @@ final class SelfTracing implements AutoCloseable {
                                 AttributeKey.stringKey("service.version"),
                                 version == null ? "dev" : version))))
             .addSpanProcessor(
-                BatchSpanProcessor.builder(
-                        OtlpHttpSpanExporter.builder()
-                            .setEndpoint(
-                                "http://"
-                                    + loopbackFor(config.bindAddress())
-                                    + ":"
-                                    + config.otlpHttpPort()
-                                    + "/v1/traces")
-                            .setTimeout(Duration.ofSeconds(10))
-                            .build())
+                BatchSpanProcessor.builder(exporter.build())
                     .setScheduleDelay(Duration.ofSeconds(1))
                     .build())
             .build();

@@ -1,7 +1,10 @@
 package io.sextant.server;
 
 import io.sextant.ingest.IngestLimits;
+import io.sextant.ingest.redact.Redactor;
 import io.sextant.pipeline.BatchingWriter;
+import io.sextant.server.security.SecurityConfig;
+import io.sextant.server.security.Tokens;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.topology.health.HealthConfig;
 import io.sextant.topology.health.HealthTarget;
@@ -142,8 +145,100 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
               + " reloaded when it changes (env SEXTANT_PROBES).")
   java.nio.file.Path probes;
 
+  @Option(
+      names = "--auth-tokens",
+      defaultValue = "${env:SEXTANT_AUTH_TOKENS}",
+      description =
+          "A file of API tokens, one `name scope,scope sha256:<hash>` a line (make them with"
+              + " `sextant token create`); with it every port needs a token (env"
+              + " SEXTANT_AUTH_TOKENS). docs/security.md")
+  java.nio.file.Path authTokens;
+
+  @Option(
+      names = "--insecure-no-auth",
+      defaultValue = "${env:SEXTANT_INSECURE_NO_AUTH:-false}",
+      description =
+          "Run without tokens even though --bind is not a loopback address (env"
+              + " SEXTANT_INSECURE_NO_AUTH). Default: ${DEFAULT-VALUE}")
+  boolean insecureNoAuth;
+
+  @Option(
+      names = "--allowed-hosts",
+      split = ",",
+      defaultValue = "${env:SEXTANT_ALLOWED_HOSTS:-}",
+      description =
+          "Host names the API/UI port answers to beside loopback names and the bind address;"
+              + " .example.com for a domain and its subdomains, * for any (env"
+              + " SEXTANT_ALLOWED_HOSTS).")
+  List<String> allowedHosts;
+
+  @Option(
+      names = "--cors-origins",
+      split = ",",
+      defaultValue = "${env:SEXTANT_CORS_ORIGINS:-}",
+      description =
+          "Browser origins allowed to send OTLP/HTTP to /v1/traces and /v1/logs, e.g."
+              + " https://shop.example.com, https://*.example.com or * (env"
+              + " SEXTANT_CORS_ORIGINS). Default: none")
+  List<String> corsOrigins;
+
+  @Option(
+      names = "--redact",
+      defaultValue = "${env:SEXTANT_REDACT}",
+      description =
+          "A file of redaction rules, `drop|hash|mask key|value <regex>` a line, applied before"
+              + " the defaults; `defaults off` in it turns them off (env SEXTANT_REDACT).")
+  java.nio.file.Path redact;
+
+  @Option(
+      names = "--redact-defaults",
+      defaultValue = "${env:SEXTANT_REDACT_DEFAULTS:-true}",
+      arity = "1",
+      description =
+          "Mask password, secret, token, authorization, api_key, cookie… attributes and query"
+              + " parameters, and Bearer credentials (env SEXTANT_REDACT_DEFAULTS)."
+              + " Default: ${DEFAULT-VALUE}")
+  boolean redactDefaults;
+
   @Override
   public Integer call() throws Exception {
+    try {
+      return serve();
+    } catch (IllegalArgumentException | java.io.IOException e) {
+      System.err.println("sextant: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  /** The security settings of the options; a bad file or value is one sentence. */
+  SecurityConfig security() throws java.io.IOException {
+    Tokens tokens = Tokens.NONE;
+    if (authTokens != null) {
+      try {
+        tokens = Tokens.load(authTokens);
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new IllegalArgumentException("--auth-tokens " + authTokens + " does not exist");
+      }
+    }
+    Redactor redactor;
+    if (redact != null) {
+      try {
+        redactor = Redactor.load(redact, redactDefaults);
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new IllegalArgumentException("--redact " + redact + " does not exist");
+      }
+    } else {
+      redactor = redactDefaults ? Redactor.defaults() : Redactor.none();
+    }
+    return new SecurityConfig(
+        tokens,
+        insecureNoAuth,
+        allowedHosts == null ? List.of() : allowedHosts,
+        corsOrigins == null ? List.of() : corsOrigins,
+        redactor);
+  }
+
+  private int serve() throws Exception {
     io.sextant.triage.probe.ProbeSuite suite =
         probes == null ? null : io.sextant.triage.probe.ProbeSuite.load(probes, java.util.Map.of());
     ServerConfig defaults = ServerConfig.defaults(dataDir);
@@ -170,7 +265,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                             .toList(),
                     parseDuration(healthEvery),
                     defaults.health().timeout()),
-                declared)
+                declared,
+                security())
             .validate();
     SextantServer server =
         new SextantServer(

@@ -2,6 +2,7 @@ package io.sextant.server;
 
 import io.sextant.ingest.IngestLimits;
 import io.sextant.pipeline.BatchingWriter;
+import io.sextant.server.security.SecurityConfig;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.topology.health.HealthConfig;
 import java.time.Duration;
@@ -26,7 +27,44 @@ public record ServerConfig(
     BatchingWriter.Config pipeline,
     Duration requestTimeout,
     HealthConfig health,
-    java.nio.file.Path declared) {
+    java.nio.file.Path declared,
+    SecurityConfig security) {
+
+  /** As the canonical constructor, with the default security: open on loopback only. */
+  public ServerConfig(
+      String bindAddress,
+      int otlpGrpcPort,
+      int otlpHttpPort,
+      int zipkinPort,
+      int apiPort,
+      DuckDbConfig store,
+      Duration retention,
+      Duration retentionCheckEvery,
+      IngestLimits limits,
+      BatchingWriter.Config pipeline,
+      Duration requestTimeout,
+      HealthConfig health,
+      java.nio.file.Path declared) {
+    this(
+        bindAddress,
+        otlpGrpcPort,
+        otlpHttpPort,
+        zipkinPort,
+        apiPort,
+        store,
+        retention,
+        retentionCheckEvery,
+        limits,
+        pipeline,
+        requestTimeout,
+        health,
+        declared,
+        SecurityConfig.DEFAULTS);
+  }
+
+  public ServerConfig {
+    security = security == null ? SecurityConfig.DEFAULTS : security;
+  }
 
   public static ServerConfig defaults(java.nio.file.Path dataDir) {
     return new ServerConfig(
@@ -59,6 +97,7 @@ public record ServerConfig(
       }
     }
     store.validate();
+    security.validate(bindAddress);
     limits.validate();
     pipeline.validate();
     health.validate();
@@ -82,7 +121,8 @@ public record ServerConfig(
         pipeline,
         requestTimeout,
         health,
-        declared);
+        declared,
+        security);
   }
 
   public ServerConfig withPipeline(BatchingWriter.Config p) {
@@ -99,7 +139,8 @@ public record ServerConfig(
         p,
         requestTimeout,
         health,
-        declared);
+        declared,
+        security);
   }
 
   public ServerConfig withLimits(IngestLimits l) {
@@ -116,7 +157,8 @@ public record ServerConfig(
         pipeline,
         requestTimeout,
         health,
-        declared);
+        declared,
+        security);
   }
 
   /** {@code file}: the declared dependencies (YAML), or null for none. */
@@ -134,7 +176,8 @@ public record ServerConfig(
         pipeline,
         requestTimeout,
         health,
-        file);
+        file,
+        security);
   }
 
   public ServerConfig withHealth(HealthConfig h) {
@@ -151,6 +194,25 @@ public record ServerConfig(
         pipeline,
         requestTimeout,
         h,
-        declared);
+        declared,
+        security);
+  }
+
+  public ServerConfig withSecurity(SecurityConfig s) {
+    return new ServerConfig(
+        bindAddress,
+        otlpGrpcPort,
+        otlpHttpPort,
+        zipkinPort,
+        apiPort,
+        store,
+        retention,
+        retentionCheckEvery,
+        limits,
+        pipeline,
+        requestTimeout,
+        health,
+        declared,
+        s);
   }
 }

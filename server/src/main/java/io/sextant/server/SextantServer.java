@@ -8,7 +8,9 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.VirtualHostBuilder;
 import com.linecorp.armeria.server.encoding.EncodingService;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import io.sextant.ingest.otlp.OtlpDecoder;
+import io.sextant.ingest.redact.Redactor;
 import io.sextant.ingest.zipkin.ZipkinDecoder;
 import io.sextant.pipeline.BatchingWriter;
 import io.sextant.pipeline.RetentionJob;
@@ -18,12 +20,22 @@ import io.sextant.server.api.MapApi;
 import io.sextant.server.api.QueryApi;
 import io.sextant.server.api.RateMeter;
 import io.sextant.server.api.TriageApi;
+import io.sextant.server.ingest.GrpcErrors;
+import io.sextant.server.ingest.IngestAuth;
 import io.sextant.server.ingest.IngestCounters;
 import io.sextant.server.ingest.IngestCounters.Signal;
 import io.sextant.server.ingest.IngestGate;
 import io.sextant.server.ingest.OtlpGrpcServices;
+import io.sextant.server.ingest.OtlpHttpErrors;
 import io.sextant.server.ingest.OtlpHttpService;
 import io.sextant.server.ingest.ZipkinService;
+import io.sextant.server.security.ApiGuard;
+import io.sextant.server.security.ApiToken;
+import io.sextant.server.security.BrowserCors;
+import io.sextant.server.security.ProbeListingRedaction;
+import io.sextant.server.security.Scope;
+import io.sextant.server.security.SecurityConfig;
+import io.sextant.server.security.Tokens;
 import io.sextant.server.ui.UiService;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.spi.EventStore;
@@ -109,14 +121,27 @@ public final class SextantServer implements AutoCloseable {
       List<ApiRoute> extraRoutes,
       boolean selfTrace) {
     this.config = config.validate();
-    this.selfTracing = selfTrace ? new SelfTracing(config) : null;
+    SecurityConfig security = config.security();
+    Tokens tokens = security.tokens();
+    String selfToken = null;
+    if (selfTrace && tokens.enabled()) {
+      // Its own spans go through its own OTLP port, so it needs an ingest token of its own.
+      selfToken = ApiToken.newSecret();
+      tokens =
+          tokens.with(
+              new ApiToken(
+                  "sextant-self-trace", java.util.Set.of(Scope.INGEST), ApiToken.hash(selfToken)));
+    }
+    this.selfTracing = selfTrace ? new SelfTracing(config, selfToken) : null;
+    this.redactor = security.redactor();
     this.clock = Clock.systemUTC();
-    this.store = decorate.apply(DuckDbEventStore.open(config.store()));
+    this.store = new WriteHealthStore(decorate.apply(DuckDbEventStore.open(config.store())), clock);
     this.writer = new BatchingWriter(store, config.pipeline());
     this.retention = new RetentionJob(store, config.retention(), clock);
     IngestCounters counters = new IngestCounters();
     this.rates = new RateMeter(counters);
-    IngestGate gate = new IngestGate(writer, counters);
+    IngestGate gate = new IngestGate(writer, counters, redactor);
+    IngestAuth ingestAuth = new IngestAuth(tokens);
     OtlpDecoder otlp = new OtlpDecoder(config.limits(), clock);
 
     ServerBuilder sb = Server.builder();
@@ -133,20 +158,39 @@ public final class SextantServer implements AutoCloseable {
         .requestTimeout(config.requestTimeout())
         .blockingTaskExecutor(4);
 
+    GrpcServiceBuilder grpc =
+        GrpcService.builder()
+            .addService(OtlpGrpcServices.traces(otlp, gate))
+            .addService(OtlpGrpcServices.logs(otlp, gate))
+            .maxRequestMessageLength(config.limits().maxBodyBytes())
+            .exceptionHandler(new GrpcErrors(config.limits().maxBodyBytes()));
+    if (ingestAuth.enabled()) {
+      grpc.intercept(ingestAuth.grpc());
+    }
+    // Room above the message limit, so an oversized message is refused by gRPC with
+    // RESOURCE_EXHAUSTED and a message instead of a reset stream (CANCELLED).
     sb.virtualHost(config.otlpGrpcPort())
-        .service(
-            GrpcService.builder()
-                .addService(OtlpGrpcServices.traces(otlp, gate))
-                .addService(OtlpGrpcServices.logs(otlp, gate))
-                .maxRequestMessageLength(config.limits().maxBodyBytes())
-                .build());
+        .maxRequestLength(2L * config.limits().maxBodyBytes() + 1024)
+        .service(grpc.build());
     sb.virtualHost(config.otlpHttpPort())
-        .service("/v1/traces", new OtlpHttpService(Signal.TRACES, otlp, gate, config.limits()))
-        .service("/v1/logs", new OtlpHttpService(Signal.LOGS, otlp, gate, config.limits()));
+        .errorHandler(new OtlpHttpErrors(config.limits().maxBodyBytes()))
+        .service(
+            "/v1/traces",
+            otlpHttp(
+                new OtlpHttpService(Signal.TRACES, otlp, gate, config.limits()),
+                ingestAuth,
+                security))
+        .service(
+            "/v1/logs",
+            otlpHttp(
+                new OtlpHttpService(Signal.LOGS, otlp, gate, config.limits()),
+                ingestAuth,
+                security));
+    HttpService zipkin =
+        new ZipkinService(new ZipkinDecoder(config.limits()), gate, config.limits());
     sb.virtualHost(config.zipkinPort())
         .service(
-            "/api/v2/spans",
-            new ZipkinService(new ZipkinDecoder(config.limits()), gate, config.limits()));
+            "/api/v2/spans", ingestAuth.enabled() ? zipkin.decorate(ingestAuth.zipkin()) : zipkin);
     BlockingTaskExecutor blocking = BlockingTaskExecutor.builder().numThreads(4).build();
     VirtualHostBuilder api =
         new ApiService(store, writer, counters, rates, clock, blocking).bind(sb, config.apiPort());
@@ -161,7 +205,7 @@ public final class SextantServer implements AutoCloseable {
             config.health().timeout(),
             HttpClient.newBuilder().connectTimeout(config.health().timeout()).build(),
             clock,
-            events -> writer.submit(events));
+            events -> writer.submit(redactor.apply(events)));
     new MapApi(map, changes, health, () -> declared, engine, clock, blocking)
         .bind(sb, config.apiPort());
     this.engine = engine;
@@ -175,6 +219,10 @@ public final class SextantServer implements AutoCloseable {
     // Answers of 1 KiB or more go compressed to clients that accept it (a 10,000-span trace is
     // megabytes of JSON).
     api.decorator(EncodingService.newDecorator());
+    // Probe URLs may carry keys (?api_key=…): the listing shows them redacted.
+    api.decorator(new ProbeListingRedaction(redactor));
+    // Host allowlist, cross-site refusal, tokens and scopes: outside everything else.
+    api.decorator(new ApiGuard(tokens, config.bindAddress(), security.allowedHosts()));
     if (selfTracing != null) {
       sb.virtualHost(config.apiPort()).decorator(selfTracing.decorator());
     }
@@ -182,6 +230,22 @@ public final class SextantServer implements AutoCloseable {
   }
 
   private final Engine engine;
+  private final Redactor redactor;
+
+  /**
+   * An OTLP/HTTP route: the ingest token check inside, CORS for the configured browser origins
+   * outside it (a preflight carries no token).
+   */
+  private static HttpService otlpHttp(
+      HttpService service, IngestAuth auth, SecurityConfig security) {
+    HttpService s = auth.enabled() ? service.decorate(auth.otlpHttp()) : service;
+    List<String> origins = security.corsOrigins();
+    if (origins.isEmpty()) {
+      return s;
+    }
+    return s.decorate(BrowserCors.decorator(origins));
+  }
+
   private final ChangeLog changes;
   private final TriageApi triageApi;
   private volatile Triage triage;
@@ -339,7 +403,7 @@ public final class SextantServer implements AutoCloseable {
 
   private void storeProbeEvents(List<io.sextant.model.Event> events) {
     try {
-      writer.submit(events);
+      writer.submit(redactor.apply(events));
     } catch (Exception e) {
       log.warn("probe results not stored: {}", e.getMessage());
     }

@@ -30,4 +30,48 @@ class ServeCommandTest {
         .containsExactly(
             "cart=http://127.0.0.1:8081/health", "web=http://127.0.0.1:8082/actuator/health");
   }
+
+  @Test
+  void securityOptions_areParsed_andANonLoopbackBindWithoutTokens_isOneSentence(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    ServeCommand none = new ServeCommand();
+    new CommandLine(none).parseArgs();
+    assertThat(none.authTokens).isNull();
+    assertThat(none.insecureNoAuth).isFalse();
+    assertThat(none.redactDefaults).isTrue();
+    assertThat(none.security().tokens().enabled()).isFalse();
+    assertThat(none.security().redactor().rules()).isNotEmpty();
+
+    ServeCommand set = new ServeCommand();
+    new CommandLine(set)
+        .parseArgs(
+            "--allowed-hosts",
+            "sextant.internal,.corp.example",
+            "--cors-origins",
+            "https://shop.example",
+            "--redact-defaults",
+            "false",
+            "--insecure-no-auth");
+    assertThat(set.security().allowedHosts()).containsExactly("sextant.internal", ".corp.example");
+    assertThat(set.security().corsOrigins()).containsExactly("https://shop.example");
+    assertThat(set.security().redactor().rules()).isEmpty();
+    assertThat(set.insecureNoAuth).isTrue();
+
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.err;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    int code;
+    try {
+      code =
+          new CommandLine(new ServeCommand())
+              .execute("--bind", "0.0.0.0", "--data-dir", dir.toString());
+    } finally {
+      System.setErr(old);
+    }
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8).strip())
+        .startsWith("sextant: --bind 0.0.0.0 is reachable from other machines")
+        .doesNotContain("Exception")
+        .doesNotContain("\n");
+  }
 }

@@ -62,6 +62,9 @@ final class LogRequestDecoder extends OtlpRequestDecoder {
     if (effectiveTime < 0) {
       fail("a time after the year 2262"); // fixed64 nanoseconds past 2^63
     }
+    if (severityNumber < 0 || severityNumber > 24) {
+      fail("severity_number " + severityNumber + ", outside the OTLP range 0 to 24");
+    }
     Event.Builder log =
         Event.log().traceId(traceId(traceId, "", true)).spanId(spanId(spanId, "", "span id", true));
     checkCount(itemAttributes, "");

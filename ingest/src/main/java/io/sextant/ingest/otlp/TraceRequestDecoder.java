@@ -110,6 +110,10 @@ final class TraceRequestDecoder extends OtlpRequestDecoder {
     SpanId parent = spanId(parentSpanId, "", "parent span id", true);
     if (start < 0 || end < 0) {
       fail("a time after the year 2262"); // fixed64 nanoseconds past 2^63
+    } else if (start == 0) {
+      // Stored in 1970 it would be invisible to every question and deleted by retention at once:
+      // acknowledged, then lost. Refused instead, so the sender sees it.
+      fail("no start time (start_time_unix_nano is 0)");
     } else if (end < start) {
       fail("an end time before its start time");
     }

@@ -1,5 +1,10 @@
 package io.sextant.ingest.zipkin;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import io.sextant.ingest.DecodeResult;
 import io.sextant.ingest.IngestLimits;
 import io.sextant.ingest.MalformedRequestException;
@@ -12,6 +17,10 @@ import io.sextant.model.SpanId;
 import io.sextant.model.SpanKind;
 import io.sextant.model.StatusCode;
 import io.sextant.model.TraceId;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,8 +34,8 @@ import zipkin2.codec.SpanBytesDecoder;
 
 /**
  * Decodes Zipkin API v2 JSON span lists ({@code POST /api/v2/spans}) into events, with Zipkin's own
- * codec. That codec reads the list as a whole, so a malformed span (bad id, bad JSON) refuses the
- * request, as Zipkin's server does; the ingest limits still reject item by item.
+ * codec, one span at a time: a malformed span (an id that is not 16 or 32 lower-case hex digits, or
+ * all zeros; a value of the wrong type) is rejected alone and counted, the others are stored.
  *
  * <p>Mapping: the local service becomes the resource ({@code service.name}, one instance per
  * service in the request); endpoints and flags become attributes ({@code zipkin.local_endpoint.ip},
@@ -47,22 +56,57 @@ public final class ZipkinDecoder {
     this.limits = limits.validate();
   }
 
-  /** Decodes a JSON array of v2 spans. Thread-safe. */
+  /**
+   * Decodes a JSON array of v2 spans, span by span: a span that is malformed (bad or all-zero ids,
+   * a wrong type) is rejected alone and the others are kept, as OTLP's partial success. A body that
+   * is not UTF-8 or not a JSON array is refused whole. Thread-safe.
+   */
   public DecodeResult decodeJsonV2(byte[] json) throws MalformedRequestException {
-    List<Span> spans;
+    JsonArray list;
     try {
-      spans = SpanBytesDecoder.JSON_V2.decodeList(json);
-    } catch (RuntimeException e) { // the codec wraps its failures in IllegalArgumentException
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(json))
+              .toString();
+      JsonElement root = JsonParser.parseString(text);
+      if (!root.isJsonArray()) {
+        throw new MalformedRequestException(
+            "request body is not a valid Zipkin v2 JSON span list: it is not a JSON array of"
+                + " span objects");
+      }
+      list = root.getAsJsonArray();
+    } catch (CharacterCodingException e) {
       throw new MalformedRequestException(
-          "request body is not a valid Zipkin v2 JSON span list: " + reason(e));
+          "request body is not a valid Zipkin v2 JSON span list: it is not valid UTF-8");
+    } catch (JsonParseException e) {
+      throw new MalformedRequestException(
+          "request body is not a valid Zipkin v2 JSON span list: " + jsonReason(e));
     }
     Rejections rejections = new Rejections("span", "spans", limits.maxItemsPerRequest());
-    List<Event> events = new ArrayList<>(Math.min(spans.size(), limits.maxItemsPerRequest()));
+    List<Event> events = new ArrayList<>(Math.min(list.size(), limits.maxItemsPerRequest()));
     Map<String, Resource> resources = new HashMap<>();
     LinkedHashMap<String, Object> attributes = new LinkedHashMap<>();
-    for (Span span : spans) {
+    for (JsonElement element : list) {
       int number = rejections.nextItem();
       if (rejections.beyondLimit(number)) {
+        continue;
+      }
+      String malformed = malformed(element);
+      Span span = null;
+      if (malformed == null) {
+        try {
+          span =
+              SpanBytesDecoder.JSON_V2.decodeOne(
+                  element.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) { // the codec wraps its failures in IllegalArgumentException
+          malformed = reason(e);
+        }
+      }
+      if (malformed != null) {
+        rejections.reject("span " + number + " is malformed: " + malformed);
         continue;
       }
       attributes.clear();
@@ -85,6 +129,52 @@ public final class ZipkinDecoder {
       }
     }
     return rejections.result(events);
+  }
+
+  /** Why a list element is not a span with well-formed ids, or null. */
+  private static String malformed(JsonElement element) {
+    if (!element.isJsonObject()) {
+      return "not a JSON object";
+    }
+    JsonObject o = element.getAsJsonObject();
+    String problem = id(o, "traceId", true, true);
+    if (problem == null) {
+      problem = id(o, "id", false, true);
+    }
+    if (problem == null) {
+      problem = id(o, "parentId", false, false);
+    }
+    return problem;
+  }
+
+  private static String id(JsonObject o, String field, boolean trace, boolean required) {
+    JsonElement e = o.get(field);
+    if (e == null || e.isJsonNull()) {
+      return required ? "no " + field : null;
+    }
+    if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+      return field + " is not a string";
+    }
+    String v = e.getAsString();
+    boolean length = trace ? v.length() == 16 || v.length() == 32 : v.length() == 16;
+    if (!length || !v.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return field
+          + " \""
+          + (v.length() > 40 ? v.substring(0, 40) + "…" : v)
+          + "\" is not "
+          + (trace ? "16 or 32" : "16")
+          + " lower-case hex digits";
+    }
+    if (v.chars().allMatch(c -> c == '0')) {
+      return field + " is all zeros";
+    }
+    return null;
+  }
+
+  private static String jsonReason(JsonParseException e) {
+    String m = e.getMessage() == null ? "" : e.getMessage();
+    int cut = m.indexOf("\nSee ");
+    return (cut > 0 ? m.substring(0, cut) : m).replace("com.google.gson.stream.", "");
   }
 
   private Resource resource(String serviceName) {

@@ -161,9 +161,12 @@ class OtlpJsonDecodingTest {
     String json =
         """
         {"resourceSpans": [{"scopeSpans": [{"spans": [
-          {"traceId": "4bf92f3577b34da6a3ce929d0e0e4736", "spanId": "00f067aa0ba902b7", "name": "a"},
-          {"traceId": "%s", "spanId": "00f067aa0ba902b8", "name": "b"},
-          {"traceId": "4bf92f3577b34da6a3ce929d0e0e4736", "spanId": "00f067aa0ba902b9", "name": "c"}
+          {"traceId": "4bf92f3577b34da6a3ce929d0e0e4736", "spanId": "00f067aa0ba902b7", "startTimeUnixNano": "1700000000000000000",
+           "endTimeUnixNano": "1700000000000000001", "name": "a"},
+          {"traceId": "%s", "spanId": "00f067aa0ba902b8", "startTimeUnixNano": "1700000000000000000",
+           "endTimeUnixNano": "1700000000000000001", "name": "b"},
+          {"traceId": "4bf92f3577b34da6a3ce929d0e0e4736", "spanId": "00f067aa0ba902b9", "startTimeUnixNano": "1700000000000000000",
+           "endTimeUnixNano": "1700000000000000001", "name": "c"}
         ]}]}]}
         """
             .formatted(badId);
@@ -180,10 +183,13 @@ class OtlpJsonDecodingTest {
     String json =
         """
         {"resourceSpans": [{"scopeSpans": [{"spans": [
-          {"traceId": "4bf92f3577b34da6a3ce929d0e0e4736", "spanId": "00f067aa0ba902b7", "name": "a",
+          {"traceId": "4bf92f3577b34da6a3ce929d0e0e4736", "spanId": "00f067aa0ba902b7", "startTimeUnixNano": "1700000000000000000",
+           "endTimeUnixNano": "1700000000000000001", "name": "a",
            "links": [{"traceId": "4bf92f3577b34da6a3ce929d0e0e4736", "spanId": "zz"}]},
-          {"traceId": "4bf92f3577b34da6a3ce929d0e0e4736", "spanId": 12, "name": "b"},
-          {"traceId": "4bf92f3577b34da6a3ce929d0e0e4736", "spanId": "00f067aa0ba902b9", "name": "c"}
+          {"traceId": "4bf92f3577b34da6a3ce929d0e0e4736", "spanId": 12, "startTimeUnixNano": "1700000000000000000",
+           "endTimeUnixNano": "1700000000000000001", "name": "b"},
+          {"traceId": "4bf92f3577b34da6a3ce929d0e0e4736", "spanId": "00f067aa0ba902b9", "startTimeUnixNano": "1700000000000000000",
+           "endTimeUnixNano": "1700000000000000001", "name": "c"}
         ]}]}]}
         """;
 

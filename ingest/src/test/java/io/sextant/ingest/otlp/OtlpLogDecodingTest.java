@@ -147,6 +147,23 @@ class OtlpLogDecodingTest {
   }
 
   @Test
+  void decodeLogs_severityNumberOutOfRange_rejectsOnlyThatRecord() throws Exception {
+    DecodeResult result =
+        decoder.decodeLogs(
+            logs(
+                    record("a").setSeverityNumberValue(24),
+                    record("b").setSeverityNumberValue(-5),
+                    record("c").setSeverityNumberValue(25))
+                .toByteArray());
+
+    assertThat(result.events()).extracting(Event::body).containsExactly("a");
+    assertThat(result.rejectionMessage())
+        .isEqualTo(
+            "2 log records rejected; first: log record 2 has severity_number -5, outside the"
+                + " OTLP range 0 to 24");
+  }
+
+  @Test
   void decodeLogs_invalidTraceId_rejectsOnlyThatRecord() throws Exception {
     DecodeResult result =
         decoder.decodeLogs(

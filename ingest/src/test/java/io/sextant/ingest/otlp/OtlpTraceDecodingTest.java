@@ -592,4 +592,19 @@ class OtlpTraceDecodingTest {
     out.flush();
     return bytes.toByteArray();
   }
+
+  @Test
+  void decodeTraces_zeroStartTime_rejectsOnlyThatSpan() throws Exception {
+    DecodeResult result =
+        decoder.decodeTraces(
+            traces(
+                    span(spanId(1), "a"),
+                    span(spanId(2), "b").setStartTimeUnixNano(0).setEndTimeUnixNano(0),
+                    span(spanId(3), "c"))
+                .toByteArray());
+
+    assertThat(result.events()).extracting(Event::name).containsExactly("a", "c");
+    assertThat(result.rejectionMessage())
+        .isEqualTo("1 span rejected: span 2 has no start time (start_time_unix_nano is 0)");
+  }
 }

@@ -211,18 +211,40 @@ class ZipkinDecoderTest {
   }
 
   @Test
-  void decodeJsonV2_malformedSpan_refusesTheWholeList() {
+  void decodeJsonV2_malformedSpans_areRejectedAlone_andTheGoodOnesKept() throws Exception {
     String json =
         """
         [{"traceId":"86154a4ba6e91385","id":"0000000000000001","timestamp":1},
-         {"traceId":"NOT-HEX","id":"0000000000000002","timestamp":1}]
+         {"traceId":"NOT-HEX","id":"0000000000000002","timestamp":1},
+         {"traceId":"ab","id":"0000000000000003","timestamp":1},
+         {"traceId":"00000000000000000000000000000000","id":"0000000000000004","timestamp":1},
+         {"traceId":"86154a4ba6e91385","id":"ab","timestamp":1},
+         {"traceId":"86154a4ba6e91385","id":"0000000000000006","parentId":"0000000000000000","timestamp":1},
+         {"traceId":"86154a4ba6e91385","id":"0000000000000007","timestamp":"yesterday"},
+         17,
+         {"traceId":"86154a4ba6e91385","id":"0000000000000009","timestamp":1}]
         """;
 
-    assertThatThrownBy(() -> decoder.decodeJsonV2(json.getBytes(StandardCharsets.UTF_8)))
+    DecodeResult r = decoder.decodeJsonV2(json.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.events())
+        .extracting(e -> e.spanId().toHex())
+        .containsExactly("0000000000000001", "0000000000000009");
+    assertThat(r.rejected()).isEqualTo(7);
+    assertThat(r.rejectionMessage())
+        .isEqualTo(
+            "7 spans rejected; first: span 2 is malformed: traceId \"NOT-HEX\" is not 16 or 32 lower-case"
+                + " hex digits");
+  }
+
+  @Test
+  void decodeJsonV2_invalidUtf8_refusesTheRequest() {
+    byte[] json =
+        "[{\"traceId\":\"86154a4ba6e91385\",\"id\":\"0000000000000001\",\"timestamp\":1,\"name\":\"x\"}]"
+            .getBytes(StandardCharsets.UTF_8);
+    json[json.length - 4] = (byte) 0xC3; // the name's 'x' becomes half of a two-byte character
+    assertThatThrownBy(() -> decoder.decodeJsonV2(json))
         .isInstanceOf(MalformedRequestException.class)
-        .hasMessage(
-            "request body is not a valid Zipkin v2 JSON span list: NOT-HEX should be lower-hex"
-                + " encoded with no prefix");
+        .hasMessageContaining("not valid UTF-8");
   }
 
   @Test

@@ -118,7 +118,12 @@ public final class ApiService {
     if (to.isBefore(from)) {
       throw new BadRequest("'to' is before 'from'");
     }
-    TimeRange range = new TimeRange(nanos(from), nanos(to));
+    TimeRange range;
+    try {
+      range = new TimeRange(nanos(from), nanos(to));
+    } catch (ArithmeticException e) {
+      throw new BadRequest("times must be within the years 1677 to 2262");
+    }
     List<ServiceSummary> services = store.services(range);
     return json(
         g -> {
@@ -145,6 +150,10 @@ public final class ApiService {
     return json(
         g -> {
           g.writeStartObject();
+          g.writeStringField("status", health.healthy() ? "ok" : "degraded");
+          if (!health.healthy()) {
+            g.writeStringField("reason", health.detail());
+          }
           g.writeObjectFieldStart("ingest");
           g.writeNumberField("spans_accepted", counters.spansAccepted.sum());
           g.writeNumberField("logs_accepted", counters.logsAccepted.sum());
@@ -197,7 +206,7 @@ public final class ApiService {
   }
 
   private static long nanos(Instant i) {
-    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
   }
 
   static HttpResponse error(HttpStatus status, String message) {

@@ -230,11 +230,16 @@ public final class QueryApi {
     if (text == null) {
       return 0;
     }
+    int n;
     try {
-      return Integer.parseInt(text);
+      n = Integer.parseInt(text);
     } catch (NumberFormatException e) {
       throw new QueryException("limit \"" + text + "\" is not a whole number");
     }
+    if (n < 1) {
+      throw new QueryException("limit must be at least 1, not " + n);
+    }
+    return n;
   }
 
   static HttpResponse error(HttpStatus status, String message, int position) {

@@ -80,19 +80,57 @@ final class QueryJson {
 
   /** Epoch milliseconds (a number) or an ISO-8601 instant (a string). */
   static long time(JsonNode v, String field) {
-    if (v.isIntegralNumber()) {
-      return v.asLong() * 1_000_000L;
-    }
     try {
+      if (v.isIntegralNumber()) {
+        return Math.multiplyExact(v.asLong(), 1_000_000L);
+      }
       Instant i = Instant.parse(v.asText());
-      return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+      return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+    } catch (ArithmeticException e) {
+      throw new QueryException(
+          field
+              + " \""
+              + v.asText()
+              + "\" is outside the years 1677 to 2262 that Sextant can store");
     } catch (DateTimeParseException e) {
       throw new QueryException(
           field + " \"" + v.asText() + "\" is neither epoch milliseconds nor an ISO-8601 instant");
     }
   }
 
+  /** The fields a JSON question may have; any other is refused, not ignored. */
+  static final java.util.List<String> QUESTION_FIELDS =
+      java.util.List.of(
+          "from",
+          "to",
+          "last",
+          "where",
+          "breakdowns",
+          "calculations",
+          "having",
+          "order_by",
+          "limit",
+          "granularity",
+          "series");
+
   static Question question(JsonNode node, long nowNanos) {
+    if (!node.isObject()) {
+      throw new QueryException("the question must be a JSON object");
+    }
+    for (java.util.Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!QUESTION_FIELDS.contains(name)) {
+        throw new QueryException(
+            "unknown field '"
+                + name
+                + "' in the question; the fields are "
+                + String.join(", ", QUESTION_FIELDS)
+                + ", or q for the text syntax");
+      }
+    }
+    if (node.hasNonNull("last") && !node.get("last").isTextual()) {
+      throw new QueryException("last must be a duration text such as \"15m\"");
+    }
     Question.Builder q = Question.over(range(node, nowNanos));
     if (node.hasNonNull("where")) {
       q.where(filter(node.get("where")));
@@ -113,8 +151,12 @@ final class QueryJson {
     for (JsonNode o : array(node, "order_by")) {
       q.orderBy(new Order(required(o, "key").asText(), o.path("desc").asBoolean(true)));
     }
-    if (node.hasNonNull("limit")) {
-      q.limit(node.get("limit").asInt());
+    if (node.has("limit")) {
+      JsonNode l = node.get("limit");
+      if (!l.isIntegralNumber() || !l.canConvertToInt() || l.asInt() < 1) {
+        throw new QueryException("limit must be a whole number of at least 1, not " + l);
+      }
+      q.limit(l.asInt());
     }
     if (node.hasNonNull("granularity")) {
       JsonNode g = node.get("granularity");
@@ -122,6 +164,9 @@ final class QueryJson {
       q.series(true);
     }
     if (node.hasNonNull("series")) {
+      if (!node.get("series").isBoolean()) {
+        throw new QueryException("series must be true or false, not " + node.get("series"));
+      }
       q.series(node.get("series").asBoolean());
     }
     return q.build();

@@ -1,6 +1,7 @@
 package io.sextant.server.ingest;
 
 import io.sextant.ingest.DecodeResult;
+import io.sextant.ingest.redact.Redactor;
 import io.sextant.pipeline.BatchingWriter;
 import io.sextant.pipeline.Overloaded;
 import java.util.concurrent.CompletableFuture;
@@ -12,10 +13,17 @@ import java.util.concurrent.CompletableFuture;
 public final class IngestGate {
   private final BatchingWriter writer;
   private final IngestCounters counters;
+  private final Redactor redactor;
 
   public IngestGate(BatchingWriter writer, IngestCounters counters) {
+    this(writer, counters, Redactor.none());
+  }
+
+  /** As above; {@code redactor} removes secrets from every event before it is queued. */
+  public IngestGate(BatchingWriter writer, IngestCounters counters, Redactor redactor) {
     this.writer = writer;
     this.counters = counters;
+    this.redactor = redactor;
   }
 
   /**
@@ -28,7 +36,7 @@ public final class IngestGate {
       throws Overloaded {
     CompletableFuture<Void> durable;
     try {
-      durable = writer.submit(decoded.events());
+      durable = writer.submit(redactor.apply(decoded.events()));
     } catch (Overloaded e) {
       counters.requestsOverloaded.increment();
       throw e;

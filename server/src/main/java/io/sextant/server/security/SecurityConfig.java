@@ -1,0 +1,97 @@
+package io.sextant.server.security;
+
+import io.sextant.ingest.redact.Redactor;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+
+/**
+ * Who may do what, and what is kept out of the store (docs/security.md).
+ *
+ * @param tokens the API tokens; none means authentication is off
+ * @param insecureNoAuth run without tokens on a non-loopback address anyway
+ * @param allowedHosts extra {@code Host} names the API port answers (beyond loopback names and the
+ *     bind address); {@code *} allows any
+ * @param corsOrigins origins allowed to send OTLP/HTTP from a browser; {@code *} any; empty: no
+ *     CORS
+ * @param redactor what is removed from events before they are stored
+ */
+public record SecurityConfig(
+    Tokens tokens,
+    boolean insecureNoAuth,
+    List<String> allowedHosts,
+    List<String> corsOrigins,
+    Redactor redactor) {
+  public static final SecurityConfig DEFAULTS =
+      new SecurityConfig(Tokens.NONE, false, List.of(), List.of(), Redactor.defaults());
+
+  public SecurityConfig {
+    tokens = tokens == null ? Tokens.NONE : tokens;
+    allowedHosts =
+        allowedHosts == null
+            ? List.of()
+            : allowedHosts.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    corsOrigins =
+        corsOrigins == null
+            ? List.of()
+            : corsOrigins.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    redactor = redactor == null ? Redactor.defaults() : redactor;
+  }
+
+  /**
+   * Refuses to run open to the network: a non-loopback bind needs tokens or an explicit opt-out.
+   */
+  public SecurityConfig validate(String bindAddress) {
+    if (!tokens.enabled() && !insecureNoAuth && !isLoopback(bindAddress)) {
+      throw new IllegalArgumentException(
+          "--bind "
+              + bindAddress
+              + " is reachable from other machines but no API tokens are configured: give"
+              + " --auth-tokens FILE (docs/security.md), or --insecure-no-auth to run without"
+              + " authentication");
+    }
+    for (String o : corsOrigins) {
+      if (!o.equals("*") && !o.matches("https?://[^/\\s]+")) {
+        throw new IllegalArgumentException(
+            "--cors-origins: \"" + o + "\" is not an origin like https://app.example.com or *");
+      }
+    }
+    return this;
+  }
+
+  public SecurityConfig withTokens(Tokens t) {
+    return new SecurityConfig(t, insecureNoAuth, allowedHosts, corsOrigins, redactor);
+  }
+
+  public SecurityConfig withCorsOrigins(List<String> origins) {
+    return new SecurityConfig(tokens, insecureNoAuth, allowedHosts, origins, redactor);
+  }
+
+  public SecurityConfig withAllowedHosts(List<String> hosts) {
+    return new SecurityConfig(tokens, insecureNoAuth, hosts, corsOrigins, redactor);
+  }
+
+  public SecurityConfig withRedactor(Redactor r) {
+    return new SecurityConfig(tokens, insecureNoAuth, allowedHosts, corsOrigins, r);
+  }
+
+  public SecurityConfig withInsecureNoAuth(boolean insecure) {
+    return new SecurityConfig(tokens, insecure, allowedHosts, corsOrigins, redactor);
+  }
+
+  /** Whether {@code address} (an IP literal or a name) is a loopback address. */
+  public static boolean isLoopback(String address) {
+    String a = address.strip();
+    if (a.startsWith("[") && a.endsWith("]")) {
+      a = a.substring(1, a.length() - 1);
+    }
+    if (a.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    try {
+      return InetAddress.getByName(a).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}
