@@ -1,5 +1,6 @@
 package io.sextant.server;
 
+import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.common.util.BlockingTaskExecutor;
 import com.linecorp.armeria.server.HttpService;
@@ -8,6 +9,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.VirtualHostBuilder;
 import com.linecorp.armeria.server.encoding.EncodingService;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import io.sextant.ingest.jsonl.JsonLinesDecoder;
 import io.sextant.ingest.otlp.OtlpDecoder;
 import io.sextant.ingest.zipkin.ZipkinDecoder;
 import io.sextant.pipeline.BatchingWriter;
@@ -21,6 +23,7 @@ import io.sextant.server.api.TriageApi;
 import io.sextant.server.ingest.IngestCounters;
 import io.sextant.server.ingest.IngestCounters.Signal;
 import io.sextant.server.ingest.IngestGate;
+import io.sextant.server.ingest.JsonLinesService;
 import io.sextant.server.ingest.OtlpGrpcServices;
 import io.sextant.server.ingest.OtlpHttpService;
 import io.sextant.server.ingest.ZipkinService;
@@ -126,11 +129,22 @@ public final class SextantServer implements AutoCloseable {
             GrpcService.builder()
                 .addService(OtlpGrpcServices.traces(otlp, gate))
                 .addService(OtlpGrpcServices.logs(otlp, gate))
+                .addService(OtlpGrpcServices.metrics(otlp, gate))
                 .maxRequestMessageLength(config.limits().maxBodyBytes())
                 .build());
     sb.virtualHost(config.otlpHttpPort())
         .service("/v1/traces", new OtlpHttpService(Signal.TRACES, otlp, gate, config.limits()))
-        .service("/v1/logs", new OtlpHttpService(Signal.LOGS, otlp, gate, config.limits()));
+        .service("/v1/logs", new OtlpHttpService(Signal.LOGS, otlp, gate, config.limits()))
+        .service("/v1/metrics", new OtlpHttpService(Signal.METRICS, otlp, gate, config.limits()));
+    // JSON lines: its own path, and /v1/logs when the body says it is newline-delimited JSON.
+    JsonLinesService jsonLines =
+        new JsonLinesService(new JsonLinesDecoder(config.limits(), clock), gate, config.limits());
+    sb.virtualHost(config.otlpHttpPort())
+        .service("/v1/logs/jsonl", jsonLines)
+        .route()
+        .path("/v1/logs")
+        .consumes(MediaType.parse("application/x-ndjson"))
+        .build(jsonLines);
     sb.virtualHost(config.zipkinPort())
         .service(
             "/api/v2/spans",
