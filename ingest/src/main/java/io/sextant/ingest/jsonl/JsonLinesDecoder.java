@@ -142,16 +142,20 @@ public final class JsonLinesDecoder {
         return "not valid UTF-8";
       }
       JsonElement root;
+      JsonReader reader = new JsonReader(new StringReader(text));
+      reader.setStrictness(Strictness.STRICT);
+      reader.setNestingLimit(MAX_DEPTH + 2);
       try {
-        JsonReader reader = new JsonReader(new StringReader(text));
-        reader.setStrictness(Strictness.STRICT);
-        reader.setNestingLimit(MAX_DEPTH + 2);
         root = JsonParser.parseReader(reader);
+      } catch (JsonParseException | IllegalStateException e) {
+        return "not valid JSON: " + reason(e);
+      }
+      try {
         if (reader.peek() != JsonToken.END_DOCUMENT) {
           return "not one JSON object: there is more after it";
         }
-      } catch (JsonParseException | IOException | IllegalStateException e) {
-        return "not valid JSON: " + reason(e);
+      } catch (IOException | RuntimeException e) {
+        return "not one JSON object: there is more after it";
       }
       if (!root.isJsonObject()) {
         return "not a JSON object";
