@@ -143,12 +143,24 @@ class JsonLinesIngestIT {
             "gzip");
     assertThat(badGzip.status()).isEqualTo(400);
 
+    // A small gzip body that expands past the limit (a body over it on the wire is refused by
+    // the HTTP stack before it is read, resetting the stream).
+    ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bomb)) {
+      byte[] line = "{\"msg\":\"x\"}\n".getBytes(StandardCharsets.UTF_8);
+      for (long n = 0; n <= server.config.limits().maxBodyBytes(); n += line.length) {
+        gz.write(line);
+      }
+    }
     TestServer.Reply tooLarge =
         TestServer.post(
             server.otlpHttp("/v1/logs/jsonl"),
             "application/x-ndjson",
-            new byte[server.config.limits().maxBodyBytes() + 1]);
+            bomb.toByteArray(),
+            "Content-Encoding",
+            "gzip");
     assertThat(tooLarge.status()).isEqualTo(413);
+    assertThat(tooLarge.json().get("error").asText()).contains("after gzip decompression");
   }
 
   private JsonNode query(String q) throws Exception {
