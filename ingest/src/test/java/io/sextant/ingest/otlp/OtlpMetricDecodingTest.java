@@ -298,7 +298,7 @@ class OtlpMetricDecodingTest {
             "request body is not a valid OTLP ExportMetricsServiceRequest: truncated message");
   }
 
-  /** The example from the OTLP specification's repository (examples/metrics.json), shortened. */
+  /** Modelled on the OTLP repository's examples/metrics.json (written from memory, shortened). */
   @Test
   void decodeMetricsJson_specExample_equalsTheProtobufDecoding() throws Exception {
     String json =
