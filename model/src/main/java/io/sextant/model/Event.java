@@ -4,10 +4,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One span or one log record, as a wide event. For spans {@code timeUnixNano} is the start and
- * {@code durationNanos} the length; for logs it is the record's time (or, when the record has none,
- * the time it was observed) and the span fields are empty. {@code traceId}, {@code spanId} and
- * {@code parentSpanId} may be null for logs and for root spans.
+ * One span, one log record or one metric data point, as a wide event. For spans {@code
+ * timeUnixNano} is the start and {@code durationNanos} the length; for logs it is the record's time
+ * (or, when the record has none, the time it was observed) and the span fields are empty; for
+ * metric data points it is the point's time and neither the span nor the log fields mean anything.
+ * {@code traceId}, {@code spanId} and {@code parentSpanId} may be null for logs and for root spans.
  */
 public record Event(
     EventKind kind,
@@ -70,6 +71,11 @@ public record Event(
 
   public static Builder log() {
     return new Builder(EventKind.LOG);
+  }
+
+  /** A metric data point: its values go in the attributes (docs/query.md, "Metrics"). */
+  public static Builder metric() {
+    return new Builder(EventKind.METRIC);
   }
 
   public Builder toBuilder() {

@@ -7,7 +7,7 @@ import io.sextant.store.spi.FieldType;
 /**
  * A field's value on one event, as the stores keep it: what the in-memory engine reads, and what
  * the SQL engines must agree with. Null means the event lacks the field: span-only fields on a log
- * record, log-only fields on a span, an attribute the event does not carry.
+ * record, log-only fields on a span, both on a metric point, an attribute the event does not carry.
  */
 final class EventFields {
   private EventFields() {}
@@ -49,6 +49,7 @@ final class EventFields {
 
   private static Object core(Event e, String name) {
     boolean span = e.kind() == EventKind.SPAN;
+    boolean log = e.kind() == EventKind.LOG; // metric points have neither span nor log fields
     return switch (name) {
       case "time" -> e.timeUnixNano();
       case "kind" -> e.kind().label();
@@ -61,9 +62,9 @@ final class EventFields {
       case "duration" -> span ? e.durationNanos() : null;
       case "status" -> span ? e.status().label() : null;
       case "status_message" -> span ? e.statusMessage() : null;
-      case "severity_number" -> span ? null : e.severityNumber();
-      case "severity_text" -> span ? null : e.severityText();
-      case "body" -> span ? null : e.body();
+      case "severity_number" -> log ? e.severityNumber() : null;
+      case "severity_text" -> log ? e.severityText() : null;
+      case "body" -> log ? e.body() : null;
       case "error" -> e.isError();
       default -> throw new IllegalArgumentException("not a core field: " + name);
     };

@@ -1,5 +1,6 @@
 package io.sextant.server;
 
+import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.common.util.BlockingTaskExecutor;
 import com.linecorp.armeria.server.HttpService;
@@ -9,6 +10,7 @@ import com.linecorp.armeria.server.VirtualHostBuilder;
 import com.linecorp.armeria.server.encoding.EncodingService;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
+import io.sextant.ingest.jsonl.JsonLinesDecoder;
 import io.sextant.ingest.otlp.OtlpDecoder;
 import io.sextant.ingest.redact.Redactor;
 import io.sextant.ingest.zipkin.ZipkinDecoder;
@@ -25,6 +27,7 @@ import io.sextant.server.ingest.IngestAuth;
 import io.sextant.server.ingest.IngestCounters;
 import io.sextant.server.ingest.IngestCounters.Signal;
 import io.sextant.server.ingest.IngestGate;
+import io.sextant.server.ingest.JsonLinesService;
 import io.sextant.server.ingest.OtlpGrpcServices;
 import io.sextant.server.ingest.OtlpHttpErrors;
 import io.sextant.server.ingest.OtlpHttpService;
@@ -162,6 +165,7 @@ public final class SextantServer implements AutoCloseable {
         GrpcService.builder()
             .addService(OtlpGrpcServices.traces(otlp, gate))
             .addService(OtlpGrpcServices.logs(otlp, gate))
+            .addService(OtlpGrpcServices.metrics(otlp, gate))
             .maxRequestMessageLength(config.limits().maxBodyBytes())
             .exceptionHandler(new GrpcErrors(config.limits().maxBodyBytes()));
     if (ingestAuth.enabled()) {
@@ -185,7 +189,26 @@ public final class SextantServer implements AutoCloseable {
             otlpHttp(
                 new OtlpHttpService(Signal.LOGS, otlp, gate, config.limits()),
                 ingestAuth,
+                security))
+        .service(
+            "/v1/metrics",
+            otlpHttp(
+                new OtlpHttpService(Signal.METRICS, otlp, gate, config.limits()),
+                ingestAuth,
                 security));
+    // JSON lines: its own path, and /v1/logs when the body says it is newline-delimited JSON.
+    HttpService jsonLines =
+        otlpHttp(
+            new JsonLinesService(
+                new JsonLinesDecoder(config.limits(), clock), gate, config.limits()),
+            ingestAuth,
+            security);
+    sb.virtualHost(config.otlpHttpPort())
+        .service("/v1/logs/jsonl", jsonLines)
+        .route()
+        .path("/v1/logs")
+        .consumes(MediaType.parse("application/x-ndjson"))
+        .build(jsonLines);
     HttpService zipkin =
         new ZipkinService(new ZipkinDecoder(config.limits()), gate, config.limits());
     sb.virtualHost(config.zipkinPort())

@@ -8,10 +8,10 @@ import java.time.Clock;
 import java.util.Objects;
 
 /**
- * Decodes OTLP trace and log export requests, protobuf or JSON, into events. Thread-safe: each call
- * keeps its state to itself. A request that cannot be read at all throws; an item with a problem
- * (bad id, invalid UTF-8, a limit) is rejected alone and counted in the result, which the server
- * reports as OTLP partial success ({@link OtlpResponses}).
+ * Decodes OTLP trace, log and metric export requests, protobuf or JSON, into events. Thread-safe:
+ * each call keeps its state to itself. A request that cannot be read at all throws; an item with a
+ * problem (bad id, invalid UTF-8, a limit) is rejected alone and counted in the result, which the
+ * server reports as OTLP partial success ({@link OtlpResponses}).
  */
 public final class OtlpDecoder {
   private final IngestLimits limits;
@@ -52,6 +52,21 @@ public final class OtlpDecoder {
         "ExportLogsServiceRequest");
   }
 
+  /** Decodes a protobuf ExportMetricsServiceRequest: one metric event per data point. */
+  public DecodeResult decodeMetrics(byte[] protobuf) throws MalformedRequestException {
+    try {
+      return new MetricRequestDecoder(limits).decode(protobuf);
+    } catch (IOException e) {
+      throw new MalformedRequestException(
+          "request body is not a valid OTLP ExportMetricsServiceRequest: " + reason(e));
+    }
+  }
+
+  /** Decodes an ExportMetricsServiceRequest in the OTLP/HTTP JSON encoding. */
+  public DecodeResult decodeMetricsJson(byte[] json) throws MalformedRequestException {
+    return decodeMetrics(OtlpJsonTranscoder.metrics(json));
+  }
+
   private static DecodeResult decode(OtlpRequestDecoder decoder, byte[] body, String message)
       throws MalformedRequestException {
     try {
@@ -77,6 +92,8 @@ public final class OtlpDecoder {
       return "invalid wire type";
     } else if (m.contains("end-group tag")) {
       return "an end-group tag without its start";
+    } else if (m.contains("invalid UTF-8")) {
+      return "a string is not valid UTF-8";
     }
     return m;
   }

@@ -5,6 +5,8 @@ import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +40,29 @@ public final class OtlpResponses {
   /** An ExportLogsServiceResponse, OTLP JSON: {@code {}} when nothing was rejected. */
   public static byte[] logsJson(long rejectedLogRecords, String errorMessage) {
     return json(logsResponse(rejectedLogRecords, errorMessage));
+  }
+
+  /** An ExportMetricsServiceResponse, protobuf. */
+  public static byte[] metrics(long rejectedDataPoints, String errorMessage) {
+    return metricsResponse(rejectedDataPoints, errorMessage).toByteArray();
+  }
+
+  /** An ExportMetricsServiceResponse, OTLP JSON: {@code {}} when nothing was rejected. */
+  public static byte[] metricsJson(long rejectedDataPoints, String errorMessage) {
+    return json(metricsResponse(rejectedDataPoints, errorMessage));
+  }
+
+  private static ExportMetricsServiceResponse metricsResponse(long rejected, String message) {
+    String text = text(rejected, message);
+    if (rejected == 0 && text.isEmpty()) {
+      return ExportMetricsServiceResponse.getDefaultInstance();
+    }
+    return ExportMetricsServiceResponse.newBuilder()
+        .setPartialSuccess(
+            ExportMetricsPartialSuccess.newBuilder()
+                .setRejectedDataPoints(rejected)
+                .setErrorMessage(text))
+        .build();
   }
 
   private static ExportTraceServiceResponse tracesResponse(long rejected, String message) {

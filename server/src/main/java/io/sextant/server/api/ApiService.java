@@ -159,6 +159,8 @@ public final class ApiService {
           g.writeNumberField("logs_accepted", counters.logsAccepted.sum());
           g.writeNumberField("spans_rejected", counters.spansRejected.sum());
           g.writeNumberField("logs_rejected", counters.logsRejected.sum());
+          g.writeNumberField("metric_points_accepted", counters.metricPointsAccepted.sum());
+          g.writeNumberField("metric_points_rejected", counters.metricPointsRejected.sum());
           g.writeNumberField("requests_malformed", counters.requestsMalformed.sum());
           g.writeNumberField("requests_overloaded", counters.requestsOverloaded.sum());
           g.writeNumberField("requests_failed", counters.requestsFailed.sum());

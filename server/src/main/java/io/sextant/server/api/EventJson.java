@@ -32,7 +32,7 @@ final class EventJson {
       if (!e.statusMessage().isEmpty()) {
         g.writeStringField("status_message", e.statusMessage());
       }
-    } else {
+    } else if (e.kind() == EventKind.LOG) { // a metric point's values are its attributes
       g.writeNumberField("severity_number", e.severityNumber());
       g.writeStringField("severity_text", e.severityText());
       field(g, "body", e.body());

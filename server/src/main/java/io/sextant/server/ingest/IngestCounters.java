@@ -8,18 +8,33 @@ public final class IngestCounters {
   public final LongAdder logsAccepted = new LongAdder();
   public final LongAdder spansRejected = new LongAdder();
   public final LongAdder logsRejected = new LongAdder();
+  public final LongAdder metricPointsAccepted = new LongAdder();
+  public final LongAdder metricPointsRejected = new LongAdder();
   public final LongAdder requestsMalformed = new LongAdder();
   public final LongAdder requestsOverloaded = new LongAdder();
   public final LongAdder requestsFailed = new LongAdder();
 
   void accepted(Signal signal, int accepted, int rejected) {
-    (signal == Signal.TRACES ? spansAccepted : logsAccepted).add(accepted);
-    (signal == Signal.TRACES ? spansRejected : logsRejected).add(rejected);
+    switch (signal) {
+      case TRACES -> {
+        spansAccepted.add(accepted);
+        spansRejected.add(rejected);
+      }
+      case LOGS -> {
+        logsAccepted.add(accepted);
+        logsRejected.add(rejected);
+      }
+      case METRICS -> {
+        metricPointsAccepted.add(accepted);
+        metricPointsRejected.add(rejected);
+      }
+    }
   }
 
   /** Which OTLP signal a request carries. */
   public enum Signal {
     TRACES,
-    LOGS
+    LOGS,
+    METRICS
   }
 }

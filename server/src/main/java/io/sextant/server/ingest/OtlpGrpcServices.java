@@ -22,9 +22,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * OTLP/gRPC {@code TraceService/Export} and {@code LogsService/Export}. Messages travel as raw
- * bytes and are decoded by our own OTLP decoder, so one bad span is rejected alone instead of
- * failing the whole request in the generated parser (docs/adr/0006-otlp-decoding.md).
+ * OTLP/gRPC {@code TraceService/Export}, {@code LogsService/Export} and {@code
+ * MetricsService/Export}. Messages travel as raw bytes and are decoded by our own OTLP decoder, so
+ * one bad span is rejected alone instead of failing the whole request in the generated parser
+ * (docs/adr/0006-otlp-decoding.md).
  */
 public final class OtlpGrpcServices {
   private OtlpGrpcServices() {}
@@ -55,6 +56,11 @@ public final class OtlpGrpcServices {
     return service("opentelemetry.proto.collector.logs.v1.LogsService", Signal.LOGS, decoder, gate);
   }
 
+  public static ServerServiceDefinition metrics(OtlpDecoder decoder, IngestGate gate) {
+    return service(
+        "opentelemetry.proto.collector.metrics.v1.MetricsService", Signal.METRICS, decoder, gate);
+  }
+
   private static ServerServiceDefinition service(
       String name, Signal signal, OtlpDecoder decoder, IngestGate gate) {
     MethodDescriptor<byte[], byte[]> export =
@@ -82,7 +88,11 @@ public final class OtlpGrpcServices {
     DecodeResult decoded;
     try {
       decoded =
-          signal == Signal.TRACES ? decoder.decodeTraces(request) : decoder.decodeLogs(request);
+          switch (signal) {
+            case TRACES -> decoder.decodeTraces(request);
+            case LOGS -> decoder.decodeLogs(request);
+            case METRICS -> decoder.decodeMetrics(request);
+          };
     } catch (MalformedRequestException e) {
       gate.counters().requestsMalformed.increment();
       response.onError(
@@ -95,9 +105,14 @@ public final class OtlpGrpcServices {
               (ok, failure) -> {
                 if (failure == null) {
                   response.onNext(
-                      signal == Signal.TRACES
-                          ? OtlpResponses.traces(decoded.rejected(), decoded.rejectionMessage())
-                          : OtlpResponses.logs(decoded.rejected(), decoded.rejectionMessage()));
+                      switch (signal) {
+                        case TRACES ->
+                            OtlpResponses.traces(decoded.rejected(), decoded.rejectionMessage());
+                        case LOGS ->
+                            OtlpResponses.logs(decoded.rejected(), decoded.rejectionMessage());
+                        case METRICS ->
+                            OtlpResponses.metrics(decoded.rejected(), decoded.rejectionMessage());
+                      });
                   response.onCompleted();
                 } else {
                   response.onError(

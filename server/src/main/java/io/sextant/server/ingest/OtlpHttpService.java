@@ -24,10 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * OTLP/HTTP: {@code POST /v1/traces} and {@code /v1/logs}, protobuf or JSON, optionally gzip.
- * Statuses as the OTLP spec says: 200 with partial_success for rejected items, 400 for a body that
- * cannot be decoded, 415 for an unknown content type, 429 with Retry-After when the queue is full,
- * 503 with Retry-After when the store failed (retryable, nothing was acknowledged).
+ * OTLP/HTTP: {@code POST /v1/traces}, {@code /v1/logs} and {@code /v1/metrics}, protobuf or JSON,
+ * optionally gzip. Statuses as the OTLP spec says: 200 with partial_success for rejected items, 400
+ * for a body that cannot be decoded, 415 for an unknown content type, 429 with Retry-After when the
+ * queue is full, 503 with Retry-After when the store failed (retryable, nothing was acknowledged).
  */
 public final class OtlpHttpService implements HttpService {
   private static final MediaType PROTOBUF = MediaType.parse("application/x-protobuf");
@@ -80,6 +80,7 @@ public final class OtlpHttpService implements HttpService {
           switch (signal) {
             case TRACES -> json ? decoder.decodeTracesJson(body) : decoder.decodeTraces(body);
             case LOGS -> json ? decoder.decodeLogsJson(body) : decoder.decodeLogs(body);
+            case METRICS -> json ? decoder.decodeMetricsJson(body) : decoder.decodeMetrics(body);
           };
     } catch (Bodies.BadBody e) {
       gate.counters().requestsMalformed.increment();
@@ -119,6 +120,10 @@ public final class OtlpHttpService implements HttpService {
               json
                   ? OtlpResponses.logsJson(rejected, message)
                   : OtlpResponses.logs(rejected, message);
+          case METRICS ->
+              json
+                  ? OtlpResponses.metricsJson(rejected, message)
+                  : OtlpResponses.metrics(rejected, message);
         };
     return HttpResponse.of(HttpStatus.OK, json ? MediaType.JSON : PROTOBUF, body);
   }

@@ -58,11 +58,13 @@ final class EventRows {
     String spanId = rs.getString(4);
     String parent = rs.getString(5);
     Event.Builder b =
-        kind == EventKind.SPAN
-            ? Event.span(TraceId.fromHex(traceId), SpanId.fromHex(spanId))
-            : Event.log()
-                .traceId(traceId == null ? null : TraceId.fromHex(traceId))
-                .spanId(spanId == null ? null : SpanId.fromHex(spanId));
+        switch (kind) {
+          case SPAN -> Event.span(TraceId.fromHex(traceId), SpanId.fromHex(spanId));
+          case LOG, METRIC ->
+              (kind == EventKind.LOG ? Event.log() : Event.metric())
+                  .traceId(traceId == null ? null : TraceId.fromHex(traceId))
+                  .spanId(spanId == null ? null : SpanId.fromHex(spanId));
+        };
     b.timeUnixNano(rs.getLong(1)).parentSpanId(parent == null ? null : SpanId.fromHex(parent));
     b.name(rs.getString(6));
     if (kind == EventKind.SPAN) {
@@ -70,7 +72,7 @@ final class EventRows {
           .durationNanos(rs.getLong(8))
           .status(StatusCode.valueOf(rs.getString(9).toUpperCase(Locale.ROOT)))
           .statusMessage(rs.getString(10));
-    } else {
+    } else if (kind == EventKind.LOG) {
       b.severityNumber(rs.getInt(11)).severityText(rs.getString(12)).body(rs.getString(13));
     }
     b.traceState(rs.getString(14)).flags(rs.getInt(15));

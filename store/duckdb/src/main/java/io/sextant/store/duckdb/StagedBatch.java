@@ -123,7 +123,7 @@ final class StagedBatch {
         duration.set(r, e.durationNanos());
         status.values[r] = e.status().label();
         statusMessage.values[r] = e.statusMessage();
-      } else {
+      } else if (e.kind() == EventKind.LOG) { // a metric point has neither: all NULL
         severity.set(r, e.severityNumber());
         severityText.values[r] = e.severityText();
         body.values[r] = e.body();

@@ -54,6 +54,8 @@ public abstract class DifferentialContract {
   static final String[] FEATURES = {"classic", "new-checkout", "beta", "dark"};
   static final String[] ROUTES = {"/", "/cart", "/checkout", "/search", "/item/{id}"};
   static final String[] NAMES = {"GET /", "POST /cart", "SELECT", "charge", "render"};
+  static final String[] METRICS = {"db.client.connection.count", "jvm.memory.used"};
+  static final String[] POOLS = {"orders", "users", "carts"};
 
   @TempDir protected Path dir;
   private EventStore store;
@@ -89,6 +91,10 @@ public abstract class DifferentialContract {
     int trace = 0;
     while (out.size() < EVENTS) {
       trace++;
+      if (r.nextInt(8) == 0) {
+        metricPoints(r, out);
+        continue;
+      }
       int spans = 1 + r.nextInt(6);
       long start = T0 + (long) (r.nextDouble() * 600 * S);
       for (int s = 0; s < spans; s++) {
@@ -155,6 +161,42 @@ public abstract class DifferentialContract {
     return out;
   }
 
+  /**
+   * A few metric data points, as OTLP metrics ingest writes them: gauges and sums per pool, whole
+   * or fractional values, sometimes without a value (a staleness marker).
+   */
+  static void metricPoints(Random r, List<Event> out) {
+    String service = SERVICES[r.nextInt(SERVICES.length)];
+    Resource resource =
+        new Resource(Attributes.of("service.name", service, "cloud.region", REGIONS[r.nextInt(3)]));
+    String metric = METRICS[r.nextInt(METRICS.length)];
+    long at = T0 + (long) (r.nextDouble() * 600 * S);
+    int points = 1 + r.nextInt(3);
+    int pool = r.nextInt(POOLS.length);
+    for (int p = 0; p < points; p++) {
+      Map<String, Object> attrs = new LinkedHashMap<>();
+      // One point per pool: equal events are one event to the reference store.
+      attrs.put("pool.name", POOLS[(pool + p) % POOLS.length]);
+      attrs.put("metric.name", metric);
+      boolean sum = r.nextBoolean();
+      attrs.put("metric.type", sum ? "sum" : "gauge");
+      if (sum) {
+        attrs.put("metric.temporality", "cumulative");
+        attrs.put("metric.monotonic", false);
+      }
+      if (r.nextInt(10) > 0) {
+        attrs.put("value", r.nextBoolean() ? (Object) (long) r.nextInt(50) : r.nextDouble() * 50);
+      }
+      out.add(
+          Event.metric()
+              .resource(resource)
+              .name(metric)
+              .timeUnixNano(at)
+              .attributes(Attributes.of(attrs))
+              .build());
+    }
+  }
+
   /** The fields random questions use, with their kind: s(tring), n(umber), b(ool). */
   static final String[][] FIELDS = {
     {"service.name", "s"},
@@ -168,7 +210,10 @@ public abstract class DifferentialContract {
     {"user_id", "s"},
     {"http.route", "s"},
     {"feature", "s"},
+    {"metric.name", "s"},
+    {"pool.name", "s"},
     {"duration", "n"},
+    {"value", "n"},
     {"severity_number", "n"},
     {"http.response.status_code", "n"},
     {"retry.count", "n"},
@@ -181,7 +226,10 @@ public abstract class DifferentialContract {
     return switch (field) {
       case "service.name" -> SERVICES[r.nextInt(SERVICES.length)];
       case "name" -> NAMES[r.nextInt(NAMES.length)];
-      case "kind" -> r.nextBoolean() ? "span" : "log";
+      case "kind" -> new String[] {"span", "log", "metric"}[r.nextInt(3)];
+      case "metric.name" -> METRICS[r.nextInt(METRICS.length)];
+      case "pool.name" -> POOLS[r.nextInt(POOLS.length)];
+      case "value" -> r.nextBoolean() ? (Object) (long) r.nextInt(50) : r.nextDouble() * 50;
       case "span.kind" -> r.nextBoolean() ? "server" : "client";
       case "status" -> r.nextBoolean() ? "error" : "unset";
       case "body" -> r.nextBoolean() ? "payment declined" : "ok";
@@ -227,7 +275,10 @@ public abstract class DifferentialContract {
         Object v = value(r, name);
         if (op == Op.CONTAINS || op == Op.STARTS_WITH) {
           String s = v.toString();
-          v = op == Op.CONTAINS ? s.substring(1, Math.max(1, s.length() - 1)) : s.substring(0, 2);
+          v =
+              op == Op.CONTAINS
+                  ? s.substring(1, Math.max(1, s.length() - 1))
+                  : s.substring(0, Math.min(2, s.length()));
         }
         yield Filter.Predicate.of(name, op, v);
       }
@@ -243,7 +294,10 @@ public abstract class DifferentialContract {
     int nb = r.nextInt(3);
     while (breakdowns.size() < nb) {
       String b = FIELDS[r.nextInt(FIELDS.length)][0];
-      if (!breakdowns.contains(b) && !b.equals("duration") && !b.equals("cart.size")) {
+      if (!breakdowns.contains(b)
+          && !b.equals("duration")
+          && !b.equals("cart.size")
+          && !b.equals("value")) {
         breakdowns.add(b);
       }
     }
@@ -260,7 +314,9 @@ public abstract class DifferentialContract {
       Aggregate.P99,
       Aggregate.P999
     };
-    String[] numbers = {"duration", "retry.count", "cart.size", "http.response.status_code"};
+    String[] numbers = {
+      "duration", "retry.count", "cart.size", "http.response.status_code", "value"
+    };
     while (calcs.size() < nc) {
       Calculation c =
           switch (r.nextInt(5)) {
@@ -330,6 +386,45 @@ public abstract class DifferentialContract {
         }
       }
       assertThat(actual.heatmaps()).as(context).isEqualTo(expected.heatmaps());
+    }
+  }
+
+  /** The question docs/query.md shows for metrics, and its neighbours, as text. */
+  @Test
+  void answersMetricQuestionsLikeTheNaiveEngine() throws Exception {
+    Engine engine = Engine.of(store);
+    Engine naive = new MemoryEngine(reference);
+    String range = " | since 2025-01-01T00:00:00Z until 2025-01-01T00:10:00Z";
+    assertThat(T0)
+        .isEqualTo(java.time.Instant.parse("2025-01-01T00:00:00Z").toEpochMilli() * 1_000_000L);
+    for (String text :
+        List.of(
+            "where kind = metric and metric.name = db.client.connection.count"
+                + " | max(value) by pool.name | every 1m",
+            "where kind = metric | avg(value), min(value), count() by metric.name, service.name",
+            "where kind = metric and metric.type = sum | p99(value), sum(value) by pool.name",
+            "where kind = metric and value > 25 | count() by metric.name | every 37s",
+            "where kind != metric | count() by kind")) {
+      Question q = io.sextant.query.QueryText.parse(text + range, T0);
+      Result expected = naive.run(q);
+      Result actual = engine.run(q);
+      assertThat(expected.rows()).as(text).isNotEmpty();
+      assertThat(actual.columns()).as(text).isEqualTo(expected.columns());
+      assertSameRows(text, actual.rows(), expected.rows());
+      if (q.series()) {
+        assertThat(actual.series().groups()).as(text).hasSameSizeAs(expected.series().groups());
+        for (int g = 0; g < expected.series().groups().size(); g++) {
+          Result.SeriesGroup a = actual.series().groups().get(g);
+          Result.SeriesGroup e = expected.series().groups().get(g);
+          assertSameRows(text, List.of(a.key()), List.of(e.key()));
+          for (String label : e.values().keySet()) {
+            assertSameRows(
+                text + " series " + label,
+                List.of(new ArrayList<Object>(a.values().get(label))),
+                List.of(new ArrayList<Object>(e.values().get(label))));
+          }
+        }
+      }
     }
   }
 

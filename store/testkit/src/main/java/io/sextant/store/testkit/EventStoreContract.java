@@ -217,6 +217,49 @@ public abstract class EventStoreContract {
   }
 
   @Test
+  protected void metric_dataPoints_roundTripExactly() throws Exception {
+    // A metric point's values are attributes; it has neither span nor log fields. One carries a
+    // trace id (as an exemplar's would) so that it can be read back by trace.
+    TraceId traceId = Fixtures.traceId(new Random(41));
+    Event gauge =
+        Event.metric()
+            .timeUnixNano(T0)
+            .traceId(traceId)
+            .resource(new io.sextant.model.Resource(Attributes.of("service.name", "checkout")))
+            .name("db.client.connection.count")
+            .attributes(
+                Attributes.of(
+                    "pool.name", "orders",
+                    "metric.name", "db.client.connection.count",
+                    "metric.type", "sum",
+                    "metric.temporality", "cumulative",
+                    "metric.monotonic", false,
+                    "value", 7L))
+            .build();
+    Event histogram =
+        Event.metric()
+            .timeUnixNano(T0 + 1)
+            .traceId(traceId)
+            .name("http.server.request.duration")
+            .attributes(
+                Attributes.of(
+                    "metric.name", "http.server.request.duration",
+                    "metric.type", "histogram",
+                    "metric.count", 3L,
+                    "metric.sum", 0.75,
+                    "metric.bucket_bounds", "[0.1,0.5]",
+                    "metric.bucket_counts", "[1,1,1]"))
+            .build();
+    store.write(List.of(gauge, histogram));
+
+    List<Event> back = store.trace(traceId);
+    assertThat(back).containsExactly(gauge, histogram);
+    assertThat(back.get(0).kind()).isEqualTo(io.sextant.model.EventKind.METRIC);
+    assertThat(back.get(0).body()).isNull();
+    assertThat(store.stats().events()).isEqualTo(2);
+  }
+
+  @Test
   protected void attributes_withEdgeCaseNumbers_roundTripExactly() throws Exception {
     TraceId traceId = Fixtures.traceId(new Random(5));
     Attributes numbers =
