@@ -115,6 +115,7 @@ public final class SpringGrid {
     }
     Files.deleteIfExists(out);
     Path work = Files.createTempDirectory("springsys-grid");
+    log("work dir %s (every process's log stays in system/logs)", work);
     long t0 = System.nanoTime();
     try (InProcessSextant sextant = InProcessSextant.start(work.resolve("sextant"));
         SpringSystem system =

@@ -208,6 +208,10 @@ public final class SpringSystem implements AutoCloseable {
     awaitKafka(Duration.ofMinutes(4));
     awaitHealthy(Duration.ofMinutes(4));
     readyMillis = (System.nanoTime() - t0) / 1_000_000;
+    // For `sextant serve --probes probes.yaml --health "$(cat health-targets.txt)"` by hand.
+    Files.writeString(
+        workDir.resolve("health-targets.txt"), String.join(",", healthTargets()) + "\n");
+    Files.writeString(workDir.resolve("gateway.txt"), gatewayUrl() + "\n");
   }
 
   private void startKafka() throws IOException {
