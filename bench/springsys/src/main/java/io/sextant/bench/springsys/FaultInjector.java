@@ -109,7 +109,7 @@ public final class FaultInjector {
       case SERVICE_EXCEPTIONS -> chaos(target, "{\"exceptionRate\":" + parameter + "}");
       case DB_KILL -> {
         PgCluster c = system.database(target);
-        pids.add(c.postmasterPid());
+        pids.addAll(c.pids()); // the postmaster first, then its children, as they were
         c.killPostmaster();
       }
       case DB_FREEZE -> {
@@ -131,7 +131,13 @@ public final class FaultInjector {
         case SERVICE_KILL -> system.startService(a.target());
         case SERVICE_FREEZE -> Signals.send("CONT", a.pids());
         case SERVICE_CPU, SERVICE_EXCEPTIONS -> chaos(a.target(), "{}");
-        case DB_KILL -> system.database(a.target()).restart();
+        case DB_KILL -> {
+          // Children of the killed postmaster exit when they notice; make sure none still holds
+          // the old shared memory, which would stop the new postmaster.
+          Signals.send(
+              "KILL", a.pids().stream().filter(p -> ProcessHandle.of(p).isPresent()).toList());
+          system.database(a.target()).restart();
+        }
         case DB_FREEZE -> {
           List<Long> now = new ArrayList<>(a.pids());
           now.addAll(system.database(a.target()).pids());

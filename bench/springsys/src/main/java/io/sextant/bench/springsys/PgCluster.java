@@ -180,7 +180,11 @@ final class PgCluster {
     while (true) {
       if (!postmaster.isAlive()) {
         throw new IOException(
-            name + ": postgres exited with " + postmaster.exitValue() + "; see " + logs);
+            name
+                + ": postgres exited with "
+                + postmaster.exitValue()
+                + ": "
+                + Files.readString(logs.resolve(name + ".log")));
       }
       try (Connection c =
           DriverManager.getConnection(

@@ -115,6 +115,7 @@ public final class SpringGrid {
     }
     Files.deleteIfExists(out);
     Path work = Files.createTempDirectory("springsys-grid");
+    log("work dir %s (every process's log stays in system/logs)", work);
     long t0 = System.nanoTime();
     try (InProcessSextant sextant = InProcessSextant.start(work.resolve("sextant"));
         SpringSystem system =
@@ -483,10 +484,10 @@ public final class SpringGrid {
     private static String answers(List<JsonNode> rs) {
       Map<String, Integer> count = new LinkedHashMap<>();
       for (JsonNode r : rs) {
-        String a = r.path("first").asText(r.path("verdict").asText());
+        // A group's members joined with " + " (a "|" would split the markdown table's cell).
+        String a = r.path("first").asText(r.path("verdict").asText()).replace(" | ", " + ");
         String t = r.path("target").asText("");
-        String shown =
-            a.contains(" (postgresql") ? a.substring(0, a.indexOf(" (postgresql")) + " (pg)" : a;
+        String shown = a.replaceAll(" \\(postgresql @ [^)]*\\)", " (pg)");
         count.merge((t.isEmpty() ? "" : t + "→") + shown, 1, Integer::sum);
       }
       List<String> parts = new ArrayList<>();

@@ -208,6 +208,10 @@ public final class SpringSystem implements AutoCloseable {
     awaitKafka(Duration.ofMinutes(4));
     awaitHealthy(Duration.ofMinutes(4));
     readyMillis = (System.nanoTime() - t0) / 1_000_000;
+    // For `sextant serve --probes probes.yaml --health "$(cat health-targets.txt)"` by hand.
+    Files.writeString(
+        workDir.resolve("health-targets.txt"), String.join(",", healthTargets()) + "\n");
+    Files.writeString(workDir.resolve("gateway.txt"), gatewayUrl() + "\n");
   }
 
   private void startKafka() throws IOException {
@@ -320,7 +324,7 @@ public final class SpringSystem implements AutoCloseable {
         Process p = services.get(s);
         if (p != null && !p.isAlive()) {
           throw new IOException(
-              s + " exited with " + p.exitValue() + "; see " + logs.resolve(s + ".log"));
+              s + " exited with " + p.exitValue() + "; the end of its log:\n" + tail(s + ".log"));
         }
       }
       if (waiting.isEmpty()) {
@@ -357,7 +361,43 @@ public final class SpringSystem implements AutoCloseable {
     return b.startsWith("{\"status\":\"UP\"") || b.endsWith("\"status\":\"UP\"}");
   }
 
-  private static int freePort() throws IOException {
+  /** The last lines of a log in the logs directory (the work dir may be deleted soon after). */
+  String tail(String file) {
+    try {
+      List<String> lines = Files.readAllLines(logs.resolve(file));
+      return String.join(
+          "\n",
+          lines.subList(Math.max(0, lines.size() - 40), lines.size()).stream()
+              .filter(l -> !l.startsWith("\tat "))
+              .toList());
+    } catch (IOException | UncheckedIOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  private static final java.util.Set<Integer> TAKEN =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A free port on 127.0.0.1, picked at random below the kernel's ephemeral range (32768–60999): a
+   * service binds its port a minute or more after it was picked, and ports the kernel hands to
+   * other programs' {@code bind(0)} and outgoing connections meanwhile come from that range.
+   */
+  static int freePort() throws IOException {
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    for (int i = 0; i < 200; i++) {
+      int port = r.nextInt(20_000, 32_000);
+      if (TAKEN.contains(port)) {
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        TAKEN.add(port);
+        return port;
+      } catch (IOException busy) {
+        // taken: try another
+      }
+    }
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
