@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.bench.springsys.FaultInjector.Kind;
+import io.sextant.triage.Triage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,19 +15,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Starts the shop with a Sextant in-process and checks that it is what the grid needs: every
  * actuator health UP, every probe passing, spans from the services (through the OpenTelemetry agent
- * only) and PostgreSQL client spans, and the databases on Sextant's map. No triage-accuracy
- * assertions here (bench/springsys/README.md has the grid's figures).
+ * only) and PostgreSQL client spans, and the databases on Sextant's map. Then triage on it (issue
+ * 12: a system Sextant did not build): a frozen database and a killed service are each named first,
+ * and a neighbour process taking a core is no fault. The grid (bench/triage/run.sh --spring) has
+ * the figures; this checks one case of each.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SpringSystemIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
@@ -63,6 +73,7 @@ class SpringSystemIT {
   }
 
   @Test
+  @Order(1)
   void shopIsHealthyProbesPassAndSextantSeesServicesAndDatabases() throws Exception {
     for (String svc : system.healthUrls().keySet()) {
       assertThat(system.healthy(svc)).as("%s health UP", svc).isTrue();
@@ -157,5 +168,65 @@ class SpringSystemIT {
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as("POST %s: %s", path, r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
+  }
+
+  private static Map<String, String> ids;
+
+  /** Injects, triages as the grid does (2 s later, over the API), clears and heals. */
+  private static JsonNode triaged(Kind kind, String target) throws Exception {
+    Triage triage = sextant.server().triage();
+    if (ids == null) {
+      assertThat(triage.awaitReady(3, Duration.ofMinutes(4)))
+          .as("every suite probe has learned its footprint")
+          .isTrue();
+      ids = SpringGrid.componentIds(sextant.apiUrl(), system);
+    }
+    boolean neighbour = kind == Kind.NEIGHBOUR_CPU;
+    ObjectNode row =
+        SpringGrid.runCase(
+            new SpringGrid.Case(neighbour ? null : kind, target, neighbour),
+            system,
+            sextant,
+            triage,
+            ids,
+            false);
+    System.out.printf(
+        "springsys %s %s → %s %s (%.3f) in %d ms%n",
+        kind,
+        target,
+        row.path("verdict").asText(),
+        row.path("first").asText(),
+        row.path("confidence").asDouble(),
+        row.path("ttl_ms").asLong());
+    return row;
+  }
+
+  @Test
+  @Order(2)
+  void aFrozenDatabaseIsNamedFirst_notTheServiceInFrontOfIt() throws Exception {
+    JsonNode row = triaged(Kind.DB_FREEZE, "customers-db");
+    assertThat(row.path("verdict").asText())
+        .as(row.path("answer").path("headline").asText())
+        .isEqualTo("fault");
+    assertThat(row.path("lead").asText()).isEqualTo(ids.get("customers-db"));
+  }
+
+  @Test
+  @Order(3)
+  void aKilledServiceIsNamedFirst() throws Exception {
+    JsonNode row = triaged(Kind.SERVICE_KILL, "inventory");
+    assertThat(row.path("verdict").asText())
+        .as(row.path("answer").path("headline").asText())
+        .isEqualTo("fault");
+    assertThat(row.path("lead").asText()).isEqualTo("inventory");
+  }
+
+  @Test
+  @Order(4)
+  void aNeighbourTakingACoreIsNoFault() throws Exception {
+    JsonNode row = triaged(Kind.NEIGHBOUR_CPU, null);
+    assertThat(row.path("verdict").asText())
+        .as(row.path("answer").path("headline").asText())
+        .isEqualTo("no-fault");
   }
 }
