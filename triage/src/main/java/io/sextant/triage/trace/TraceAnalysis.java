@@ -78,6 +78,7 @@ public final class TraceAnalysis {
       t.touch(n, addressOf);
     }
     for (SpanNode n : byId.values()) {
+      blameNamed(n, known);
       blameUnreached(n, known);
       blameSilent(n, known);
     }
@@ -266,6 +267,41 @@ public final class TraceAnalysis {
   }
 
   /**
+   * An {@code address:port}, bare or in a URL, as error messages name the callee they failed on.
+   */
+  private static final java.util.regex.Pattern ADDRESS =
+      java.util.regex.Pattern.compile("([A-Za-z0-9][A-Za-z0-9.-]*):(\\d{2,5})");
+
+  /**
+   * An error of a service's own span, none of whose children failed, whose message names the
+   * address of another service ("I/O error on POST request for http://10.0.0.7:8080/…: Read timed
+   * out", "Connection refused: /10.0.0.7:8080"): the call that failed left no span of its own (an
+   * HTTP client span the instrumentation ends only with an answer), and the error belongs to the
+   * service it names.
+   */
+  private static void blameNamed(SpanNode n, KnownCalls known) {
+    if (!n.error()
+        || n.children.stream().anyMatch(SpanNode::error)
+        || !n.unreached.isEmpty()
+        || !n.component.equals(n.span.serviceName())) {
+      return;
+    }
+    java.util.regex.Matcher m = ADDRESS.matcher(n.messages());
+    while (m.find()) {
+      String host = m.group(1);
+      String service = known.addresses().get(host + ":" + m.group(2));
+      if (service == null && host.equals("localhost")) {
+        service = known.addresses().get("127.0.0.1:" + m.group(2));
+      }
+      if (service != null && !service.equals(n.span.serviceName())) {
+        n.unreached = List.of(service);
+        n.component = service;
+        return;
+      }
+    }
+  }
+
+  /**
    * A span of a service's own work (server or consumer) with no child at all, though its operation
    * calls something in nearly every healthy trace: its calls left no span (an HTTP client span that
    * the instrumentation ends only with an answer, a call still waiting), so its time and its error
@@ -409,6 +445,24 @@ public final class TraceAnalysis {
         why = type.toString();
       }
       return why == null ? "" : why;
+    }
+
+    /** Its status message, its exception's messages and types, as one text. */
+    String messages() {
+      StringBuilder b = new StringBuilder(message());
+      Object m = span.attributes().get("exception.message");
+      if (m != null) {
+        b.append(' ').append(m);
+      }
+      span.events().stream()
+          .filter(e -> e.name().equals("exception"))
+          .forEach(
+              e ->
+                  b.append(' ')
+                      .append(e.attributes().asMap().getOrDefault("exception.type", ""))
+                      .append(' ')
+                      .append(e.attributes().asMap().getOrDefault("exception.message", "")));
+      return b.toString();
     }
 
     /** Whether the span recorded an exception (an event, or its attributes). */

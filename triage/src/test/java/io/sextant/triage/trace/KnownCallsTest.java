@@ -75,4 +75,17 @@ class KnownCallsTest {
     assertThat(a.errorOrigins()).containsExactly(ORDERS_DB);
     assertThat(a.criticalPathMillis()).containsKey(ORDERS_DB).doesNotContainKey("orders");
   }
+
+  @Test
+  void anErrorWhoseMessageNamesAnotherServicesAddress_isThatServicesWhenTheCallLeftNoSpan() {
+    KnownCalls k = KnownCalls.ofAddresses(java.util.Map.of("127.0.0.1:9002", "customers"));
+    TraceFixtures.Trace t = new TraceFixtures.Trace();
+    SpanId root = t.span(null, "orders", "node-1", SpanKind.SERVER, "POST /orders", 0, 1600, true);
+    t.message(
+        root,
+        "I/O error on POST request for \"http://127.0.0.1:9002/customers/7\": Read timed out");
+    TraceAnalysis a = TraceAnalysis.of(t.events(), k);
+    assertThat(a.errorOrigins()).containsExactly("customers");
+    assertThat(a.errorOriginsOwn()).containsExactly(false);
+  }
 }
