@@ -78,7 +78,7 @@ public final class TraceAnalysis {
       t.touch(n, addressOf);
     }
     for (SpanNode n : byId.values()) {
-      blameNamed(n, known);
+      blameNamed(n, known, t.roots);
       blameUnreached(n, known);
       blameSilent(n, known);
     }
@@ -279,7 +279,7 @@ public final class TraceAnalysis {
    * HTTP client span the instrumentation ends only with an answer), and the error belongs to the
    * service it names.
    */
-  private static void blameNamed(SpanNode n, KnownCalls known) {
+  private static void blameNamed(SpanNode n, KnownCalls known, List<SpanNode> roots) {
     if (!n.error()
         || n.children.stream().anyMatch(SpanNode::error)
         || !n.unreached.isEmpty()
@@ -294,8 +294,21 @@ public final class TraceAnalysis {
         service = known.addresses().get("127.0.0.1:" + m.group(2));
       }
       if (service != null && !service.equals(n.span.serviceName())) {
-        n.unreached = List.of(service);
-        n.component = service;
+        // The named service's side of the call, if it answered at last, is in the trace without
+        // its caller's span: the time it took went where its own slow calls went.
+        String blamed = service;
+        for (SpanNode r : roots) {
+          if (r != n
+              && r.span.serviceName().equals(service)
+              && r.span.spanKind() == SpanKind.SERVER
+              && r.span.timeUnixNano() >= n.span.timeUnixNano()
+              && r.span.timeUnixNano() <= n.end()) {
+            blamed = whereTheTimeWent(r, known);
+            break;
+          }
+        }
+        n.unreached = List.of(blamed);
+        n.component = blamed;
         return;
       }
     }
@@ -339,7 +352,7 @@ public final class TraceAnalysis {
     }
     if (roots.isEmpty()) {
       for (SpanNode n : slowCalls) {
-        n.component = whereTheTimeWent(n.remoteChild());
+        n.component = whereTheTimeWent(n.remoteChild(), known);
         roots.add(n);
       }
     }
@@ -377,9 +390,19 @@ public final class TraceAnalysis {
    * The component whose work made {@code n} slow: down through the longest child while it takes at
    * least half its parent's time (a service slow on a slow query is the database's).
    */
-  private static String whereTheTimeWent(SpanNode n) {
+  private static String whereTheTimeWent(SpanNode n, KnownCalls known) {
     SpanNode at = n;
     while (true) {
+      // A call far slower than its own usual (a database 10× its healthy median) is where the
+      // time went, though the span around it holds more (waiting for a pooled connection).
+      List<Event> calls = new ArrayList<>();
+      for (SpanNode c : at.children) {
+        calls.add(c.span);
+      }
+      Set<String> slow = known.slowCalls(calls);
+      if (!slow.isEmpty()) {
+        return slow.iterator().next();
+      }
       SpanNode longest = null;
       for (SpanNode c : at.children) {
         if (longest == null || c.span.durationNanos() > longest.span.durationNanos()) {

@@ -60,6 +60,11 @@ public final class TraceFixtures {
           e -> e.spanId().equals(id) ? e.toBuilder().statusMessage(message).build() : e);
     }
 
+    /** Adds a span made elsewhere (another trace's, re-parented). */
+    public void add(Event span) {
+      spans.add(span);
+    }
+
     public List<Event> events() {
       return spans;
     }

@@ -88,4 +88,27 @@ class KnownCallsTest {
     assertThat(a.errorOrigins()).containsExactly("customers");
     assertThat(a.errorOriginsOwn()).containsExactly(false);
   }
+
+  @Test
+  void theNamedServiceSlowOnItsDatabase_givesTheErrorToTheDatabase() {
+    KnownCalls k = new KnownCalls();
+    for (int i = 0; i < 5; i++) {
+      k.learn(order(2).events()); // orders' database answers in 2 ms
+    }
+    k.addresses().put("127.0.0.1:9001", "orders");
+    // gateway gave up on orders after 1.5 s; orders answered later, slow on its database.
+    TraceFixtures.Trace t = new TraceFixtures.Trace();
+    SpanId root =
+        t.span(null, "gateway", "edge", SpanKind.SERVER, "GET /api/orders", 0, 1600, true);
+    t.message(root, "I/O error on GET request for \"http://127.0.0.1:9001/orders\": timed out");
+    for (io.sextant.model.Event e : order(1800).events()) {
+      t.add(
+          e.toBuilder()
+              .parentSpanId(e.parentSpanId() == null ? new SpanId(999) : e.parentSpanId())
+              .timeUnixNano(e.timeUnixNano() + 10_000_000L)
+              .build());
+    }
+    TraceAnalysis a = TraceAnalysis.of(t.events(), k);
+    assertThat(a.errorOrigins()).containsExactly(ORDERS_DB);
+  }
 }
