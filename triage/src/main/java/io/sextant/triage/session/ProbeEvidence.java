@@ -24,9 +24,6 @@ public record ProbeEvidence(
     List<TraceAnalysis> failingTraces,
     Map<String, List<Map<String, Double>>> currentPaths,
     Set<String> slowCalls) {
-  public static final ProbeEvidence NONE =
-      new ProbeEvidence(Map.of(), List.of(), Map.of(), Set.of());
-
   public ProbeEvidence {
     outcomes = Map.copyOf(outcomes);
     failingTraces = List.copyOf(failingTraces);
