@@ -164,13 +164,22 @@ public final class HealthPoller implements AutoCloseable {
     long started = System.nanoTime();
     List<String> parts = springParts.getOrDefault(t, List.of());
     Map<String, Future<Fetched>> partPolls = new LinkedHashMap<>();
+    Future<Fetched> wholePoll = partPool.submit(() -> fetch(t.url()));
+    Fetched whole = null;
     if (!parts.isEmpty()) {
-      for (String part : parts) {
-        URI u = URI.create(t.url().toString().replaceAll("/+$", "") + "/" + part);
-        partPolls.put(part, partPool.submit(() -> fetch(u)));
+      // The parts are asked only when the whole check is slow to answer (a quarter of the
+      // timeout) or fails without details: a healthy target costs one request per poll.
+      whole = await(wholePoll, timeout.dividedBy(4));
+      if (whole == null || (whole.answer() != null && needsParts(whole.answer()))) {
+        for (String part : parts) {
+          URI u = URI.create(t.url().toString().replaceAll("/+$", "") + "/" + part);
+          partPolls.put(part, partPool.submit(() -> fetch(u)));
+        }
       }
     }
-    Fetched whole = fetch(t.url());
+    if (whole == null) {
+      whole = await(wholePoll, null);
+    }
     long millis = (System.nanoTime() - started) / 1_000_000;
     if (whole.answer() != null) {
       if (whole.answer().spring()) {
@@ -215,6 +224,24 @@ public final class HealthPoller implements AutoCloseable {
     }
     return new HealthResult(
         t, now, millis, false, whole.answer() == null ? whole.error() : null, deps, anyAnswered);
+  }
+
+  private static boolean needsParts(HealthAnswers.Answer a) {
+    return !a.healthy() && a.dependencies().isEmpty();
+  }
+
+  /** The poll's result, waiting at most {@code max} (null: until it ends); null when not yet. */
+  private static Fetched await(Future<Fetched> poll, Duration max) {
+    try {
+      return max == null ? poll.get() : poll.get(max.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Fetched(null, "interrupted");
+    } catch (ExecutionException e) {
+      return new Fetched(null, String.valueOf(e.getCause()));
+    }
   }
 
   /** One GET of a health URL: the answer, or why there is none. */

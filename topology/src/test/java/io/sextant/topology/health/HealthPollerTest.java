@@ -181,12 +181,26 @@ class HealthPollerTest {
         };
     server.createContext("/orders/actuator/health", hangOrUp);
     server.createContext("/orders/actuator/health/db", hangOrUp);
-    answer("/orders/actuator/health/ping", 200, "{\"status\":\"UP\"}");
+    java.util.concurrent.atomic.AtomicInteger pings =
+        new java.util.concurrent.atomic.AtomicInteger();
+    server.createContext(
+        "/orders/actuator/health/ping",
+        ex -> {
+          pings.incrementAndGet();
+          byte[] b = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, b.length);
+          ex.getResponseBody().write(b);
+          ex.close();
+        });
     HealthTarget orders = new HealthTarget("orders", URI.create(base + "/orders/actuator/health"));
     try (HealthPoller poller = poller(List.of(orders), events -> {})) {
       HealthResult before = poller.pollAll().get(0);
       assertThat(before.healthy()).isTrue();
       assertThat(before.answered()).isTrue();
+      assertThat(poller.pollAll().get(0).healthy()).isTrue();
+      assertThat(pings.get())
+          .as("a healthy target is asked once per poll, not part by part")
+          .isZero();
 
       dbHangs.set(true);
       HealthResult now = poller.pollAll().get(0);
@@ -198,6 +212,7 @@ class HealthPollerTest {
           .extracting(d -> d.name() + "=" + d.healthy())
           .containsExactly("db=false", "ping=true");
       assertThat(now.dependencies().get(0).detail()).contains("500 ms");
+      assertThat(pings.get()).isEqualTo(1);
     }
   }
 
