@@ -211,26 +211,12 @@ public final class FootprintBook {
   }
 
   /**
-   * Whether a run that kept its contract was still far slower than the probe usually is: over four
-   * times its median passing latency and 250 ms more (needs five passing runs to judge); null when
-   * not, else why, in words.
+   * The median latency of the probe's recent passing runs once there are five to judge by ({@link
+   * LatencyRule}), else NaN.
    */
-  public synchronized String slow(String probe, double millis) {
+  public synchronized double usualLatency(String probe) {
     Deque<Double> l = latencies.get(probe);
-    if (l == null || l.size() < 5) {
-      return null;
-    }
-    double[] sorted = l.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    double median = sorted[sorted.length / 2];
-    if (millis > 4 * median && millis > median + 250) {
-      return String.format(
-          java.util.Locale.ROOT,
-          "took %.0f ms, %.1f× its usual %.0f ms",
-          millis,
-          millis / median,
-          median);
-    }
-    return null;
+    return l == null || l.size() < 5 ? Double.NaN : medianLatency(probe);
   }
 
   /** The median latency of the probe's recent passing runs, or NaN before any. */

@@ -69,12 +69,15 @@ final class LatencyRule {
     return out;
   }
 
-  /** Why the run counts as failing for its latency, or null when it does not. */
+  /**
+   * Why the run counts as failing for its latency, or null when it does not (also before its probe
+   * has five passing runs to judge by).
+   */
   static String slow(FootprintBook book, String probe, double millis, double load) {
-    if (book.slow(probe, millis / load) == null) {
-      return null; // also null before five passing runs are known
+    double usual = book.usualLatency(probe);
+    if (Double.isNaN(usual) || millis / load <= TIMES * usual || millis / load <= usual + MORE_MS) {
+      return null;
     }
-    double usual = book.medianLatency(probe);
     return load > 1.05
         ? String.format(
             Locale.ROOT,

@@ -529,7 +529,7 @@ public final class Triage implements AutoCloseable {
    * the CPU), none is failing for it.
    */
   private List<ProbeRun> degraded(List<ProbeRun> runs) {
-    Map<ProbeRun, Double> load = LatencyRule.loads(runs, book::medianLatency);
+    Map<ProbeRun, Double> load = LatencyRule.loads(runs, book::usualLatency);
     List<ProbeRun> out = new ArrayList<>();
     for (ProbeRun r : runs) {
       String slow =

@@ -47,13 +47,14 @@ class FootprintBookTest {
   }
 
   @Test
-  void aRunFarSlowerThanUsualIsCalledSlow() {
+  void theUsualLatencyIsTheMedianOnceFivePassingRunsAreKnown() {
     FootprintBook b = new FootprintBook();
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 4; i++) {
       b.record("p", true, 40 + i);
     }
-    assertThat(b.slow("p", 100)).isNull();
-    assertThat(b.slow("p", 400)).isEqualTo("took 400 ms, 9.5× its usual 42 ms");
+    assertThat(b.usualLatency("p")).isNaN();
+    b.record("p", true, 44);
+    assertThat(b.usualLatency("p")).isEqualTo(42);
     assertThat(b.medianLatency("p")).isEqualTo(42);
   }
 

@@ -31,7 +31,7 @@ class LatencyRuleTest {
   void aProbeFarSlowerThanUsual_failsWhenTheOthersRunAsUsual() {
     FootprintBook b = book();
     List<ProbeRun> r = round(450, 100, 110, 95, 105, 100);
-    double load = LatencyRule.load(r, b::medianLatency);
+    double load = LatencyRule.load(r, b::usualLatency);
     assertThat(load).isEqualTo(1.0);
     assertThat(LatencyRule.slow(b, "p0", 450, load))
         .isEqualTo("took 450 ms, 4.5× its usual 100 ms");
@@ -43,7 +43,7 @@ class LatencyRuleTest {
     // Everything runs about twice as slow; one probe 4.3× (what a control on a loaded machine
     // showed): that is the load, not a fault.
     List<ProbeRun> r = round(430, 200, 190, 240, 210, 180);
-    double load = LatencyRule.load(r, b::medianLatency);
+    double load = LatencyRule.load(r, b::usualLatency);
     assertThat(load).isBetween(1.8, 2.1);
     assertThat(LatencyRule.slow(b, "p0", 430, load)).isNull();
     // A fault still shows through the load.
@@ -55,7 +55,7 @@ class LatencyRuleTest {
   void aFaultSlowingMostProbes_isNotMistakenForLoad_whileAQuarterRunAsUsual() {
     FootprintBook b = book();
     List<ProbeRun> r = round(900, 950, 1000, 880, 100, 105);
-    double load = LatencyRule.load(r, b::medianLatency);
+    double load = LatencyRule.load(r, b::usualLatency);
     assertThat(load).isLessThan(1.1);
     assertThat(LatencyRule.slow(b, "p0", 900, load)).isNotNull();
   }
@@ -63,7 +63,7 @@ class LatencyRuleTest {
   @Test
   void withFewerThanFourProbesKnown_theRoundIsNotJudged() {
     FootprintBook b = book();
-    assertThat(LatencyRule.load(round(400, 400, 400), b::medianLatency)).isEqualTo(1.0);
+    assertThat(LatencyRule.load(round(400, 400, 400), b::usualLatency)).isEqualTo(1.0);
   }
 
   @Test
@@ -77,12 +77,23 @@ class LatencyRuleTest {
       runs.add(new ProbeRun("p" + p, 1_000, true, "", 200, first[p], "00"));
       runs.add(new ProbeRun("p" + p, 501_000_000, true, "", 200, 100, "00"));
     }
-    java.util.Map<ProbeRun, Double> loads = LatencyRule.loads(runs, b::medianLatency);
+    java.util.Map<ProbeRun, Double> loads = LatencyRule.loads(runs, b::usualLatency);
     for (ProbeRun r : runs) {
       assertThat(LatencyRule.slow(b, r.probe(), r.durationMillis(), loads.get(r))).isNull();
     }
     // Over both waves at once, the first wave would have been failures.
-    double both = LatencyRule.load(runs, b::medianLatency);
+    double both = LatencyRule.load(runs, b::usualLatency);
     assertThat(LatencyRule.slow(b, "p3", 800, both)).isNotNull();
+  }
+
+  @Test
+  void aProbeWithFewerThanFivePassingRunsIsNotJudged() {
+    FootprintBook b = new FootprintBook();
+    for (int i = 0; i < 4; i++) {
+      b.record("new", true, 100);
+    }
+    assertThat(LatencyRule.slow(b, "new", 5000, 1)).isNull();
+    b.record("new", true, 100);
+    assertThat(LatencyRule.slow(b, "new", 5000, 1)).isNotNull();
   }
 }
