@@ -166,6 +166,84 @@ final class Evidence {
     return out;
   }
 
+  /** Metrics of a process's CPU use, as a share of all its cores (OpenTelemetry conventions). */
+  static final List<String> CPU_METRICS =
+      List.of("jvm.cpu.recent_utilization", "process.cpu.utilization");
+
+  /** The cores each service uses: now (the highest point of the last 15 s) and usually. */
+  record Cpu(Map<String, Double> now, Map<String, Double> usual) {}
+
+  /**
+   * Each service's CPU, in cores, from its CPU utilization metric ({@link #CPU_METRICS}) times its
+   * core count ({@code jvm.cpu.count}, else 1): the highest point of the last 15 s, and the median
+   * of the points from 10 minutes to 30 s before (only with at least 3 of them).
+   */
+  Cpu cpu(long now) throws StoreException {
+    var catalog = engine.catalog();
+    if (!catalog.contains("metric.name") || !catalog.contains("value")) {
+      return new Cpu(Map.of(), Map.of());
+    }
+    Filter util =
+        Filter.and(
+            Filter.Predicate.of("kind", Op.EQ, "metric"),
+            Filter.Predicate.of("metric.name", Op.IN, CPU_METRICS.toArray()));
+    long s = 1_000_000_000L;
+    Map<String, Double> cores = new HashMap<>();
+    for (List<Object> r :
+        engine
+            .run(
+                Question.over(new TimeRange(now - 600 * s, now))
+                    .where(
+                        Filter.and(
+                            Filter.Predicate.of("kind", Op.EQ, "metric"),
+                            Filter.Predicate.of("metric.name", Op.EQ, "jvm.cpu.count")))
+                    .by("service.name")
+                    .calculate(Calculation.of(Aggregate.MAX, "value"))
+                    .limit(Question.MAX_LIMIT)
+                    .build())
+            .rows()) {
+      if (r.get(0) != null && r.get(1) instanceof Number n && n.doubleValue() >= 1) {
+        cores.put(r.get(0).toString(), n.doubleValue());
+      }
+    }
+    Map<String, Double> recent = new HashMap<>();
+    for (List<Object> r :
+        engine
+            .run(
+                Question.over(new TimeRange(now - 15 * s, now))
+                    .where(util)
+                    .by("service.name")
+                    .calculate(Calculation.of(Aggregate.MAX, "value"))
+                    .limit(Question.MAX_LIMIT)
+                    .build())
+            .rows()) {
+      if (r.get(0) != null && r.get(1) instanceof Number n) {
+        String svc = r.get(0).toString();
+        recent.put(svc, n.doubleValue() * cores.getOrDefault(svc, 1.0));
+      }
+    }
+    Map<String, Double> usual = new HashMap<>();
+    for (List<Object> r :
+        engine
+            .run(
+                Question.over(new TimeRange(now - 600 * s, now - 30 * s))
+                    .where(util)
+                    .by("service.name")
+                    .calculate(Calculation.of(Aggregate.P50, "value"), Calculation.count())
+                    .limit(Question.MAX_LIMIT)
+                    .build())
+            .rows()) {
+      if (r.get(0) != null
+          && r.get(1) instanceof Number n
+          && r.get(2) instanceof Number count
+          && count.longValue() >= 3) {
+        String svc = r.get(0).toString();
+        usual.put(svc, n.doubleValue() * cores.getOrDefault(svc, 1.0));
+      }
+    }
+    return new Cpu(recent, usual);
+  }
+
   /** The columns that name what a client span called, those the store has. */
   private List<String> calleeIdentity() throws StoreException {
     var catalog = engine.catalog();

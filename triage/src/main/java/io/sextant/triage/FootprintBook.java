@@ -282,6 +282,24 @@ public final class FootprintBook {
     return w;
   }
 
+  /**
+   * Component → the share of the probe's recent healthy traces (runs that passed) holding a root
+   * error span there: errors the system usually hides from this probe (a 404 it expects, a fallback
+   * it always takes), which say nothing about a fault.
+   */
+  public synchronized Map<String, Double> usualErrors(String probe) {
+    Deque<TraceAnalysis> d = healthy.get(probe);
+    if (d == null || d.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Double> out = new TreeMap<>();
+    for (TraceAnalysis t : d) {
+      new java.util.HashSet<>(t.errorOrigins()).forEach(c -> out.merge(c, 1.0, Double::sum));
+    }
+    out.replaceAll((c, n) -> n / d.size());
+    return out;
+  }
+
   public synchronized int healthyTraces(String probe) {
     Deque<TraceAnalysis> d = healthy.get(probe);
     return d == null ? 0 : d.size();

@@ -14,6 +14,7 @@ import io.sextant.triage.probe.ProbeEvents;
 import io.sextant.triage.probe.ProbeRun;
 import io.sextant.triage.probe.ProbeRunner;
 import io.sextant.triage.probe.ProbeSuite;
+import io.sextant.triage.rank.Anomaly;
 import io.sextant.triage.rank.Prior;
 import io.sextant.triage.rank.ProbeOutcome;
 import io.sextant.triage.rank.Ranker;
@@ -57,6 +58,9 @@ public final class Triage implements AutoCloseable {
 
   /** How long after a run its spans are expected to have been exported and stored. */
   static final Duration LEARN_DELAY = Duration.ofSeconds(3);
+
+  /** How long to wait, once, for passing runs' traces not stored yet (a batch export's delay). */
+  static final Duration PASSED_TRACE_WAIT = Duration.ofMillis(1200);
 
   private final ProbeSuite suite;
   private final EventStore store;
@@ -402,7 +406,55 @@ public final class Triage implements AutoCloseable {
       }
       Map<String, ProbeOutcome> outcomes = new LinkedHashMap<>();
       counted.forEach((p, rs) -> outcomes.put(p, outcome(p, rs, flakes)));
-      return new ProbeEvidence(outcomes, failingTraces, current, slowCalls);
+      return new ProbeEvidence(
+          outcomes, failingTraces, current, slowCalls, passed(runs, known, !failing.isEmpty()));
+    }
+
+    /**
+     * The passing runs' traces, for errors a retry or a fallback hid from the probe. They are read
+     * as they are; when no failing trace was waited for, once more after a moment for those not in
+     * yet (services export on their own schedule).
+     */
+    private List<ProbeEvidence.Passed> passed(
+        List<ProbeRun> runs, KnownCalls known, boolean waited) {
+      List<ProbeRun> ok = runs.stream().filter(ProbeRun::passed).toList();
+      Map<String, List<Event>> traces = new HashMap<>();
+      for (int look = 0; look < 2; look++) {
+        boolean missing = false;
+        for (ProbeRun r : ok) {
+          if (traces.containsKey(r.traceId())) {
+            continue;
+          }
+          List<Event> t;
+          try {
+            t = store.trace(TraceId.fromHex(r.traceId()));
+          } catch (StoreException | IllegalArgumentException e) {
+            t = List.of();
+          }
+          if (t.isEmpty()) {
+            missing = true;
+          } else {
+            traces.put(r.traceId(), t);
+          }
+        }
+        if (!missing || waited || look == 1) {
+          break;
+        }
+        try {
+          Thread.sleep(PASSED_TRACE_WAIT.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      List<ProbeEvidence.Passed> out = new ArrayList<>();
+      for (ProbeRun r : ok) {
+        List<Event> t = traces.get(r.traceId());
+        if (t != null) {
+          out.add(new ProbeEvidence.Passed(r.probe(), TraceAnalysis.of(t, known)));
+        }
+      }
+      return out;
     }
 
     /** The note for the runs left out, or null. */
@@ -450,7 +502,24 @@ public final class Triage implements AutoCloseable {
           base.priors(),
           base.productionFailures(),
           union(base.slowDependencies(), probes.slowCalls()),
-          base.answering());
+          base.answering(),
+          anomalies(probes),
+          probes.passed().stream()
+              .map(ProbeEvidence.Passed::trace)
+              .filter(TraceAnalysis::hasErrors)
+              .toList());
+    }
+
+    private List<Anomaly> anomalies(ProbeEvidence probes) {
+      List<Anomaly> out =
+          new ArrayList<>(
+              Anomalies.hiddenErrors(
+                  probes.passed(),
+                  base.footprints(),
+                  ranker.settings().touch(),
+                  book::usualErrors));
+      out.addAll(base.anomalies());
+      return out;
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -498,7 +567,20 @@ public final class Triage implements AutoCloseable {
           priors,
           productionFailures,
           slowDependencies(window, known, exclude),
-          answering);
+          answering,
+          cpu(now, known),
+          List.of());
+    }
+  }
+
+  /** Services burning far more CPU than their own usual ({@link Anomalies#cpu}), from metrics. */
+  private List<Anomaly> cpu(long now, KnownCalls known) {
+    try {
+      Evidence.Cpu cpu = evidence.cpu(now);
+      return Anomalies.cpu(cpu.now(), cpu.usual(), s -> known.datastores(s).keySet());
+    } catch (StoreException | RuntimeException e) {
+      log.debug("no CPU evidence: {}", e.toString());
+      return List.of();
     }
   }
 

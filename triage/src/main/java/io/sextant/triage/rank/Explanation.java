@@ -36,6 +36,22 @@ final class Explanation {
     }
     Ranking.Suspect top = suspects.get(0);
     String who = String.join(" and ", top.members());
+    if (failing.isEmpty()) {
+      // Nothing failed: the answer stands on a symptom beside the probes (an anomaly).
+      String symptom =
+          in.anomalies().stream()
+              .filter(a -> top.members().contains(a.component()))
+              .map(Anomaly::why)
+              .findFirst()
+              .orElse(null);
+      return String.format(
+          Locale.ROOT,
+          "All %d probes pass, but %s%s is the most likely cause (%.0f %%).",
+          passing.size(),
+          symptom == null ? "" : symptom.replaceAll("\\.$", "") + "; ",
+          who,
+          100 * top.probability());
+    }
     List<String> exact = exactlyExplaining(post, in, failing);
     String probes =
         list(failing)
@@ -139,6 +155,11 @@ final class Explanation {
     }
     for (String r : in.priors().getOrDefault(lead, Prior.NONE).reasons()) {
       out.add(r);
+    }
+    for (Anomaly a : in.anomalies()) {
+      if (group.contains(a.component())) {
+        out.add(a.why());
+      }
     }
     if (group.size() > 1) {
       String split = grouping.splitBy(group, in);

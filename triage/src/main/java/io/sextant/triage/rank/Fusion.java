@@ -1,6 +1,7 @@
 package io.sextant.triage.rank;
 
 import io.sextant.triage.trace.TraceAnalysis;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,8 +69,12 @@ final class Fusion {
     Map<String, Double> slow = new HashMap<>(latShare);
     in.slowDependencies().forEach(d -> slow.merge(d, 1.0, Double::sum));
     Pools pools = new Pools(slow, in.answering(), new TreeMap<>());
+    // Traces that answered right but hold errors a retry or a fallback hid say where errors start
+    // as much as failing ones do.
+    List<TraceAnalysis> withErrors = new ArrayList<>(in.failingTraces());
+    withErrors.addAll(in.maskedTraces());
     int failingTraces =
-        errorShares(in.failingTraces(), pools, errShare, ownShare, errExample, errTrace, errTraces);
+        errorShares(withErrors, pools, errShare, ownShare, errExample, errTrace, errTraces);
     Map<String, Double> prodShare = new HashMap<>();
     Map<String, Double> prodOwn = new HashMap<>();
     int failingProduction =

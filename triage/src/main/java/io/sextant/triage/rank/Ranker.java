@@ -70,7 +70,8 @@ public final class Ranker {
       final int cc = c;
       logSingle[c] =
           Math.log(singleMass * m[c] / mSum)
-              + mix(i -> logL(alpha, runs, fails, p -> 1 - beta[cc][i] * w[p][cc]));
+              + mix(i -> logL(alpha, runs, fails, p -> 1 - beta[cc][i] * w[p][cc]))
+              + logAnomalies(in.anomalies(), universe.get(c));
     }
     // Pairs only when the best single component leaves a failure unexplained or is unsure.
     int best = 0;
@@ -109,7 +110,8 @@ public final class Ranker {
                               alpha,
                               runs,
                               fails,
-                              p -> (1 - beta[aa][i] * w[p][aa]) * (1 - beta[bb][i] * w[p][bb]))));
+                              p -> (1 - beta[aa][i] * w[p][aa]) * (1 - beta[bb][i] * w[p][bb])))
+                  + logAnomalies(in.anomalies(), universe.get(a), universe.get(b)));
         }
       }
     }
@@ -318,6 +320,10 @@ public final class Ranker {
     for (TraceAnalysis t : in.productionFailures()) {
       all.addAll(t.errorOrigins());
     }
+    for (TraceAnalysis t : in.maskedTraces()) {
+      all.addAll(t.errorOrigins());
+    }
+    in.anomalies().forEach(a -> all.add(a.component()));
     return new ArrayList<>(all);
   }
 
@@ -353,26 +359,45 @@ public final class Ranker {
   }
 
   /**
-   * β is not known: a fault may fail every request through it (down) or some (an error rate, a lost
-   * packet, one broken endpoint). The likelihood averages over β ∈ {0.3, 0.6, β_max} (β_max = 0.9,
-   * or 0.5 for a component that just changed), so a passing probe exonerates softly.
+   * β is not known: a fault may fail every request through it (down), some (an error rate, a lost
+   * packet, one broken endpoint), or none yet (a thread burning CPU, errors a retry hides: only an
+   * {@link Anomaly} shows it). The likelihood mixes β ∈ {0, 0.3, 0.6, β_max} (β_max = 0.9, or 0.5
+   * for a component that just changed) with weights {@link #BETA_WEIGHTS}, so a passing probe
+   * exonerates softly, and a fault no probe feels stays possible when a symptom points at it.
    */
   static double[] betas(double max) {
-    return new double[] {0.3, Math.min(0.6, max), max};
+    return new double[] {0, 0.3, Math.min(0.6, max), max};
   }
 
+  /** The weight of each β of {@link #betas}: a fault no request feels is the least likely. */
+  static final double[] BETA_WEIGHTS = {0.1, 0.3, 0.3, 0.3};
+
   private static double mix(java.util.function.IntToDoubleFunction logLOfBeta) {
-    double[] l = new double[3];
+    int k = BETA_WEIGHTS.length;
+    double[] l = new double[k];
     double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < k; i++) {
       l[i] = logLOfBeta.applyAsDouble(i);
       max = Math.max(max, l[i]);
     }
     double s = 0;
-    for (double x : l) {
-      s += Math.exp(x - max);
+    for (int i = 0; i < k; i++) {
+      s += BETA_WEIGHTS[i] * Math.exp(l[i] - max);
     }
-    return max + Math.log(s / 3);
+    return max + Math.log(s);
+  }
+
+  /** Log of the anomalies' factor for the hypothesis that every one of {@code cs} is at fault. */
+  private static double logAnomalies(List<Anomaly> anomalies, String... cs) {
+    double l = 0;
+    for (Anomaly a : anomalies) {
+      double f = 1;
+      for (String c : cs) {
+        f = Math.max(f, a.factor(c));
+      }
+      l += Math.log(f);
+    }
+    return l;
   }
 
   private static double normalizer(double none, double[] single, List<Double> pairs) {

@@ -22,6 +22,10 @@ import java.util.Set;
  *     than in healthy traces (a pool that ran out in front of one is its victim)
  * @param answering components whose own health check passed during this triage: they answer now (a
  *     pool that ran out in front of a database that answers, and is not slow, leaked)
+ * @param anomalies symptoms beside the probes' pass/fail ({@link Anomaly}): errors hidden inside
+ *     probe traces that answered right, a process burning far more CPU than usual
+ * @param maskedTraces probe traces that answered right but hold errors (a retry or a fallback hid
+ *     them), for the deepest error spans
  */
 public record TriageInput(
     Map<String, Map<String, Double>> footprints,
@@ -33,7 +37,9 @@ public record TriageInput(
     Map<String, Prior> priors,
     List<TraceAnalysis> productionFailures,
     Set<String> slowDependencies,
-    Set<String> answering) {
+    Set<String> answering,
+    List<Anomaly> anomalies,
+    List<TraceAnalysis> maskedTraces) {
   public TriageInput {
     footprints = Map.copyOf(footprints);
     outcomes = Map.copyOf(outcomes);
@@ -45,6 +51,35 @@ public record TriageInput(
     productionFailures = List.copyOf(productionFailures);
     slowDependencies = Set.copyOf(slowDependencies);
     answering = Set.copyOf(answering);
+    anomalies = List.copyOf(anomalies);
+    maskedTraces = List.copyOf(maskedTraces);
+  }
+
+  /** Without anomalies. */
+  public TriageInput(
+      Map<String, Map<String, Double>> footprints,
+      Map<String, ProbeOutcome> outcomes,
+      List<TraceAnalysis> failingTraces,
+      Map<String, List<Map<String, Double>>> baselinePaths,
+      Map<String, List<Map<String, Double>>> currentPaths,
+      List<Execution> production,
+      Map<String, Prior> priors,
+      List<TraceAnalysis> productionFailures,
+      Set<String> slowDependencies,
+      Set<String> answering) {
+    this(
+        footprints,
+        outcomes,
+        failingTraces,
+        baselinePaths,
+        currentPaths,
+        production,
+        priors,
+        productionFailures,
+        slowDependencies,
+        answering,
+        List.of(),
+        List.of());
   }
 
   /** Without failing production traces, slow dependencies or health checks. */
@@ -80,6 +115,8 @@ public record TriageInput(
         priors,
         productionFailures,
         slowDependencies,
-        answering);
+        answering,
+        anomalies,
+        maskedTraces);
   }
 }

@@ -18,17 +18,33 @@ import java.util.TreeSet;
  * @param currentPaths probe → per failing or slow run, component → critical-path ms
  * @param slowCalls databases, caches and queues whose calls in these runs' traces took far longer
  *     than their own healthy calls
+ * @param passed the passing runs' traces that could be read: errors inside them were hidden from
+ *     the caller (a retry, a fallback)
  */
 public record ProbeEvidence(
     Map<String, ProbeOutcome> outcomes,
     List<TraceAnalysis> failingTraces,
     Map<String, List<Map<String, Double>>> currentPaths,
-    Set<String> slowCalls) {
+    Set<String> slowCalls,
+    List<Passed> passed) {
+  /** A passing run's trace. */
+  public record Passed(String probe, TraceAnalysis trace) {}
+
   public ProbeEvidence {
     outcomes = Map.copyOf(outcomes);
     failingTraces = List.copyOf(failingTraces);
     currentPaths = Map.copyOf(currentPaths);
     slowCalls = Set.copyOf(slowCalls);
+    passed = List.copyOf(passed);
+  }
+
+  /** Without passing runs' traces. */
+  public ProbeEvidence(
+      Map<String, ProbeOutcome> outcomes,
+      List<TraceAnalysis> failingTraces,
+      Map<String, List<Map<String, Double>>> currentPaths,
+      Set<String> slowCalls) {
+    this(outcomes, failingTraces, currentPaths, slowCalls, List.of());
   }
 
   /** Without slow calls. */
@@ -36,7 +52,7 @@ public record ProbeEvidence(
       Map<String, ProbeOutcome> outcomes,
       List<TraceAnalysis> failingTraces,
       Map<String, List<Map<String, Double>>> currentPaths) {
-    this(outcomes, failingTraces, currentPaths, Set.of());
+    this(outcomes, failingTraces, currentPaths, Set.of(), List.of());
   }
 
   /** This and {@code more}: outcomes of the same probe added up, traces and paths appended. */
@@ -50,6 +66,8 @@ public record ProbeEvidence(
     more.currentPaths.forEach((p, l) -> paths.computeIfAbsent(p, k -> new ArrayList<>()).addAll(l));
     Set<String> slow = new TreeSet<>(slowCalls);
     slow.addAll(more.slowCalls);
-    return new ProbeEvidence(o, t, paths, slow);
+    List<Passed> ok = new ArrayList<>(passed);
+    ok.addAll(more.passed);
+    return new ProbeEvidence(o, t, paths, slow, ok);
   }
 }

@@ -423,4 +423,56 @@ class RankerTest {
                 slowDependencies,
                 answering));
   }
+
+  @Test
+  void everyProbePassingIsNoFault_butAStrongSymptomAtOneComponentNamesIt() {
+    TriageInput quiet = input(Map.of());
+    Ranking none = new Ranker().rank(quiet);
+    assertThat(none.fault()).isFalse();
+    assertThat(none.noFaultProbability()).isBetween(0.7, 0.95);
+
+    Anomaly cpu = new Anomaly("search", 200, Set.of(), "search's process uses 0.90 cores.");
+    TriageInput burning =
+        new TriageInput(
+            FOOTPRINTS,
+            quiet.outcomes(),
+            List.of(),
+            Map.of(),
+            Map.of(),
+            List.of(),
+            Map.of(),
+            List.of(),
+            Set.of(),
+            Set.of(),
+            List.of(cpu),
+            List.of());
+    Ranking r = new Ranker().rank(burning);
+    assertThat(r.fault()).isTrue();
+    assertThat(r.top()).containsExactly("search");
+    assertThat(r.headline()).startsWith("All 5 probes pass, but search's process uses 0.90 cores;");
+    // a fault no probe feels is stated with doubt
+    assertThat(r.suspects().get(0).probability()).isBetween(0.3, 0.9);
+    assertThat(r.suspects().get(0).why()).contains("search's process uses 0.90 cores.");
+
+    // the same symptom, weakly: still no fault
+    Anomaly weak = new Anomaly("search", 5, Set.of(), "weak");
+    assertThat(
+            new Ranker()
+                .rank(
+                    new TriageInput(
+                        FOOTPRINTS,
+                        quiet.outcomes(),
+                        List.of(),
+                        Map.of(),
+                        Map.of(),
+                        List.of(),
+                        Map.of(),
+                        List.of(),
+                        Set.of(),
+                        Set.of(),
+                        List.of(weak),
+                        List.of()))
+                .fault())
+        .isFalse();
+  }
 }

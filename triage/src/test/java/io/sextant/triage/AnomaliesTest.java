@@ -1,0 +1,93 @@
+package io.sextant.triage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sextant.model.SpanId;
+import io.sextant.model.SpanKind;
+import io.sextant.triage.rank.Anomaly;
+import io.sextant.triage.rank.TraceFixtures;
+import io.sextant.triage.session.ProbeEvidence;
+import io.sextant.triage.trace.TraceAnalysis;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AnomaliesTest {
+  static final Map<String, Map<String, Double>> FOOTPRINTS =
+      Map.of(
+          "stock", Map.of("gateway", 1.0, "inventory", 1.0),
+          "products", Map.of("gateway", 1.0, "catalog", 1.0));
+
+  /**
+   * gateway answers 200; its first call to {@code callee} failed with a 500 (the callee threw) and
+   * its retry passed, when {@code retried}; else one clean call.
+   */
+  static TraceAnalysis call(String callee, boolean retried) {
+    TraceFixtures.Trace t = new TraceFixtures.Trace();
+    SpanId root = t.span(null, "gateway", null, SpanKind.SERVER, "GET /api", 0, 100, false);
+    if (retried) {
+      SpanId first = t.span(root, "gateway", null, SpanKind.CLIENT, "GET", 5, 30, true);
+      SpanId failed = t.span(first, callee, null, SpanKind.SERVER, "GET /x", 6, 29, true);
+      t.message(failed, "java.lang.IllegalStateException: Chaos Monkey");
+    }
+    SpanId ok = t.span(root, "gateway", null, SpanKind.CLIENT, "GET", 40, 90, false);
+    t.span(ok, callee, null, SpanKind.SERVER, "GET /x", 41, 89, false);
+    return t.analyse(Map.of());
+  }
+
+  static List<ProbeEvidence.Passed> runs(String probe, String callee, int n, int hidden) {
+    List<ProbeEvidence.Passed> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(new ProbeEvidence.Passed(probe, call(callee, i < hidden)));
+    }
+    return out;
+  }
+
+  @Test
+  void errorsARetryHidInsidePassingRunsPointAtWhereTheyStarted() {
+    List<ProbeEvidence.Passed> passed = new ArrayList<>(runs("stock", "inventory", 4, 2));
+    passed.addAll(runs("products", "catalog", 4, 0));
+    List<Anomaly> a = Anomalies.hiddenErrors(passed, FOOTPRINTS, 0.5, p -> Map.of());
+    assertThat(a).hasSize(1);
+    assertThat(a.get(0).component()).isEqualTo("inventory");
+    // two of four runs at 0.25 against 0.01: (25)² × (0.75/0.99)² ≈ 359
+    assertThat(a.get(0).ratio()).isBetween(300.0, 400.0);
+    assertThat(a.get(0).why())
+        .contains("2 of 4 passing runs through inventory (stock)")
+        .contains("Chaos Monkey");
+  }
+
+  @Test
+  void oneHiddenErrorAmongManyCleanRunsIsWeak_andAnErrorTheProbeAlwaysHidesIsNone() {
+    List<Anomaly> weak =
+        Anomalies.hiddenErrors(runs("stock", "inventory", 12, 1), FOOTPRINTS, 0.5, p -> Map.of());
+    // 25 × (0.75/0.99)^11 ≈ 1.2: next to nothing
+    assertThat(weak).allSatisfy(x -> assertThat(x.ratio()).isLessThan(2));
+    List<Anomaly> usual =
+        Anomalies.hiddenErrors(
+            runs("stock", "inventory", 4, 2),
+            FOOTPRINTS,
+            0.5,
+            p -> Map.of("inventory", 0.5)); // half of its healthy runs hold it
+    assertThat(usual).isEmpty();
+  }
+
+  @Test
+  void aProcessBurningFiveTimesItsUsualCpuAndHalfACoreIsAnAnomaly() {
+    List<Anomaly> a =
+        Anomalies.cpu(
+            Map.of("inventory", 0.9, "catalog", 0.06, "orders", 0.3),
+            Map.of("inventory", 0.03, "catalog", 0.02, "orders", 0.01),
+            s -> Set.of(s + "-db"));
+    // catalog: 3× only; orders: 30× but under 0.4 of a core
+    assertThat(a).extracting(Anomaly::component).containsExactly("inventory");
+    assertThat(a.get(0).ratio()).isEqualTo(200.0);
+    assertThat(a.get(0).factor("inventory-db"))
+        .isCloseTo(Math.sqrt(200), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(a.get(0).why()).contains("inventory's process uses 0.90 cores, 30× its usual 0.03");
+    // no usual known: nothing to compare with
+    assertThat(Anomalies.cpu(Map.of("new", 1.0), Map.of(), s -> Set.of())).isEmpty();
+  }
+}
