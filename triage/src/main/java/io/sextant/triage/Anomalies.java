@@ -102,9 +102,9 @@ final class Anomalies {
   }
 
   /**
-   * Processes burning CPU: a service whose CPU now (the highest point of the last seconds) is
+   * Processes burning CPU: a service whose CPU now (the lowest point of the last seconds) is
    * {@value #CPU_RATIO}× its own usual (the median before) and at least {@value #CPU_CORES} of a
-   * core. The ratio: 10 × how many times its usual, at most 200 (a busy process that no request
+   * core. The ratio: 20 × how many times its usual, at most 200 (a busy process that no request
    * feels is evidence, not proof). What the service depends on gets the square root.
    *
    * @param now service → cores in use now
@@ -130,7 +130,7 @@ final class Anomalies {
               out.add(
                   new Anomaly(
                       service,
-                      Math.min(200, 10 * ratio),
+                      Math.min(200, 20 * ratio),
                       dependencies.apply(service),
                       String.format(
                           Locale.ROOT,

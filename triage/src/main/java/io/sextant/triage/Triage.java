@@ -1,6 +1,7 @@
 package io.sextant.triage;
 
 import io.sextant.model.Event;
+import io.sextant.model.StatusCode;
 import io.sextant.model.TraceId;
 import io.sextant.query.Engine;
 import io.sextant.store.spi.EventStore;
@@ -447,10 +448,20 @@ public final class Triage implements AutoCloseable {
           break;
         }
       }
+      // A trace with an error may still be missing its deeper spans (each service exports on its
+      // own schedule): those are read until they settle, as failing ones are.
+      List<ProbeRun> withErrors = new ArrayList<>();
+      for (ProbeRun r : ok) {
+        List<Event> t = traces.get(r.traceId());
+        if (t != null && t.stream().anyMatch(e -> e.status() == StatusCode.ERROR)) {
+          withErrors.add(r);
+        }
+      }
+      traces.putAll(awaitTraces(withErrors, t0));
       List<ProbeEvidence.Passed> out = new ArrayList<>();
       for (ProbeRun r : ok) {
         List<Event> t = traces.get(r.traceId());
-        if (t != null) {
+        if (t != null && !t.isEmpty()) {
           out.add(new ProbeEvidence.Passed(r.probe(), TraceAnalysis.of(t, known)));
         }
       }

@@ -28,7 +28,7 @@ final class Explanation {
     }
     if (!fault || suspects.isEmpty()) {
       return failing.isEmpty()
-          ? "No fault found: all " + passing.size() + " probes pass."
+          ? "No fault found: " + allPass(passing, in) + "."
           : "No fault found: "
               + list(failing)
               + (failing.size() == 1 ? " fails" : " fail")
@@ -46,8 +46,8 @@ final class Explanation {
               .orElse(null);
       return String.format(
           Locale.ROOT,
-          "All %d probes pass, but %s%s is the most likely cause (%.0f %%).",
-          passing.size(),
+          "%s, but %s%s is the most likely cause (%.0f %%).",
+          Character.toUpperCase(allPass(passing, in).charAt(0)) + allPass(passing, in).substring(1),
           symptom == null ? "" : symptom.replaceAll("\\.$", "") + "; ",
           who,
           100 * top.probability());
@@ -192,6 +192,24 @@ final class Explanation {
       b.append("Passing: ").append(String.join(", ", passing)).append('.');
     }
     return b.toString().trim();
+  }
+
+  /**
+   * "all 10 probes pass", or, when some of them failed a run (no more often than they usually do),
+   * "no probe fails more than it usually does (stock failed 1 of 3 runs)": never "all pass" over a
+   * failed run.
+   */
+  private static String allPass(List<String> passing, TriageInput in) {
+    List<String> partly = new ArrayList<>();
+    for (String p : passing) {
+      ProbeOutcome o = in.outcomes().get(p);
+      if (o != null && o.failures() > 0) {
+        partly.add(p + " failed " + o.failures() + " of " + o.runs() + " runs");
+      }
+    }
+    return partly.isEmpty()
+        ? "all " + passing.size() + " probes pass"
+        : "no probe fails more than it usually does (" + String.join(", ", partly) + ")";
   }
 
   /** The components touched by every failing probe and by no passing one (the COMP decoder). */

@@ -475,4 +475,15 @@ class RankerTest {
                 .fault())
         .isFalse();
   }
+
+  @Test
+  void aNoFaultHeadlineNeverSaysAllPassOverAFailedRun() {
+    Ranking r = new Ranker().rank(input(Map.of("search", new int[] {3, 1})));
+    assertThat(r.fault()).isFalse();
+    assertThat(r.headline())
+        .isEqualTo(
+            "No fault found: no probe fails more than it usually does (search failed 1 of 3 runs).");
+    assertThat(new Ranker().rank(input(Map.of())).headline())
+        .isEqualTo("No fault found: all 5 probes pass.");
+  }
 }
