@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import zipkin2.Endpoint;
@@ -49,7 +50,13 @@ class ZipkinReporterIT {
               .addAnnotation(startMicros + 2_000, "retry")
               .build();
       try (URLConnectionSender sender = URLConnectionSender.create(server.zipkin("/api/v2/spans"));
-          AsyncReporter<Span> reporter = AsyncReporter.create(sender)) {
+          // Sent by flush() on this thread (no background flusher that close() would cut off after
+          // its default second: on a loaded machine the durable answer takes longer).
+          AsyncReporter<Span> reporter =
+              AsyncReporter.builder(sender)
+                  .messageTimeout(0, TimeUnit.MILLISECONDS)
+                  .closeTimeout(30, TimeUnit.SECONDS)
+                  .build()) {
         reporter.report(root);
         reporter.report(child);
         reporter.flush();
