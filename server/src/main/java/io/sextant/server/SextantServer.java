@@ -32,6 +32,8 @@ import io.sextant.server.ingest.OtlpGrpcServices;
 import io.sextant.server.ingest.OtlpHttpErrors;
 import io.sextant.server.ingest.OtlpHttpService;
 import io.sextant.server.ingest.ZipkinService;
+import io.sextant.server.metrics.SelfMetrics;
+import io.sextant.server.metrics.TimedEngine;
 import io.sextant.server.security.ApiGuard;
 import io.sextant.server.security.ApiToken;
 import io.sextant.server.security.BrowserCors;
@@ -138,10 +140,15 @@ public final class SextantServer implements AutoCloseable {
     this.selfTracing = selfTrace ? new SelfTracing(config, selfToken) : null;
     this.redactor = security.redactor();
     this.clock = Clock.systemUTC();
-    this.store = new WriteHealthStore(decorate.apply(DuckDbEventStore.open(config.store())), clock);
-    this.writer = new BatchingWriter(store, config.pipeline());
-    this.retention = new RetentionJob(store, config.retention(), clock);
     IngestCounters counters = new IngestCounters();
+    BatchingWriter[] writerRef = new BatchingWriter[1];
+    this.metrics = new SelfMetrics(counters, () -> writerRef[0].stats());
+    this.store =
+        new WriteHealthStore(
+            metrics.timed(decorate.apply(DuckDbEventStore.open(config.store()))), clock);
+    this.writer = new BatchingWriter(store, config.pipeline());
+    writerRef[0] = writer;
+    this.retention = new RetentionJob(store, config.retention(), clock);
     this.rates = new RateMeter(counters);
     IngestGate gate = new IngestGate(writer, counters, redactor);
     IngestAuth ingestAuth = new IngestAuth(tokens);
@@ -217,7 +224,7 @@ public final class SextantServer implements AutoCloseable {
     BlockingTaskExecutor blocking = BlockingTaskExecutor.builder().numThreads(4).build();
     VirtualHostBuilder api =
         new ApiService(store, writer, counters, rates, clock, blocking).bind(sb, config.apiPort());
-    Engine engine = Engine.of(store);
+    Engine engine = new TimedEngine(Engine.of(store), metrics);
     new QueryApi(engine, clock, blocking).bind(sb, config.apiPort());
     LiveMap map = new LiveMap(new MapBuilder(engine), clock, MAP_CACHE);
     ChangeLog changes = new ChangeLog(engine, CHANGE_LOOKBACK);
@@ -235,6 +242,7 @@ public final class SextantServer implements AutoCloseable {
     this.changes = changes;
     this.triageApi = new TriageApi(() -> triage, this::reloadProbes);
     triageApi.bind(sb, config.apiPort());
+    api.service("/metrics", metrics.service());
     for (ApiRoute r : extraRoutes) {
       api.service(r.pathPattern(), r.service());
     }
@@ -254,6 +262,7 @@ public final class SextantServer implements AutoCloseable {
 
   private final Engine engine;
   private final Redactor redactor;
+  private final SelfMetrics metrics;
 
   /**
    * An OTLP/HTTP route: the ingest token check inside, CORS for the configured browser origins
@@ -425,6 +434,7 @@ public final class SextantServer implements AutoCloseable {
   }
 
   private void storeProbeEvents(List<io.sextant.model.Event> events) {
+    metrics.probeEvents(events);
     try {
       writer.submit(redactor.apply(events));
     } catch (Exception e) {
@@ -442,6 +452,11 @@ public final class SextantServer implements AutoCloseable {
   /** The running triage, or null. */
   public Triage triage() {
     return triage;
+  }
+
+  /** Sextant's own metrics, served at {@code /metrics}. */
+  public SelfMetrics metrics() {
+    return metrics;
   }
 
   /** The health poller, to which components started later can add their endpoints. */
