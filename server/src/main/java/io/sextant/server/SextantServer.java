@@ -41,6 +41,10 @@ import io.sextant.server.security.ProbeListingRedaction;
 import io.sextant.server.security.Scope;
 import io.sextant.server.security.SecurityConfig;
 import io.sextant.server.security.Tokens;
+import io.sextant.server.slo.AlertNotifier;
+import io.sextant.server.slo.SloApi;
+import io.sextant.server.slo.SloConfig;
+import io.sextant.server.slo.SloEvaluator;
 import io.sextant.server.ui.UiService;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.spi.EventStore;
@@ -243,6 +247,8 @@ public final class SextantServer implements AutoCloseable {
     this.triageApi = new TriageApi(() -> triage, this::reloadProbes);
     triageApi.bind(sb, config.apiPort());
     api.service("/metrics", metrics.service());
+    api.service("/api/v1/slos", SloApi.service(() -> slos, () -> alerts));
+    registerSloMetrics();
     for (ApiRoute r : extraRoutes) {
       api.service(r.pathPattern(), r.service());
     }
@@ -454,6 +460,80 @@ public final class SextantServer implements AutoCloseable {
     return triage;
   }
 
+  private volatile SloEvaluator slos;
+  private volatile AlertNotifier alerts;
+
+  /**
+   * Starts evaluating {@code config}'s SLOs (docs/slo.md): alerts go to its webhooks, each firing
+   * one with the first suspects of a triage run at once. Replaces SLOs started before.
+   */
+  public synchronized SloEvaluator startSlos(SloConfig config) {
+    stopSlos();
+    alerts =
+        new AlertNotifier(
+            config,
+            () -> {
+              Triage t = triage;
+              return t == null ? null : t.triage(2, true);
+            });
+    slos = new SloEvaluator(config, engine, clock, alerts).start();
+    log.info("{} SLOs evaluated, a minute being {}", config.slos().size(), slos.minute());
+    return slos;
+  }
+
+  private synchronized void stopSlos() {
+    if (slos != null) {
+      slos.close();
+      slos = null;
+    }
+    if (alerts != null) {
+      alerts.close();
+      alerts = null;
+    }
+  }
+
+  private void registerSloMetrics() {
+    metrics.gauge(
+        "sextant_slo_burn_rate",
+        "How many times faster than sustainable each SLO burns its error budget, per window.",
+        new String[] {"slo", "window"},
+        cb -> {
+          SloEvaluator e = slos;
+          if (e != null) {
+            for (SloEvaluator.Status s : e.statuses()) {
+              for (int i = 0; i < SloEvaluator.WINDOW_NAMES.length; i++) {
+                cb.call(s.burnRates()[i], s.slo().name(), SloEvaluator.WINDOW_NAMES[i]);
+              }
+            }
+          }
+        });
+    metrics.gauge(
+        "sextant_slo_error_budget_remaining",
+        "The fraction of each SLO's error budget left over its window.",
+        new String[] {"slo"},
+        cb -> {
+          SloEvaluator e = slos;
+          if (e != null) {
+            for (SloEvaluator.Status s : e.statuses()) {
+              cb.call(s.budgetRemaining(), s.slo().name());
+            }
+          }
+        });
+    metrics.gauge(
+        "sextant_slo_alert_firing",
+        "1 while an SLO's alert fires.",
+        new String[] {"slo", "severity"},
+        cb -> {
+          SloEvaluator e = slos;
+          if (e != null) {
+            for (SloEvaluator.Status s : e.statuses()) {
+              cb.call(s.paging() ? 1 : 0, s.slo().name(), "page");
+              cb.call(s.ticketing() ? 1 : 0, s.slo().name(), "ticket");
+            }
+          }
+        });
+  }
+
   /** Sextant's own metrics, served at {@code /metrics}. */
   public SelfMetrics metrics() {
     return metrics;
@@ -512,6 +592,7 @@ public final class SextantServer implements AutoCloseable {
     synchronized (this) {
       stopWatching();
     }
+    stopSlos();
     if (triage != null) {
       triage.close();
     }
