@@ -48,6 +48,14 @@ public record SloConfig(List<Slo> slos, List<Webhook> webhooks, String uiUrl, do
     }
   }
 
+  public SloConfig withWebhooks(List<Webhook> hooks) {
+    return new SloConfig(slos, hooks, uiUrl, timeScale);
+  }
+
+  public SloConfig withUiUrl(String url) {
+    return new SloConfig(slos, webhooks, url, timeScale);
+  }
+
   public SloConfig withTimeScale(double scale) {
     return new SloConfig(slos, webhooks, uiUrl, scale);
   }
