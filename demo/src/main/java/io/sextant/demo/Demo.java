@@ -251,6 +251,13 @@ public final class Demo implements AutoCloseable {
 
   private Map<String, Object> info = Map.of();
 
+  /** The storefront's SLOs (demo/src/main/resources/slos.yaml), at real time, without webhooks. */
+  public static io.sextant.server.slo.SloConfig slos() throws java.io.IOException {
+    try (java.io.InputStream in = Demo.class.getResourceAsStream("/slos.yaml")) {
+      return io.sextant.server.slo.SloConfig.parse(in, "slos.yaml");
+    }
+  }
+
   /** The storefront's probe suite (demo/src/main/resources/probes.yaml) for this gateway. */
   public static ProbeSuite probes(String gateway) throws java.io.IOException {
     try (java.io.InputStream in = Demo.class.getResourceAsStream("/probes.yaml")) {

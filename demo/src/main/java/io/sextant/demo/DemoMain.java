@@ -67,6 +67,7 @@ public final class DemoMain implements Callable<Integer> {
     System.out.println(
         "sextant demo: starting Sextant, Kafka, 14 databases, the cache and 18 services...");
     Demo demo = Demo.start(config);
+    demo.sextant().startSlos(Demo.slos().withUiUrl(demo.apiUrl())); // docs/slo.md
     // Sextant polls every service's and every database's health, so the map shows health and
     // triage has it as evidence.
     demo.pollHealth();

@@ -63,21 +63,23 @@ public final class MemoryEngine implements Engine {
     }
     Map<List<Object>, List<Event>> groups = group(plan, matching);
     double seconds = (question.range().toUnixNano() - question.range().fromUnixNano()) / 1e9;
+    Map<List<Object>, Map<String, List<HistogramPoint>>> histograms =
+        plan.hasHistograms() ? histogramPoints(plan) : Map.of();
     List<List<Object>> rows = new ArrayList<>();
     for (Map.Entry<List<Object>, List<Event>> g : groups.entrySet()) {
       List<Object> row = new ArrayList<>(g.getKey());
       for (BoundCalculation c : plan.calculations()) {
-        row.add(calculate(c, g.getValue(), seconds));
+        row.add(c.histogram() ? null : calculate(c, g.getValue(), seconds));
       }
-      if (keep(plan, row)) {
-        rows.add(row);
-      }
+      rows.add(row);
     }
+    Histograms.fillRows(plan, rows, histograms);
+    rows.removeIf(row -> !keep(plan, row));
     rows.sort(rowOrder(plan));
     if (rows.size() > question.limit()) {
       rows = new ArrayList<>(rows.subList(0, question.limit()));
     }
-    Result.Series series = question.series() ? series(plan, matching, rows) : null;
+    Result.Series series = question.series() ? series(plan, matching, rows, histograms) : null;
     List<Result.Heatmap> heatmaps = new ArrayList<>();
     for (BoundCalculation h : plan.heatmaps()) {
       heatmaps.add(heatmap(plan, h, matching));
@@ -88,6 +90,31 @@ public final class MemoryEngine implements Engine {
         series,
         heatmaps,
         new Result.Stats("memory", (System.nanoTime() - started) / 1_000_000));
+  }
+
+  /** The histogram points matching the question, from its range and the look-back before it. */
+  private Map<List<Object>, Map<String, List<HistogramPoint>>> histogramPoints(Plan plan)
+      throws StoreException {
+    List<HistogramPoint> points = new ArrayList<>();
+    for (Event e : events(Histograms.fetchRange(plan.question().range()))) {
+      if (e.kind() != EventKind.METRIC || (plan.where() != null && !matches(plan.where(), e))) {
+        continue;
+      }
+      List<Object> key = new ArrayList<>(plan.breakdowns().size());
+      for (Field f : plan.breakdowns()) {
+        key.add(Results.breakdownValue(f, EventFields.value(e, f)));
+      }
+      HistogramPoint p =
+          HistogramPoint.of(
+              key,
+              e.timeUnixNano(),
+              Histograms.fields(
+                  e.resource().attributes().asMap(), Map.of(), e.attributes().asMap()));
+      if (p != null) {
+        points.add(p);
+      }
+    }
+    return Histograms.index(points);
   }
 
   private static Map<List<Object>, List<Event>> group(Plan plan, List<Event> events) {
@@ -212,7 +239,7 @@ public final class MemoryEngine implements Engine {
     return v[lo] + (v[hi] - v[lo]) * (pos - lo);
   }
 
-  private static boolean keep(Plan plan, List<Object> row) {
+  static boolean keep(Plan plan, List<Object> row) {
     for (BoundHaving h : plan.having()) {
       Object v = row.get(plan.breakdowns().size() + h.index());
       if (v == null) {
@@ -268,7 +295,11 @@ public final class MemoryEngine implements Engine {
     return ((Comparable) x).compareTo(y);
   }
 
-  private Result.Series series(Plan plan, List<Event> matching, List<List<Object>> rows) {
+  private Result.Series series(
+      Plan plan,
+      List<Event> matching,
+      List<List<Object>> rows,
+      Map<List<Object>, Map<String, List<HistogramPoint>>> histograms) {
     long from = plan.question().range().fromUnixNano();
     long step = plan.stepNanos();
     int buckets = plan.buckets();
@@ -292,6 +323,13 @@ public final class MemoryEngine implements Engine {
     for (Map.Entry<List<Object>, Map<Integer, List<Event>>> g : cells.entrySet()) {
       Map<String, List<Number>> values = new LinkedHashMap<>();
       for (BoundCalculation c : plan.calculations()) {
+        if (c.histogram()) {
+          values.put(
+              c.label(),
+              Arrays.asList(
+                  Histograms.series(plan, histograms.get(g.getKey()), c.aggregate().quantile())));
+          continue;
+        }
         Number[] out = Results.emptyBuckets(c, buckets);
         for (Map.Entry<Integer, List<Event>> b : g.getValue().entrySet()) {
           out[b.getKey()] = (Number) calculate(c, b.getValue(), step / 1e9);

@@ -6,6 +6,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * A question checked against a {@link Catalog}: every name resolved to a {@link Field}, every value
@@ -40,6 +41,15 @@ record Plan(
     Aggregate aggregate() {
       return calculation.aggregate();
     }
+
+    /** Whether this is a percentile of histogram metrics, answered by {@link Histograms}. */
+    boolean histogram() {
+      return field != null && field.name().equals(Histograms.COLUMN) && !field.core();
+    }
+  }
+
+  boolean hasHistograms() {
+    return calculations.stream().anyMatch(BoundCalculation::histogram);
   }
 
   /** {@code index} is into {@link Plan#calculations()}. */
@@ -158,6 +168,16 @@ record Plan(
   private static BoundCalculation bind(Calculation c, Catalog catalog) {
     if (c.column() == null) {
       return new BoundCalculation(c, null);
+    }
+    if (c.column().equals(Histograms.COLUMN)) {
+      if (!c.aggregate().isPercentile()) {
+        throw new QueryException(
+            Histograms.COLUMN
+                + " takes only percentiles, p50 to p999, which merge the buckets of histogram"
+                + " points; read metric.count, metric.sum or metric.max for the rest");
+      }
+      return new BoundCalculation(
+          c, new Field(Histograms.COLUMN, FieldType.NUMBER, false, Set.of(), Set.of()));
     }
     Field f = catalog.resolve(c.column());
     Aggregate a = c.aggregate();

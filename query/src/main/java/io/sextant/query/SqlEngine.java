@@ -209,6 +209,10 @@ final class SqlEngine implements Engine {
   }
 
   private String aggregate(Statement st, BoundCalculation c, double seconds) {
+    if (c.histogram()) {
+      // Answered from the points apart (histogramPoints); an aggregate NULL keeps one row a group.
+      return "(CASE WHEN count(*) < 0 THEN 0.0 END)";
+    }
     return switch (c.aggregate()) {
       case COUNT -> "count(*)";
       case RATE -> "(count(*) / " + Double.toString(seconds) + ")";
@@ -229,8 +233,10 @@ final class SqlEngine implements Engine {
     long started = System.nanoTime();
     Plan plan = Plan.of(question, catalog());
     double seconds = (question.range().toUnixNano() - question.range().fromUnixNano()) / 1e9;
-    List<List<Object>> rows = table(plan, seconds);
-    Result.Series series = question.series() ? series(plan, rows) : null;
+    Map<List<Object>, Map<String, List<HistogramPoint>>> histograms =
+        plan.hasHistograms() ? histogramPoints(plan) : Map.of();
+    List<List<Object>> rows = table(plan, seconds, histograms);
+    Result.Series series = question.series() ? series(plan, rows, histograms) : null;
     List<Result.Heatmap> heatmaps = new ArrayList<>();
     for (BoundCalculation h : plan.heatmaps()) {
       heatmaps.add(heatmap(plan, h));
@@ -243,7 +249,9 @@ final class SqlEngine implements Engine {
         new Result.Stats(sql.dialect(), (System.nanoTime() - started) / 1_000_000));
   }
 
-  private List<List<Object>> table(Plan plan, double seconds) throws StoreException {
+  private List<List<Object>> table(
+      Plan plan, double seconds, Map<List<Object>, Map<String, List<HistogramPoint>>> histograms)
+      throws StoreException {
     Statement st = new Statement();
     List<String> select = new ArrayList<>();
     for (Field f : plan.breakdowns()) {
@@ -262,6 +270,24 @@ final class SqlEngine implements Engine {
     int nb = plan.breakdowns().size();
     if (nb > 0) {
       st.add(" GROUP BY " + positions(1, nb));
+    }
+    if (plan.hasHistograms()) {
+      // Histogram percentiles are computed here, so having, order and limit are applied here too.
+      List<List<Object>> rows =
+          st.run(
+              rs -> {
+                List<List<Object>> out = new ArrayList<>();
+                while (rs.next()) {
+                  out.add(readRow(plan, rs, 1));
+                }
+                return out;
+              });
+      Histograms.fillRows(plan, rows, histograms);
+      rows.removeIf(row -> !MemoryEngine.keep(plan, row));
+      rows.sort(MemoryEngine.rowOrder(plan));
+      return rows.size() > plan.question().limit()
+          ? new ArrayList<>(rows.subList(0, plan.question().limit()))
+          : rows;
     }
     if (!plan.having().isEmpty()) {
       List<String> conds = new ArrayList<>();
@@ -338,7 +364,11 @@ final class SqlEngine implements Engine {
     return String.join(", ", out);
   }
 
-  private Result.Series series(Plan plan, List<List<Object>> rows) throws StoreException {
+  private Result.Series series(
+      Plan plan,
+      List<List<Object>> rows,
+      Map<List<Object>, Map<String, List<HistogramPoint>>> histograms)
+      throws StoreException {
     long from = plan.question().range().fromUnixNano();
     long step = plan.stepNanos();
     int buckets = plan.buckets();
@@ -399,6 +429,12 @@ final class SqlEngine implements Engine {
     List<Result.SeriesGroup> groups = new ArrayList<>();
     cells.forEach(
         (key, values) -> {
+          for (int c = 0; c < values.length; c++) {
+            BoundCalculation calc = plan.calculations().get(c);
+            if (calc.histogram()) {
+              values[c] = Histograms.series(plan, histograms.get(key), calc.aggregate().quantile());
+            }
+          }
           Map<String, List<Number>> byLabel = new LinkedHashMap<>();
           for (int c = 0; c < values.length; c++) {
             byLabel.put(plan.calculations().get(c).label(), Arrays.asList(values[c]));
@@ -406,6 +442,70 @@ final class SqlEngine implements Engine {
           groups.add(new Result.SeriesGroup(key, byLabel));
         });
     return new Result.Series(from, step, buckets, groups);
+  }
+
+  /**
+   * The metric points matching the question, over its range and the look-back before it, with each
+   * one's group and every attribute: the filter and the grouping run in SQL, the bucket arithmetic
+   * in {@link Histograms}.
+   */
+  private Map<List<Object>, Map<String, List<HistogramPoint>>> histogramPoints(Plan plan)
+      throws StoreException {
+    Statement st = new Statement();
+    st.joinResources = true;
+    List<String> select = new ArrayList<>();
+    for (Field f : plan.breakdowns()) {
+      select.add(st.expr(f));
+    }
+    int nb = select.size();
+    select.add(layout.columns().get("time").sql());
+    List<String> promoted = new ArrayList<>();
+    layout
+        .columns()
+        .forEach(
+            (name, col) -> {
+              if (!Catalog.CORE.containsKey(name)) {
+                promoted.add(name);
+                select.add(col.sql());
+              }
+            });
+    select.add(layout.recordAttributes());
+    select.add(layout.resourceAttributes());
+    st.add("SELECT " + String.join(", ", select));
+    st.fromWhere(Histograms.fetchRange(plan.question().range()), plan.where());
+    st.add(" AND " + layout.columns().get("kind").sql() + " = ").param(EventKind.METRIC.label());
+    List<HistogramPoint> points =
+        st.run(
+            rs -> {
+              List<HistogramPoint> out = new ArrayList<>();
+              while (rs.next()) {
+                Map<String, Object> record = parse(rs.getString(nb + promoted.size() + 2));
+                if (!(record.get("metric.type") instanceof String type)
+                    || !type.endsWith("histogram")) {
+                  continue;
+                }
+                List<Object> key = new ArrayList<>(nb);
+                for (int i = 0; i < nb; i++) {
+                  Field f = plan.breakdowns().get(i);
+                  key.add(Results.breakdownValue(f, read(rs, i + 1, f.type())));
+                }
+                Map<String, Object> columns = new HashMap<>();
+                for (int i = 0; i < promoted.size(); i++) {
+                  columns.put(promoted.get(i), rs.getObject(nb + 2 + i));
+                }
+                HistogramPoint p =
+                    HistogramPoint.of(
+                        key,
+                        rs.getLong(nb + 1),
+                        Histograms.fields(
+                            parse(rs.getString(nb + promoted.size() + 3)), columns, record));
+                if (p != null) {
+                  out.add(p);
+                }
+              }
+              return out;
+            });
+    return Histograms.index(points);
   }
 
   private Result.Heatmap heatmap(Plan plan, BoundCalculation h) throws StoreException {

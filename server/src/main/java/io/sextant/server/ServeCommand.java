@@ -146,6 +146,22 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   java.nio.file.Path probes;
 
   @Option(
+      names = "--slos",
+      defaultValue = "${env:SEXTANT_SLOS}",
+      description =
+          "A YAML file of SLOs and where their burn-rate alerts go (docs/slo.md; env"
+              + " SEXTANT_SLOS).")
+  java.nio.file.Path slos;
+
+  @Option(
+      names = "--slo-time-scale",
+      defaultValue = "${env:SEXTANT_SLO_TIME_SCALE:-1}",
+      description =
+          "Run the SLO windows this many times faster than real time (1 = the SRE workbook's"
+              + " 28d, 1h/5m, 6h/30m); for demos and tests only.")
+  double sloTimeScale;
+
+  @Option(
       names = "--auth-tokens",
       defaultValue = "${env:SEXTANT_AUTH_TOKENS}",
       description =
@@ -241,6 +257,12 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   private int serve() throws Exception {
     io.sextant.triage.probe.ProbeSuite suite =
         probes == null ? null : io.sextant.triage.probe.ProbeSuite.load(probes, java.util.Map.of());
+    io.sextant.server.slo.SloConfig sloConfig =
+        slos == null
+            ? null
+            : sloTimeScale == 1
+                ? io.sextant.server.slo.SloConfig.load(slos)
+                : io.sextant.server.slo.SloConfig.load(slos).withTimeScale(sloTimeScale);
     ServerConfig defaults = ServerConfig.defaults(dataDir);
     ServerConfig config =
         new ServerConfig(
@@ -274,6 +296,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             .start();
     if (suite != null) {
       server.startTriage(probes, java.util.Map.of()); // and reloads it when the file changes
+    }
+    if (sloConfig != null) {
+      server.startSlos(sloConfig);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -32,6 +32,8 @@ import io.sextant.server.ingest.OtlpGrpcServices;
 import io.sextant.server.ingest.OtlpHttpErrors;
 import io.sextant.server.ingest.OtlpHttpService;
 import io.sextant.server.ingest.ZipkinService;
+import io.sextant.server.metrics.SelfMetrics;
+import io.sextant.server.metrics.TimedEngine;
 import io.sextant.server.security.ApiGuard;
 import io.sextant.server.security.ApiToken;
 import io.sextant.server.security.BrowserCors;
@@ -39,6 +41,10 @@ import io.sextant.server.security.ProbeListingRedaction;
 import io.sextant.server.security.Scope;
 import io.sextant.server.security.SecurityConfig;
 import io.sextant.server.security.Tokens;
+import io.sextant.server.slo.AlertNotifier;
+import io.sextant.server.slo.SloApi;
+import io.sextant.server.slo.SloConfig;
+import io.sextant.server.slo.SloEvaluator;
 import io.sextant.server.ui.UiService;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.spi.EventStore;
@@ -138,10 +144,15 @@ public final class SextantServer implements AutoCloseable {
     this.selfTracing = selfTrace ? new SelfTracing(config, selfToken) : null;
     this.redactor = security.redactor();
     this.clock = Clock.systemUTC();
-    this.store = new WriteHealthStore(decorate.apply(DuckDbEventStore.open(config.store())), clock);
-    this.writer = new BatchingWriter(store, config.pipeline());
-    this.retention = new RetentionJob(store, config.retention(), clock);
     IngestCounters counters = new IngestCounters();
+    BatchingWriter[] writerRef = new BatchingWriter[1];
+    this.metrics = new SelfMetrics(counters, () -> writerRef[0].stats());
+    this.store =
+        new WriteHealthStore(
+            metrics.timed(decorate.apply(DuckDbEventStore.open(config.store()))), clock);
+    this.writer = new BatchingWriter(store, config.pipeline());
+    writerRef[0] = writer;
+    this.retention = new RetentionJob(store, config.retention(), clock);
     this.rates = new RateMeter(counters);
     IngestGate gate = new IngestGate(writer, counters, redactor);
     IngestAuth ingestAuth = new IngestAuth(tokens);
@@ -217,7 +228,7 @@ public final class SextantServer implements AutoCloseable {
     BlockingTaskExecutor blocking = BlockingTaskExecutor.builder().numThreads(4).build();
     VirtualHostBuilder api =
         new ApiService(store, writer, counters, rates, clock, blocking).bind(sb, config.apiPort());
-    Engine engine = Engine.of(store);
+    Engine engine = new TimedEngine(Engine.of(store), metrics);
     new QueryApi(engine, clock, blocking).bind(sb, config.apiPort());
     LiveMap map = new LiveMap(new MapBuilder(engine), clock, MAP_CACHE);
     ChangeLog changes = new ChangeLog(engine, CHANGE_LOOKBACK);
@@ -235,6 +246,9 @@ public final class SextantServer implements AutoCloseable {
     this.changes = changes;
     this.triageApi = new TriageApi(() -> triage, this::reloadProbes);
     triageApi.bind(sb, config.apiPort());
+    api.service("/metrics", metrics.service());
+    api.service("/api/v1/slos", SloApi.service(() -> slos, () -> alerts));
+    registerSloMetrics();
     for (ApiRoute r : extraRoutes) {
       api.service(r.pathPattern(), r.service());
     }
@@ -254,6 +268,7 @@ public final class SextantServer implements AutoCloseable {
 
   private final Engine engine;
   private final Redactor redactor;
+  private final SelfMetrics metrics;
 
   /**
    * An OTLP/HTTP route: the ingest token check inside, CORS for the configured browser origins
@@ -425,6 +440,7 @@ public final class SextantServer implements AutoCloseable {
   }
 
   private void storeProbeEvents(List<io.sextant.model.Event> events) {
+    metrics.probeEvents(events);
     try {
       writer.submit(redactor.apply(events));
     } catch (Exception e) {
@@ -442,6 +458,85 @@ public final class SextantServer implements AutoCloseable {
   /** The running triage, or null. */
   public Triage triage() {
     return triage;
+  }
+
+  private volatile SloEvaluator slos;
+  private volatile AlertNotifier alerts;
+
+  /**
+   * Starts evaluating {@code config}'s SLOs (docs/slo.md): alerts go to its webhooks, each firing
+   * one with the first suspects of a triage run at once. Replaces SLOs started before.
+   */
+  public synchronized SloEvaluator startSlos(SloConfig config) {
+    stopSlos();
+    alerts =
+        new AlertNotifier(
+            config,
+            () -> {
+              Triage t = triage;
+              return t == null ? null : t.triage(2, true);
+            });
+    slos = new SloEvaluator(config, engine, clock, alerts).start();
+    log.info("{} SLOs evaluated, a minute being {}", config.slos().size(), slos.minute());
+    return slos;
+  }
+
+  private synchronized void stopSlos() {
+    if (slos != null) {
+      slos.close();
+      slos = null;
+    }
+    if (alerts != null) {
+      alerts.close();
+      alerts = null;
+    }
+  }
+
+  private void registerSloMetrics() {
+    metrics.gauge(
+        "sextant_slo_burn_rate",
+        "How many times faster than sustainable each SLO burns its error budget, per window.",
+        new String[] {"slo", "window"},
+        cb -> {
+          SloEvaluator e = slos;
+          if (e != null) {
+            for (SloEvaluator.Status s : e.statuses()) {
+              for (int i = 0; i < SloEvaluator.WINDOW_NAMES.length; i++) {
+                cb.call(s.burnRates()[i], s.slo().name(), SloEvaluator.WINDOW_NAMES[i]);
+              }
+            }
+          }
+        });
+    metrics.gauge(
+        "sextant_slo_error_budget_remaining",
+        "The fraction of each SLO's error budget left over its window.",
+        new String[] {"slo"},
+        cb -> {
+          SloEvaluator e = slos;
+          if (e != null) {
+            for (SloEvaluator.Status s : e.statuses()) {
+              cb.call(s.budgetRemaining(), s.slo().name());
+            }
+          }
+        });
+    metrics.gauge(
+        "sextant_slo_alert_firing",
+        "1 while an SLO's alert fires.",
+        new String[] {"slo", "severity"},
+        cb -> {
+          SloEvaluator e = slos;
+          if (e != null) {
+            for (SloEvaluator.Status s : e.statuses()) {
+              cb.call(s.paging() ? 1 : 0, s.slo().name(), "page");
+              cb.call(s.ticketing() ? 1 : 0, s.slo().name(), "ticket");
+            }
+          }
+        });
+  }
+
+  /** Sextant's own metrics, served at {@code /metrics}. */
+  public SelfMetrics metrics() {
+    return metrics;
   }
 
   /** The health poller, to which components started later can add their endpoints. */
@@ -497,6 +592,7 @@ public final class SextantServer implements AutoCloseable {
     synchronized (this) {
       stopWatching();
     }
+    stopSlos();
     if (triage != null) {
       triage.close();
     }

@@ -22,13 +22,17 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.Aggregation;
+import io.opentelemetry.sdk.metrics.InstrumentSelector;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.View;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,6 +139,95 @@ class MetricsIngestIT {
     assertThat(status.toString()).contains("\"metric_points_accepted\":5");
     // (Shut down only now: a shutdown exports the cumulative points once more.)
     meters.shutdown().join(10, TimeUnit.SECONDS);
+  }
+
+  private SdkMeterProvider instance(String id) {
+    Resource resource =
+        Resource.getDefault()
+            .merge(
+                Resource.create(
+                    Attributes.of(
+                        AttributeKey.stringKey("service.name"),
+                        "checkout",
+                        AttributeKey.stringKey("service.instance.id"),
+                        id)));
+    return SdkMeterProvider.builder()
+        .setResource(resource)
+        .registerView(
+            InstrumentSelector.builder().setName("checkout.duration").build(),
+            View.builder()
+                .setAggregation(Aggregation.explicitBucketHistogram(List.of(0.01, 0.1, 1.0)))
+                .build())
+        .registerView(
+            InstrumentSelector.builder().setName("checkout.size").build(),
+            View.builder().setAggregation(Aggregation.base2ExponentialBucketHistogram()).build())
+        .registerMetricReader(
+            PeriodicMetricReader.builder(
+                    OtlpHttpMetricExporter.builder()
+                        .setEndpoint(server.otlpHttp("/v1/metrics"))
+                        .build())
+                .setInterval(Duration.ofHours(1))
+                .build())
+        .build();
+  }
+
+  /**
+   * Two instances of a service export their histograms (cumulative, as SDKs do by default); the p99
+   * over both merges their buckets: 99 fast calls on one and one slow call on the other give a fast
+   * p99, which averaging the two instances' percentiles would not.
+   */
+  @Test
+  void sdkHistograms_percentilesMergeBucketsAcrossInstancesAndExports() throws Exception {
+    SdkMeterProvider a = instance("a");
+    SdkMeterProvider b = instance("b");
+    DoubleHistogram onA = a.get("shop").histogramBuilder("checkout.duration").setUnit("s").build();
+    DoubleHistogram onB = b.get("shop").histogramBuilder("checkout.duration").setUnit("s").build();
+    for (int i = 1; i <= 99; i++) {
+      onA.record(0.01 + 0.0009 * i); // (0.01, 0.1]: 0.0109 … 0.0991
+    }
+    onB.record(0.5);
+    assertThat(ok(a.forceFlush())).isTrue();
+    assertThat(ok(b.forceFlush())).isTrue();
+    String q =
+        "where metric.name = checkout.duration"
+            + " | p50(metric.histogram), p99(metric.histogram), p999(metric.histogram),"
+            + " count() by service.name | last 15m";
+    JsonNode row = query(q).get("rows").get(0);
+    assertThat(row.get(0).asText()).isEqualTo("checkout");
+    // 99 counts spread over A's [min 0.0109, max 0.0991]; the 50th of 100 is 50/99 of the way.
+    assertThat(row.get(1).asDouble())
+        .isCloseTo(0.0109 + 0.0882 * 50 / 99, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(row.get(2).asDouble())
+        .isCloseTo(0.0991, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(row.get(3).asDouble()).isGreaterThan(0.1).isLessThanOrEqualTo(0.5);
+    assertThat(row.get(4).asLong()).isEqualTo(2);
+
+    // A second export of A's cumulative series, with 100 slow calls more: counted once, not added
+    // to the first export's totals (which would keep the median among the fast calls).
+    for (int i = 0; i < 100; i++) {
+      onA.record(0.7);
+    }
+    assertThat(ok(a.forceFlush())).isTrue();
+    row = query(q).get("rows").get(0);
+    assertThat(row.get(4).asLong()).isEqualTo(3);
+    assertThat(row.get(1).asDouble()).isGreaterThan(0.1).isLessThanOrEqualTo(0.7);
+
+    // Exponential buckets: 1 … 1000 recorded once each; the SDK picks the scale.
+    DoubleHistogram size = a.get("shop").histogramBuilder("checkout.size").build();
+    for (int i = 1; i <= 1000; i++) {
+      size.record(i);
+    }
+    assertThat(ok(a.forceFlush())).isTrue();
+    JsonNode exp =
+        query(
+                "where metric.name = checkout.size and metric.type = exponential_histogram"
+                    + " | p50(metric.histogram), p90(metric.histogram) | last 15m")
+            .get("rows")
+            .get(0);
+    assertThat(exp.get(0).asDouble()).isCloseTo(500, org.assertj.core.api.Assertions.within(25.0));
+    assertThat(exp.get(1).asDouble()).isCloseTo(900, org.assertj.core.api.Assertions.within(45.0));
+    a.shutdown().join(10, TimeUnit.SECONDS);
+    b.shutdown().join(10, TimeUnit.SECONDS);
   }
 
   @Test

@@ -95,6 +95,10 @@ public abstract class DifferentialContract {
         metricPoints(r, out);
         continue;
       }
+      if (r.nextInt(12) == 0) {
+        histogramSeries(r, trace, out);
+        continue;
+      }
       int spans = 1 + r.nextInt(6);
       long start = T0 + (long) (r.nextDouble() * 600 * S);
       for (int s = 0; s < spans; s++) {
@@ -195,6 +199,99 @@ public abstract class DifferentialContract {
               .attributes(Attributes.of(attrs))
               .build());
     }
+  }
+
+  static final String[] LATENCY = {"http.server.request.duration", "db.client.operation.duration"};
+
+  /**
+   * A series of histogram points over time, as an OTel SDK exports them: explicit buckets or
+   * exponential ones (whose scale may drop as the range grows), cumulative totals since a start
+   * time or deltas, with a route attribute (a column of its own in some stores) and sometimes a
+   * reset.
+   */
+  static void histogramSeries(Random r, int n, List<Event> out) {
+    String service = SERVICES[r.nextInt(SERVICES.length)];
+    Resource resource =
+        new Resource(
+            Attributes.of(
+                "service.name",
+                service,
+                "service.version",
+                "1." + r.nextInt(2),
+                "cloud.region",
+                REGIONS[r.nextInt(3)]));
+    String metric = LATENCY[r.nextInt(LATENCY.length)];
+    String route = ROUTES[r.nextInt(ROUTES.length)];
+    boolean exponential = r.nextInt(3) == 0;
+    boolean cumulative = r.nextBoolean();
+    long start = T0 - (r.nextBoolean() ? 30 * S : 7200 * S); // one start per process, as SDKs do
+    long at = T0 + (long) (r.nextDouble() * 300 * S);
+    int points = 1 + r.nextInt(5);
+    double[] bounds = r.nextInt(4) == 0 ? new double[] {5, 10, 25, 50} : new double[] {10, 50};
+    long[] counts = new long[exponential ? 6 : bounds.length + 1];
+    long zeros = 0;
+    int scale = 3;
+    double max = 0;
+    for (int p = 0; p < points; p++) {
+      if (!cumulative || (p > 0 && r.nextInt(6) == 0)) {
+        java.util.Arrays.fill(counts, 0);
+        zeros = 0;
+        max = 0;
+      }
+      for (int i = 0; i < counts.length; i++) {
+        counts[i] += r.nextInt(3) == 0 ? 0 : r.nextInt(20);
+      }
+      zeros += r.nextInt(2);
+      max = Math.max(max, 60 + r.nextInt(40));
+      Map<String, Object> attrs = new LinkedHashMap<>();
+      attrs.put("http.route", route);
+      attrs.put("metric.name", metric);
+      attrs.put("metric.temporality", cumulative ? "cumulative" : "delta");
+      attrs.put("metric.start_time", cumulative ? start : at - 10 * S);
+      attrs.put("metric.count", java.util.Arrays.stream(counts).sum() + zeros);
+      if (r.nextBoolean()) {
+        attrs.put("metric.max", max);
+      }
+      if (exponential) {
+        if (p > 0 && r.nextInt(4) == 0 && scale > 0) {
+          scale--; // an SDK halves the resolution when the range outgrows its buckets
+        }
+        attrs.put("metric.type", "exponential_histogram");
+        attrs.put("metric.scale", (long) scale);
+        attrs.put("metric.zero_count", zeros);
+        attrs.put("metric.positive_offset", (long) (8 << scale) >> 3);
+        attrs.put("metric.positive_bucket_counts", json(counts));
+        attrs.put("metric.negative_offset", 0L);
+        attrs.put("metric.negative_bucket_counts", "[]");
+      } else {
+        attrs.put("metric.type", "histogram");
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < bounds.length; i++) {
+          b.append(i > 0 ? "," : "").append(bounds[i]);
+        }
+        attrs.put("metric.bucket_bounds", b.append(']').toString());
+        attrs.put("metric.bucket_counts", json(counts));
+      }
+      out.add(
+          Event.metric()
+              .resource(resource)
+              .name(metric)
+              .timeUnixNano(at)
+              .attributes(Attributes.of(attrs))
+              .build());
+      at += (20 + r.nextInt(60)) * S;
+      if (at >= T0 + 600 * S) {
+        break;
+      }
+    }
+  }
+
+  private static String json(long[] counts) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < counts.length; i++) {
+      b.append(i > 0 ? "," : "").append(counts[i]);
+    }
+    return b.append(']').toString();
   }
 
   /** The fields random questions use, with their kind: s(tring), n(umber), b(ool). */
@@ -321,7 +418,11 @@ public abstract class DifferentialContract {
       Calculation c =
           switch (r.nextInt(5)) {
             case 0 -> Calculation.count();
-            case 1 -> Calculation.of(Aggregate.RATE, null);
+            case 1 ->
+                r.nextBoolean()
+                    ? Calculation.of(Aggregate.RATE, null)
+                    : Calculation.of(
+                        r.nextBoolean() ? Aggregate.P99 : Aggregate.P50, "metric.histogram");
             case 2 -> Calculation.of(Aggregate.COUNT_DISTINCT, FIELDS[r.nextInt(FIELDS.length)][0]);
             default ->
                 Calculation.of(
@@ -404,11 +505,25 @@ public abstract class DifferentialContract {
             "where kind = metric | avg(value), min(value), count() by metric.name, service.name",
             "where kind = metric and metric.type = sum | p99(value), sum(value) by pool.name",
             "where kind = metric and value > 25 | count() by metric.name | every 37s",
+            "where metric.name = http.server.request.duration"
+                + " | p99(metric.histogram), p50(metric.histogram) by http.route | every 1m",
+            "where kind = metric and metric.type = exponential_histogram"
+                + " | p90(metric.histogram), count() by service.name, service.version"
+                + " | having p90(metric.histogram) > 1 | order by p90(metric.histogram) desc",
+            "where kind = metric | p99(metric.histogram) by metric.name, metric.temporality",
             "where kind != metric | count() by kind")) {
       Question q = io.sextant.query.QueryText.parse(text + range, T0);
       Result expected = naive.run(q);
       Result actual = engine.run(q);
       assertThat(expected.rows()).as(text).isNotEmpty();
+      if (text.contains("metric.histogram")) {
+        int c = expected.columns().size() - 1;
+        while (!expected.columns().get(c).name().contains("metric.histogram")) {
+          c--;
+        }
+        int col = c;
+        assertThat(expected.rows()).as(text).anyMatch(row -> row.get(col) instanceof Double);
+      }
       assertThat(actual.columns()).as(text).isEqualTo(expected.columns());
       assertSameRows(text, actual.rows(), expected.rows());
       if (q.series()) {

@@ -1,0 +1,243 @@
+package io.sextant.server.slo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.triage.TriageReport;
+import io.sextant.triage.rank.Ranking;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Posts alerts to the configured webhooks, in order, one thread: a firing alert first runs triage
+ * (the server's own entry point) and carries its first suspects; its resolve follows it. The
+ * evaluator reports transitions only, so each firing and each resolve is posted once; the payload's
+ * {@code id} is the same for both, for receivers that deduplicate themselves.
+ */
+public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AlertNotifier.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int ATTEMPTS = 3;
+  private static final int SUSPECTS = 3;
+
+  /** Runs triage now; null when no probes are configured. */
+  public interface TriageRunner {
+    TriageReport run() throws Exception;
+  }
+
+  private final SloConfig config;
+  private final TriageRunner triage;
+  private final HttpClient http;
+  private final ExecutorService worker =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "sextant-alerts");
+            t.setDaemon(true);
+            return t;
+          });
+  private final List<ObjectNode> history = new ArrayList<>();
+
+  public AlertNotifier(SloConfig config, TriageRunner triage) {
+    this.config = config;
+    this.triage = triage;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  @Override
+  public void alert(Alert alert) {
+    worker.execute(() -> deliver(alert));
+  }
+
+  /** The alerts sent so far, latest last (at most 200), as their JSON payloads. */
+  public synchronized List<ObjectNode> history() {
+    return List.copyOf(history);
+  }
+
+  private void deliver(Alert alert) {
+    ObjectNode payload = payload(alert, alert.firing() ? runTriage() : null);
+    synchronized (this) {
+      history.add(payload);
+      if (history.size() > 200) {
+        history.remove(0);
+      }
+    }
+    log.info(
+        "SLO alert {} {} {}",
+        alert.slo().name(),
+        alert.severity().label(),
+        alert.firing() ? "firing" : "resolved");
+    for (SloConfig.Webhook hook : config.webhooks()) {
+      String body =
+          hook.format() == SloConfig.Format.SLACK ? slack(payload).toString() : payload.toString();
+      post(hook, body);
+    }
+  }
+
+  private TriageReport runTriage() {
+    try {
+      return triage.run();
+    } catch (Exception e) {
+      log.warn("triage for an SLO alert failed: {}", e.toString());
+      return null;
+    }
+  }
+
+  private void post(SloConfig.Webhook hook, String body) {
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        HttpResponse<Void> r =
+            http.send(
+                HttpRequest.newBuilder(hook.url())
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() < 300) {
+          return;
+        }
+        log.warn("webhook {} answered {}", hook.url().getHost(), r.statusCode());
+        if (r.statusCode() < 500 && r.statusCode() != 429) {
+          return; // the receiver refuses this payload; sending it again will not help
+        }
+      } catch (java.io.IOException e) {
+        log.warn("webhook {} unreachable: {}", hook.url().getHost(), e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      try {
+        Thread.sleep(1000L * attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  ObjectNode payload(Alert a, TriageReport report) {
+    ObjectNode p = JSON.createObjectNode();
+    Slo slo = a.slo();
+    p.put("id", a.id());
+    p.put("status", a.firing() ? "firing" : "resolved");
+    p.put("slo", slo.name());
+    p.put("description", slo.description());
+    p.put("severity", a.severity().label());
+    p.put("objective", slo.objective());
+    p.put("window", slo.window().toDays() + "d");
+    p.put("valid", slo.valid());
+    p.put("good", slo.good());
+    p.put("threshold", a.severity().threshold);
+    p.putArray("windows").add(a.severity().longWindow).add(a.severity().shortWindow);
+    ObjectNode burn = p.putObject("burn_rates");
+    for (int i = 0; i < SloEvaluator.WINDOWS.length; i++) {
+      burn.put(SloEvaluator.WINDOW_NAMES[i], round(a.burnRates()[i]));
+    }
+    p.put("error_budget_remaining", round(a.budgetRemaining()));
+    p.put("started_at", instant(a.startedUnixNano()));
+    if (!a.firing()) {
+      p.put("resolved_at", instant(a.resolvedUnixNano()));
+    }
+    p.put("link", config.uiUrl() + "/explore?q=" + encode(question(slo)));
+    p.put("summary", summary(a));
+    if (a.firing()) {
+      if (report == null) {
+        p.putNull("triage");
+      } else {
+        ObjectNode t = p.putObject("triage");
+        Ranking k = report.ranking();
+        t.put("headline", k.headline());
+        t.put("fault", k.fault());
+        ArrayNode suspects = t.putArray("suspects");
+        for (Ranking.Suspect s : k.suspects().subList(0, Math.min(SUSPECTS, k.suspects().size()))) {
+          ObjectNode o = suspects.addObject();
+          o.put("rank", s.rank());
+          ArrayNode members = o.putArray("members");
+          s.members().forEach(members::add);
+          o.put("probability", round(s.probability()));
+          ArrayNode why = o.putArray("why");
+          s.why().forEach(why::add);
+        }
+        ArrayNode notes = t.putArray("notes");
+        report.notes().forEach(notes::add);
+        t.put("link", config.uiUrl() + "/triage");
+      }
+    }
+    return p;
+  }
+
+  private static String summary(Alert a) {
+    String verb = a.firing() ? "is burning" : "stopped burning";
+    return "SLO "
+        + a.slo().name()
+        + " "
+        + verb
+        + " its error budget "
+        + (a.firing()
+            ? String.format(
+                java.util.Locale.ROOT,
+                "%.1f× too fast over %s and %.1f× over %s",
+                a.burnRates()[a.severity() == Alert.Severity.PAGE ? 2 : 3],
+                a.severity().longWindow,
+                a.burnRates()[a.severity() == Alert.Severity.PAGE ? 0 : 1],
+                a.severity().shortWindow)
+            : "too fast (" + a.severity().label() + ")");
+  }
+
+  /** A Slack incoming-webhook message: the summary, the first suspect and the link. */
+  ObjectNode slack(ObjectNode payload) {
+    StringBuilder text = new StringBuilder();
+    text.append(
+        payload.get("status").asText().equals("firing")
+            ? ":rotating_light: "
+            : ":white_check_mark: ");
+    text.append(payload.get("summary").asText());
+    var suspects = payload.path("triage").path("suspects");
+    if (suspects.size() > 0) {
+      text.append("\nFirst suspect: ")
+          .append(String.join(", ", JSON.convertValue(suspects.get(0).get("members"), List.class)));
+    }
+    text.append("\n<").append(payload.get("link").asText()).append("|Open in Sextant>");
+    ObjectNode out = JSON.createObjectNode();
+    out.put("text", text.toString());
+    return out;
+  }
+
+  private static String question(Slo slo) {
+    return "where " + slo.valid() + " | count(), p99(duration) by error | every 1m | last 3h";
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String instant(long nanos) {
+    return Instant.ofEpochSecond(0, nanos).toString();
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  @Override
+  public void close() {
+    worker.shutdown();
+    try {
+      worker.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

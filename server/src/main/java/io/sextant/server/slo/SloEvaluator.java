@@ -1,0 +1,266 @@
+package io.sextant.server.slo;
+
+import io.sextant.query.Calculation;
+import io.sextant.query.Engine;
+import io.sextant.query.Filter;
+import io.sextant.query.QueryException;
+import io.sextant.query.Question;
+import io.sextant.query.Result;
+import io.sextant.store.spi.StoreException;
+import io.sextant.store.spi.TimeRange;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Evaluates SLOs incrementally and raises multi-window, multi-burn-rate alerts (Google SRE
+ * workbook, "Alerting on SLOs"): a page when the last hour and the last 5 minutes both burn the
+ * error budget 14.4 times faster than sustainable, a ticket when the last 6 hours and the last 30
+ * minutes both burn it 6 times faster. Each SLO keeps its valid and good counts per minute for its
+ * whole window in a ring; every tick recounts only the last few minutes (late events included),
+ * never the window (docs/adr/0017-signals-metrics-slos.md).
+ */
+public final class SloEvaluator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SloEvaluator.class);
+
+  /** The alert windows, in minutes, and the names they are shown by. */
+  static final int[] WINDOWS = {5, 30, 60, 360};
+
+  public static final String[] WINDOW_NAMES = {"5m", "30m", "1h", "6h"};
+
+  static final double PAGE_BURN = 14.4;
+  static final double TICKET_BURN = 6;
+
+  /** Minutes recounted at every tick: the open one and those before it, for late events. */
+  static final int RECOUNT = 3;
+
+  /** Most minutes one question asks for (the query engine's bucket limit). */
+  static final int CHUNK = 1000;
+
+  private final SloConfig config;
+  private final Engine engine;
+  private final Clock clock;
+  private final AlertSink sink;
+  private final long minuteNanos;
+  private final List<SloState> states = new ArrayList<>();
+  private ScheduledExecutorService timer;
+
+  /** Receives alerts as they fire and resolve, once each. */
+  public interface AlertSink {
+    void alert(Alert alert);
+  }
+
+  public SloEvaluator(SloConfig config, Engine engine, Clock clock, AlertSink sink) {
+    this.config = config;
+    this.engine = engine;
+    this.clock = clock;
+    this.sink = sink;
+    this.minuteNanos = (long) (60_000_000_000L / config.timeScale());
+    for (Slo s : config.slos()) {
+      states.add(new SloState(s, (int) (s.window().toMinutes())));
+    }
+  }
+
+  public SloConfig config() {
+    return config;
+  }
+
+  /** Ticks four times a (scaled) minute on a thread of its own. */
+  public SloEvaluator start() {
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "sextant-slo");
+              t.setDaemon(true);
+              return t;
+            });
+    long every = Math.max(50_000_000L, minuteNanos / 4);
+    timer.scheduleWithFixedDelay(this::tickQuietly, 0, every, TimeUnit.NANOSECONDS);
+    return this;
+  }
+
+  private void tickQuietly() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      log.warn("SLO evaluation failed: {}", e.toString());
+    }
+  }
+
+  /** Recounts the open minutes of every SLO, then raises or resolves alerts. */
+  public synchronized void tick() {
+    long now = clock.millis() * 1_000_000L;
+    long current = Math.floorDiv(now, minuteNanos);
+    for (SloState s : states) {
+      long from =
+          s.last < 0
+              ? current - s.minutes + 1
+              : Math.max(current - s.minutes + 1, s.last - RECOUNT + 1);
+      try {
+        for (long chunk = from; chunk <= current; chunk += CHUNK) {
+          count(s, chunk, Math.min(current, chunk + CHUNK - 1));
+        }
+        s.last = current;
+        s.error = null;
+      } catch (StoreException | QueryException e) {
+        s.error = e.getMessage();
+        continue;
+      }
+      evaluate(s, current, now);
+    }
+  }
+
+  private void count(SloState s, long fromMinute, long toMinute) throws StoreException {
+    long[] valid = counts(s.slo.validFilter(), fromMinute, toMinute);
+    long[] good = counts(Filter.and(s.slo.validFilter(), s.slo.goodFilter()), fromMinute, toMinute);
+    for (int i = 0; i < valid.length; i++) {
+      s.put(fromMinute + i, valid[i], good[i]);
+    }
+  }
+
+  private long[] counts(Filter where, long fromMinute, long toMinute) throws StoreException {
+    int n = (int) (toMinute - fromMinute + 1);
+    Question q =
+        Question.over(new TimeRange(fromMinute * minuteNanos, (toMinute + 1) * minuteNanos))
+            .where(where)
+            .calculate(Calculation.count())
+            .series(true)
+            .granularityNanos(minuteNanos)
+            .build();
+    Result r = engine.run(q);
+    long[] out = new long[n];
+    if (r.series() != null && !r.series().groups().isEmpty()) {
+      List<Number> values = r.series().groups().get(0).values().get("count()");
+      for (int i = 0; i < n && i < values.size(); i++) {
+        out[i] = values.get(i) == null ? 0 : values.get(i).longValue();
+      }
+    }
+    return out;
+  }
+
+  private void evaluate(SloState s, long current, long now) {
+    for (int w = 0; w < WINDOWS.length; w++) {
+      s.burn[w] = s.burnRate(current, WINDOWS[w]);
+    }
+    long[] all = s.sums(current, s.minutes);
+    s.budgetRemaining =
+        all[0] == 0 ? 1 : 1 - ((all[0] - all[1]) / (double) all[0]) / s.slo.budget();
+    boolean page = s.burn[2] > PAGE_BURN && s.burn[0] > PAGE_BURN;
+    boolean ticket = s.burn[3] > TICKET_BURN && s.burn[1] > TICKET_BURN;
+    s.pageSince = transition(s, Alert.Severity.PAGE, page, s.pageSince, now);
+    s.ticketSince = transition(s, Alert.Severity.TICKET, ticket, s.ticketSince, now);
+  }
+
+  /** Tells the sink of a change only; returns when the alert started firing, or -1. */
+  private long transition(
+      SloState s, Alert.Severity severity, boolean firing, long since, long now) {
+    if (firing == (since >= 0)) {
+      return since;
+    }
+    long started = firing ? now : since;
+    sink.alert(
+        new Alert(
+            s.slo,
+            severity,
+            firing,
+            s.burn.clone(),
+            s.budgetRemaining,
+            started,
+            firing ? -1 : now));
+    return firing ? now : -1;
+  }
+
+  /** What each SLO looks like now, for the API and /metrics. */
+  public synchronized List<Status> statuses() {
+    List<Status> out = new ArrayList<>();
+    for (SloState s : states) {
+      out.add(
+          new Status(
+              s.slo,
+              s.burn.clone(),
+              s.budgetRemaining,
+              s.pageSince >= 0,
+              s.ticketSince >= 0,
+              s.error));
+    }
+    return out;
+  }
+
+  /** One SLO now: burn rates in {@link #WINDOWS} order. */
+  public record Status(
+      Slo slo,
+      double[] burnRates,
+      double budgetRemaining,
+      boolean paging,
+      boolean ticketing,
+      String error) {}
+
+  /** The (scaled) length of a minute: a minute, unless a time scale shrinks it. */
+  public Duration minute() {
+    return Duration.ofNanos(minuteNanos);
+  }
+
+  @Override
+  public void close() {
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+  }
+
+  /** One SLO's per-minute counts over its window, in a ring, and its alert state. */
+  static final class SloState {
+    final Slo slo;
+    final int minutes;
+    final long[] minute;
+    final int[] valid;
+    final int[] good;
+    final double[] burn = new double[WINDOWS.length];
+    double budgetRemaining = 1;
+    long last = -1;
+    long pageSince = -1;
+    long ticketSince = -1;
+    String error;
+
+    SloState(Slo slo, int minutes) {
+      this.slo = slo;
+      this.minutes = minutes;
+      this.minute = new long[minutes];
+      java.util.Arrays.fill(minute, Long.MIN_VALUE);
+      this.valid = new int[minutes];
+      this.good = new int[minutes];
+    }
+
+    void put(long m, long v, long g) {
+      int slot = (int) Math.floorMod(m, (long) minutes);
+      minute[slot] = m;
+      valid[slot] = (int) Math.min(Integer.MAX_VALUE, v);
+      good[slot] = (int) Math.min(Integer.MAX_VALUE, g);
+    }
+
+    /** {valid, good} over the {@code n} minutes ending with {@code current}. */
+    long[] sums(long current, int n) {
+      long v = 0;
+      long g = 0;
+      for (long m = current - n + 1; m <= current; m++) {
+        int slot = (int) Math.floorMod(m, (long) minutes);
+        if (minute[slot] == m) {
+          v += valid[slot];
+          g += good[slot];
+        }
+      }
+      return new long[] {v, g};
+    }
+
+    /** The error rate over the last {@code n} minutes as a multiple of the budget. */
+    double burnRate(long current, int n) {
+      long[] s = sums(current, n);
+      return s[0] == 0 ? 0 : ((s[0] - s[1]) / (double) s[0]) / slo.budget();
+    }
+  }
+}

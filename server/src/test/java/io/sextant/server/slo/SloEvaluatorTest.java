@@ -1,0 +1,259 @@
+package io.sextant.server.slo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.sextant.model.Attributes;
+import io.sextant.model.Event;
+import io.sextant.model.Resource;
+import io.sextant.model.SpanId;
+import io.sextant.model.SpanKind;
+import io.sextant.model.StatusCode;
+import io.sextant.model.TraceId;
+import io.sextant.query.Engine;
+import io.sextant.query.MemoryEngine;
+import io.sextant.query.Question;
+import io.sextant.query.Result;
+import io.sextant.store.spi.MemoryEventStore;
+import io.sextant.store.spi.StoreException;
+import java.io.ByteArrayInputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SloEvaluatorTest {
+  static final long MIN = 60_000_000_000L;
+  static final long T0 = 29_000_000L * MIN; // a whole minute in 2025
+
+  static final String YAML =
+      """
+      ui_url: http://sextant.test:7070/
+      slos:
+        - name: checkout
+          description: Checkout answers, and fast
+          valid: service.name = gateway and span.kind = server and http.route = /api/checkout
+          good: status != error and duration < 800ms
+          objective: 99.5
+          window: 28d
+      """;
+
+  MemoryEventStore store = new MemoryEventStore();
+  long now = T0;
+  final Clock clock =
+      new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return Instant.ofEpochSecond(0, now);
+        }
+      };
+  final AtomicInteger questions = new AtomicInteger();
+  final List<Alert> alerts = new ArrayList<>();
+  SloEvaluator evaluator;
+  int span;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    SloConfig config =
+        SloConfig.parse(new ByteArrayInputStream(YAML.getBytes(StandardCharsets.UTF_8)), "t.yaml");
+    Engine memory = new MemoryEngine(store);
+    Engine counting =
+        new Engine() {
+          @Override
+          public Result run(Question q) throws StoreException {
+            questions.incrementAndGet();
+            return memory.run(q);
+          }
+
+          @Override
+          public List<io.sextant.query.TraceSummary> traces(io.sextant.query.TraceQuery q) {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public io.sextant.query.Comparison compare(io.sextant.query.CompareQuery q) {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public io.sextant.query.ColumnInfo.Columns columns(io.sextant.store.spi.TimeRange range) {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public List<io.sextant.query.HopQuery.Hop> hops(io.sextant.query.HopQuery q) {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public io.sextant.query.Catalog catalog() throws StoreException {
+            return memory.catalog();
+          }
+        };
+    evaluator = new SloEvaluator(config, counting, clock, alerts::add);
+  }
+
+  @AfterEach
+  void tearDown() {
+    evaluator.close();
+  }
+
+  /** 100 checkout calls in minute {@code m} (relative to T0), {@code bad} of them failing. */
+  void minute(int m, int bad) throws Exception {
+    List<Event> batch = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      span++;
+      batch.add(
+          Event.span(new TraceId(1, span), new SpanId(span))
+              .resource(new Resource(Attributes.of("service.name", "gateway")))
+              .name("POST /api/checkout")
+              .spanKind(SpanKind.SERVER)
+              .timeUnixNano(T0 + m * MIN + 30_000_000_000L + i)
+              .durationNanos(i < bad ? 2_000_000_000L : 50_000_000L)
+              .status(StatusCode.UNSET)
+              .attributes(Attributes.of("http.route", "/api/checkout"))
+              .build());
+    }
+    // A span of another route never counts.
+    batch.add(
+        Event.span(new TraceId(2, span), new SpanId(span + 1_000_000))
+            .resource(new Resource(Attributes.of("service.name", "gateway")))
+            .name("GET /api/browse")
+            .spanKind(SpanKind.SERVER)
+            .timeUnixNano(T0 + m * MIN + 31_000_000_000L)
+            .durationNanos(5_000_000_000L)
+            .status(StatusCode.ERROR)
+            .attributes(Attributes.of("http.route", "/api/browse"))
+            .build());
+    store.write(batch);
+    now = T0 + m * MIN + 59_000_000_000L;
+    evaluator.tick();
+  }
+
+  @Test
+  void fastBurn_pagesAtTheWorkbooksThreshold_andResolvesWhenTheShortWindowClears()
+      throws Exception {
+    for (int m = -60; m < 0; m++) {
+      minute(m, 0);
+    }
+    assertThat(alerts).isEmpty();
+    assertThat(evaluator.statuses().get(0).budgetRemaining()).isEqualTo(1.0);
+
+    // Every call slow (over 800 ms): 1 h burn after k bad minutes = k·100 / 6000 / 0.5 %.
+    minute(0, 100);
+    minute(1, 100);
+    assertThat(alerts)
+        .extracting(a -> a.severity() + " " + a.firing())
+        .containsExactly("TICKET true");
+    minute(2, 100);
+    minute(3, 100); // 1 h burn 13.3: not yet
+    assertThat(alerts).hasSize(1);
+    minute(4, 100); // 1 h burn 16.7 and 5 m burn 200: page
+    assertThat(alerts).hasSize(2);
+    Alert page = alerts.get(1);
+    assertThat(page.severity()).isEqualTo(Alert.Severity.PAGE);
+    assertThat(page.firing()).isTrue();
+    assertThat(page.burnRates()[0]).isCloseTo(200.0, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(page.burnRates()[2])
+        .isCloseTo(500 / 6000.0 / 0.005, org.assertj.core.api.Assertions.within(1e-9));
+
+    // Deduplicated: still burning, no new alert.
+    minute(5, 100);
+    assertThat(alerts).hasSize(2);
+    for (int m = 6; m <= 9; m++) {
+      minute(m, 0); // the 5 m window still holds a bad minute
+    }
+    assertThat(alerts).hasSize(2);
+    minute(10, 0);
+    assertThat(alerts).hasSize(3);
+    assertThat(alerts.get(2).severity()).isEqualTo(Alert.Severity.PAGE);
+    assertThat(alerts.get(2).firing()).isFalse();
+    assertThat(alerts.get(2).id()).isEqualTo(page.id());
+    assertThat(evaluator.statuses().get(0).budgetRemaining()).isLessThan(0);
+  }
+
+  @Test
+  void evaluation_isIncremental_twoQuestionsATickAfterTheFirst() throws Exception {
+    minute(-1, 0);
+    int first = questions.get();
+    // 28 days of minutes in chunks of 1000, valid and good: 2 · 41.
+    assertThat(first).isEqualTo(2 * 41);
+    minute(0, 0);
+    minute(1, 3);
+    assertThat(questions.get() - first).isEqualTo(4);
+  }
+
+  @Test
+  void notifier_postsFiringThenResolve_toJsonAndSlackWebhooks() throws Exception {
+    BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/",
+        x -> {
+          received.add(
+              x.getRequestURI().getPath()
+                  + " "
+                  + new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          x.sendResponseHeaders(204, -1);
+          x.close();
+        });
+    receiver.start();
+    try {
+      String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+      SloConfig config =
+          SloConfig.parse(
+              new ByteArrayInputStream(
+                  (YAML
+                          + "notify:\n  - {url: "
+                          + base
+                          + "/json}\n  - {url: "
+                          + base
+                          + "/slack, format: slack}\n")
+                      .getBytes(StandardCharsets.UTF_8)),
+              "t.yaml");
+      try (AlertNotifier n = new AlertNotifier(config, () -> null)) {
+        Slo slo = config.slos().get(0);
+        double[] burn = {200, 40, 16.7, 3};
+        n.alert(new Alert(slo, Alert.Severity.PAGE, true, burn, 0.9, T0, -1));
+        n.alert(new Alert(slo, Alert.Severity.PAGE, false, burn, 0.8, T0, T0 + MIN));
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          got.add(received.poll(10, TimeUnit.SECONDS));
+        }
+        assertThat(got.get(0))
+            .startsWith("/json {")
+            .contains("\"status\":\"firing\"")
+            .contains("\"severity\":\"page\"")
+            .contains("\"1h\":16.7")
+            .contains("\"link\":\"http://sextant.test:7070/explore?q=where%20service.name");
+        assertThat(got.get(1))
+            .startsWith("/slack {\"text\":\":rotating_light: SLO checkout is burning");
+        assertThat(got.get(2)).startsWith("/json {").contains("\"status\":\"resolved\"");
+        assertThat(got.get(3)).startsWith("/slack {\"text\":\":white_check_mark:");
+        assertThat(n.history()).hasSize(2);
+      }
+    } finally {
+      receiver.stop(0);
+    }
+  }
+}
