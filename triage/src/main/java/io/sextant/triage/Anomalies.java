@@ -102,10 +102,10 @@ final class Anomalies {
   }
 
   /**
-   * Processes burning CPU: a service whose CPU now (the lowest point of the last seconds) is
-   * {@value #CPU_RATIO}× its own usual (the median before) and at least {@value #CPU_CORES} of a
-   * core. The ratio: 20 × how many times its usual, at most 200 (a busy process that no request
-   * feels is evidence, not proof). What the service depends on gets the square root.
+   * Processes burning CPU: a service whose CPU now (the mean of the last seconds) is {@value
+   * #CPU_RATIO}× its own usual (the median before) and at least {@value #CPU_CORES} of a core. The
+   * ratio: 20 × how many times its usual, at most 200 (a busy process that no request feels is
+   * evidence, not proof). What the service depends on gets the square root.
    *
    * @param now service → cores in use now
    * @param usual service → cores usually in use

@@ -170,14 +170,14 @@ final class Evidence {
   static final List<String> CPU_METRICS =
       List.of("jvm.cpu.recent_utilization", "process.cpu.utilization");
 
-  /** The cores each service uses: now (the lowest point of the last 5 s) and usually. */
+  /** The cores each service uses: now (the mean of the last 6 s) and usually. */
   record Cpu(Map<String, Double> now, Map<String, Double> usual) {}
 
   /**
    * Each service's CPU, in cores, from its CPU utilization metric ({@link #CPU_METRICS}) times its
-   * core count ({@code jvm.cpu.count}, else 1): the lowest point of the last 5 s (a burn that
-   * lasts, not one collection's spike nor the tail of one that ended), and the median of the points
-   * from 10 minutes to 30 s before (only with at least 3 of them).
+   * core count ({@code jvm.cpu.count}, else 1): the mean of the last 6 s (a burn that lasts, not
+   * the tail of one that ended), and the median of the points from 10 minutes to 30 s before (only
+   * with at least 3 of them).
    */
   Cpu cpu(long now) throws StoreException {
     var catalog = engine.catalog();
@@ -211,10 +211,10 @@ final class Evidence {
     for (List<Object> r :
         engine
             .run(
-                Question.over(new TimeRange(now - 5 * s, now))
+                Question.over(new TimeRange(now - 6 * s, now))
                     .where(util)
                     .by("service.name")
-                    .calculate(Calculation.of(Aggregate.MIN, "value"))
+                    .calculate(Calculation.of(Aggregate.AVG, "value"))
                     .limit(Question.MAX_LIMIT)
                     .build())
             .rows()) {

@@ -287,16 +287,23 @@ public final class FootprintBook {
    * error span there: errors the system usually hides from this probe (a 404 it expects, a fallback
    * it always takes), which say nothing about a fault.
    */
-  public synchronized Map<String, Double> usualErrors(String probe) {
+  public synchronized Map<String, Double> usualErrors(
+      String probe, java.util.Set<String> leaveOut) {
     Deque<TraceAnalysis> d = healthy.get(probe);
     if (d == null || d.isEmpty()) {
       return Map.of();
     }
     Map<String, Double> out = new TreeMap<>();
+    int n = 0;
     for (TraceAnalysis t : d) {
+      if (leaveOut.contains(t.traceId())) {
+        continue; // this triage's own runs, learned meanwhile: they are the evidence
+      }
+      n++;
       new java.util.HashSet<>(t.errorOrigins()).forEach(c -> out.merge(c, 1.0, Double::sum));
     }
-    out.replaceAll((c, n) -> n / d.size());
+    final int kept = n;
+    out.replaceAll((c, k) -> k / kept);
     return out;
   }
 

@@ -521,6 +521,12 @@ public final class Triage implements AutoCloseable {
               .toList());
     }
 
+    private static Set<String> ownTraces(ProbeEvidence probes) {
+      Set<String> out = new HashSet<>();
+      probes.passed().forEach(r -> out.add(r.trace().traceId()));
+      return out;
+    }
+
     private List<Anomaly> anomalies(ProbeEvidence probes) {
       List<Anomaly> out =
           new ArrayList<>(
@@ -528,7 +534,7 @@ public final class Triage implements AutoCloseable {
                   probes.passed(),
                   base.footprints(),
                   ranker.settings().touch(),
-                  book::usualErrors));
+                  p -> book.usualErrors(p, ownTraces(probes))));
       out.addAll(base.anomalies());
       return out;
     }
