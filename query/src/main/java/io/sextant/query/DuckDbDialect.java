@@ -69,4 +69,26 @@ final class DuckDbDialect implements SqlDialect {
   public String logBucket(String expr) {
     return "CAST(floor(log2(" + expr + ") * " + Results.BUCKETS_PER_DOUBLING + ") AS INTEGER)";
   }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper(
+          com.fasterxml.jackson.core.JsonFactory.builder()
+              .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+              .build());
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public java.util.Map<String, Object> readAttributes(java.sql.ResultSet rs, int first)
+      throws java.sql.SQLException {
+    String json = rs.getString(first);
+    if (json == null) {
+      return java.util.Map.of();
+    }
+    try {
+      return JSON.readValue(json, java.util.Map.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new java.sql.SQLException(
+          "stored attributes are not JSON: " + e.getOriginalMessage(), e);
+    }
+  }
 }
