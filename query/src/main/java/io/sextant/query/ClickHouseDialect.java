@@ -123,11 +123,6 @@ final class ClickHouseDialect implements SqlDialect {
   }
 
   @Override
-  public String same(String a, String b) {
-    return "((isNull(" + a + ") AND isNull(" + b + ")) OR ifNull(" + a + " = " + b + ", 0))";
-  }
-
-  @Override
   public String logBucket(String expr) {
     return "toInt32(floor(log2(" + expr + ") * " + Results.BUCKETS_PER_DOUBLING + "))";
   }

@@ -54,11 +54,6 @@ final class DuckDbDialect implements SqlDialect {
   }
 
   @Override
-  public String same(String a, String b) {
-    return "(" + a + " IS NOT DISTINCT FROM " + b + ")";
-  }
-
-  @Override
   public String tableSample(double fraction) {
     // SYSTEM sampling keeps whole vectors of 2,048 rows; REPEATABLE makes the choice stable.
     return String.format(

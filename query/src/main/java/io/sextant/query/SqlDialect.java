@@ -27,9 +27,6 @@ interface SqlDialect {
 
   String startsWith(String expr, String param);
 
-  /** Null-safe equality. */
-  String same(String a, String b);
-
   /** The heatmap bucket of a positive number: floor(log2(x) · 4), as an integer. */
   String logBucket(String expr);
 

@@ -393,8 +393,13 @@ final class SqlEngine implements Engine {
           st.add(g++ > 0 ? " OR (" : "(");
           for (int i = 0; i < nb; i++) {
             st.add(i > 0 ? " AND " : "");
-            st.add(dialect.same(groupExprs.get(i), "?"));
-            st.params.add(key.get(i));
+            // Null-safe equality: a group of events without the field has the key NULL.
+            if (key.get(i) == null) {
+              st.add("(" + groupExprs.get(i) + " IS NULL)");
+            } else {
+              st.add(dialect.orFalse("(" + groupExprs.get(i) + " = ?)"));
+              st.params.add(key.get(i));
+            }
           }
           st.add(")");
         }
@@ -745,6 +750,9 @@ final class SqlEngine implements Engine {
             for (int i = 0; i < row.length; i++) {
               Field f = fields.get(i);
               Object raw = columnIndex[i] > 0 ? rs.getObject(columnIndex[i]) : null;
+              if (raw instanceof Number n && f.type() == FieldType.BOOL) {
+                raw = n.intValue() != 0; // a boolean column of a store without booleans
+              }
               if (raw == null && !f.core() && f.onRecords()) {
                 raw = record.get(f.name());
               }

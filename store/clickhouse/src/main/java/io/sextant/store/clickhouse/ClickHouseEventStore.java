@@ -558,6 +558,12 @@ public final class ClickHouseEventStore implements EventStore {
     };
   }
 
+  /** Runs a statement that answers nothing (DDL, OPTIMIZE), in the store's database. */
+  void execute(String statement) throws StoreException {
+    ensureOpen();
+    http.query(statement);
+  }
+
   TsvRows select(String statement) throws StoreException {
     String text = http.query(statement + " FORMAT TSVWithNamesAndTypes");
     try {
