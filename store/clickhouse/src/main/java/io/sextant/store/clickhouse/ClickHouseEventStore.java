@@ -61,6 +61,13 @@ public final class ClickHouseEventStore implements EventStore {
 
   private final ClickHouseConfig config;
   private final ClickHouseHttp http;
+
+  /** Where the tables holding rows are: the one server, or every shard of the cluster. */
+  private final List<ClickHouseHttp> shards;
+
+  /** The suffix of the tables holding rows: "" on one server, "_local" on shards. */
+  private final String local;
+
   private final Object writeLock = new Object();
   private final Set<AttributeKey> knownKeys = ConcurrentHashMap.newKeySet();
   private final SqlAccess sql = new Sql();
@@ -70,7 +77,24 @@ public final class ClickHouseEventStore implements EventStore {
   private ClickHouseEventStore(ClickHouseConfig config) {
     this.config = config;
     this.http = new ClickHouseHttp(config.url(), config.database(), config.timeout());
+    if (config.cluster() == null) {
+      this.shards = List.of(http);
+      this.local = "";
+    } else {
+      this.shards =
+          config.shards().stream()
+              .map(u -> new ClickHouseHttp(u, config.database(), config.timeout()))
+              .toList();
+      this.local = "_local";
+    }
   }
+
+  /** The tables of the schema files, each sharded by this expression in a cluster. */
+  private static final Map<String, String> SHARDING =
+      Map.of(
+          "events", "event_key",
+          "trace_index", "cityHash64(trace_id)",
+          "attribute_keys", "cityHash64(key)");
 
   /**
    * Connects, creating the database and tables when missing. A server that cannot be reached is not
@@ -87,6 +111,17 @@ public final class ClickHouseEventStore implements EventStore {
     return store;
   }
 
+  /** A schema file's CREATE TABLE renamed to the table's {@code _local} name. */
+  static String localTable(String ddl) {
+    for (String table : SHARDING.keySet()) {
+      ddl =
+          ddl.replace(
+              "CREATE TABLE IF NOT EXISTS " + table + " (",
+              "CREATE TABLE IF NOT EXISTS " + table + "_local (");
+    }
+    return ddl;
+  }
+
   /** The text of a schema file, as it is in sql/. */
   static String schemaFile(String name) {
     try (InputStream in = ClickHouseEventStore.class.getResourceAsStream("sql/" + name)) {
@@ -100,9 +135,38 @@ public final class ClickHouseEventStore implements EventStore {
   }
 
   private void createSchema() throws StoreException {
-    http.query("CREATE DATABASE IF NOT EXISTS " + config.database(), false);
-    for (String file : SCHEMA) {
-      http.query(schemaFile(file));
+    if (config.cluster() == null) {
+      http.query("CREATE DATABASE IF NOT EXISTS " + config.database(), false);
+      for (String file : SCHEMA) {
+        http.query(schemaFile(file));
+      }
+    } else {
+      // The same tables, named *_local, on every shard (and on the server of the Distributed
+      // tables, which needs their structure); then one Distributed table over each.
+      List<ClickHouseHttp> servers = new ArrayList<>(shards);
+      servers.add(http);
+      for (ClickHouseHttp server : servers) {
+        server.query("CREATE DATABASE IF NOT EXISTS " + config.database(), false);
+        for (String file : SCHEMA) {
+          server.query(localTable(schemaFile(file)));
+        }
+      }
+      for (Map.Entry<String, String> t : SHARDING.entrySet()) {
+        http.query(
+            "CREATE TABLE IF NOT EXISTS "
+                + t.getKey()
+                + " AS "
+                + t.getKey()
+                + "_local ENGINE = Distributed("
+                + config.cluster()
+                + ", "
+                + config.database()
+                + ", "
+                + t.getKey()
+                + "_local, "
+                + t.getValue()
+                + ")");
+      }
     }
     knownKeys.addAll(readKeys());
     log.info("store opened url={} database={}", config.url(), config.database());
@@ -565,7 +629,11 @@ public final class ClickHouseEventStore implements EventStore {
   }
 
   TsvRows select(String statement) throws StoreException {
-    String text = http.query(statement + " FORMAT TSVWithNamesAndTypes");
+    return select(http, statement);
+  }
+
+  private static TsvRows select(ClickHouseHttp server, String statement) throws StoreException {
+    String text = server.query(statement + " FORMAT TSVWithNamesAndTypes");
     try {
       return TsvRows.parse(text);
     } catch (SQLException e) {
@@ -584,40 +652,46 @@ public final class ClickHouseEventStore implements EventStore {
               select("SELECT count() FROM events FINAL WHERE time < " + cutoffUnixNano)
                   .rows
                   .get(0)[0];
-      // Whole days go as partitions (instant); the rest of the cutoff's day by a mutation.
+      // Whole days go as partitions (instant); the rest of the cutoff's day by a mutation, on
+      // every server that holds rows.
       long lastWholeDay = Math.floorDiv(cutoffUnixNano, DAY_NANOS) - 1;
-      for (String table : List.of("events", "trace_index")) {
-        for (Object[] row :
-            select(
-                    "SELECT DISTINCT partition FROM system.parts WHERE active AND database = "
-                        + literal(config.database())
-                        + " AND table = "
-                        + literal(table))
-                .rows) {
-          long day = Long.parseLong(((String) row[0]).replace("'", ""));
-          if (day <= lastWholeDay) {
-            http.query("ALTER TABLE " + table + " DROP PARTITION " + day);
+      for (ClickHouseHttp shard : shards) {
+        for (String table : List.of("events" + local, "trace_index" + local)) {
+          for (Object[] row :
+              select(
+                      shard,
+                      "SELECT DISTINCT partition FROM system.parts WHERE active AND database = "
+                          + literal(config.database())
+                          + " AND table = "
+                          + literal(table))
+                  .rows) {
+            long day = Long.parseLong(((String) row[0]).replace("'", ""));
+            if (day <= lastWholeDay) {
+              shard.query("ALTER TABLE " + table + " DROP PARTITION " + day);
+            }
           }
         }
-      }
-      if (n > 0
-          && (Long)
-                  select("SELECT count() FROM events WHERE time < " + cutoffUnixNano).rows.get(0)[0]
-              > 0) {
-        http.query("ALTER TABLE events DELETE WHERE time < " + cutoffUnixNano);
-        http.query("ALTER TABLE trace_index DELETE WHERE last < " + cutoffUnixNano);
-        awaitMutations();
+        Object left =
+            select(shard, "SELECT count() FROM events" + local + " WHERE time < " + cutoffUnixNano)
+                .rows
+                .get(0)[0];
+        if ((Long) left > 0) {
+          shard.query("ALTER TABLE events" + local + " DELETE WHERE time < " + cutoffUnixNano);
+          shard.query("ALTER TABLE trace_index" + local + " DELETE WHERE last < " + cutoffUnixNano);
+          awaitMutations(shard);
+        }
       }
       return n;
     }
   }
 
-  private void awaitMutations() throws StoreException {
+  private void awaitMutations(ClickHouseHttp shard) throws StoreException {
     long deadline = System.nanoTime() + config.timeout().toNanos();
     while (true) {
       long pending =
           (Long)
               select(
+                      shard,
                       "SELECT count() FROM system.mutations WHERE is_done = 0 AND database = "
                           + literal(config.database()))
                   .rows
@@ -641,13 +715,18 @@ public final class ClickHouseEventStore implements EventStore {
   public StoreStats stats() throws StoreException {
     ensureOpen();
     long events = (Long) select("SELECT count() FROM events FINAL").rows.get(0)[0];
-    Object bytes =
-        select(
-                "SELECT sum(bytes_on_disk) FROM system.parts WHERE active AND database = "
-                    + literal(config.database()))
-            .rows
-            .get(0)[0];
-    return new StoreStats(events, bytes == null ? 0 : (Long) bytes);
+    long bytes = 0;
+    for (ClickHouseHttp shard : shards) {
+      Object b =
+          select(
+                  shard,
+                  "SELECT sum(bytes_on_disk) FROM system.parts WHERE active AND database = "
+                      + literal(config.database()))
+              .rows
+              .get(0)[0];
+      bytes += b == null ? 0 : (Long) b;
+    }
+    return new StoreStats(events, bytes);
   }
 
   @Override

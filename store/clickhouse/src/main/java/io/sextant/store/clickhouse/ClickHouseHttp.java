@@ -110,7 +110,12 @@ final class ClickHouseHttp {
         Map.of(
             "wait_end_of_query", "1",
             // LEFT JOINs give NULL, not the type's default, for a row without a match.
-            "join_use_nulls", "1");
+            "join_use_nulls", "1",
+            // Over a cluster: an INSERT answers once every shard stored its rows, and a join's
+            // subquery over the Distributed table runs once, globally (a call's child span may be
+            // on another shard).
+            "insert_distributed_sync", "1",
+            "distributed_product_mode", "global");
     settings.forEach((k, v) -> q.append(k).append('=').append(v).append('&'));
     if (db != null) {
       q.append("database=").append(encode(db)).append('&');

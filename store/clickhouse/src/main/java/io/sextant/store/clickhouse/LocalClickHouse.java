@@ -57,10 +57,14 @@ public final class LocalClickHouse implements AutoCloseable {
    */
   public static LocalClickHouse start(Path dir, String extraConfig)
       throws IOException, InterruptedException {
+    return start(dir, freePort(), freePort(), extraConfig);
+  }
+
+  /** Starts a server on the given ports (from {@link #freePort}), e.g. for a cluster's config. */
+  public static LocalClickHouse start(Path dir, int http, int tcp, String extraConfig)
+      throws IOException, InterruptedException {
     dir = dir.toAbsolutePath();
     Files.createDirectories(dir);
-    int http = freePort();
-    int tcp = freePort();
     Path config = dir.resolve("config.xml");
     Files.writeString(config, config(dir, http, tcp, extraConfig), StandardCharsets.UTF_8);
     Files.writeString(dir.resolve("users.xml"), USERS, StandardCharsets.UTF_8);
@@ -124,7 +128,22 @@ public final class LocalClickHouse implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  /**
+   * A {@code <remote_servers>} element naming {@code cluster}, one shard per native port on
+   * 127.0.0.1, for a Distributed table.
+   */
+  public static String cluster(String cluster, int... tcpPorts) {
+    StringBuilder b = new StringBuilder("<remote_servers><").append(cluster).append('>');
+    for (int port : tcpPorts) {
+      b.append("<shard><replica><host>127.0.0.1</host><port>")
+          .append(port)
+          .append("</port></replica></shard>");
+    }
+    return b.append("</").append(cluster).append("></remote_servers>").toString();
+  }
+
+  /** A port free on 127.0.0.1 now. */
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
