@@ -123,6 +123,19 @@ public final class SextantServer implements AutoCloseable {
       UnaryOperator<EventStore> decorate,
       List<ApiRoute> extraRoutes,
       boolean selfTrace) {
+    this(config, () -> DuckDbEventStore.open(config.store()), decorate, extraRoutes, selfTrace);
+  }
+
+  /**
+   * As above, over the store {@code openStore} opens (after the config is validated) instead of the
+   * DuckDB store of {@code config}: {@code sextant serve --store clickhouse}.
+   */
+  public SextantServer(
+      ServerConfig config,
+      java.util.function.Supplier<EventStore> openStore,
+      UnaryOperator<EventStore> decorate,
+      List<ApiRoute> extraRoutes,
+      boolean selfTrace) {
     this.config = config.validate();
     SecurityConfig security = config.security();
     Tokens tokens = security.tokens();
@@ -138,7 +151,7 @@ public final class SextantServer implements AutoCloseable {
     this.selfTracing = selfTrace ? new SelfTracing(config, selfToken) : null;
     this.redactor = security.redactor();
     this.clock = Clock.systemUTC();
-    this.store = new WriteHealthStore(decorate.apply(DuckDbEventStore.open(config.store())), clock);
+    this.store = new WriteHealthStore(decorate.apply(openStore.get()), clock);
     this.writer = new BatchingWriter(store, config.pipeline());
     this.retention = new RetentionJob(store, config.retention(), clock);
     IngestCounters counters = new IngestCounters();
