@@ -54,11 +54,6 @@ final class DuckDbDialect implements SqlDialect {
   }
 
   @Override
-  public String same(String a, String b) {
-    return "(" + a + " IS NOT DISTINCT FROM " + b + ")";
-  }
-
-  @Override
   public String tableSample(double fraction) {
     // SYSTEM sampling keeps whole vectors of 2,048 rows; REPEATABLE makes the choice stable.
     return String.format(
@@ -68,5 +63,27 @@ final class DuckDbDialect implements SqlDialect {
   @Override
   public String logBucket(String expr) {
     return "CAST(floor(log2(" + expr + ") * " + Results.BUCKETS_PER_DOUBLING + ") AS INTEGER)";
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper(
+          com.fasterxml.jackson.core.JsonFactory.builder()
+              .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+              .build());
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public java.util.Map<String, Object> readAttributes(java.sql.ResultSet rs, int first)
+      throws java.sql.SQLException {
+    String json = rs.getString(first);
+    if (json == null) {
+      return java.util.Map.of();
+    }
+    try {
+      return JSON.readValue(json, java.util.Map.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new java.sql.SQLException(
+          "stored attributes are not JSON: " + e.getOriginalMessage(), e);
+    }
   }
 }

@@ -27,9 +27,6 @@ interface SqlDialect {
 
   String startsWith(String expr, String param);
 
-  /** Null-safe equality. */
-  String same(String a, String b);
-
   /** The heatmap bucket of a positive number: floor(log2(x) · 4), as an integer. */
   String logBucket(String expr);
 
@@ -38,6 +35,78 @@ interface SqlDialect {
    * those (whole blocks of rows, the same ones on every call).
    */
   String tableSample(double fraction);
+
+  /**
+   * The events table in a FROM clause, aliased {@code alias}, with {@code sample} (a {@link
+   * #tableSample} clause or empty) after it.
+   */
+  default String from(String table, String alias, String sample) {
+    return table + " " + alias + sample;
+  }
+
+  /**
+   * How GROUP BY and ORDER BY name the {@code i}-th (from 1) item of the select list; every item is
+   * written with {@link #alias} after it.
+   */
+  default String position(int i) {
+    return Integer.toString(i);
+  }
+
+  /** What follows the {@code i}-th item of a select list (an alias, or nothing). */
+  default String alias(int i) {
+    return "";
+  }
+
+  /** The number of rows where {@code condition} holds. */
+  default String countIf(String condition) {
+    return "count(*) FILTER (WHERE " + condition + ")";
+  }
+
+  /** The number of distinct non-null values of {@code expr}, 0 when there are none. */
+  default String countDistinct(String expr) {
+    return "count(DISTINCT " + expr + ")";
+  }
+
+  /** {@code condition}, false where it is NULL. */
+  default String orFalse(String condition) {
+    return "coalesce(" + condition + ", false)";
+  }
+
+  /** {@code a} divided by {@code b}, rounded down, for a non-negative {@code a}. */
+  default String intDiv(String a, long b) {
+    return "(" + a + ") // " + b;
+  }
+
+  /** {@code expr} as a 64-bit integer. */
+  default String toLong(String expr) {
+    return "CAST(" + expr + " AS BIGINT)";
+  }
+
+  /**
+   * A filter's leaf: {@code condition} over the value {@code x}, which must hold only where {@code
+   * x} is present (the in-memory engine's rule: a missing value matches no operator but NOT
+   * EXISTS). SQL's three-valued logic gives that by itself; a dialect without it says so here.
+   */
+  default String leaf(String x, String condition) {
+    return condition;
+  }
+
+  /** The join keyword for a LEFT JOIN on keys unique on the right side. */
+  default String leftJoin() {
+    return "LEFT JOIN";
+  }
+
+  /** The select items that carry the attribute object {@code attributes}, for a sample. */
+  default java.util.List<String> attributeColumns(String attributes) {
+    return java.util.List.of(attributes);
+  }
+
+  /**
+   * The attributes from the items of {@link #attributeColumns} at {@code first}, with values as
+   * stored: String, Long, Double or Boolean.
+   */
+  java.util.Map<String, Object> readAttributes(java.sql.ResultSet rs, int first)
+      throws java.sql.SQLException;
 
   /** A string literal for a key the catalog knows (never text straight from a user). */
   default String literal(String s) {

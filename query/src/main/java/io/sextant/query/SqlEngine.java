@@ -50,6 +50,7 @@ final class SqlEngine implements Engine {
     SqlDialect dialect =
         switch (sql.dialect()) {
           case "duckdb" -> DuckDbDialect.INSTANCE;
+          case "clickhouse" -> ClickHouseDialect.INSTANCE;
           default -> throw new QueryException("no SQL writer for the dialect " + sql.dialect());
         };
     return new SqlEngine(store, sql, dialect);
@@ -118,7 +119,7 @@ final class SqlEngine implements Engine {
         case STRING -> dialect.jsonString(json, f.name());
         case NUMBER -> dialect.jsonNumber(json, f.name());
         case BOOL -> dialect.jsonBool(json, f.name());
-        case TIMESTAMP -> "CAST(" + dialect.jsonNumber(json, f.name()) + " AS BIGINT)";
+        case TIMESTAMP -> dialect.toLong(dialect.jsonNumber(json, f.name()));
       };
     }
 
@@ -147,16 +148,22 @@ final class SqlEngine implements Engine {
       switch (p.op()) {
         case EXISTS -> add("(" + x + " IS NOT NULL)");
         case NOT_EXISTS -> add("(" + x + " IS NULL)");
-        case CONTAINS -> add(dialect.contains(x, "?")).params.add(p.values().get(0));
-        case STARTS_WITH -> add(dialect.startsWith(x, "?")).params.add(p.values().get(0));
+        case CONTAINS ->
+            add(dialect.leaf(x, dialect.contains(x, "?"))).params.add(p.values().get(0));
+        case STARTS_WITH ->
+            add(dialect.leaf(x, dialect.startsWith(x, "?"))).params.add(p.values().get(0));
         case IN, NOT_IN -> {
-          add("(" + x + (p.op() == Op.IN ? " IN (" : " NOT IN ("));
+          StringBuilder c = new StringBuilder("(" + x + (p.op() == Op.IN ? " IN (" : " NOT IN ("));
           for (int i = 0; i < p.values().size(); i++) {
-            add(i > 0 ? ", " : "").param(p.values().get(i));
+            c.append(i > 0 ? ", ?" : "?");
+            params.add(p.values().get(i));
           }
-          add("))");
+          add(dialect.leaf(x, c.append("))").toString()));
         }
-        default -> add("(" + x + " " + sqlOp(p.op()) + " ").param(p.values().get(0)).add(")");
+        default -> {
+          add(dialect.leaf(x, "(" + x + " " + sqlOp(p.op()) + " ?)"));
+          params.add(p.values().get(0));
+        }
       }
     }
 
@@ -177,8 +184,8 @@ final class SqlEngine implements Engine {
     }
 
     void from(boolean join) {
-      add(" FROM " + layout.eventsTable() + " e" + tableSample);
-      if (join || joinResources) {
+      add(" FROM " + dialect.from(layout.eventsTable(), "e", tableSample));
+      if ((join || joinResources) && layout.resourcesTable() != null) {
         add(" JOIN " + layout.resourcesTable() + " r ON r.id = e." + layout.resourceIdColumn());
       }
       add(extraJoin);
@@ -216,7 +223,7 @@ final class SqlEngine implements Engine {
     return switch (c.aggregate()) {
       case COUNT -> "count(*)";
       case RATE -> "(count(*) / " + Double.toString(seconds) + ")";
-      case COUNT_DISTINCT -> "count(DISTINCT " + st.expr(c.field()) + ")";
+      case COUNT_DISTINCT -> dialect.countDistinct(st.expr(c.field()));
       case SUM -> dialect.toDouble("sum(" + st.expr(c.field()) + ")");
       case AVG -> dialect.toDouble("avg(" + st.expr(c.field()) + ")");
       case MIN, MAX -> {
@@ -265,7 +272,7 @@ final class SqlEngine implements Engine {
     if (select.isEmpty()) {
       select.add("count(*)");
     }
-    st.add("SELECT " + String.join(", ", select));
+    st.add("SELECT " + selectList(select));
     st.fromWhere(plan.question().range(), plan.where());
     int nb = plan.breakdowns().size();
     if (nb > 0) {
@@ -298,10 +305,11 @@ final class SqlEngine implements Engine {
     }
     List<String> order = new ArrayList<>();
     for (BoundOrder o : plan.orderBy()) {
-      order.add((o.index() + 1) + (o.descending() ? " DESC" : " ASC") + " NULLS LAST");
+      order.add(
+          dialect.position(o.index() + 1) + (o.descending() ? " DESC" : " ASC") + " NULLS LAST");
     }
     for (int i = 0; i < nb; i++) {
-      order.add((i + 1) + " ASC NULLS LAST");
+      order.add(dialect.position(i + 1) + " ASC NULLS LAST");
     }
     if (!order.isEmpty()) {
       st.add(" ORDER BY " + String.join(", ", order));
@@ -351,17 +359,29 @@ final class SqlEngine implements Engine {
     return switch (type) {
       case STRING -> v.toString();
       case NUMBER -> ((Number) v).doubleValue();
-      case BOOL -> v instanceof Boolean b ? b : Boolean.valueOf(v.toString());
+      case BOOL ->
+          v instanceof Boolean b
+              ? b
+              : v instanceof Number n ? n.intValue() != 0 : Boolean.valueOf(v.toString());
       case TIMESTAMP -> ((Number) v).longValue();
     };
   }
 
-  private static String positions(int from, int count) {
+  private String positions(int from, int count) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      out.add(Integer.toString(from + i));
+      out.add(dialect.position(from + i));
     }
     return String.join(", ", out);
+  }
+
+  /** The select items, each with the dialect's alias after it. */
+  private String selectList(List<String> items) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < items.size(); i++) {
+      out.append(i > 0 ? ", " : "").append(items.get(i)).append(dialect.alias(i + 1));
+    }
+    return out.toString();
   }
 
   private Result.Series series(
@@ -385,7 +405,7 @@ final class SqlEngine implements Engine {
     if (!top.isEmpty()) {
       Statement st = new Statement();
       List<String> select = new ArrayList<>();
-      select.add("(e.time - " + from + ") // " + step);
+      select.add(dialect.intDiv("e.time - " + from, step));
       List<String> groupExprs = new ArrayList<>();
       for (Field f : plan.breakdowns()) {
         groupExprs.add(st.expr(f));
@@ -394,7 +414,7 @@ final class SqlEngine implements Engine {
       for (BoundCalculation c : plan.calculations()) {
         select.add(aggregate(st, c, step / 1e9));
       }
-      st.add("SELECT " + String.join(", ", select));
+      st.add("SELECT " + selectList(select));
       st.fromWhere(plan.question().range(), plan.where());
       if (nb > 0) {
         st.add(" AND (");
@@ -403,8 +423,13 @@ final class SqlEngine implements Engine {
           st.add(g++ > 0 ? " OR (" : "(");
           for (int i = 0; i < nb; i++) {
             st.add(i > 0 ? " AND " : "");
-            st.add(dialect.same(groupExprs.get(i), "?"));
-            st.params.add(key.get(i));
+            // Null-safe equality: a group of events without the field has the key NULL.
+            if (key.get(i) == null) {
+              st.add("(" + groupExprs.get(i) + " IS NULL)");
+            } else {
+              st.add(dialect.orFalse("(" + groupExprs.get(i) + " = ?)"));
+              st.params.add(key.get(i));
+            }
           }
           st.add(")");
         }
@@ -514,17 +539,14 @@ final class SqlEngine implements Engine {
     Statement st = new Statement();
     String x = st.expr(h.field());
     st.add(
-        "SELECT (e.time - "
-            + from
-            + ") // "
-            + step
-            + ", CASE WHEN "
-            + x
-            + " > 0 THEN "
-            + dialect.logBucket(x)
-            + " END, count(*)");
+        "SELECT "
+            + selectList(
+                List.of(
+                    dialect.intDiv("e.time - " + from, step),
+                    "CASE WHEN " + x + " > 0 THEN " + dialect.logBucket(x) + " END",
+                    "count(*)")));
     st.fromWhere(plan.question().range(), plan.where());
-    st.add(" AND " + x + " IS NOT NULL GROUP BY 1, 2");
+    st.add(" AND " + x + " IS NOT NULL GROUP BY " + positions(1, 2));
     Map<List<Integer>, Long> counts = new HashMap<>();
     st.run(
         rs -> {
@@ -565,21 +587,23 @@ final class SqlEngine implements Engine {
     select.add("CASE WHEN k.s <> " + service + " THEN k.s END");
     String duration = core("duration", "e");
     select.add("count(*)");
-    select.add("count(*) FILTER (WHERE " + core("error", "e") + ")");
+    select.add(dialect.countIf(core("error", "e")));
     select.add(dialect.quantile(duration, 0.5));
     select.add(dialect.quantile(duration, 0.99));
-    st.add("SELECT " + String.join(", ", select));
+    st.add("SELECT " + selectList(select));
     // One row per call: the smallest callee service name when a call has several server children.
     st.extraJoin =
-        " LEFT JOIN (SELECT "
+        " "
+            + dialect.leftJoin()
+            + " (SELECT "
             + core("trace_id", "c")
             + " AS t, "
             + core("parent_span_id", "c")
             + " AS p, min("
             + core("service.name", "c")
             + ") AS s FROM "
-            + layout.eventsTable()
-            + " c WHERE "
+            + dialect.from(layout.eventsTable(), "c", "")
+            + " WHERE "
             + core("time", "c")
             + " >= ? AND "
             + core("time", "c")
@@ -589,7 +613,7 @@ final class SqlEngine implements Engine {
             + core("parent_span_id", "c")
             + " IS NOT NULL AND "
             + core("span.kind", "c")
-            + " IN (?, ?) GROUP BY 1, 2) k ON k.t = "
+            + " IN (?, ?) GROUP BY t, p) k ON k.t = "
             + core("trace_id", "e")
             + " AND k.p = "
             + core("span_id", "e");
@@ -604,9 +628,9 @@ final class SqlEngine implements Engine {
     st.add(" AND " + core("kind", "e") + " = ").param(EventKind.SPAN.label());
     st.add(" GROUP BY " + positions(1, nb + 1));
     List<String> order = new ArrayList<>();
-    order.add((nb + 2) + " DESC");
+    order.add(dialect.position(nb + 2) + " DESC");
     for (int i = 1; i <= nb + 1; i++) {
-      order.add(i + " ASC NULLS LAST");
+      order.add(dialect.position(i) + " ASC NULLS LAST");
     }
     st.add(" ORDER BY " + String.join(", ", order) + " LIMIT " + query.limit());
     return st.run(
@@ -635,9 +659,20 @@ final class SqlEngine implements Engine {
   public List<TraceSummary> traces(TraceQuery query) throws StoreException {
     Plan plan = Plan.of(Question.over(query.range()).where(query.where()).build(), catalog());
     Statement ids = new Statement();
-    ids.add("SELECT e.trace_id, max(e.time) AS latest");
+    String traceId = core("trace_id", "e");
+    ids.add("SELECT " + selectList(List.of(traceId, "max(" + core("time", "e") + ")")));
     ids.fromWhere(query.range(), plan.where());
-    ids.add(" AND e.trace_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT " + query.limit());
+    ids.add(
+        " AND "
+            + traceId
+            + " IS NOT NULL GROUP BY "
+            + dialect.position(1)
+            + " ORDER BY "
+            + dialect.position(2)
+            + " DESC, "
+            + dialect.position(1)
+            + " LIMIT "
+            + query.limit());
     List<String> found =
         ids.run(
             rs -> {
@@ -656,10 +691,20 @@ final class SqlEngine implements Engine {
     }
     Statement st = new Statement();
     st.add(
-        "SELECT e.trace_id, e.kind = 'span', e.time, coalesce(e.duration, 0),"
-            + " e.parent_span_id IS NOT NULL, e.span_id, e.\"service.name\", e.name, e.error");
+        "SELECT "
+            + selectList(
+                List.of(
+                    traceId,
+                    core("kind", "e") + " = " + dialect.literal(EventKind.SPAN.label()),
+                    core("time", "e"),
+                    "coalesce(" + core("duration", "e") + ", 0)",
+                    core("parent_span_id", "e") + " IS NOT NULL",
+                    core("span_id", "e"),
+                    core("service.name", "e"),
+                    core("name", "e"),
+                    core("error", "e"))));
     st.fromWhere(query.range(), null);
-    st.add(" AND e.trace_id IN (");
+    st.add(" AND " + traceId + " IN (");
     for (int i = 0; i < found.size(); i++) {
       st.add(i > 0 ? ", " : "").param(found.get(i));
     }
@@ -710,9 +755,14 @@ final class SqlEngine implements Engine {
     Plan sel =
         Plan.of(Question.over(query.range()).where(query.selectionFilter()).build(), catalog);
     Statement counts = new Statement();
-    counts.add("SELECT count(*) FILTER (WHERE coalesce(");
-    counts.filter(sel.where());
-    counts.add(", false)), count(*)");
+    Statement selCond = new Statement();
+    selCond.filter(sel.where());
+    counts.add(
+        "SELECT "
+            + selectList(
+                List.of(dialect.countIf(dialect.orFalse(selCond.text.toString())), "count(*)")));
+    counts.params.addAll(selCond.params);
+    counts.joinResources |= selCond.joinResources;
     counts.fromWhere(query.range(), base.where());
     long[] n =
         counts.run(
@@ -749,12 +799,6 @@ final class SqlEngine implements Engine {
     return BubbleUp.compute(fields, rows, in, nS, nB);
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper(
-          com.fasterxml.jackson.core.JsonFactory.builder()
-              .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-              .build());
-
   /**
    * A sample of about {@code fraction} of the events of {@code range} matching {@code base} and
    * ({@code inside}) or not ({@code !inside}) {@code selection}, with every field's value. Fields
@@ -784,25 +828,31 @@ final class SqlEngine implements Engine {
       }
     }
     int attributes = select.size() + 1;
-    select.add(layout.recordAttributes());
-    select.add(layout.resourceAttributes());
-    st.add("SELECT " + String.join(", ", select));
+    List<String> recordColumns = dialect.attributeColumns(layout.recordAttributes());
+    select.addAll(recordColumns);
+    int resourceAttributes = attributes + recordColumns.size();
+    select.addAll(dialect.attributeColumns(layout.resourceAttributes()));
+    st.add("SELECT " + selectList(select));
     st.fromWhere(range, base);
     if (selection != null) {
-      st.add(inside ? " AND coalesce(" : " AND NOT coalesce(");
-      st.filter(selection);
-      st.add(", false)");
+      Statement cond = new Statement();
+      cond.filter(selection);
+      st.add((inside ? " AND " : " AND NOT ") + dialect.orFalse(cond.text.toString()));
+      st.params.addAll(cond.params);
     }
     return st.run(
         rs -> {
           List<Object[]> out = new ArrayList<>();
           while (rs.next()) {
-            Map<String, Object> record = parse(rs.getString(attributes));
-            Map<String, Object> resource = parse(rs.getString(attributes + 1));
+            Map<String, Object> record = dialect.readAttributes(rs, attributes);
+            Map<String, Object> resource = dialect.readAttributes(rs, resourceAttributes);
             Object[] row = new Object[fields.size()];
             for (int i = 0; i < row.length; i++) {
               Field f = fields.get(i);
               Object raw = columnIndex[i] > 0 ? rs.getObject(columnIndex[i]) : null;
+              if (raw instanceof Number n && f.type() == FieldType.BOOL) {
+                raw = n.intValue() != 0; // a boolean column of a store without booleans
+              }
               if (raw == null && !f.core() && f.onRecords()) {
                 raw = record.get(f.name());
               }
@@ -816,6 +866,12 @@ final class SqlEngine implements Engine {
           return out;
         });
   }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper(
+          com.fasterxml.jackson.core.JsonFactory.builder()
+              .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+              .build());
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> parse(String json) throws SQLException {

@@ -64,6 +64,30 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   String retention;
 
   @Option(
+      names = "--store",
+      defaultValue = "${env:SEXTANT_STORE:-duckdb}",
+      description =
+          "Where events are kept: duckdb (one file under --data-dir) or clickhouse (a ClickHouse"
+              + " server, --clickhouse) (env SEXTANT_STORE). Default: ${DEFAULT-VALUE}")
+  String storeKind;
+
+  @Option(
+      names = "--clickhouse",
+      defaultValue = "${env:SEXTANT_CLICKHOUSE:-http://127.0.0.1:8123}",
+      description =
+          "The ClickHouse server's HTTP interface, for --store clickhouse (env"
+              + " SEXTANT_CLICKHOUSE). Default: ${DEFAULT-VALUE}")
+  String clickhouseUrl;
+
+  @Option(
+      names = "--clickhouse-database",
+      defaultValue = "${env:SEXTANT_CLICKHOUSE_DATABASE:-sextant}",
+      description =
+          "The ClickHouse database of the store's tables, created when missing (env"
+              + " SEXTANT_CLICKHOUSE_DATABASE). Default: ${DEFAULT-VALUE}")
+  String clickhouseDatabase;
+
+  @Option(
       names = "--memory-limit",
       defaultValue = "${env:SEXTANT_STORE_MEMORY_LIMIT:-2GB}",
       description = "DuckDB memory limit. Default: ${DEFAULT-VALUE}")
@@ -290,9 +314,28 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 declared,
                 security())
             .validate();
+    java.util.function.Supplier<io.sextant.store.spi.EventStore> openStore =
+        switch (storeKind) {
+          case "duckdb" -> () -> io.sextant.store.duckdb.DuckDbEventStore.open(config.store());
+          case "clickhouse" -> {
+            io.sextant.store.clickhouse.ClickHouseConfig ch =
+                new io.sextant.store.clickhouse.ClickHouseConfig(
+                    java.net.URI.create(clickhouseUrl),
+                    clickhouseDatabase,
+                    java.time.Duration.ofSeconds(60));
+            yield () -> io.sextant.store.clickhouse.ClickHouseEventStore.open(ch);
+          }
+          default ->
+              throw new IllegalArgumentException(
+                  "--store is duckdb or clickhouse, not " + storeKind);
+        };
     SextantServer server =
         new SextantServer(
-                config, java.util.function.UnaryOperator.identity(), java.util.List.of(), selfTrace)
+                config,
+                openStore,
+                java.util.function.UnaryOperator.identity(),
+                java.util.List.of(),
+                selfTrace)
             .start();
     if (suite != null) {
       server.startTriage(probes, java.util.Map.of()); // and reloads it when the file changes

@@ -129,6 +129,19 @@ public final class SextantServer implements AutoCloseable {
       UnaryOperator<EventStore> decorate,
       List<ApiRoute> extraRoutes,
       boolean selfTrace) {
+    this(config, () -> DuckDbEventStore.open(config.store()), decorate, extraRoutes, selfTrace);
+  }
+
+  /**
+   * As above, over the store {@code openStore} opens (after the config is validated) instead of the
+   * DuckDB store of {@code config}: {@code sextant serve --store clickhouse}.
+   */
+  public SextantServer(
+      ServerConfig config,
+      java.util.function.Supplier<EventStore> openStore,
+      UnaryOperator<EventStore> decorate,
+      List<ApiRoute> extraRoutes,
+      boolean selfTrace) {
     this.config = config.validate();
     SecurityConfig security = config.security();
     Tokens tokens = security.tokens();
@@ -147,9 +160,7 @@ public final class SextantServer implements AutoCloseable {
     IngestCounters counters = new IngestCounters();
     BatchingWriter[] writerRef = new BatchingWriter[1];
     this.metrics = new SelfMetrics(counters, () -> writerRef[0].stats());
-    this.store =
-        new WriteHealthStore(
-            metrics.timed(decorate.apply(DuckDbEventStore.open(config.store()))), clock);
+    this.store = new WriteHealthStore(metrics.timed(decorate.apply(openStore.get())), clock);
     this.writer = new BatchingWriter(store, config.pipeline());
     writerRef[0] = writer;
     this.retention = new RetentionJob(store, config.retention(), clock);

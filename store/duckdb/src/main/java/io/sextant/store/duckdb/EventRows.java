@@ -10,6 +10,7 @@ import io.sextant.model.SpanKind;
 import io.sextant.model.StatusCode;
 import io.sextant.model.TraceId;
 import io.sextant.store.duckdb.Schema.Promoted;
+import io.sextant.store.spi.JsonText;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;

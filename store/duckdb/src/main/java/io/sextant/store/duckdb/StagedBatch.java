@@ -5,6 +5,7 @@ import io.sextant.model.EventKind;
 import io.sextant.model.Resource;
 import io.sextant.model.Scope;
 import io.sextant.store.duckdb.Schema.Promoted;
+import io.sextant.store.spi.JsonText;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.sextant.store.duckdb;
+package io.sextant.store.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.sextant.store.duckdb;
+package io.sextant.store.spi;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -26,29 +26,30 @@ import java.util.Map;
  *
  * <p>Written by hand, byte for byte what Jackson's generator wrote before (so stored resource ids,
  * hashes of this text, stay the same): attributes are staged for every stored row, and a generator
- * per row cost more than the rest of the row's staging. Read with Jackson.
+ * per row cost more than the rest of the row's staging. Read with Jackson. Shared by the stores
+ * (DuckDB keeps attributes in it; ClickHouse keeps scopes, span events and links).
  */
-final class JsonText {
+public final class JsonText {
   private static final JsonFactory JSON =
       JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private JsonText() {}
 
-  static String attributes(Attributes attributes) {
+  public static String attributes(Attributes attributes) {
     StringBuilder b = new StringBuilder(64);
     appendAttributes(b, attributes);
     return b.toString();
   }
 
   /** Reads an attributes object into {@code into}; null text adds nothing. */
-  static void readAttributesInto(String json, Map<String, Object> into) {
+  public static void readAttributesInto(String json, Map<String, Object> into) {
     if (json != null) {
       into.putAll(read(json, JsonText::readAttributes).asMap());
     }
   }
 
-  static String scope(Scope scope) {
+  public static String scope(Scope scope) {
     StringBuilder b = new StringBuilder(64).append("{\"name\":");
     appendString(b, scope.name());
     b.append(",\"version\":");
@@ -58,7 +59,7 @@ final class JsonText {
     return b.append('}').toString();
   }
 
-  static String spanEvents(List<SpanEvent> events) {
+  public static String spanEvents(List<SpanEvent> events) {
     if (events.isEmpty()) {
       return null;
     }
@@ -76,7 +77,7 @@ final class JsonText {
     return b.append(']').toString();
   }
 
-  static String links(List<SpanLink> links) {
+  public static String links(List<SpanLink> links) {
     if (links.isEmpty()) {
       return null;
     }
@@ -98,7 +99,7 @@ final class JsonText {
     return b.append(']').toString();
   }
 
-  static void appendAttributes(StringBuilder b, Attributes attributes) {
+  public static void appendAttributes(StringBuilder b, Attributes attributes) {
     b.append('{');
     boolean first = true;
     for (Map.Entry<String, Object> e : attributes.asMap().entrySet()) {
@@ -112,7 +113,7 @@ final class JsonText {
   }
 
   /** {@code "key":value}, without the separator before it. */
-  static void appendMember(StringBuilder b, String key, Object value) {
+  public static void appendMember(StringBuilder b, String key, Object value) {
     appendString(b, key);
     b.append(':');
     switch (value) {
@@ -125,7 +126,7 @@ final class JsonText {
   }
 
   /** A JSON string: quotes, backslashes and control characters escaped; the rest as is. */
-  static void appendString(StringBuilder b, String s) {
+  public static void appendString(StringBuilder b, String s) {
     b.append('"');
     int from = 0;
     for (int i = 0; i < s.length(); i++) {
@@ -148,11 +149,11 @@ final class JsonText {
     b.append(s, from, s.length()).append('"');
   }
 
-  static Resource readResource(String json) {
+  public static Resource readResource(String json) {
     return new Resource(read(json, JsonText::readAttributes));
   }
 
-  static Scope readScope(String json) {
+  public static Scope readScope(String json) {
     return read(
         json,
         p -> {
@@ -176,7 +177,7 @@ final class JsonText {
         });
   }
 
-  static List<SpanEvent> readSpanEvents(String json) {
+  public static List<SpanEvent> readSpanEvents(String json) {
     if (json == null) {
       return List.of();
     }
@@ -209,7 +210,7 @@ final class JsonText {
         });
   }
 
-  static List<SpanLink> readLinks(String json) {
+  public static List<SpanLink> readLinks(String json) {
     if (json == null) {
       return List.of();
     }
