@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
       MapCommand.class,
       TriageCommand.class,
       ProbeCommand.class,
-      TokenCommand.class,
+      KeysCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -189,9 +189,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       names = "--auth-tokens",
       defaultValue = "${env:SEXTANT_AUTH_TOKENS}",
       description =
-          "A file of API tokens, one `name scope,scope sha256:<hash>` a line (make them with"
-              + " `sextant token create`); with it every port needs a token (env"
-              + " SEXTANT_AUTH_TOKENS). docs/security.md")
+          "A file of API keys, one `name scope,scope sha256:<hash>` a line (managed with"
+              + " `sextant keys create|list|revoke`, read again every second); with it every port"
+              + " needs a key (env SEXTANT_AUTH_TOKENS). docs/security.md")
   java.nio.file.Path authTokens;
 
   @Option(
@@ -275,7 +275,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         insecureNoAuth,
         allowedHosts == null ? List.of() : allowedHosts,
         corsOrigins == null ? List.of() : corsOrigins,
-        redactor);
+        redactor,
+        authTokens);
   }
 
   private int serve() throws Exception {

@@ -37,10 +37,10 @@ import io.sextant.server.metrics.TimedEngine;
 import io.sextant.server.security.ApiGuard;
 import io.sextant.server.security.ApiToken;
 import io.sextant.server.security.BrowserCors;
+import io.sextant.server.security.Keyring;
 import io.sextant.server.security.ProbeListingRedaction;
 import io.sextant.server.security.Scope;
 import io.sextant.server.security.SecurityConfig;
-import io.sextant.server.security.Tokens;
 import io.sextant.server.slo.AlertNotifier;
 import io.sextant.server.slo.SloApi;
 import io.sextant.server.slo.SloConfig;
@@ -144,16 +144,26 @@ public final class SextantServer implements AutoCloseable {
       boolean selfTrace) {
     this.config = config.validate();
     SecurityConfig security = config.security();
-    Tokens tokens = security.tokens();
+    Keyring keys;
+    try {
+      keys =
+          security.keysFile() == null
+              ? Keyring.fixed(security.tokens())
+              : Keyring.watching(security.keysFile());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "the keys file " + security.keysFile() + " cannot be read: " + e.getMessage(), e);
+    }
     String selfToken = null;
-    if (selfTrace && tokens.enabled()) {
+    if (selfTrace && keys.enabled()) {
       // Its own spans go through its own OTLP port, so it needs an ingest token of its own.
       selfToken = ApiToken.newSecret();
-      tokens =
-          tokens.with(
+      keys =
+          keys.with(
               new ApiToken(
                   "sextant-self-trace", java.util.Set.of(Scope.INGEST), ApiToken.hash(selfToken)));
     }
+    this.keys = keys;
     this.selfTracing = selfTrace ? new SelfTracing(config, selfToken) : null;
     this.redactor = security.redactor();
     this.clock = Clock.systemUTC();
@@ -166,7 +176,7 @@ public final class SextantServer implements AutoCloseable {
     this.retention = new RetentionJob(store, config.retention(), clock);
     this.rates = new RateMeter(counters);
     IngestGate gate = new IngestGate(writer, counters, redactor);
-    IngestAuth ingestAuth = new IngestAuth(tokens);
+    IngestAuth ingestAuth = new IngestAuth(keys);
     OtlpDecoder otlp = new OtlpDecoder(config.limits(), clock);
 
     ServerBuilder sb = Server.builder();
@@ -270,7 +280,7 @@ public final class SextantServer implements AutoCloseable {
     // Probe URLs may carry keys (?api_key=…): the listing shows them redacted.
     api.decorator(new ProbeListingRedaction(redactor));
     // Host allowlist, cross-site refusal, tokens and scopes: outside everything else.
-    api.decorator(new ApiGuard(tokens, config.bindAddress(), security.allowedHosts()));
+    api.decorator(new ApiGuard(keys, config.bindAddress(), security.allowedHosts()));
     if (selfTracing != null) {
       sb.virtualHost(config.apiPort()).decorator(selfTracing.decorator());
     }
@@ -280,6 +290,7 @@ public final class SextantServer implements AutoCloseable {
   private final Engine engine;
   private final Redactor redactor;
   private final SelfMetrics metrics;
+  private final Keyring keys;
 
   /**
    * An OTLP/HTTP route: the ingest token check inside, CORS for the configured browser origins
@@ -565,6 +576,13 @@ public final class SextantServer implements AutoCloseable {
             e);
       }
     }
+    keys.start();
+    if (keys.enabled() && keys.get().all().isEmpty()) {
+      log.warn(
+          "the keys file {} holds no keys: every request that needs one is refused until one is"
+              + " added (sextant keys create)",
+          config.security().keysFile());
+    }
     writer.start();
     retention.start(config.retentionCheckEvery());
     health.start();
@@ -599,6 +617,7 @@ public final class SextantServer implements AutoCloseable {
       selfTracing.close(); // its last spans go in while ingest still listens
     }
     server.stop().join();
+    keys.close();
     health.close();
     synchronized (this) {
       stopWatching();

@@ -18,6 +18,7 @@ import io.sextant.server.security.ApiToken;
 import io.sextant.server.security.Scope;
 import io.sextant.server.security.Tokens;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The ingest ports' check of {@code Authorization: Bearer <token>} (as OTel exporters send it from
@@ -29,14 +30,15 @@ public final class IngestAuth {
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-  private final Tokens tokens;
+  private final Supplier<Tokens> tokens;
 
-  public IngestAuth(Tokens tokens) {
+  /** {@code tokens}: the keys in force, asked at every request (they change on a reload). */
+  public IngestAuth(Supplier<Tokens> tokens) {
     this.tokens = tokens;
   }
 
   public boolean enabled() {
-    return tokens.enabled();
+    return tokens.get().enabled();
   }
 
   /**
@@ -59,7 +61,7 @@ public final class IngestAuth {
   /** Why a request with {@code authorization} may not send telemetry, or null when it may. */
   Refusal refusal(String authorization) {
     String bearer = Tokens.bearer(authorization);
-    Optional<ApiToken> t = tokens.find(bearer);
+    Optional<ApiToken> t = tokens.get().find(bearer);
     if (t.isEmpty()) {
       return new Refusal(
           bearer == null

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The door of the API and UI port, in this order (docs/security.md):
@@ -39,12 +40,13 @@ import java.util.Set;
  * </ol>
  */
 public final class ApiGuard implements DecoratingHttpServiceFunction {
-  private final Tokens tokens;
+  private final Supplier<Tokens> tokens;
   private final Set<String> hosts = new HashSet<>();
   private final List<String> suffixes;
   private final boolean anyHost;
 
-  public ApiGuard(Tokens tokens, String bindAddress, List<String> allowedHosts) {
+  /** {@code tokens}: the keys in force, asked at every request (they change on a reload). */
+  public ApiGuard(Supplier<Tokens> tokens, String bindAddress, List<String> allowedHosts) {
     this.tokens = tokens;
     hosts.add("localhost");
     hosts.add("127.0.0.1");
@@ -102,9 +104,10 @@ public final class ApiGuard implements DecoratingHttpServiceFunction {
         return Refusals.json(HttpStatus.FORBIDDEN, crossSite);
       }
     }
-    if (tokens.enabled() && ctx.path().startsWith("/api/")) {
+    Tokens keys = tokens.get();
+    if (keys.enabled() && ctx.path().startsWith("/api/")) {
       Scope needed = scopeFor(m, ctx.path());
-      Optional<ApiToken> token = tokens.find(bearer);
+      Optional<ApiToken> token = keys.find(bearer);
       if (token.isEmpty()) {
         return Refusals.unauthorized(
             bearer == null

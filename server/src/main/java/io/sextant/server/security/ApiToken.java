@@ -33,7 +33,7 @@ public record ApiToken(String name, Set<Scope> scopes, String sha256) {
       throw new IllegalArgumentException(
           "token "
               + name
-              + ": the hash must be sha256: and 64 hex digits (make one with `sextant token"
+              + ": the hash must be sha256: and 64 hex digits (make one with `sextant keys"
               + " create`), never the secret itself");
     }
     sha256 = h;

@@ -3,6 +3,7 @@ package io.sextant.server.security;
 import io.sextant.ingest.redact.Redactor;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -15,15 +16,27 @@ import java.util.List;
  * @param corsOrigins origins allowed to send OTLP/HTTP from a browser; {@code *} any; empty: no
  *     CORS
  * @param redactor what is removed from events before they are stored
+ * @param keysFile the file {@code tokens} were read from, read again while the server runs so that
+ *     revoked keys stop working ({@link Keyring}); null: {@code tokens} are fixed
  */
 public record SecurityConfig(
     Tokens tokens,
     boolean insecureNoAuth,
     List<String> allowedHosts,
     List<String> corsOrigins,
-    Redactor redactor) {
+    Redactor redactor,
+    Path keysFile) {
   public static final SecurityConfig DEFAULTS =
       new SecurityConfig(Tokens.NONE, false, List.of(), List.of(), Redactor.defaults());
+
+  public SecurityConfig(
+      Tokens tokens,
+      boolean insecureNoAuth,
+      List<String> allowedHosts,
+      List<String> corsOrigins,
+      Redactor redactor) {
+    this(tokens, insecureNoAuth, allowedHosts, corsOrigins, redactor, null);
+  }
 
   public SecurityConfig {
     tokens = tokens == null ? Tokens.NONE : tokens;
@@ -60,23 +73,32 @@ public record SecurityConfig(
   }
 
   public SecurityConfig withTokens(Tokens t) {
-    return new SecurityConfig(t, insecureNoAuth, allowedHosts, corsOrigins, redactor);
+    return new SecurityConfig(t, insecureNoAuth, allowedHosts, corsOrigins, redactor, null);
+  }
+
+  /**
+   * The keys of {@code file}, read now and again every second while the server runs (a bad file is
+   * refused).
+   */
+  public SecurityConfig withKeysFile(Path file) throws java.io.IOException {
+    return new SecurityConfig(
+        Tokens.load(file), insecureNoAuth, allowedHosts, corsOrigins, redactor, file);
   }
 
   public SecurityConfig withCorsOrigins(List<String> origins) {
-    return new SecurityConfig(tokens, insecureNoAuth, allowedHosts, origins, redactor);
+    return new SecurityConfig(tokens, insecureNoAuth, allowedHosts, origins, redactor, keysFile);
   }
 
   public SecurityConfig withAllowedHosts(List<String> hosts) {
-    return new SecurityConfig(tokens, insecureNoAuth, hosts, corsOrigins, redactor);
+    return new SecurityConfig(tokens, insecureNoAuth, hosts, corsOrigins, redactor, keysFile);
   }
 
   public SecurityConfig withRedactor(Redactor r) {
-    return new SecurityConfig(tokens, insecureNoAuth, allowedHosts, corsOrigins, r);
+    return new SecurityConfig(tokens, insecureNoAuth, allowedHosts, corsOrigins, r, keysFile);
   }
 
   public SecurityConfig withInsecureNoAuth(boolean insecure) {
-    return new SecurityConfig(tokens, insecure, allowedHosts, corsOrigins, redactor);
+    return new SecurityConfig(tokens, insecure, allowedHosts, corsOrigins, redactor, keysFile);
   }
 
   /** Whether {@code address} (an IP literal or a name) is a loopback address. */

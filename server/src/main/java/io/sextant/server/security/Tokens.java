@@ -17,15 +17,23 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The configured tokens, looked up by the hash of a presented secret. Empty means authentication is
- * off (allowed only on loopback, or with {@code --insecure-no-auth}).
+ * The configured tokens, looked up by the hash of a presented secret. {@link #NONE} means
+ * authentication is off (allowed only on loopback, or with {@code --insecure-no-auth}); a keys file
+ * whose every key was revoked is on, and lets no one in.
  */
 public final class Tokens {
   public static final Tokens NONE = new Tokens(List.of());
 
   private final Map<String, ApiToken> byHash = new LinkedHashMap<>();
+  private final boolean required;
 
+  /** These tokens; authentication is on when there is at least one. */
   public Tokens(List<ApiToken> tokens) {
+    this(tokens, !tokens.isEmpty());
+  }
+
+  private Tokens(List<ApiToken> tokens, boolean required) {
+    this.required = required;
     for (ApiToken t : tokens) {
       if (byHash.putIfAbsent(t.sha256(), t) != null) {
         throw new IllegalArgumentException(
@@ -34,8 +42,9 @@ public final class Tokens {
     }
   }
 
+  /** Whether requests need a token (true for any keys file, even one without keys). */
   public boolean enabled() {
-    return !byHash.isEmpty();
+    return required;
   }
 
   public List<ApiToken> all() {
@@ -46,7 +55,7 @@ public final class Tokens {
   public Tokens with(ApiToken more) {
     List<ApiToken> all = new ArrayList<>(byHash.values());
     all.add(more);
-    return new Tokens(all);
+    return new Tokens(all, true);
   }
 
   /** The token whose secret is {@code secret}, if any. */
@@ -73,14 +82,24 @@ public final class Tokens {
   }
 
   /**
-   * Reads a tokens file: either lines of {@code name scope,scope sha256:<64 hex>} ({@code #}
-   * comments), or YAML {@code tokens: [{name, scopes: [..], sha256}]}.
+   * Reads a keys file: either lines of {@code name scope,scope sha256:<64 hex>} ({@code #}
+   * comments, also after a key), or YAML {@code tokens: [{name, scopes: [..], sha256}]}. A file
+   * without keys (every one revoked) turns authentication on and lets no one in.
    */
   public static Tokens load(Path file) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
+    return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  /** {@link #load} of {@code text}, read from {@code source} (named in errors). */
+  public static Tokens parse(String source, String text) {
     List<ApiToken> tokens = new ArrayList<>();
     if (text.lines().map(String::strip).anyMatch(l -> l.startsWith("tokens:"))) {
-      JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(text);
+      JsonNode root;
+      try {
+        root = new ObjectMapper(new YAMLFactory()).readTree(text);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(source + " is not valid YAML: " + e.getMessage());
+      }
       for (JsonNode t : root.path("tokens")) {
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
         JsonNode s = t.path("scopes");
@@ -95,28 +114,25 @@ public final class Tokens {
       int n = 0;
       for (String raw : text.lines().toList()) {
         n++;
-        String line = raw.strip();
-        if (line.isEmpty() || line.startsWith("#")) {
+        String line = KeyFile.withoutComment(raw).strip();
+        if (line.isEmpty()) {
           continue;
         }
         String[] parts = line.split("\\s+");
         try {
           if (parts.length != 3) {
             throw new IllegalArgumentException(
-                "a line is `name scope,scope sha256:<hash>` (make one with `sextant token"
+                "a line is `name scope,scope sha256:<hash>` (make one with `sextant keys"
                     + " create`)");
           }
           Set<Scope> scopes = EnumSet.noneOf(Scope.class);
           Arrays.stream(parts[1].split(",")).map(Scope::parse).forEach(scopes::add);
           tokens.add(new ApiToken(parts[0], scopes, parts[2]));
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(file + " line " + n + ": " + e.getMessage());
+          throw new IllegalArgumentException(source + " line " + n + ": " + e.getMessage());
         }
       }
     }
-    if (tokens.isEmpty()) {
-      throw new IllegalArgumentException(file + " holds no tokens");
-    }
-    return new Tokens(tokens);
+    return new Tokens(tokens, true);
   }
 }
