@@ -69,7 +69,7 @@ public final class ZipkinDecoder {
               .newDecoder()
               .onMalformedInput(CodingErrorAction.REPORT)
               .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(json))
+              .decode(ByteBuffer.wrap(json, 0, withoutPadding(json)))
               .toString();
       JsonElement root = JsonParser.parseString(text);
       if (!root.isJsonArray()) {
@@ -129,6 +129,18 @@ public final class ZipkinDecoder {
       }
     }
     return rejections.result(events);
+  }
+
+  /**
+   * The length of {@code json} without the NUL bytes after its end: Zipkin's own encoder (zipkin2
+   * 3.6.0) oversizes some escaped strings (U+0080 then U+2028) and its reporters send the padding.
+   */
+  private static int withoutPadding(byte[] json) {
+    int end = json.length;
+    while (end > 0 && json[end - 1] == 0) {
+      end--;
+    }
+    return end;
   }
 
   /** Why a list element is not a span with well-formed ids, or null. */

@@ -14,6 +14,7 @@ import io.sextant.model.SpanKind;
 import io.sextant.model.StatusCode;
 import io.sextant.model.TraceId;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -254,5 +255,27 @@ class ZipkinDecoderTest {
         .hasMessage(
             "request body is not a valid Zipkin v2 JSON span list: it is not a JSON array of span"
                 + " objects");
+  }
+
+  @Test
+  void decodeJsonV2_zipkinsOwnEncoding_withTrailingNulBytes_isDecoded() throws Exception {
+    // Found by ZipkinFuzzTest: Zipkin's encoder (zipkin2 3.6.0) sizes U+0080 followed by U+2028
+    // one byte too large per escape and leaves NUL bytes after the closing bracket; its reporters
+    // send that buffer as is.
+    byte[] json =
+        zipkin2.codec.SpanBytesEncoder.JSON_V2.encodeList(
+            List.of(
+                zipkin2.Span.newBuilder()
+                    .traceId("0000000000000001")
+                    .id("0000000000000001")
+                    .timestamp(1_796_566_535_000_000L)
+                    .localEndpoint(
+                        zipkin2.Endpoint.newBuilder().serviceName("\u0080\u2028").build())
+                    .build()));
+    assertThat(json[json.length - 1]).as("the encoder's padding").isZero();
+    DecodeResult r = decoder.decodeJsonV2(json);
+    assertThat(r.rejectionMessage()).isEmpty();
+    assertThat(r.events()).hasSize(1);
+    assertThat(r.events().get(0).resource().serviceName()).isEqualTo("\u0080\u2028");
   }
 }
