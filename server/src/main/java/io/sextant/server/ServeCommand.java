@@ -88,6 +88,14 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   String clickhouseDatabase;
 
   @Option(
+      names = "--retention-check-every",
+      defaultValue = "${env:SEXTANT_RETENTION_CHECK_EVERY:-10m}",
+      description =
+          "How often events older than --retention are looked for and deleted (env"
+              + " SEXTANT_RETENTION_CHECK_EVERY). Default: ${DEFAULT-VALUE}")
+  String retentionCheckEvery;
+
+  @Option(
       names = "--memory-limit",
       defaultValue = "${env:SEXTANT_STORE_MEMORY_LIMIT:-2GB}",
       description = "DuckDB memory limit. Default: ${DEFAULT-VALUE}")
@@ -298,7 +306,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 apiPort,
                 new DuckDbConfig(dataDir, memoryLimit, 0),
                 parseDuration(retention),
-                defaults.retentionCheckEvery(),
+                parseDuration(retentionCheckEvery),
                 new IngestLimits(
                     maxBodyBytes, maxItems, maxAttributes, maxKeyLength, maxValueLength),
                 new BatchingWriter.Config(maxQueued, defaults.pipeline().maxBatchEvents()),

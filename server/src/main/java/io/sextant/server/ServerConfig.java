@@ -96,6 +96,10 @@ public record ServerConfig(
         throw new IllegalArgumentException("port " + port + " is given to two listeners");
       }
     }
+    if (retentionCheckEvery.compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException(
+          "the retention check interval must be at least 1s, not " + retentionCheckEvery);
+    }
     store.validate();
     security.validate(bindAddress);
     limits.validate();
