@@ -48,6 +48,7 @@ class CrashMatrixIT {
     for (int i = 0; i < iterations; i++) {
       int[] ports = TestServer.freePorts(4);
       Process server = start(data, ports);
+      int moment = 0;
       int before = acked.size();
       AtomicBoolean sending = new AtomicBoolean(true);
       List<Thread> clients = new ArrayList<>();
@@ -75,7 +76,8 @@ class CrashMatrixIT {
                         }
                       }));
         }
-        Thread.sleep(100 + random.nextInt(1500)); // the random moment
+        moment = 100 + random.nextInt(1500);
+        Thread.sleep(moment); // the random moment
         server.destroyForcibly(); // SIGKILL: no shutdown hook, no checkpoint
         server.waitFor();
       } finally {
@@ -86,6 +88,9 @@ class CrashMatrixIT {
         server.destroyForcibly();
       }
       spansAcked += (acked.size() - before) * SPANS;
+      System.out.printf(
+          "CrashMatrixIT: kill %d/%d %d ms into the load, %d requests acknowledged in all%n",
+          i + 1, iterations, moment, acked.size());
     }
     long killing = (System.nanoTime() - started) / 1_000_000;
 
