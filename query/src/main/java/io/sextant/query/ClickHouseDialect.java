@@ -217,4 +217,9 @@ final class ClickHouseDialect implements SqlDialect {
     }
     return b.append('\'').toString();
   }
+
+  @Override
+  public boolean attributesAsJson() {
+    return false;
+  }
 }
