@@ -217,9 +217,4 @@ final class ClickHouseDialect implements SqlDialect {
     }
     return b.append('\'').toString();
   }
-
-  @Override
-  public boolean attributesAsJson() {
-    return false;
-  }
 }

@@ -48,14 +48,6 @@ interface SqlDialect {
    * How GROUP BY and ORDER BY name the {@code i}-th (from 1) item of the select list; every item is
    * written with {@link #alias} after it.
    */
-  /**
-   * Whether a row's attributes can be read back whole as one JSON text (what percentiles over
-   * metric histograms need); a dialect without it refuses those questions.
-   */
-  default boolean attributesAsJson() {
-    return true;
-  }
-
   default String position(int i) {
     return Integer.toString(i);
   }

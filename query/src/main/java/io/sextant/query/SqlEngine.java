@@ -476,11 +476,6 @@ final class SqlEngine implements Engine {
    */
   private Map<List<Object>, Map<String, List<HistogramPoint>>> histogramPoints(Plan plan)
       throws StoreException {
-    if (!dialect.attributesAsJson()) {
-      throw new StoreException(
-          "percentiles over metric histograms are not answered by this store yet (its attributes"
-              + " are not kept as JSON): ask them of the embedded DuckDB store");
-    }
     Statement st = new Statement();
     st.joinResources = true;
     List<String> select = new ArrayList<>();
@@ -499,9 +494,12 @@ final class SqlEngine implements Engine {
                 select.add(col.sql());
               }
             });
-    select.add(layout.recordAttributes());
-    select.add(layout.resourceAttributes());
-    st.add("SELECT " + String.join(", ", select));
+    int attributes = select.size() + 1;
+    List<String> recordColumns = dialect.attributeColumns(layout.recordAttributes());
+    select.addAll(recordColumns);
+    int resourceAttributes = attributes + recordColumns.size();
+    select.addAll(dialect.attributeColumns(layout.resourceAttributes()));
+    st.add("SELECT " + selectList(select));
     st.fromWhere(Histograms.fetchRange(plan.question().range()), plan.where());
     st.add(" AND " + layout.columns().get("kind").sql() + " = ").param(EventKind.METRIC.label());
     List<HistogramPoint> points =
@@ -509,7 +507,7 @@ final class SqlEngine implements Engine {
             rs -> {
               List<HistogramPoint> out = new ArrayList<>();
               while (rs.next()) {
-                Map<String, Object> record = parse(rs.getString(nb + promoted.size() + 2));
+                Map<String, Object> record = dialect.readAttributes(rs, attributes);
                 if (!(record.get("metric.type") instanceof String type)
                     || !type.endsWith("histogram")) {
                   continue;
@@ -528,7 +526,7 @@ final class SqlEngine implements Engine {
                         key,
                         rs.getLong(nb + 1),
                         Histograms.fields(
-                            parse(rs.getString(nb + promoted.size() + 3)), columns, record));
+                            dialect.readAttributes(rs, resourceAttributes), columns, record));
                 if (p != null) {
                   out.add(p);
                 }
@@ -870,23 +868,5 @@ final class SqlEngine implements Engine {
           }
           return out;
         });
-  }
-
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper(
-          com.fasterxml.jackson.core.JsonFactory.builder()
-              .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-              .build());
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> parse(String json) throws SQLException {
-    if (json == null) {
-      return Map.of();
-    }
-    try {
-      return JSON.readValue(json, Map.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new SQLException("stored attributes are not JSON: " + e.getOriginalMessage(), e);
-    }
   }
 }

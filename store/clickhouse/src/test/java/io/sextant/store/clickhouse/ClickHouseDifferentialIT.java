@@ -10,10 +10,4 @@ class ClickHouseDifferentialIT extends DifferentialContract {
   protected EventStore openStore(Path dir) throws Exception {
     return TestServer.open(dir);
   }
-
-  /** Histogram percentiles read the attributes as JSON, which the ClickHouse layout has not. */
-  @Override
-  protected boolean answersHistograms() {
-    return false;
-  }
 }

@@ -83,10 +83,4 @@ class ClickHouseShardedIT extends DifferentialContract {
       assertThat(perShard.get(0) + perShard.get(1)).isEqualTo(trace.size());
     }
   }
-
-  /** Histogram percentiles read the attributes as JSON, which the ClickHouse layout has not. */
-  @Override
-  protected boolean answersHistograms() {
-    return false;
-  }
 }

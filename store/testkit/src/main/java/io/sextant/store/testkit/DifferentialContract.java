@@ -64,14 +64,6 @@ public abstract class DifferentialContract {
   protected abstract EventStore openStore(Path dir) throws Exception;
 
   /**
-   * Whether the store's engine answers percentiles over metric histograms ({@code
-   * p99(metric.histogram)}); a store that refuses them (ClickHouse, for now) is not asked.
-   */
-  protected boolean answersHistograms() {
-    return true;
-  }
-
-  /**
    * How many random questions to ask: a store whose full run takes long (a sharded cluster) asks
    * fewer, beside a full run of the same store on one server.
    */
@@ -398,7 +390,7 @@ public abstract class DifferentialContract {
     };
   }
 
-  static Question question(Random r, boolean histograms) {
+  static Question question(Random r) {
     Question.Builder q = Question.over(RANGE);
     if (r.nextInt(5) > 0) {
       q.where(filter(r, 0));
@@ -435,7 +427,7 @@ public abstract class DifferentialContract {
           switch (r.nextInt(5)) {
             case 0 -> Calculation.count();
             case 1 ->
-                r.nextBoolean() || !histograms
+                r.nextBoolean()
                     ? Calculation.of(Aggregate.RATE, null)
                     : Calculation.of(
                         r.nextBoolean() ? Aggregate.P99 : Aggregate.P50, "metric.histogram");
@@ -479,7 +471,7 @@ public abstract class DifferentialContract {
     Engine naive = new MemoryEngine(reference);
     Random r = new Random(seed() * 31 + 7);
     for (int i = 0; i < questions(); i++) {
-      Question q = question(r, answersHistograms());
+      Question q = question(r);
       String context = "seed " + seed() + ", question " + i + ": " + q;
       Result expected = naive.run(q);
       Result actual = engine.run(q);
@@ -528,9 +520,6 @@ public abstract class DifferentialContract {
                 + " | having p90(metric.histogram) > 1 | order by p90(metric.histogram) desc",
             "where kind = metric | p99(metric.histogram) by metric.name, metric.temporality",
             "where kind != metric | count() by kind")) {
-      if (text.contains("metric.histogram") && !answersHistograms()) {
-        continue;
-      }
       Question q = io.sextant.query.QueryText.parse(text + range, T0);
       Result expected = naive.run(q);
       Result actual = engine.run(q);
