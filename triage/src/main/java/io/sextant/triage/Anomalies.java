@@ -46,7 +46,7 @@ final class Anomalies {
       List<ProbeEvidence.Passed> passed,
       Map<String, Map<String, Double>> footprints,
       double touch,
-      Function<String, Map<String, Double>> usualErrors) {
+      Map<String, Map<String, Double>> usualErrors) {
     Map<String, String> example = new TreeMap<>();
     for (ProbeEvidence.Passed r : passed) {
       List<String> origins = r.trace().errorOrigins();
@@ -69,7 +69,10 @@ final class Anomalies {
         }
         double eps =
             Math.min(
-                0.5, Math.max(HIDDEN_USUALLY, usualErrors.apply(r.probe()).getOrDefault(c, 0.0)));
+                0.5,
+                Math.max(
+                    HIDDEN_USUALLY,
+                    usualErrors.getOrDefault(r.probe(), Map.of()).getOrDefault(c, 0.0)));
         runs++;
         if (at) {
           hidden++;

@@ -184,65 +184,65 @@ final class Evidence {
     if (!catalog.contains("metric.name") || !catalog.contains("value")) {
       return new Cpu(Map.of(), Map.of());
     }
-    Filter util =
-        Filter.and(
-            Filter.Predicate.of("kind", Op.EQ, "metric"),
-            Filter.Predicate.of("metric.name", Op.IN, CPU_METRICS.toArray()));
     long s = 1_000_000_000L;
+    Filter metric = Filter.Predicate.of("kind", Op.EQ, "metric");
+    Filter util =
+        Filter.and(metric, Filter.Predicate.of("metric.name", Op.IN, CPU_METRICS.toArray()));
     Map<String, Double> cores = new HashMap<>();
-    for (List<Object> r :
-        engine
-            .run(
-                Question.over(new TimeRange(now - 600 * s, now))
-                    .where(
-                        Filter.and(
-                            Filter.Predicate.of("kind", Op.EQ, "metric"),
-                            Filter.Predicate.of("metric.name", Op.EQ, "jvm.cpu.count")))
-                    .by("service.name")
-                    .calculate(Calculation.of(Aggregate.MAX, "value"))
-                    .limit(Question.MAX_LIMIT)
-                    .build())
-            .rows()) {
-      if (r.get(0) != null && r.get(1) instanceof Number n && n.doubleValue() >= 1) {
-        cores.put(r.get(0).toString(), n.doubleValue());
-      }
-    }
+    perService(
+            new TimeRange(now - 600 * s, now),
+            Filter.and(metric, Filter.Predicate.of("metric.name", Op.EQ, "jvm.cpu.count")),
+            Calculation.of(Aggregate.MAX, "value"))
+        .forEach(
+            (svc, r) -> {
+              if (r.get(0) instanceof Number n && n.doubleValue() >= 1) {
+                cores.put(svc, n.doubleValue());
+              }
+            });
     Map<String, Double> recent = new HashMap<>();
-    for (List<Object> r :
-        engine
-            .run(
-                Question.over(new TimeRange(now - 6 * s, now))
-                    .where(util)
-                    .by("service.name")
-                    .calculate(Calculation.of(Aggregate.AVG, "value"))
-                    .limit(Question.MAX_LIMIT)
-                    .build())
-            .rows()) {
-      if (r.get(0) != null && r.get(1) instanceof Number n) {
-        String svc = r.get(0).toString();
-        recent.put(svc, n.doubleValue() * cores.getOrDefault(svc, 1.0));
-      }
-    }
+    perService(new TimeRange(now - 6 * s, now), util, Calculation.of(Aggregate.AVG, "value"))
+        .forEach(
+            (svc, r) -> {
+              if (r.get(0) instanceof Number n) {
+                recent.put(svc, n.doubleValue() * cores.getOrDefault(svc, 1.0));
+              }
+            });
     Map<String, Double> usual = new HashMap<>();
+    perService(
+            new TimeRange(now - 600 * s, now - 30 * s),
+            util,
+            Calculation.of(Aggregate.P50, "value"),
+            Calculation.count())
+        .forEach(
+            (svc, r) -> {
+              if (r.get(0) instanceof Number n
+                  && r.get(1) instanceof Number count
+                  && count.longValue() >= 3) {
+                usual.put(svc, n.doubleValue() * cores.getOrDefault(svc, 1.0));
+              }
+            });
+    return new Cpu(recent, usual);
+  }
+
+  /** Service name → its row of {@code calculations} over the events of {@code where}. */
+  private Map<String, List<Object>> perService(
+      TimeRange range, Filter where, Calculation... calculations) throws StoreException {
+    Map<String, List<Object>> out = new HashMap<>();
     for (List<Object> r :
         engine
             .run(
-                Question.over(new TimeRange(now - 600 * s, now - 30 * s))
-                    .where(util)
+                Question.over(range)
+                    .where(where)
                     .by("service.name")
-                    .calculate(Calculation.of(Aggregate.P50, "value"), Calculation.count())
+                    .calculate(calculations)
                     .limit(Question.MAX_LIMIT)
                     .build())
             .rows()) {
-      if (r.get(0) != null
-          && r.get(1) instanceof Number n
-          && r.get(2) instanceof Number count
-          && count.longValue() >= 3) {
-        String svc = r.get(0).toString();
-        usual.put(svc, n.doubleValue() * cores.getOrDefault(svc, 1.0));
+      if (r.get(0) != null) {
+        out.put(r.get(0).toString(), r.subList(1, r.size()));
       }
     }
-    return new Cpu(recent, usual);
+    return out;
   }
 
   /** The columns that name what a client span called, those the store has. */

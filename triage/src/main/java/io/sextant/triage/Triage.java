@@ -60,9 +60,6 @@ public final class Triage implements AutoCloseable {
   /** How long after a run its spans are expected to have been exported and stored. */
   static final Duration LEARN_DELAY = Duration.ofSeconds(3);
 
-  /** How long to wait, once, for passing runs' traces not stored yet (a batch export's delay). */
-  static final Duration PASSED_TRACE_WAIT = Duration.ofMillis(1200);
-
   private final ProbeSuite suite;
   private final EventStore store;
   private final Evidence evidence;
@@ -367,14 +364,26 @@ public final class Triage implements AutoCloseable {
     }
 
     /**
-     * The runs' evidence: their outcomes, and the failing runs' traces. A failing run that its
-     * entry service answered without calling anything ({@link ShortCircuit}: a breaker open) did
-     * not exercise its footprint: it is left out of the outcomes.
+     * The runs' evidence: their outcomes, and their traces. A failing run that its entry service
+     * answered without calling anything ({@link ShortCircuit}: a breaker open) did not exercise its
+     * footprint: it is left out of the outcomes. The passing runs' traces are read too, for errors
+     * a retry or a fallback hid from the probe; one wait covers the failing ones and the passing
+     * ones not stored yet or holding an error (its deeper spans may still be on their way).
      */
     private ProbeEvidence evidence(List<ProbeRun> runs) {
       KnownCalls known = book.known();
       List<ProbeRun> failing = runs.stream().filter(r -> !r.passed()).toList();
-      Map<String, List<Event>> traces = awaitTraces(failing, t0);
+      List<ProbeRun> passing = runs.stream().filter(ProbeRun::passed).toList();
+      Map<String, List<Event>> traces = new HashMap<>();
+      List<ProbeRun> pending = new ArrayList<>(failing);
+      for (ProbeRun r : passing) {
+        List<Event> t = storedTrace(r);
+        traces.put(r.traceId(), t);
+        if (t.isEmpty() || t.stream().anyMatch(e -> e.status() == StatusCode.ERROR)) {
+          pending.add(r);
+        }
+      }
+      traces.putAll(awaitTraces(pending, t0));
       List<TraceAnalysis> failingTraces = new ArrayList<>();
       Map<String, List<Map<String, Double>>> current = new HashMap<>();
       Set<String> slowCalls = new TreeSet<>();
@@ -407,65 +416,14 @@ public final class Triage implements AutoCloseable {
       }
       Map<String, ProbeOutcome> outcomes = new LinkedHashMap<>();
       counted.forEach((p, rs) -> outcomes.put(p, outcome(p, rs, flakes)));
-      return new ProbeEvidence(
-          outcomes, failingTraces, current, slowCalls, passed(runs, known, !failing.isEmpty()));
-    }
-
-    /**
-     * The passing runs' traces, for errors a retry or a fallback hid from the probe. They are read
-     * as they are; when no failing trace was waited for, once more after a moment for those not in
-     * yet (services export on their own schedule).
-     */
-    private List<ProbeEvidence.Passed> passed(
-        List<ProbeRun> runs, KnownCalls known, boolean waited) {
-      List<ProbeRun> ok = runs.stream().filter(ProbeRun::passed).toList();
-      Map<String, List<Event>> traces = new HashMap<>();
-      for (int look = 0; look < 2; look++) {
-        boolean missing = false;
-        for (ProbeRun r : ok) {
-          if (traces.containsKey(r.traceId())) {
-            continue;
-          }
-          List<Event> t;
-          try {
-            t = store.trace(TraceId.fromHex(r.traceId()));
-          } catch (StoreException | IllegalArgumentException e) {
-            t = List.of();
-          }
-          if (t.isEmpty()) {
-            missing = true;
-          } else {
-            traces.put(r.traceId(), t);
-          }
-        }
-        if (!missing || waited || look == 1) {
-          break;
-        }
-        try {
-          Thread.sleep(PASSED_TRACE_WAIT.toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-      // A trace with an error may still be missing its deeper spans (each service exports on its
-      // own schedule): those are read until they settle, as failing ones are.
-      List<ProbeRun> withErrors = new ArrayList<>();
-      for (ProbeRun r : ok) {
-        List<Event> t = traces.get(r.traceId());
-        if (t != null && t.stream().anyMatch(e -> e.status() == StatusCode.ERROR)) {
-          withErrors.add(r);
-        }
-      }
-      traces.putAll(awaitTraces(withErrors, t0));
-      List<ProbeEvidence.Passed> out = new ArrayList<>();
-      for (ProbeRun r : ok) {
+      List<ProbeEvidence.Passed> passed = new ArrayList<>();
+      for (ProbeRun r : passing) {
         List<Event> t = traces.get(r.traceId());
         if (t != null && !t.isEmpty()) {
-          out.add(new ProbeEvidence.Passed(r.probe(), TraceAnalysis.of(t, known)));
+          passed.add(new ProbeEvidence.Passed(r.probe(), TraceAnalysis.of(t, known)));
         }
       }
-      return out;
+      return new ProbeEvidence(outcomes, failingTraces, current, slowCalls, passed);
     }
 
     /** The note for the runs left out, or null. */
@@ -521,20 +479,17 @@ public final class Triage implements AutoCloseable {
               .toList());
     }
 
-    private static Set<String> ownTraces(ProbeEvidence probes) {
-      Set<String> out = new HashSet<>();
-      probes.passed().forEach(r -> out.add(r.trace().traceId()));
-      return out;
-    }
-
     private List<Anomaly> anomalies(ProbeEvidence probes) {
+      // The book learns this triage's own passing runs while it runs: they are the evidence, not
+      // what is usual.
+      Set<String> own = new HashSet<>();
+      probes.passed().forEach(r -> own.add(r.trace().traceId()));
+      Map<String, Map<String, Double>> usual = new HashMap<>();
+      probes.passed().forEach(r -> usual.computeIfAbsent(r.probe(), p -> book.usualErrors(p, own)));
       List<Anomaly> out =
           new ArrayList<>(
               Anomalies.hiddenErrors(
-                  probes.passed(),
-                  base.footprints(),
-                  ranker.settings().touch(),
-                  p -> book.usualErrors(p, ownTraces(probes))));
+                  probes.passed(), base.footprints(), ranker.settings().touch(), usual));
       out.addAll(base.anomalies());
       return out;
     }
@@ -665,6 +620,15 @@ public final class Triage implements AutoCloseable {
    * Waits (at most {@link Options#traceWait}) for the failing runs' spans to be stored: until every
    * trace has spans and no more arrive over three looks 300 ms apart.
    */
+  /** The run's trace as stored now; empty when none of it is (or it cannot be read). */
+  private List<Event> storedTrace(ProbeRun r) {
+    try {
+      return store.trace(TraceId.fromHex(r.traceId()));
+    } catch (StoreException | IllegalArgumentException e) {
+      return List.of();
+    }
+  }
+
   private Map<String, List<Event>> awaitTraces(List<ProbeRun> failing, long t0) {
     Map<String, List<Event>> out = new HashMap<>();
     if (failing.isEmpty()) {
@@ -677,12 +641,7 @@ public final class Triage implements AutoCloseable {
     while (true) {
       boolean settled = true;
       for (ProbeRun r : sample) {
-        List<Event> t;
-        try {
-          t = store.trace(TraceId.fromHex(r.traceId()));
-        } catch (StoreException e) {
-          t = List.of();
-        }
+        List<Event> t = storedTrace(r);
         out.put(r.traceId(), t);
         Integer before = lastCount.put(r.traceId(), t.size());
         if (t.isEmpty() || before == null || before != t.size()) {

@@ -25,6 +25,10 @@ class AnomaliesTest {
    * its retry passed, when {@code retried}; else one clean call.
    */
   static TraceAnalysis call(String callee, boolean retried) {
+    return trace(callee, retried).analyse(Map.of());
+  }
+
+  static TraceFixtures.Trace trace(String callee, boolean retried) {
     TraceFixtures.Trace t = new TraceFixtures.Trace();
     SpanId root = t.span(null, "gateway", null, SpanKind.SERVER, "GET /api", 0, 100, false);
     if (retried) {
@@ -34,7 +38,7 @@ class AnomaliesTest {
     }
     SpanId ok = t.span(root, "gateway", null, SpanKind.CLIENT, "GET", 40, 90, false);
     t.span(ok, callee, null, SpanKind.SERVER, "GET /x", 41, 89, false);
-    return t.analyse(Map.of());
+    return t;
   }
 
   static List<ProbeEvidence.Passed> runs(String probe, String callee, int n, int hidden) {
@@ -49,7 +53,7 @@ class AnomaliesTest {
   void errorsARetryHidInsidePassingRunsPointAtWhereTheyStarted() {
     List<ProbeEvidence.Passed> passed = new ArrayList<>(runs("stock", "inventory", 4, 2));
     passed.addAll(runs("products", "catalog", 4, 0));
-    List<Anomaly> a = Anomalies.hiddenErrors(passed, FOOTPRINTS, 0.5, p -> Map.of());
+    List<Anomaly> a = Anomalies.hiddenErrors(passed, FOOTPRINTS, 0.5, Map.of());
     assertThat(a).hasSize(1);
     assertThat(a.get(0).component()).isEqualTo("inventory");
     // two of four runs at 0.25 against 0.01: (25)² × (0.75/0.99)² ≈ 359
@@ -62,7 +66,7 @@ class AnomaliesTest {
   @Test
   void oneHiddenErrorAmongManyCleanRunsIsWeak_andAnErrorTheProbeAlwaysHidesIsNone() {
     List<Anomaly> weak =
-        Anomalies.hiddenErrors(runs("stock", "inventory", 12, 1), FOOTPRINTS, 0.5, p -> Map.of());
+        Anomalies.hiddenErrors(runs("stock", "inventory", 12, 1), FOOTPRINTS, 0.5, Map.of());
     // 25 × (0.75/0.99)^11 ≈ 1.2: next to nothing
     assertThat(weak).allSatisfy(x -> assertThat(x.ratio()).isLessThan(2));
     List<Anomaly> usual =
@@ -70,7 +74,7 @@ class AnomaliesTest {
             runs("stock", "inventory", 4, 2),
             FOOTPRINTS,
             0.5,
-            p -> Map.of("inventory", 0.5)); // half of its healthy runs hold it
+            Map.of("stock", Map.of("inventory", 0.5))); // half of its healthy runs hold it
     assertThat(usual).isEmpty();
   }
 
@@ -89,5 +93,18 @@ class AnomaliesTest {
     assertThat(a.get(0).why()).contains("inventory's process uses 0.90 cores, 30× its usual 0.03");
     // no usual known: nothing to compare with
     assertThat(Anomalies.cpu(Map.of("new", 1.0), Map.of(), s -> Set.of())).isEmpty();
+  }
+
+  @Test
+  void aProbesUsualHiddenErrorsLeaveOutTheTriagesOwnRuns() {
+    FootprintBook book = new FootprintBook();
+    for (int i = 0; i < 6; i++) {
+      book.learn("stock", trace("inventory", false).events());
+    }
+    TraceFixtures.Trace own = trace("inventory", true); // learned while the triage ran
+    book.learn("stock", own.events());
+    String ownId = own.analyse(Map.of()).traceId();
+    assertThat(book.usualErrors("stock", Set.of()).get("inventory")).isEqualTo(1.0 / 7);
+    assertThat(book.usualErrors("stock", Set.of(ownId))).doesNotContainKey("inventory");
   }
 }

@@ -44,10 +44,11 @@ final class Explanation {
               .map(Anomaly::why)
               .findFirst()
               .orElse(null);
+      String pass = allPass(passing, in);
       return String.format(
           Locale.ROOT,
           "%s, but %s%s is the most likely cause (%.0f %%).",
-          Character.toUpperCase(allPass(passing, in).charAt(0)) + allPass(passing, in).substring(1),
+          Character.toUpperCase(pass.charAt(0)) + pass.substring(1),
           symptom == null ? "" : symptom.replaceAll("\\.$", "") + "; ",
           who,
           100 * top.probability());

@@ -119,4 +119,20 @@ public record TriageInput(
         anomalies,
         maskedTraces);
   }
+
+  public TriageInput withAnomalies(List<Anomaly> more) {
+    return new TriageInput(
+        footprints,
+        outcomes,
+        failingTraces,
+        baselinePaths,
+        currentPaths,
+        production,
+        priors,
+        productionFailures,
+        slowDependencies,
+        answering,
+        more,
+        maskedTraces);
+  }
 }

@@ -432,21 +432,7 @@ class RankerTest {
     assertThat(none.noFaultProbability()).isBetween(0.7, 0.95);
 
     Anomaly cpu = new Anomaly("search", 200, Set.of(), "search's process uses 0.90 cores.");
-    TriageInput burning =
-        new TriageInput(
-            FOOTPRINTS,
-            quiet.outcomes(),
-            List.of(),
-            Map.of(),
-            Map.of(),
-            List.of(),
-            Map.of(),
-            List.of(),
-            Set.of(),
-            Set.of(),
-            List.of(cpu),
-            List.of());
-    Ranking r = new Ranker().rank(burning);
+    Ranking r = new Ranker().rank(quiet.withAnomalies(List.of(cpu)));
     assertThat(r.fault()).isTrue();
     assertThat(r.top()).containsExactly("search");
     assertThat(r.headline()).startsWith("All 5 probes pass, but search's process uses 0.90 cores;");
@@ -456,24 +442,7 @@ class RankerTest {
 
     // the same symptom, weakly: still no fault
     Anomaly weak = new Anomaly("search", 5, Set.of(), "weak");
-    assertThat(
-            new Ranker()
-                .rank(
-                    new TriageInput(
-                        FOOTPRINTS,
-                        quiet.outcomes(),
-                        List.of(),
-                        Map.of(),
-                        Map.of(),
-                        List.of(),
-                        Map.of(),
-                        List.of(),
-                        Set.of(),
-                        Set.of(),
-                        List.of(weak),
-                        List.of()))
-                .fault())
-        .isFalse();
+    assertThat(new Ranker().rank(quiet.withAnomalies(List.of(weak))).fault()).isFalse();
   }
 
   @Test
