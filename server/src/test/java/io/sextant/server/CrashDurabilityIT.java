@@ -6,7 +6,6 @@ import io.opentelemetry.proto.trace.v1.Span;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,9 +76,10 @@ class CrashDurabilityIT {
         "CrashDurabilityIT: %d requests (%d spans) acknowledged before SIGKILL%n",
         acked.size(), acked.size() * SPANS_PER_REQUEST);
 
-    Process second = startServer(data, TestServer.freePorts(4));
+    int[] again = TestServer.freePorts(4);
+    Process second = startServer(data, again);
     try {
-      int apiPort = apiPortOf(second);
+      int apiPort = again[3];
       for (String traceId : acked) {
         HttpResponse<String> r =
             TestServer.HTTP.send(
@@ -104,54 +104,7 @@ class CrashDurabilityIT {
     return Otlp.request("crash", spans).toByteArray();
   }
 
-  private final java.util.Map<Process, Integer> apiPorts = new java.util.HashMap<>();
-
-  private int apiPortOf(Process p) {
-    return apiPorts.get(p);
-  }
-
   private Process startServer(Path data, int[] ports) throws Exception {
-    Path jar = Path.of("target/sextant-server.jar").toAbsolutePath();
-    assertThat(jar).exists();
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Path log = Files.createTempFile(dir, "server", ".log");
-    Process p =
-        new ProcessBuilder(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-Xmx1g",
-                "-jar",
-                jar.toString(),
-                "serve",
-                "--data-dir=" + data,
-                "--otlp-grpc-port=" + ports[0],
-                "--otlp-http-port=" + ports[1],
-                "--zipkin-port=" + ports[2],
-                "--api-port=" + ports[3])
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    apiPorts.put(p, ports[3]);
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new AssertionError("server exited: " + Files.readString(log));
-      }
-      try {
-        HttpResponse<String> r =
-            TestServer.HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[3] + "/health"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return p;
-        }
-      } catch (java.io.IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    p.destroyForcibly();
-    throw new AssertionError("server did not become healthy: " + Files.readString(log));
+    return ServerProcess.start(dir, data, ports, List.of("-Xmx1g"));
   }
 }

@@ -6,9 +6,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -94,10 +92,11 @@ class CrashMatrixIT {
     }
     long killing = (System.nanoTime() - started) / 1_000_000;
 
-    Process last = start(data, TestServer.freePorts(4));
+    int[] again = TestServer.freePorts(4);
+    Process last = start(data, again);
     int checked = 0;
     try {
-      int api = apiPorts.get(last);
+      int api = again[3];
       for (String trace : acked) {
         HttpResponse<String> r =
             TestServer.HTTP.send(
@@ -135,54 +134,14 @@ class CrashMatrixIT {
     return Otlp.request(old ? "crash-old" : "crash", spans).toByteArray();
   }
 
-  private final java.util.Map<Process, Integer> apiPorts = new java.util.HashMap<>();
-
   private Process start(Path data, int[] ports) throws Exception {
-    Path jar = Path.of("target/sextant-server.jar").toAbsolutePath();
-    assertThat(jar).exists();
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Path log = Files.createTempFile(dir, "server", ".log");
-    Process p =
-        new ProcessBuilder(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-Xmx512m",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                jar.toString(),
-                "serve",
-                "--data-dir=" + data,
-                "--memory-limit=512MB",
-                "--retention=1h",
-                "--retention-check-every=1s",
-                "--otlp-grpc-port=" + ports[0],
-                "--otlp-http-port=" + ports[1],
-                "--zipkin-port=" + ports[2],
-                "--api-port=" + ports[3])
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    apiPorts.put(p, ports[3]);
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new AssertionError("server exited: " + Files.readString(log));
-      }
-      try {
-        HttpResponse<String> r =
-            TestServer.HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[3] + "/health"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return p;
-        }
-      } catch (java.io.IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    p.destroyForcibly();
-    throw new AssertionError("server did not become healthy: " + Files.readString(log));
+    return ServerProcess.start(
+        dir,
+        data,
+        ports,
+        List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"),
+        "--memory-limit=512MB",
+        "--retention=1h",
+        "--retention-check-every=1s");
   }
 }
