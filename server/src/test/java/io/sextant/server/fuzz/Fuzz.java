@@ -1,0 +1,235 @@
+package io.sextant.server.fuzz;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * A seeded fuzz driver: runs a parser on many inputs, each one an answer or the parser's documented
+ * refusal. Anything else (another exception, an {@link Error} such as a stack overflow, a parse
+ * longer than {@link #HANG}) fails the test with the seed, the execution and the input, made
+ * smaller first by deleting pieces while it still fails the same way, and saved under {@code
+ * target/fuzz-failures/}.
+ *
+ * <p>Runs are repeatable: {@code -Dfuzz.seed=N} (default 1) fixes every input, {@code
+ * -Dfuzz.executions=N} (default 2,000 a property, CI's bounded pass) sets the count, {@code
+ * -Dfuzz.seed=random} draws a new seed and prints it.
+ */
+public final class Fuzz<T> {
+  /** A parse longer than this is a hang. The parsers' real cost is well under a millisecond. */
+  static final long HANG = TimeUnit.SECONDS.toNanos(10);
+
+  /** The first inputs of a parser load its classes on a loaded machine: not timed. */
+  private static final int WARM_UP = 50;
+
+  /** The parser under test; it may throw one of the refusals it documents. */
+  @FunctionalInterface
+  public interface Target<T> {
+    void run(T input) throws Exception;
+  }
+
+  private final String name;
+  private final Target<T> target;
+  private final Set<Class<? extends Throwable>> refusals;
+  private final Function<T, byte[]> bytes;
+  private final Function<byte[], T> input;
+  private final ExecutorService worker =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(null, r, "fuzz", 8L << 20);
+            t.setDaemon(true);
+            return t;
+          });
+  private long executions;
+  private long refused;
+
+  private Fuzz(
+      String name,
+      Target<T> target,
+      Set<Class<? extends Throwable>> refusals,
+      Function<T, byte[]> bytes,
+      Function<byte[], T> input) {
+    this.name = name;
+    this.target = target;
+    this.refusals = refusals;
+    this.bytes = bytes;
+    this.input = input;
+  }
+
+  /** A fuzzer over byte inputs. */
+  @SafeVarargs
+  public static Fuzz<byte[]> bytes(
+      String name, Target<byte[]> target, Class<? extends Throwable>... refusals) {
+    return new Fuzz<>(name, target, Set.of(refusals), b -> b, b -> b);
+  }
+
+  /** A fuzzer over text inputs. */
+  @SafeVarargs
+  public static Fuzz<String> text(
+      String name, Target<String> target, Class<? extends Throwable>... refusals) {
+    return new Fuzz<>(
+        name,
+        target,
+        Set.of(refusals),
+        s -> s.getBytes(StandardCharsets.UTF_8),
+        b -> new String(b, StandardCharsets.UTF_8));
+  }
+
+  /** The seed of this run ({@code -Dfuzz.seed}), mixed with {@code salt} per property. */
+  public static Random random(String salt) {
+    String text = System.getProperty("fuzz.seed", "1");
+    long seed = "random".equals(text) ? new Random().nextLong() : Long.parseLong(text);
+    if ("random".equals(text)) {
+      System.out.println("fuzz seed " + seed + " (repeat with -Dfuzz.seed=" + seed + ")");
+    }
+    return new Random(seed * 31 + salt.hashCode());
+  }
+
+  /** How many inputs a property gets ({@code -Dfuzz.executions}, default 2,000). */
+  public static int executions() {
+    return Integer.getInteger("fuzz.executions", 2_000);
+  }
+
+  /**
+   * Runs the parser on {@code input}: fails the test unless it answers or refuses as documented.
+   * Returns true when it answered.
+   */
+  public boolean check(T input) {
+    Throwable problem = outcome(input);
+    executions++;
+    if (problem == null) {
+      return true;
+    }
+    if (refusals.stream().anyMatch(r -> r.isInstance(problem))) {
+      refused++;
+      if (problem.getMessage() == null || problem.getMessage().isBlank()) {
+        failWith(input, new AssertionError("a refusal without a sentence", problem));
+      }
+      return false;
+    }
+    failWith(input, problem);
+    return false;
+  }
+
+  /** Prints {@code fuzz <name> N executions, M refused}, the figures bench/README.md records. */
+  public void report() {
+    worker.shutdownNow();
+    System.out.printf("fuzz %s %,d executions, %,d refused%n", name, executions, refused);
+  }
+
+  long executionCount() {
+    return executions;
+  }
+
+  private Throwable outcome(T input) {
+    Future<?> f =
+        worker.submit(
+            () -> {
+              target.run(input);
+              return null;
+            });
+    try {
+      if (executions < WARM_UP) {
+        f.get();
+      } else {
+        f.get(HANG, TimeUnit.NANOSECONDS);
+      }
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      return new Hang();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void failWith(T input, Throwable problem) {
+    // A hang is not made smaller: each try would take HANG, behind a thread that is still stuck.
+    byte[] raw =
+        problem instanceof Hang
+            ? bytes.apply(input)
+            : smaller(bytes.apply(input), problem.getClass());
+    Path saved = save(raw);
+    String shown =
+        raw.length <= 512
+            ? "\n  as text: "
+                + new String(raw, StandardCharsets.UTF_8)
+                + "\n  as hex:  "
+                + HexFormat.of().formatHex(raw)
+            : "";
+    worker.shutdownNow();
+    fail(
+        "fuzz "
+            + name
+            + ": execution "
+            + (executions + 1)
+            + " (seed "
+            + System.getProperty("fuzz.seed", "1")
+            + ") failed with "
+            + problem
+            + ", input of "
+            + raw.length
+            + " bytes saved to "
+            + saved
+            + shown,
+        problem);
+  }
+
+  /**
+   * Deletes pieces of {@code raw}, halving their size, while the parser still fails with the same
+   * kind of problem: the input a person reads is the smallest this finds.
+   */
+  private byte[] smaller(byte[] raw, Class<? extends Throwable> kind) {
+    byte[] best = raw;
+    for (int chunk = Math.max(1, best.length / 2); chunk >= 1; chunk /= 2) {
+      for (int at = 0; at + chunk <= best.length; ) {
+        byte[] cut = new byte[best.length - chunk];
+        System.arraycopy(best, 0, cut, 0, at);
+        System.arraycopy(best, at + chunk, cut, at, best.length - at - chunk);
+        Throwable again = outcome(input.apply(cut));
+        if (again != null && again.getClass() == kind) {
+          best = cut;
+        } else {
+          at += chunk;
+        }
+      }
+    }
+    return best;
+  }
+
+  private Path save(byte[] raw) {
+    try {
+      Path dir = Path.of("target", "fuzz-failures");
+      Files.createDirectories(dir);
+      Path file = dir.resolve(name.replaceAll("[^A-Za-z0-9_.-]", "_") + "-" + System.nanoTime());
+      Files.write(file, raw);
+      return file.toAbsolutePath();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A parse that did not end within {@link #HANG}. */
+  private static final class Hang extends AssertionError {
+    Hang() {
+      super("no answer within " + TimeUnit.NANOSECONDS.toSeconds(HANG) + " s");
+    }
+  }
+}
