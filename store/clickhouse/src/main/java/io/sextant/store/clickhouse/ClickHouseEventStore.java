@@ -25,6 +25,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -74,6 +75,14 @@ public final class ClickHouseEventStore implements EventStore {
   private volatile boolean closed;
   private volatile String openError;
 
+  /** While the schema could not be created: when the next call may try again. */
+  private long nextSchemaTry;
+
+  private final Object schemaLock = new Object();
+
+  /** How often calls try again to create the schema while ClickHouse cannot be reached. */
+  static final Duration SCHEMA_RETRY = Duration.ofSeconds(5);
+
   private ClickHouseEventStore(ClickHouseConfig config) {
     this.config = config;
     this.http = new ClickHouseHttp(config.url(), config.database(), config.timeout());
@@ -98,7 +107,9 @@ public final class ClickHouseEventStore implements EventStore {
 
   /**
    * Connects, creating the database and tables when missing. A server that cannot be reached is not
-   * thrown: {@link #check()} reports it and every call fails with the reason.
+   * thrown: {@link #check()} reports it, and every call fails with the reason until the schema is
+   * created, which calls try again at most every {@link #SCHEMA_RETRY} (so Sextant started before
+   * ClickHouse, or across its restart, needs no restart of its own).
    */
   public static ClickHouseEventStore open(ClickHouseConfig config) {
     ClickHouseEventStore store = new ClickHouseEventStore(config);
@@ -106,9 +117,34 @@ public final class ClickHouseEventStore implements EventStore {
       store.createSchema();
     } catch (StoreException e) {
       store.openError = e.getMessage();
-      log.error("store unavailable: {}", store.openError);
+      store.nextSchemaTry = System.nanoTime() + SCHEMA_RETRY.toNanos();
+      log.error(
+          "store unavailable, trying again every {} s: {}",
+          SCHEMA_RETRY.toSeconds(),
+          store.openError);
     }
     return store;
+  }
+
+  /** Creates the schema if an earlier try failed and the retry interval has passed. */
+  private void retrySchema() throws StoreException {
+    synchronized (schemaLock) {
+      if (openError == null) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (now - nextSchemaTry < 0) {
+        throw new StoreException(openError);
+      }
+      nextSchemaTry = now + SCHEMA_RETRY.toNanos();
+      try {
+        createSchema();
+      } catch (StoreException e) {
+        openError = e.getMessage();
+        throw e;
+      }
+      openError = null;
+    }
   }
 
   /** A schema file's CREATE TABLE renamed to the table's {@code _local} name. */
@@ -738,13 +774,11 @@ public final class ClickHouseEventStore implements EventStore {
 
   @Override
   public Health check() {
-    if (openError != null) {
-      return Health.unhealthy(openError);
-    }
     if (closed) {
       return Health.unhealthy("store is closed");
     }
     try {
+      retrySchema();
       http.query("SELECT 1");
       return Health.ok();
     } catch (StoreException e) {
@@ -757,7 +791,7 @@ public final class ClickHouseEventStore implements EventStore {
       throw new StoreException("store is closed");
     }
     if (openError != null) {
-      throw new StoreException(openError);
+      retrySchema();
     }
   }
 

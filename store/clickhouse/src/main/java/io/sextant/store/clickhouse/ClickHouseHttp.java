@@ -92,7 +92,7 @@ final class ClickHouseHttp {
       }
       return body;
     } catch (IOException e) {
-      throw new StoreException("ClickHouse at " + base + " does not answer: " + e.getMessage(), e);
+      throw new StoreException("ClickHouse at " + base + " does not answer: " + reason(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StoreException("interrupted while waiting for ClickHouse", e);
@@ -129,5 +129,17 @@ final class ClickHouseHttp {
 
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** The JDK's HTTP client throws a ConnectException without a message for a refused connection. */
+  private static String reason(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return t.getMessage();
+      }
+    }
+    return e instanceof java.net.ConnectException
+        ? "connection refused"
+        : e.getClass().getSimpleName();
   }
 }
