@@ -8,11 +8,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as people write them in queries: {@code 500ms}, {@code 1.5s}, {@code 1h30m}, {@code
- * 7d}, always in nanoseconds. Units are lower case so that {@code 1M} or {@code 5H} stay plain
- * words.
+ * Durations as people write them, the one grammar of Sextant's queries, flags and files: {@code
+ * 500ms}, {@code 1.5s}, {@code 1h30m}, {@code 7d} (units ns, us, ms, s, m, h, d), in nanoseconds.
+ * In query text units are lower case so that {@code 1M} or {@code 5H} stay plain words; {@link
+ * #duration} (flags, JSON, YAML) also takes upper case, spaces between number and unit, and
+ * ISO-8601 ({@code PT90S}).
  */
-final class DurationText {
+public final class DurationText {
   private static final long US = 1_000L;
   private static final long MS = 1_000_000L;
   private static final long S = 1_000_000_000L;
@@ -83,6 +85,34 @@ final class DurationText {
           total.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(UNITS.get(m.group(2)))));
     }
     return total.setScale(0, RoundingMode.HALF_UP).longValueExact();
+  }
+
+  /**
+   * The duration {@code text} stands for.
+   *
+   * @param what names the setting or field in the message of the refusal
+   * @throws IllegalArgumentException with a sentence naming {@code what}, when {@code text} is not
+   *     a duration or is negative
+   */
+  public static java.time.Duration duration(String text, String what) {
+    String t = text == null ? "" : text.strip();
+    try {
+      if (t.startsWith("P") || t.startsWith("p")) {
+        java.time.Duration d = java.time.Duration.parse(t);
+        if (!d.isNegative()) {
+          return d;
+        }
+      } else {
+        Long nanos = parse(t.replaceAll("\\s+", "").toLowerCase(Locale.ROOT));
+        if (nanos != null) {
+          return java.time.Duration.ofNanos(nanos);
+        }
+      }
+    } catch (RuntimeException tooLongOrNotIso) {
+      // refused below
+    }
+    throw new IllegalArgumentException(
+        what + " \"" + text + "\" is not a duration such as 500ms, 30s, 15m, 1h30m or 7d");
   }
 
   /** The nanoseconds in one {@code word} unit ({@code hours}, {@code min}, {@code d}), or null. */

@@ -3,13 +3,13 @@ package io.sextant.server;
 import io.sextant.ingest.IngestLimits;
 import io.sextant.ingest.redact.Redactor;
 import io.sextant.pipeline.BatchingWriter;
+import io.sextant.query.DurationText;
 import io.sextant.server.security.SecurityConfig;
 import io.sextant.server.security.Tokens;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.topology.health.HealthConfig;
 import io.sextant.topology.health.HealthTarget;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -305,8 +305,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 zipkinPort,
                 apiPort,
                 new DuckDbConfig(dataDir, memoryLimit, 0),
-                parseDuration(retention),
-                parseDuration(retentionCheckEvery),
+                DurationText.duration(retention, "--retention"),
+                DurationText.duration(retentionCheckEvery, "--retention-check-every"),
                 new IngestLimits(
                     maxBodyBytes, maxItems, maxAttributes, maxKeyLength, maxValueLength),
                 new BatchingWriter.Config(maxQueued, defaults.pipeline().maxBatchEvents()),
@@ -318,7 +318,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                             .filter(h -> !h.isBlank())
                             .map(HealthTarget::parse)
                             .toList(),
-                    parseDuration(healthEvery),
+                    DurationText.duration(healthEvery, "--health-every"),
                     defaults.health().timeout()),
                 declared,
                 security())
@@ -363,26 +363,5 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 "sextant-shutdown"));
     stopped.await();
     return 0;
-  }
-
-  /** {@code 7d}, {@code 36h}, {@code 90m}, {@code 30s}, or an ISO-8601 duration. */
-  static Duration parseDuration(String text) {
-    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-    try {
-      if (t.startsWith("p")) {
-        return Duration.parse(text.trim());
-      }
-      long n = Long.parseLong(t.substring(0, t.length() - 1));
-      return switch (t.charAt(t.length() - 1)) {
-        case 'd' -> Duration.ofDays(n);
-        case 'h' -> Duration.ofHours(n);
-        case 'm' -> Duration.ofMinutes(n);
-        case 's' -> Duration.ofSeconds(n);
-        default -> throw new IllegalArgumentException();
-      };
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          "duration \"" + text + "\" is not like 7d, 36h, 90m or 30s");
-    }
   }
 }

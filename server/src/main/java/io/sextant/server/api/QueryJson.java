@@ -7,6 +7,7 @@ import io.sextant.query.Calculation;
 import io.sextant.query.ColumnInfo;
 import io.sextant.query.CompareQuery;
 import io.sextant.query.Comparison;
+import io.sextant.query.DurationText;
 import io.sextant.query.Filter;
 import io.sextant.query.Having;
 import io.sextant.query.Op;
@@ -21,10 +22,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The JSON shapes of the query API (docs/api.md): questions in, results out. Reading refuses
@@ -33,28 +31,14 @@ import java.util.regex.Pattern;
 final class QueryJson {
   private QueryJson() {}
 
-  private static final Pattern DURATION =
-      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|h|d)");
-
-  /** {@code 90s}, {@code 15m}, {@code 1h}, {@code 7d} in nanoseconds. */
+  /** {@code 90s}, {@code 15m}, {@code 1h}, {@code 7d} in nanoseconds ({@link DurationText}). */
   static long duration(String text, String field) {
-    Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
+    try {
+      return DurationText.duration(text, field).toNanos();
+    } catch (IllegalArgumentException | ArithmeticException e) {
       throw new QueryException(
           field + " \"" + text + "\" is not a duration such as 500ms, 30s, 15m, 1h or 7d");
     }
-    double n = Double.parseDouble(m.group(1));
-    long unit =
-        switch (m.group(2)) {
-          case "ns" -> 1L;
-          case "us", "µs" -> 1_000L;
-          case "ms" -> 1_000_000L;
-          case "s" -> 1_000_000_000L;
-          case "m" -> 60_000_000_000L;
-          case "h" -> 3_600_000_000_000L;
-          default -> 86_400_000_000_000L;
-        };
-    return (long) (n * unit);
   }
 
   /**

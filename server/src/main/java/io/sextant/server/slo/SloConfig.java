@@ -3,12 +3,12 @@ package io.sextant.server.slo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.sextant.query.DurationText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -82,7 +82,7 @@ public record SloConfig(List<Slo> slos, List<Webhook> webhooks, String uiUrl, do
                 text(s, "valid", null),
                 text(s, "good", null),
                 objective(s.path("objective")),
-                duration(text(s, "window", "28d"))));
+                DurationText.duration(text(s, "window", "28d"), "window")));
       }
       if (slos.isEmpty()) {
         throw new IllegalArgumentException("no SLOs under 'slos'");
@@ -132,20 +132,5 @@ public record SloConfig(List<Slo> slos, List<Webhook> webhooks, String uiUrl, do
       throw new IllegalArgumentException("objective is not a number: " + n.asText());
     }
     return v > 1 ? v / 100 : v;
-  }
-
-  /** {@code 28d}, {@code 36h}. */
-  private static Duration duration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    try {
-      long n = Long.parseLong(t.substring(0, t.length() - 1));
-      return switch (t.charAt(t.length() - 1)) {
-        case 'd' -> Duration.ofDays(n);
-        case 'h' -> Duration.ofHours(n);
-        default -> throw new IllegalArgumentException();
-      };
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("window \"" + text + "\" is not like 28d or 36h");
-    }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.jayway.jsonpath.JsonPath;
+import io.sextant.query.DurationText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -140,7 +141,8 @@ public record ProbeSuite(List<Probe> probes) {
     boolean readOnly = p.path("read_only").asBoolean("GET".equals(method));
     boolean bullet = p.path("tracer_bullet").asBoolean(true);
     String every = text(p, "every", text(defaults, "every", "30s", vars), vars);
-    Duration timeout = duration(text(p, "timeout", text(defaults, "timeout", "3s", vars), vars));
+    Duration timeout =
+        duration(text(p, "timeout", text(defaults, "timeout", "3s", vars), vars), "timeout");
     boolean suite = p.path("suite").asBoolean(true);
     return new Probe(
         name,
@@ -152,7 +154,7 @@ public record ProbeSuite(List<Probe> probes) {
         new Probe.Contract(status, sla, json),
         readOnly,
         bullet,
-        "never".equals(every) ? null : duration(every),
+        "never".equals(every) ? null : duration(every, "every"),
         timeout,
         suite);
   }
@@ -183,22 +185,11 @@ public record ProbeSuite(List<Probe> probes) {
     return b.toString();
   }
 
-  /** {@code 500ms}, {@code 3s}, {@code 2m}. */
-  static Duration duration(String s) {
-    Matcher m = Pattern.compile("(\\d+)(ms|s|m|h)").matcher(s.trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException("not a duration: " + s + " (use 500ms, 30s, 2m, 1h)");
-    }
-    long n = Long.parseLong(m.group(1));
-    Duration d =
-        switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          default -> Duration.ofHours(n);
-        };
+  /** {@code 500ms}, {@code 3s}, {@code 2m} ({@link DurationText}); never zero. */
+  static Duration duration(String s, String field) {
+    Duration d = DurationText.duration(s, field);
     if (d.isZero()) {
-      throw new IllegalArgumentException("a duration must be positive: " + s);
+      throw new IllegalArgumentException(field + " must be more than 0: " + s);
     }
     return d;
   }

@@ -178,7 +178,7 @@ class ProbeRunnerTest {
                     "  - {name: a, request: {url: \"${base}\"}, expect: {json: [{path: \"$.x\", op: near}]}}\n"))
         .hasMessageContaining("unknown assertion op near");
     assertThatThrownBy(() -> suite("  - {name: a, request: {url: \"${base}\"}, every: soon}\n"))
-        .hasMessageContaining("not a duration: soon");
+        .hasMessageContaining("\"soon\" is not a duration");
   }
 
   @Test
