@@ -4,6 +4,7 @@ import static com.google.protobuf.WireFormat.WIRETYPE_FIXED64;
 import static com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED;
 import static com.google.protobuf.WireFormat.WIRETYPE_VARINT;
 
+import io.sextant.store.spi.JsonText;
 import java.io.IOException;
 import java.util.Base64;
 
@@ -131,7 +132,7 @@ final class AnyValueReader {
     }
     // The key goes in front afterwards: on the wire it may follow the value.
     StringBuilder name = new StringBuilder(key.length() + 3);
-    JsonText.string(name, key);
+    JsonText.appendString(name, key);
     json.insert(start, name.append(':'));
   }
 
@@ -160,14 +161,15 @@ final class AnyValueReader {
             renderFailed(INVALID_UTF8);
             s = "";
           }
-          JsonText.string(json, s);
+          JsonText.appendString(json, s);
         }
         case ANY_BOOL -> json.append(in.bool());
         case ANY_INT -> json.append(in.int64());
-        case ANY_DOUBLE -> JsonText.number(json, in.float64());
+        case ANY_DOUBLE -> JsonText.appendNumber(json, in.float64());
         case ANY_ARRAY -> renderList(in, false, depth + 1);
         case ANY_KVLIST -> renderList(in, true, depth + 1);
-        case ANY_BYTES -> JsonText.string(json, Base64.getEncoder().encodeToString(in.bytes()));
+        case ANY_BYTES ->
+            JsonText.appendString(json, Base64.getEncoder().encodeToString(in.bytes()));
         default -> in.skipField();
       }
     }

@@ -21,6 +21,7 @@ import io.sextant.model.Attributes;
 import io.sextant.model.Event;
 import io.sextant.model.Resource;
 import io.sextant.model.Scope;
+import io.sextant.store.spi.JsonText;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -242,9 +243,9 @@ final class MetricRequestDecoder {
                   if (q.length() > 1) {
                     q.append(',');
                   }
-                  JsonText.string(q, JsonNumber.text(v.getQuantile()));
+                  JsonText.appendString(q, JsonNumber.text(v.getQuantile()));
                   q.append(':');
-                  JsonText.number(q, v.getValue());
+                  JsonText.appendNumber(q, v.getValue());
                 }
                 a.put("metric.quantiles", q.append('}').toString());
               });
@@ -341,7 +342,7 @@ final class MetricRequestDecoder {
       if (i > 0) {
         out.append(',');
       }
-      JsonText.number(out, values.get(i));
+      JsonText.appendNumber(out, values.get(i));
     }
     return out.append(']').toString();
   }
@@ -416,12 +417,12 @@ final class MetricRequestDecoder {
 
   private static boolean render(AnyValue v, StringBuilder json, int depth) {
     switch (v.getValueCase()) {
-      case STRING_VALUE -> JsonText.string(json, v.getStringValue());
+      case STRING_VALUE -> JsonText.appendString(json, v.getStringValue());
       case BOOL_VALUE -> json.append(v.getBoolValue());
       case INT_VALUE -> json.append(v.getIntValue());
-      case DOUBLE_VALUE -> JsonText.number(json, v.getDoubleValue());
+      case DOUBLE_VALUE -> JsonText.appendNumber(json, v.getDoubleValue());
       case BYTES_VALUE ->
-          JsonText.string(
+          JsonText.appendString(
               json, Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray()));
       default -> json.append("null");
       case ARRAY_VALUE -> {
@@ -452,7 +453,7 @@ final class MetricRequestDecoder {
             json.append(',');
           }
           first = false;
-          JsonText.string(json, x.getKey());
+          JsonText.appendString(json, x.getKey());
           json.append(':');
           if (!x.hasValue()) {
             json.append("null");

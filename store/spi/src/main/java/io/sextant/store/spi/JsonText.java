@@ -149,6 +149,18 @@ public final class JsonText {
     b.append(s, from, s.length()).append('"');
   }
 
+  /**
+   * A JSON number; NaN and the infinities, which JSON cannot hold, as strings ({@code "NaN"}), for
+   * texts other programs read (OTLP arrays and maps rendered as an attribute's text).
+   */
+  public static void appendNumber(StringBuilder b, double d) {
+    if (Double.isFinite(d)) {
+      b.append(d);
+    } else {
+      appendString(b, Double.toString(d));
+    }
+  }
+
   public static Resource readResource(String json) {
     return new Resource(read(json, JsonText::readAttributes));
   }

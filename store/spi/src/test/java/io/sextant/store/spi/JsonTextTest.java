@@ -70,4 +70,25 @@ class JsonTextTest {
     JsonText.readAttributesInto(JsonText.attributes(attributes), read);
     assertThat(read).containsExactlyEntriesOf(attributes.asMap());
   }
+
+  @Test
+  void appendNumber_nonFinite_isAStringSoTheTextStaysJson() throws Exception {
+    StringBuilder b = new StringBuilder("[");
+    JsonText.appendNumber(b, 1.5);
+    b.append(',');
+    JsonText.appendNumber(b, Double.NaN);
+    b.append(',');
+    JsonText.appendNumber(b, Double.NEGATIVE_INFINITY);
+    b.append(']');
+
+    assertThat(b).hasToString("[1.5,\"NaN\",\"-Infinity\"]");
+    try (com.fasterxml.jackson.core.JsonParser p =
+        new com.fasterxml.jackson.core.JsonFactory().createParser(b.toString())) {
+      int tokens = 0;
+      while (p.nextToken() != null) {
+        tokens++;
+      }
+      assertThat(tokens).isEqualTo(5); // [ 1.5 "NaN" "-Infinity" ]
+    }
+  }
 }
