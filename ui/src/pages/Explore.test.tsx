@@ -173,7 +173,7 @@ describe('ExplorePage charts', () => {
     expect(compared).toEqual([
       {
         last: '1h',
-        where: { column: 'kind', op: '=', value: 'span' },
+        where: 'kind = span',
         selection: {
           and: [
             { column: 'time', op: '>=', value: '2026-11-23T10:00:00.000Z' },
@@ -213,11 +213,11 @@ describe('drill-down and compare questions', () => {
     expect(drillQuery(parseQuery('count()'), [], { from: 0, to: 60000 })).toBe('since 1970-01-01T00:00:00.000Z until 1970-01-01T00:01:00.000Z');
   });
 
-  it('sends the where clause as JSON and the time range with the selection', () => {
+  it('sends the where clause as text and the time range with the selection', () => {
     const m = parseQuery('where service.name = checkout and duration > 1s | heatmap(duration) | last 15m');
     expect(compareRequest(m, { region: { column: 'duration', from: 1, to: 2, low: 3, high: 4 } })).toEqual({
       last: '15m',
-      where: { and: [{ column: 'service.name', op: '=', value: 'checkout' }, { column: 'duration', op: '>', value: 1e9 }] },
+      where: 'service.name = checkout and duration > 1s',
       selection: { region: { column: 'duration', from: 1, to: 2, low: 3, high: 4 } },
     });
   });

@@ -11,7 +11,6 @@ import { PALETTE } from '../colors';
 import { formatCell, formatTime } from '../format';
 import {
   formatQuery,
-  parseCondition,
   parseQuery,
   quoteColumn,
   sinceUntil,
@@ -52,11 +51,11 @@ function formatWhere(m: QueryModel): string {
   return q.startsWith('where ') ? q.slice(6) : '';
 }
 
-/** The JSON compare request for the run question and a selection. */
+/** The compare request for the run question and a selection; the server parses the where text. */
 export function compareRequest(m: QueryModel, selection: unknown): Record<string, unknown> {
   const where = formatWhere(m);
   const body: Record<string, unknown> = { ...timeRange(m.time), selection };
-  if (where) body.where = parseCondition(where).json;
+  if (where) body.where = where;
   return body;
 }
 

@@ -215,11 +215,6 @@ function tokenize(text: string): Tok[] {
   return out;
 }
 
-export type FilterJson =
-  | { and: FilterJson[] }
-  | { or: FilterJson[] }
-  | { column: string; op: string; value?: unknown; values?: unknown[] };
-
 const DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d))+$/;
 const UNIT: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86400e9 };
 
@@ -234,23 +229,16 @@ export function durationNanos(word: string): number {
   return Math.round(total);
 }
 
-function literal(tok: Tok, textOnly: boolean): unknown {
-  if (tok.t === 'str' || textOnly) return tok.v;
-  const w = tok.v;
-  if (w === 'true' || w === 'false') return w === 'true';
-  if (/^-?\d+$/.test(w) && w.replace('-', '').length <= 15 && !/^-?0\d/.test(w)) return Number(w);
-  if (/^-?\d*\.\d+([eE][+-]?\d+)?$|^-?\d+[eE][+-]?\d+$/.test(w)) return Number(w);
-  if (DURATION.test(w)) return durationNanos(w);
-  return w;
-}
-
 interface Parsed {
-  json: FilterJson;
   /** The predicates as written, when the condition is only predicates joined by and. */
   flat: Filter[] | null;
 }
 
-/** Parses a where condition; throws an Error with one sentence when it cannot. */
+/**
+ * Reads a where condition far enough to show it as the builder's rows: the predicates when they
+ * are only joined by and, else null. The server parses it (the compare API takes the text); this
+ * throws an Error with one sentence when it cannot be read.
+ */
 export function parseCondition(text: string): Parsed {
   const toks = tokenize(text);
   let p = 0;
@@ -265,7 +253,7 @@ export function parseCondition(text: string): Parsed {
       flat = false;
       parts.push(andExpr());
     }
-    return parts.length === 1 ? parts[0] : { json: { or: parts.map((x) => x.json) }, flat: null };
+    return parts.length === 1 ? parts[0] : { flat: null };
   }
   function andExpr(): Parsed {
     const parts = [term()];
@@ -275,16 +263,16 @@ export function parseCondition(text: string): Parsed {
     }
     if (parts.length === 1) return parts[0];
     const all = parts.every((x) => x.flat);
-    return { json: { and: parts.map((x) => x.json) }, flat: all ? parts.flatMap((x) => x.flat!) : null };
+    return { flat: all ? parts.flatMap((x) => x.flat!) : null };
   }
   function term(): Parsed {
     if (peek()?.t === '(') {
       p++;
       flat = false;
-      const inner = orExpr();
+      orExpr();
       if (peek()?.t !== ')') throw new Error(`expected ')' in the where clause`);
       p++;
-      return { json: inner.json, flat: null };
+      return { flat: null };
     }
     return predicate();
   }
@@ -303,7 +291,7 @@ export function parseCondition(text: string): Parsed {
       else throw new Error(`expected 'in' or 'exists' after 'not'`);
     }
     if (op === 'exists' || op === 'does-not-exist') {
-      return { json: { column, op }, flat: [{ column, op, value: '' }] };
+      return { flat: [{ column, op, value: '' }] };
     }
     if (op === 'in' || op === 'not-in') {
       if (toks[p++]?.t !== '(') throw new Error(`expected '(' after ${op === 'in' ? 'in' : 'not in'}`);
@@ -313,23 +301,19 @@ export function parseCondition(text: string): Parsed {
         else vals.push(toks[p++]);
       }
       if (toks[p++]?.t !== ')') throw new Error(`expected ')' to close the list`);
-      return {
-        json: { column, op, values: vals.map((v) => literal(v, false)) },
-        flat: [{ column, op: op === 'in' ? 'in' : 'not in', value: vals.map((v) => v.raw).join(', ') }],
-      };
+      return { flat: [{ column, op: op === 'in' ? 'in' : 'not in', value: vals.map((v) => v.raw).join(', ') }] };
     }
     if (!['=', '!=', '<', '<=', '>', '>=', 'contains', 'starts-with'].includes(op)) {
       throw new Error(`unknown operator '${next.raw}' after '${column}'`);
     }
     const v = toks[p++];
     if (!v || (v.t !== 'word' && v.t !== 'str')) throw new Error(`expected a value after '${column} ${op}'`);
-    const textOnly = op === 'contains' || op === 'starts-with';
-    return { json: { column, op, value: literal(v, textOnly) }, flat: [{ column, op, value: v.raw }] };
+    return { flat: [{ column, op, value: v.raw }] };
   }
 
   const out = orExpr();
   if (p < toks.length) throw new Error(`unexpected '${toks[p].raw}' in the where clause`);
-  return { json: out.json, flat: flat ? out.flat : null };
+  return { flat: flat ? out.flat : null };
 }
 
 function flatFilters(where: string): Filter[] | null {

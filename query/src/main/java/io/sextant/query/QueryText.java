@@ -27,6 +27,24 @@ public final class QueryText {
   }
 
   /**
+   * The condition of a where clause written alone, without the word {@code where}: {@code
+   * service.name = checkout and error = true}. For APIs that take a filter as text ({@code
+   * /api/v1/compare}), so that clients need no parser of their own.
+   *
+   * @throws QueryException as {@link #parse} does, also when anything follows the condition
+   */
+  public static Filter where(String text) {
+    QueryTextTokens in = new QueryTextTokens(QueryTextLexer.tokenize(text));
+    Filter f = new QueryTextWhere(in).condition();
+    if (!in.peek().is(QueryTextToken.Kind.END)) {
+      throw new QueryException(
+          QueryTextTokens.expectedMessage("'and', 'or' or the end of the condition", in.peek()),
+          in.peek().position());
+    }
+    return f;
+  }
+
+  /**
    * {@code q} in the canonical syntax, with its range as absolute instants ({@code since … until
    * …}), so that {@code parse(format(q), anyTime)} equals {@code q}. A granularity without {@code
    * series} is not written.

@@ -13,6 +13,7 @@ import io.sextant.query.Having;
 import io.sextant.query.Op;
 import io.sextant.query.Order;
 import io.sextant.query.QueryException;
+import io.sextant.query.QueryText;
 import io.sextant.query.Question;
 import io.sextant.query.Result;
 import io.sextant.query.TraceSummary;
@@ -177,6 +178,9 @@ final class QueryJson {
    * ({@code "values":[…]} for in and not-in).
    */
   static Filter filter(JsonNode f) {
+    if (f.isTextual()) {
+      return QueryText.where(f.asText()); // "service.name = checkout and error = true"
+    }
     if (f.has("and") || f.has("or")) {
       String key = f.has("and") ? "and" : "or";
       List<Filter> parts = new ArrayList<>();
