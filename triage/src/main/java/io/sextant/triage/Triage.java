@@ -445,6 +445,7 @@ public final class Triage implements AutoCloseable {
   private final class Gathered implements EvidenceSource {
     private final CompletableFuture<List<HealthResult>> healthNow;
     private TriageInput base;
+    private KnownCalls known;
 
     Gathered(CompletableFuture<List<HealthResult>> healthNow) {
       this.healthNow = healthNow;
@@ -490,7 +491,9 @@ public final class Triage implements AutoCloseable {
           new ArrayList<>(
               Anomalies.hiddenErrors(
                   probes.passed(), base.footprints(), ranker.settings().touch(), usual));
-      out.addAll(base.anomalies());
+      // CPU is read again at each answer, not once after the suite: a suite takes a second or two,
+      // and a burn that began just before the triage fills the last seconds only by its end.
+      out.addAll(cpu(clock.millis() * 1_000_000L, known));
       return out;
     }
 
@@ -501,7 +504,7 @@ public final class Triage implements AutoCloseable {
     }
 
     private TriageInput gather() throws StoreException {
-      KnownCalls known = book.known();
+      known = book.known();
       Map<String, String> addressOf = known.addresses();
       long now = clock.millis() * 1_000_000L;
       TimeRange window = new TimeRange(now - options.productionWindow().toNanos(), now);
@@ -540,7 +543,7 @@ public final class Triage implements AutoCloseable {
           productionFailures,
           slowDependencies(window, known, exclude),
           answering,
-          cpu(now, known),
+          List.of(),
           List.of());
     }
   }

@@ -1,16 +1,26 @@
 package io.sextant.triage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import io.sextant.model.Attributes;
+import io.sextant.model.Event;
+import io.sextant.model.Resource;
+import io.sextant.query.Engine;
+import io.sextant.store.duckdb.DuckDbConfig;
+import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.topology.Change;
 import io.sextant.topology.health.HealthResult;
 import io.sextant.topology.health.HealthTarget;
 import io.sextant.triage.rank.Prior;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EvidenceTest {
 
@@ -188,5 +198,48 @@ class EvidenceTest {
                     new HealthResult.Dependency("diskSpace", true, "UP"))));
     assertThat(p).doesNotContainKey("orders");
     assertThat(p.get(ORDERS_DB).multiplier()).isEqualTo(10);
+  }
+
+  /**
+   * CPU from the agent's metrics, in cores: the last seconds against the service's own median
+   * before. A burn that began just before now is not yet "now" (the mean of the last 6 s); read a
+   * few seconds later, it is, which is why a triage reads CPU at each answer, not once.
+   */
+  @Test
+  void cpu_readsCoresNowAndUsually_fromTheAgentsMetrics(@TempDir Path dir) throws Exception {
+    long s = 1_000_000_000L;
+    long t0 = 1_765_000_000_000_000_000L;
+    List<Event> points = new ArrayList<>();
+    for (long t = t0 - 600 * s; t < t0 + 6 * s; t += 2 * s) {
+      double share = t >= t0 - s ? 0.45 : 0.01; // one core of two burning from t0 - 1 s
+      points.add(point("cart", "jvm.cpu.recent_utilization", t, share));
+      points.add(point("cart", "jvm.cpu.count", t, 2L));
+      points.add(point("web", "jvm.cpu.recent_utilization", t, 0.02));
+    }
+    try (DuckDbEventStore store = DuckDbEventStore.open(DuckDbConfig.defaults(dir))) {
+      store.write(points);
+      Evidence evidence = new Evidence(Engine.of(store), store);
+
+      Evidence.Cpu early = evidence.cpu(t0 + s / 2);
+      Evidence.Cpu later = evidence.cpu(t0 + 5 * s);
+
+      assertThat(early.usual().get("cart")).isCloseTo(0.02, within(1e-9));
+      assertThat(early.now().get("cart")).isLessThan(0.4); // one point of the burn among three
+      assertThat(Anomalies.cpu(early.now(), early.usual(), x -> Set.of())).isEmpty();
+      assertThat(later.now().get("cart")).isCloseTo(0.9, within(1e-9));
+      assertThat(Anomalies.cpu(later.now(), later.usual(), x -> Set.of()))
+          .extracting(a -> a.component())
+          .containsExactly("cart");
+      assertThat(later.now().get("web")).isCloseTo(0.02, within(1e-9));
+    }
+  }
+
+  private static Event point(String service, String metric, long time, Object value) {
+    return Event.metric()
+        .resource(new Resource(Attributes.of("service.name", service)))
+        .name(metric)
+        .timeUnixNano(time)
+        .attributes(Attributes.of("metric.name", metric, "value", value))
+        .build();
   }
 }
