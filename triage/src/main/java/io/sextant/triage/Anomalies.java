@@ -17,14 +17,8 @@ import java.util.function.Function;
  * usual. docs/probes.md ("What triage reads besides the probes") states the rules.
  */
 final class Anomalies {
-  /**
-   * The share of a probe's runs through a faulty component that hold an error the caller never saw
-   * (a fault that fails some requests, hidden by a retry or a fallback).
-   */
-  static final double HIDDEN_WHEN_FAULTY = 0.25;
-
-  /** The least share of a probe's healthy runs assumed to hold such an error anyway. */
-  static final double HIDDEN_USUALLY = 0.01;
+  static final double HIDDEN_WHEN_FAULTY = Anomaly.HIDDEN_WHEN_FAULTY;
+  static final double HIDDEN_USUALLY = Anomaly.HIDDEN_USUALLY;
 
   /** A process is burning CPU when it uses this many times its own usual, */
   static final double CPU_RATIO = 5;

@@ -62,35 +62,58 @@ public final class Adaptive {
     return best;
   }
 
-  /** IG(p) = h(P̄) − Σ_H Post(H)·h(P_p(H)), over "no fault", singles and pairs. */
+  /**
+   * IG(p) = H(P̄) − Σ_H Post(H)·H(P_p(H)), over "no fault", singles and pairs, where a run has
+   * three outcomes: it fails; it passes with an error a retry or fallback hid ({@link
+   * Anomaly#HIDDEN_WHEN_FAULTY} a run through a faulty component, {@link Anomaly#HIDDEN_USUALLY}
+   * otherwise: triage reads passing runs' traces); or it passes clean. Without the middle outcome a
+   * probe that passes would tell nothing about a fault no request fails on, and the extra runs
+   * would go where failures are likeliest, not where a hidden error could be seen.
+   */
   static double gain(Posterior post, Map<String, Double> footprint, double alpha, double beta) {
-    double mean = 0;
+    double[] mean = new double[3];
     double conditional = 0;
-    double pNone = alpha;
-    mean += post.none() * pNone;
-    conditional += post.none() * h(pNone);
+    conditional += post.none() * add(mean, post.none(), alpha, Anomaly.HIDDEN_USUALLY);
     for (Map.Entry<String, Double> e : post.single().entrySet()) {
-      double p = 1 - (1 - alpha) * (1 - beta * footprint.getOrDefault(e.getKey(), 0.0));
-      mean += e.getValue() * p;
-      conditional += e.getValue() * h(p);
+      double f = footprint.getOrDefault(e.getKey(), 0.0);
+      double fail = 1 - (1 - alpha) * (1 - beta * f);
+      double hidden = Math.max(Anomaly.HIDDEN_USUALLY, Anomaly.HIDDEN_WHEN_FAULTY * f);
+      conditional += e.getValue() * add(mean, e.getValue(), fail, hidden);
     }
     for (Map.Entry<List<String>, Double> e : post.pairs().entrySet()) {
       double survive = 1;
+      double clean = 1;
       for (String c : e.getKey()) {
-        survive *= 1 - beta * footprint.getOrDefault(c, 0.0);
+        double f = footprint.getOrDefault(c, 0.0);
+        survive *= 1 - beta * f;
+        clean *= 1 - Anomaly.HIDDEN_WHEN_FAULTY * f;
       }
-      double p = 1 - (1 - alpha) * survive;
-      mean += e.getValue() * p;
-      conditional += e.getValue() * h(p);
+      double fail = 1 - (1 - alpha) * survive;
+      double hidden = Math.max(Anomaly.HIDDEN_USUALLY, 1 - clean);
+      conditional += e.getValue() * add(mean, e.getValue(), fail, hidden);
     }
-    return h(mean) - conditional;
+    return h3(mean[0], mean[1], mean[2]) - conditional;
   }
 
-  static double h(double q) {
-    if (q <= 0 || q >= 1) {
-      return 0;
-    }
-    return -q * log2(q) - (1 - q) * log2(1 - q);
+  /**
+   * Adds a hypothesis's outcome distribution (fail; pass with a hidden error; clean pass), weighted
+   * by its probability, to {@code mean}, and returns the distribution's entropy.
+   */
+  private static double add(double[] mean, double weight, double fail, double hiddenWhenPassing) {
+    double hidden = (1 - fail) * hiddenWhenPassing;
+    double clean = 1 - fail - hidden;
+    mean[0] += weight * fail;
+    mean[1] += weight * hidden;
+    mean[2] += weight * clean;
+    return h3(fail, hidden, clean);
+  }
+
+  static double h3(double a, double b, double c) {
+    return term(a) + term(b) + term(c);
+  }
+
+  private static double term(double q) {
+    return q <= 0 || q >= 1 ? 0 : -q * log2(q);
   }
 
   private static double log2(double x) {

@@ -19,6 +19,15 @@ public record Anomaly(String component, double ratio, Set<String> alsoFor, Strin
   /** No single symptom counts more than this (a thousand to one): evidence is never certain. */
   public static final double MAX_RATIO = 1000;
 
+  /**
+   * The share of a probe's runs through a faulty component that hold an error the caller never saw
+   * (a fault that fails some requests, hidden by a retry or a fallback).
+   */
+  public static final double HIDDEN_WHEN_FAULTY = 0.25;
+
+  /** The least share of a probe's healthy runs assumed to hold such an error anyway. */
+  public static final double HIDDEN_USUALLY = 0.01;
+
   public Anomaly {
     if (!(ratio >= 1)) {
       throw new IllegalArgumentException("an anomaly's likelihood ratio must be at least 1");
