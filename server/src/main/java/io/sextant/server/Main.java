@@ -1,5 +1,11 @@
 package io.sextant.server;
 
+import io.sextant.server.cli.KeysCommand;
+import io.sextant.server.cli.MapCommand;
+import io.sextant.server.cli.ProbeCommand;
+import io.sextant.server.cli.QueryCommand;
+import io.sextant.server.cli.ServeCommand;
+import io.sextant.server.cli.TriageCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -7,6 +7,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import io.sextant.server.cli.KeysCommandTest;
 import io.sextant.server.security.SecurityConfig;
 import java.net.URI;
 import java.net.http.HttpRequest;

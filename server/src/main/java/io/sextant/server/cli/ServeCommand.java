@@ -1,9 +1,11 @@
-package io.sextant.server;
+package io.sextant.server.cli;
 
 import io.sextant.ingest.IngestLimits;
 import io.sextant.ingest.redact.Redactor;
 import io.sextant.pipeline.BatchingWriter;
 import io.sextant.query.DurationText;
+import io.sextant.server.ServerConfig;
+import io.sextant.server.SextantServer;
 import io.sextant.server.security.SecurityConfig;
 import io.sextant.server.security.Tokens;
 import io.sextant.store.duckdb.DuckDbConfig;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = "Run the Sextant server: OTLP and Zipkin ingest, the embedded store, the API.")
-final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+public final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   @Option(
       names = "--data-dir",
       defaultValue = "${env:SEXTANT_DATA_DIR:-./sextant-data}",

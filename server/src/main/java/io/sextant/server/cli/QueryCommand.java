@@ -1,9 +1,8 @@
-package io.sextant.server;
+package io.sextant.server.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sextant.server.cli.TableRenderer;
 import java.io.PrintWriter;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,7 +29,7 @@ import picocli.CommandLine.Parameters;
       "  sextant query 'where error = true | count() by service.name | last 15m'",
       "The syntax is in docs/query.md."
     })
-final class QueryCommand implements Callable<Integer> {
+public final class QueryCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,8 +1,9 @@
-package io.sextant.server;
+package io.sextant.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.sextant.server.Main;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,10 +1,9 @@
-package io.sextant.server;
+package io.sextant.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sextant.server.cli.TableRenderer;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Option;
       "  sextant map --last 15m",
       "  sextant map --dot | dot -Tsvg > map.svg"
     })
-final class MapCommand implements Callable<Integer> {
+public final class MapCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

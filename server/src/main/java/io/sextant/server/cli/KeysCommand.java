@@ -1,4 +1,4 @@
-package io.sextant.server;
+package io.sextant.server.cli;
 
 import io.sextant.server.security.ApiToken;
 import io.sextant.server.security.KeyFile;
@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
     description =
         "Create, list and revoke the API keys of the --auth-tokens file (docs/security.md).",
     subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
-final class KeysCommand implements Runnable {
+public final class KeysCommand implements Runnable {
   @Spec CommandSpec spec;
 
   /** Read by tests: the clock that stamps created and revoked lines. */

@@ -1,4 +1,4 @@
-package io.sextant.server;
+package io.sextant.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

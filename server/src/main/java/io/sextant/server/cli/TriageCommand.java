@@ -1,4 +1,4 @@
-package io.sextant.server;
+package io.sextant.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
       "  sextant triage",
       "  sextant triage --repeats 3 --json"
     })
-final class TriageCommand implements Callable<Integer> {
+public final class TriageCommand implements Callable<Integer> {
   static final ObjectMapper JSON = new ObjectMapper();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

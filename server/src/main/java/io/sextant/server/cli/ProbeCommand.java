@@ -1,4 +1,4 @@
-package io.sextant.server;
+package io.sextant.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
       ProbeCommand.AuditCommand.class,
       ProbeCommand.Reload.class
     })
-final class ProbeCommand implements Callable<Integer> {
+public final class ProbeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override

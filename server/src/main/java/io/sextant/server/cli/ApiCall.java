@@ -1,4 +1,4 @@
-package io.sextant.server;
+package io.sextant.server.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,7 +1,8 @@
-package io.sextant.server;
+package io.sextant.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sextant.server.Main;
 import io.sextant.server.security.Tokens;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,12 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-class KeysCommandTest {
+public class KeysCommandTest {
   @TempDir Path dir;
 
-  record Run(int code, String out, String err) {}
+  /** A command's exit code and what it printed. */
+  public record Run(int code, String out, String err) {}
 
-  static Run sextant(String... args) {
+  /** Runs {@code sextant args…} in this JVM. */
+  public static Run sextant(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code =
@@ -29,7 +32,8 @@ class KeysCommandTest {
     return new Run(code, out.toString(), err.toString());
   }
 
-  static String secretOf(Run r) {
+  /** The secret a {@code keys create} printed. */
+  public static String secretOf(Run r) {
     Matcher m = Pattern.compile("secret \\(shown once\\): (sxt_\\S+)").matcher(r.out());
     assertThat(m.find()).as(r.out()).isTrue();
     return m.group(1);
