@@ -443,8 +443,8 @@ final class Evidence {
   /**
    * Priors (triage-methods §5.2d): × 5 for a change in the last 30 minutes, × 10 for a failing
    * health signal, once per component however many checks say so (every caller of a service that is
-   * down reports it); and × 10 for a host on which two or more services cannot be reached. A
-   * failing check is evidence for what the check depends on, not only for its owner:
+   * down reports it); and × 10 for a host on which two or more services cannot be reached and none
+   * answers. A failing check is evidence for what the check depends on, not only for its owner:
    *
    * <ul>
    *   <li>refused, or hanging while every part of it hangs too: the owner (nothing answers);
@@ -483,9 +483,18 @@ final class Evidence {
     }
     Map<String, List<String>> unhealthy = new LinkedHashMap<>();
     Map<String, Set<String>> failingOnHost = new TreeMap<>();
+    Set<String> hostsAnswering = new HashSet<>();
     for (HealthResult r : health) {
       String service = r.target().service();
       List<String> owners = named(service, components);
+      if (r.answered()) {
+        for (String c : owners) {
+          String host = hostOf.apply(c);
+          if (host != null) {
+            hostsAnswering.add(host);
+          }
+        }
+      }
       Map<String, NodeKind> datastores = datastoresOf.apply(service);
       boolean partsExplain = false;
       for (HealthResult.Dependency d : r.dependencies()) {
@@ -570,7 +579,9 @@ final class Evidence {
     }
     failingOnHost.forEach(
         (host, services) -> {
-          if (services.size() >= 2) {
+          // A host is down when nothing on it answers: two hung services beside others that
+          // answer are two services (a frozen one, and a caller whose threads wait on it).
+          if (services.size() >= 2 && !hostsAnswering.contains(host)) {
             unhealthy
                 .computeIfAbsent(host, k -> new ArrayList<>())
                 .add(

@@ -65,6 +65,45 @@ class EvidenceTest {
   }
 
   @Test
+  void twoHungServicesOnAHostWhereAnotherAnswers_doNotRaiseTheHost() {
+    // One host for the whole system: a frozen service, and a caller whose threads all wait on it.
+    Map<String, String> hosts =
+        Map.of("customers", "vm (host)", "gateway", "vm (host)", "catalog", "vm (host)");
+    List<HealthResult> checks =
+        List.of(timedOut("customers"), timedOut("gateway"), check("catalog", true));
+
+    Map<String, Prior> p =
+        Evidence.priors(
+            checks,
+            Set.of("catalog"),
+            List.of(),
+            Set.copyOf(hosts.keySet()),
+            hosts::get,
+            s -> Map.of());
+    Map<String, Prior> nothingAnswers =
+        Evidence.priors(
+            checks.subList(0, 2),
+            Set.of(),
+            List.of(),
+            Set.copyOf(hosts.keySet()),
+            hosts::get,
+            s -> Map.of());
+
+    assertThat(p).doesNotContainKey("vm (host)").containsKeys("customers", "gateway");
+    assertThat(nothingAnswers.get("vm (host)").multiplier()).isEqualTo(10);
+  }
+
+  private static HealthResult timedOut(String service) {
+    return new HealthResult(
+        new HealthTarget(service, URI.create("http://127.0.0.1:1/health")),
+        0,
+        2000,
+        false,
+        "no answer within 2000 ms",
+        List.of());
+  }
+
+  @Test
   void aChangeFromAKnownVersionRaisesTheServiceOnce() {
     Map<String, Prior> p =
         Evidence.priors(

@@ -199,6 +199,7 @@ public final class SpringGrid {
         score(second, again, expected);
         row.put("pair_first", second.path("first").asText());
         row.put("pair_agrees", second.path("first").asText().equals(row.path("first").asText()));
+        row.set("pair_answer", again);
       }
     } catch (IOException e) {
       row.put("error", e.toString());
