@@ -214,8 +214,13 @@ final class Fusion {
           own.merge(c, each, Double::sum);
         }
         String h = t.errorOriginHosts().get(i);
-        if (h != null && !isOwn && t.errorOriginPools().get(i).isEmpty()) {
-          onHost.computeIfAbsent(h, k -> new TreeSet<>()).add(c); // it could not be reached
+        // It could not be reached, as a call that failed shows; an error only inferred from a span
+        // that made no call (a breaker open answers so too) says nothing of its host.
+        if (h != null
+            && !isOwn
+            && t.errorOriginPools().get(i).isEmpty()
+            && !t.errorOriginsInferred().get(i)) {
+          onHost.computeIfAbsent(h, k -> new TreeSet<>()).add(c);
         }
         example.putIfAbsent(c, t.errorDetails().get(i));
         exampleTrace.putIfAbsent(c, t.traceId());

@@ -31,6 +31,7 @@ public final class TraceAnalysis {
   private final List<String> errorDetails = new ArrayList<>();
   private final List<String> errorHosts = new ArrayList<>();
   private final List<Boolean> errorOwn = new ArrayList<>();
+  private final List<Boolean> errorInferred = new ArrayList<>();
   private final List<Set<String>> errorPools = new ArrayList<>();
   private boolean failed;
   private long durationNanos;
@@ -198,6 +199,15 @@ public final class TraceAnalysis {
     return traceId;
   }
 
+  /**
+   * For each error origin, whether it is inferred from a span that left no call at all (its
+   * operation usually calls the origin): the time and the error are the origin's, but nothing shows
+   * a call to it failed (a breaker open answers the same way).
+   */
+  public List<Boolean> errorOriginsInferred() {
+    return errorInferred;
+  }
+
   /** {@code service name} of the root span. */
   public String rootOperation() {
     return rootOperation;
@@ -333,6 +343,7 @@ public final class TraceAnalysis {
     if (!calls.isEmpty()) {
       n.unreached = List.copyOf(calls);
       n.component = n.unreached.get(0);
+      n.inferred = true;
     }
   }
 
@@ -371,6 +382,7 @@ public final class TraceAnalysis {
       for (String c : n.unreached.isEmpty() ? List.of(n.component) : n.unreached) {
         errorOrigins.add(c);
         errorOwn.add(own);
+        errorInferred.add(n.inferred);
         errorPools.add(pool);
         errorDetails.add(
             c
@@ -447,6 +459,9 @@ public final class TraceAnalysis {
     final List<SpanNode> children = new ArrayList<>();
     String component;
     List<String> unreached = List.of();
+
+    /** {@link #unreached} is inferred from what the operation usually calls: no call was seen. */
+    boolean inferred;
 
     SpanNode(Event span) {
       this.span = span;

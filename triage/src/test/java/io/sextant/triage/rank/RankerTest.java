@@ -330,6 +330,67 @@ class RankerTest {
   }
 
   @Test
+  void aHostIsNotBlamedForACallThatWasNeverMade() {
+    // assets refuses (seen: the gateway's call to it failed); in the other trace assets answered
+    // 500 without calling photos at all (a breaker open, say). Photos' part is inferred from what
+    // assets usually calls: it ranks photos, but shows nothing of node-6 refusing anyone.
+    Map<String, Map<String, Double>> footprints =
+        Map.of(
+            "product",
+                Map.of(
+                    "gateway",
+                    1.0,
+                    "edge-1 (host)",
+                    1.0,
+                    "assets",
+                    1.0,
+                    "photos",
+                    1.0,
+                    "node-6 (host)",
+                    1.0),
+            "thumbs",
+                Map.of("gateway", 1.0, "edge-1 (host)", 1.0, "assets", 1.0, "node-6 (host)", 1.0),
+            "login", Map.of("gateway", 1.0, "edge-1 (host)", 1.0, "identity", 1.0));
+    var known = new io.sextant.triage.trace.KnownCalls();
+    for (int i = 0; i < 5; i++) {
+      assetsCall(known, false, false);
+    }
+    Map<String, ProbeOutcome> outcomes =
+        Map.of(
+            "product", ProbeOutcome.of("product", 2, 2),
+            "thumbs", ProbeOutcome.of("thumbs", 2, 2),
+            "login", ProbeOutcome.of("login", 2, 0));
+    var assetsRefused = assetsCall(known, true, false);
+    TraceFixtures.Trace t = new TraceFixtures.Trace();
+    var root =
+        t.span(null, "gateway", "edge-1", io.sextant.model.SpanKind.SERVER, "GET /p", 0, 50, true);
+    var toAssets =
+        t.span(
+            root,
+            "gateway",
+            "edge-1",
+            io.sextant.model.SpanKind.CLIENT,
+            "GET",
+            1,
+            40,
+            true,
+            "server.address",
+            "10.0.0.6",
+            "server.port",
+            8006L);
+    t.span(toAssets, "assets", "node-6", io.sextant.model.SpanKind.SERVER, "GET /a", 2, 5, true);
+    var photosInferred = io.sextant.triage.trace.TraceAnalysis.of(t.events(), known);
+    assertThat(photosInferred.errorOrigins()).containsExactly("photos");
+    assertThat(photosInferred.errorOriginsInferred()).containsExactly(true);
+    assertThat(assetsRefused.errorOriginsInferred()).containsExactly(false);
+
+    Ranking r = rank(footprints, outcomes, assetsRefused, photosInferred);
+
+    assertThat(r.top()).as(r.suspects() + " " + r.errorOrigins()).doesNotContain("node-6 (host)");
+    assertThat(r.errorOrigins()).noneMatch(o -> o.toString().contains("node-6 (host)"));
+  }
+
+  @Test
   void aPoolThatRanOut_isItsDatabasesFaultWhenSlow_itsServicesWhenTheDatabaseAnswers() {
     // charge uses payments-db; methods goes through payments without it, and passes. A pool that
     // ran out may be a leak or a database too slow to give its connections back: alone it does
