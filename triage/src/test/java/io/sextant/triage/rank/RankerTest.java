@@ -286,34 +286,40 @@ class RankerTest {
     return io.sextant.triage.trace.TraceAnalysis.of(t.events(), known);
   }
 
+  /** gateway (edge-1) → assets (node-6) → photos (node-6), and login beside them. */
+  private static final Map<String, Map<String, Double>> NODE6_FOOTPRINTS =
+      Map.of(
+          "product",
+              Map.of(
+                  "gateway",
+                  1.0,
+                  "edge-1 (host)",
+                  1.0,
+                  "assets",
+                  1.0,
+                  "photos",
+                  1.0,
+                  "node-6 (host)",
+                  1.0),
+          "thumbs",
+              Map.of("gateway", 1.0, "edge-1 (host)", 1.0, "assets", 1.0, "node-6 (host)", 1.0),
+          "login", Map.of("gateway", 1.0, "edge-1 (host)", 1.0, "identity", 1.0));
+
+  /** Both probes through assets fail, login passes. */
+  private static final Map<String, ProbeOutcome> NODE6_OUTCOMES =
+      Map.of(
+          "product", ProbeOutcome.of("product", 2, 2),
+          "thumbs", ProbeOutcome.of("thumbs", 2, 2),
+          "login", ProbeOutcome.of("login", 2, 0));
+
   @Test
   void aHostIsBlamedOverItsServiceWhenSeveralOfItsComponentsFail() {
     // node-6 hosts assets and photos; photos is only reached through assets, so the probes see
     // the host and assets alike. Only the traces tell a host down from assets down.
-    Map<String, Map<String, Double>> footprints =
-        Map.of(
-            "product",
-                Map.of(
-                    "gateway",
-                    1.0,
-                    "edge-1 (host)",
-                    1.0,
-                    "assets",
-                    1.0,
-                    "photos",
-                    1.0,
-                    "node-6 (host)",
-                    1.0),
-            "thumbs",
-                Map.of("gateway", 1.0, "edge-1 (host)", 1.0, "assets", 1.0, "node-6 (host)", 1.0),
-            "login", Map.of("gateway", 1.0, "edge-1 (host)", 1.0, "identity", 1.0));
+    Map<String, Map<String, Double>> footprints = NODE6_FOOTPRINTS;
     var known = new io.sextant.triage.trace.KnownCalls();
     assetsCall(known, false, false);
-    Map<String, ProbeOutcome> outcomes =
-        Map.of(
-            "product", ProbeOutcome.of("product", 2, 2),
-            "thumbs", ProbeOutcome.of("thumbs", 2, 2),
-            "login", ProbeOutcome.of("login", 2, 0));
+    Map<String, ProbeOutcome> outcomes = NODE6_OUTCOMES;
     // Host down: the thumbnails' traces show assets refusing, the product page's show photos
     // refusing assets' call. Assets down alone: only assets refuses.
     var assetsRefused = assetsCall(known, true, false);
@@ -334,32 +340,12 @@ class RankerTest {
     // assets refuses (seen: the gateway's call to it failed); in the other trace assets answered
     // 500 without calling photos at all (a breaker open, say). Photos' part is inferred from what
     // assets usually calls: it ranks photos, but shows nothing of node-6 refusing anyone.
-    Map<String, Map<String, Double>> footprints =
-        Map.of(
-            "product",
-                Map.of(
-                    "gateway",
-                    1.0,
-                    "edge-1 (host)",
-                    1.0,
-                    "assets",
-                    1.0,
-                    "photos",
-                    1.0,
-                    "node-6 (host)",
-                    1.0),
-            "thumbs",
-                Map.of("gateway", 1.0, "edge-1 (host)", 1.0, "assets", 1.0, "node-6 (host)", 1.0),
-            "login", Map.of("gateway", 1.0, "edge-1 (host)", 1.0, "identity", 1.0));
+    Map<String, Map<String, Double>> footprints = NODE6_FOOTPRINTS;
     var known = new io.sextant.triage.trace.KnownCalls();
     for (int i = 0; i < 5; i++) {
       assetsCall(known, false, false);
     }
-    Map<String, ProbeOutcome> outcomes =
-        Map.of(
-            "product", ProbeOutcome.of("product", 2, 2),
-            "thumbs", ProbeOutcome.of("thumbs", 2, 2),
-            "login", ProbeOutcome.of("login", 2, 0));
+    Map<String, ProbeOutcome> outcomes = NODE6_OUTCOMES;
     var assetsRefused = assetsCall(known, true, false);
     TraceFixtures.Trace t = new TraceFixtures.Trace();
     var root =
