@@ -170,28 +170,26 @@ final class Evidence {
   static final List<String> CPU_METRICS =
       List.of("jvm.cpu.recent_utilization", "process.cpu.utilization");
 
-  /** The cores each service uses: now (the mean of the last 6 s) and usually. */
-  record Cpu(Map<String, Double> now, Map<String, Double> usual) {}
+  /** Each service's cores (from {@code jvm.cpu.count}) and the cores it usually uses. */
+  record CpuUsual(Map<String, Double> cores, Map<String, Double> usual) {
+    static final CpuUsual NONE = new CpuUsual(Map.of(), Map.of());
+  }
+
+  private static final long SECOND = 1_000_000_000L;
 
   /**
-   * Each service's CPU, in cores, from its CPU utilization metric ({@link #CPU_METRICS}) times its
-   * core count ({@code jvm.cpu.count}, else 1): the mean of the last 6 s (a burn that lasts, not
-   * the tail of one that ended), and the median of the points from 10 minutes to 30 s before (only
-   * with at least 3 of them).
+   * What each service's CPU usually is, in cores: the median of its CPU utilization metric ({@link
+   * #CPU_METRICS}) from 10 minutes to 30 s before {@code now} (with at least 3 points), times its
+   * core count ({@code jvm.cpu.count}, else 1). Read once a triage: it does not move in seconds.
    */
-  Cpu cpu(long now) throws StoreException {
-    var catalog = engine.catalog();
-    if (!catalog.contains("metric.name") || !catalog.contains("value")) {
-      return new Cpu(Map.of(), Map.of());
+  CpuUsual cpuUsual(long now) throws StoreException {
+    if (!hasMetricValues()) {
+      return CpuUsual.NONE;
     }
-    long s = 1_000_000_000L;
-    Filter metric = Filter.Predicate.of("kind", Op.EQ, "metric");
-    Filter util =
-        Filter.and(metric, Filter.Predicate.of("metric.name", Op.IN, CPU_METRICS.toArray()));
     Map<String, Double> cores = new HashMap<>();
     perService(
-            new TimeRange(now - 600 * s, now),
-            Filter.and(metric, Filter.Predicate.of("metric.name", Op.EQ, "jvm.cpu.count")),
+            new TimeRange(now - 600 * SECOND, now),
+            Filter.and(METRIC, Filter.Predicate.of("metric.name", Op.EQ, "jvm.cpu.count")),
             Calculation.of(Aggregate.MAX, "value"))
         .forEach(
             (svc, r) -> {
@@ -199,18 +197,10 @@ final class Evidence {
                 cores.put(svc, n.doubleValue());
               }
             });
-    Map<String, Double> recent = new HashMap<>();
-    perService(new TimeRange(now - 6 * s, now), util, Calculation.of(Aggregate.AVG, "value"))
-        .forEach(
-            (svc, r) -> {
-              if (r.get(0) instanceof Number n) {
-                recent.put(svc, n.doubleValue() * cores.getOrDefault(svc, 1.0));
-              }
-            });
     Map<String, Double> usual = new HashMap<>();
     perService(
-            new TimeRange(now - 600 * s, now - 30 * s),
-            util,
+            new TimeRange(now - 600 * SECOND, now - 30 * SECOND),
+            CPU_UTILIZATION,
             Calculation.of(Aggregate.P50, "value"),
             Calculation.count())
         .forEach(
@@ -221,7 +211,39 @@ final class Evidence {
                 usual.put(svc, n.doubleValue() * cores.getOrDefault(svc, 1.0));
               }
             });
-    return new Cpu(recent, usual);
+    return new CpuUsual(Map.copyOf(cores), usual);
+  }
+
+  /**
+   * Each service's CPU now, in cores: the mean of its utilization over the last 6 s (a burn that
+   * lasts, not the tail of one that ended) times its {@code cores} (else 1). Read at each answer.
+   */
+  Map<String, Double> cpuNow(long now, Map<String, Double> cores) throws StoreException {
+    if (!hasMetricValues()) {
+      return Map.of();
+    }
+    Map<String, Double> recent = new HashMap<>();
+    perService(
+            new TimeRange(now - 6 * SECOND, now),
+            CPU_UTILIZATION,
+            Calculation.of(Aggregate.AVG, "value"))
+        .forEach(
+            (svc, r) -> {
+              if (r.get(0) instanceof Number n) {
+                recent.put(svc, n.doubleValue() * cores.getOrDefault(svc, 1.0));
+              }
+            });
+    return recent;
+  }
+
+  private static final Filter METRIC = Filter.Predicate.of("kind", Op.EQ, "metric");
+
+  private static final Filter CPU_UTILIZATION =
+      Filter.and(METRIC, Filter.Predicate.of("metric.name", Op.IN, CPU_METRICS.toArray()));
+
+  private boolean hasMetricValues() throws StoreException {
+    var catalog = engine.catalog();
+    return catalog.contains("metric.name") && catalog.contains("value");
   }
 
   /** Service name → its row of {@code calculations} over the events of {@code where}. */

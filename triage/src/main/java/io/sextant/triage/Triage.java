@@ -446,6 +446,7 @@ public final class Triage implements AutoCloseable {
     private final CompletableFuture<List<HealthResult>> healthNow;
     private TriageInput base;
     private KnownCalls known;
+    private Evidence.CpuUsual cpuUsual = Evidence.CpuUsual.NONE;
 
     Gathered(CompletableFuture<List<HealthResult>> healthNow) {
       this.healthNow = healthNow;
@@ -491,10 +492,21 @@ public final class Triage implements AutoCloseable {
           new ArrayList<>(
               Anomalies.hiddenErrors(
                   probes.passed(), base.footprints(), ranker.settings().touch(), usual));
-      // CPU is read again at each answer, not once after the suite: a suite takes a second or two,
-      // and a burn that began just before the triage fills the last seconds only by its end.
-      out.addAll(cpu(clock.millis() * 1_000_000L, known));
+      // CPU now is read again at each answer, not once after the suite: a suite takes a second or
+      // two, and a burn that began just before the triage fills the last seconds only by its end.
+      out.addAll(cpu());
       return out;
+    }
+
+    /** Services burning far more CPU than their own usual ({@link Anomalies#cpu}), from metrics. */
+    private List<Anomaly> cpu() {
+      try {
+        Map<String, Double> now = evidence.cpuNow(clock.millis() * 1_000_000L, cpuUsual.cores());
+        return Anomalies.cpu(now, cpuUsual.usual(), s -> known.datastores(s).keySet());
+      } catch (StoreException | RuntimeException e) {
+        log.debug("no CPU evidence: {}", e.toString());
+        return List.of();
+      }
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -505,6 +517,11 @@ public final class Triage implements AutoCloseable {
 
     private TriageInput gather() throws StoreException {
       known = book.known();
+      try {
+        cpuUsual = evidence.cpuUsual(clock.millis() * 1_000_000L);
+      } catch (StoreException | RuntimeException e) {
+        log.debug("no usual CPU: {}", e.toString());
+      }
       Map<String, String> addressOf = known.addresses();
       long now = clock.millis() * 1_000_000L;
       TimeRange window = new TimeRange(now - options.productionWindow().toNanos(), now);
@@ -545,17 +562,6 @@ public final class Triage implements AutoCloseable {
           answering,
           List.of(),
           List.of());
-    }
-  }
-
-  /** Services burning far more CPU than their own usual ({@link Anomalies#cpu}), from metrics. */
-  private List<Anomaly> cpu(long now, KnownCalls known) {
-    try {
-      Evidence.Cpu cpu = evidence.cpu(now);
-      return Anomalies.cpu(cpu.now(), cpu.usual(), s -> known.datastores(s).keySet());
-    } catch (StoreException | RuntimeException e) {
-      log.debug("no CPU evidence: {}", e.toString());
-      return List.of();
     }
   }
 

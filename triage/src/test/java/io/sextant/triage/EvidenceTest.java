@@ -259,17 +259,20 @@ class EvidenceTest {
       store.write(points);
       Evidence evidence = new Evidence(Engine.of(store), store);
 
-      Evidence.Cpu early = evidence.cpu(t0 + s / 2);
-      Evidence.Cpu later = evidence.cpu(t0 + 5 * s);
+      // The usual is read once, as a triage starts; CPU now at each answer.
+      Evidence.CpuUsual usual = evidence.cpuUsual(t0 + s / 2);
+      Map<String, Double> early = evidence.cpuNow(t0 + s / 2, usual.cores());
+      Map<String, Double> later = evidence.cpuNow(t0 + 5 * s, usual.cores());
 
-      assertThat(early.usual().get("cart")).isCloseTo(0.02, within(1e-9));
-      assertThat(early.now().get("cart")).isLessThan(0.4); // one point of the burn among three
-      assertThat(Anomalies.cpu(early.now(), early.usual(), x -> Set.of())).isEmpty();
-      assertThat(later.now().get("cart")).isCloseTo(0.9, within(1e-9));
-      assertThat(Anomalies.cpu(later.now(), later.usual(), x -> Set.of()))
+      assertThat(usual.cores()).containsExactly(Map.entry("cart", 2.0));
+      assertThat(usual.usual().get("cart")).isCloseTo(0.02, within(1e-9));
+      assertThat(early.get("cart")).isLessThan(0.4); // one point of the burn among three
+      assertThat(Anomalies.cpu(early, usual.usual(), x -> Set.of())).isEmpty();
+      assertThat(later.get("cart")).isCloseTo(0.9, within(1e-9));
+      assertThat(Anomalies.cpu(later, usual.usual(), x -> Set.of()))
           .extracting(a -> a.component())
           .containsExactly("cart");
-      assertThat(later.now().get("web")).isCloseTo(0.02, within(1e-9));
+      assertThat(later.get("web")).isCloseTo(0.02, within(1e-9));
     }
   }
 
