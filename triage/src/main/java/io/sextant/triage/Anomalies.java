@@ -17,9 +17,6 @@ import java.util.function.Function;
  * usual. docs/probes.md ("What triage reads besides the probes") states the rules.
  */
 final class Anomalies {
-  static final double HIDDEN_WHEN_FAULTY = Anomaly.HIDDEN_WHEN_FAULTY;
-  static final double HIDDEN_USUALLY = Anomaly.HIDDEN_USUALLY;
-
   /** A process is burning CPU when it uses this many times its own usual, */
   static final double CPU_RATIO = 5;
 
@@ -31,8 +28,8 @@ final class Anomalies {
   /**
    * Errors hidden inside passing probe runs: for each component owning a root error span in a
    * passing run's trace, the binomial likelihood ratio of the runs touching it, each with (q =
-   * {@value #HIDDEN_WHEN_FAULTY}) or without such an error, against the share of that probe's
-   * healthy traces that held one at it (at least {@value #HIDDEN_USUALLY}).
+   * {@value Anomaly#HIDDEN_WHEN_FAULTY}) or without such an error, against the share of that
+   * probe's healthy traces that held one at it (at least {@value Anomaly#HIDDEN_USUALLY}).
    *
    * @param usualErrors probe → component → share of its healthy traces with an error origin there
    */
@@ -65,15 +62,15 @@ final class Anomalies {
             Math.min(
                 0.5,
                 Math.max(
-                    HIDDEN_USUALLY,
+                    Anomaly.HIDDEN_USUALLY,
                     usualErrors.getOrDefault(r.probe(), Map.of()).getOrDefault(c, 0.0)));
         runs++;
         if (at) {
           hidden++;
           probes.add(r.probe());
-          logLr += Math.log(HIDDEN_WHEN_FAULTY / eps);
+          logLr += Math.log(Anomaly.HIDDEN_WHEN_FAULTY / eps);
         } else {
-          logLr += Math.log((1 - HIDDEN_WHEN_FAULTY) / (1 - eps));
+          logLr += Math.log((1 - Anomaly.HIDDEN_WHEN_FAULTY) / (1 - eps));
         }
       }
       double lr = Math.exp(Math.min(logLr, Math.log(Anomaly.MAX_RATIO)));

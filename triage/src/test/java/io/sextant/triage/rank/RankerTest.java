@@ -226,6 +226,19 @@ class RankerTest {
   /** gateway → assets (node-6) → photos (node-6); with {@code down}, the calls are refused. */
   static io.sextant.triage.trace.TraceAnalysis assetsCall(
       io.sextant.triage.trace.KnownCalls known, boolean assetsDown, boolean photosDown) {
+    return assetsCall(known, assetsDown, photosDown, true);
+  }
+
+  /**
+   * As above; without {@code callsPhotos}, assets answers an error at once and calls nothing (a
+   * breaker open, say).
+   */
+  static io.sextant.triage.trace.TraceAnalysis assetsCall(
+      io.sextant.triage.trace.KnownCalls known,
+      boolean assetsDown,
+      boolean photosDown,
+      boolean callsPhotos) {
+    boolean assetsFails = photosDown || !callsPhotos;
     TraceFixtures.Trace t = new TraceFixtures.Trace();
     var root =
         t.span(null, "gateway", "edge-1", io.sextant.model.SpanKind.SERVER, "GET /p", 0, 50, true);
@@ -238,7 +251,7 @@ class RankerTest {
             "GET",
             1,
             40,
-            assetsDown || photosDown,
+            assetsDown || assetsFails,
             "server.address",
             "10.0.0.6",
             "server.port",
@@ -252,8 +265,11 @@ class RankerTest {
               io.sextant.model.SpanKind.SERVER,
               "GET /a",
               2,
-              39,
-              photosDown);
+              callsPhotos ? 39 : 5,
+              assetsFails);
+      if (!callsPhotos) {
+        return io.sextant.triage.trace.TraceAnalysis.of(t.events(), known);
+      }
       var toPhotos =
           t.span(
               assets,
@@ -347,25 +363,7 @@ class RankerTest {
     }
     Map<String, ProbeOutcome> outcomes = NODE6_OUTCOMES;
     var assetsRefused = assetsCall(known, true, false);
-    TraceFixtures.Trace t = new TraceFixtures.Trace();
-    var root =
-        t.span(null, "gateway", "edge-1", io.sextant.model.SpanKind.SERVER, "GET /p", 0, 50, true);
-    var toAssets =
-        t.span(
-            root,
-            "gateway",
-            "edge-1",
-            io.sextant.model.SpanKind.CLIENT,
-            "GET",
-            1,
-            40,
-            true,
-            "server.address",
-            "10.0.0.6",
-            "server.port",
-            8006L);
-    t.span(toAssets, "assets", "node-6", io.sextant.model.SpanKind.SERVER, "GET /a", 2, 5, true);
-    var photosInferred = io.sextant.triage.trace.TraceAnalysis.of(t.events(), known);
+    var photosInferred = assetsCall(known, false, false, false);
     assertThat(photosInferred.errorOrigins()).containsExactly("photos");
     assertThat(photosInferred.errorOriginsInferred()).containsExactly(true);
     assertThat(assetsRefused.errorOriginsInferred()).containsExactly(false);
