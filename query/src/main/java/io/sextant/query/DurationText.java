@@ -92,7 +92,7 @@ public final class DurationText {
    *
    * @param what names the setting or field in the message of the refusal
    * @throws IllegalArgumentException with a sentence naming {@code what}, when {@code text} is not
-   *     a duration or is negative
+   *     a duration, is negative, or is too long to count in nanoseconds (about 292 years)
    */
   public static java.time.Duration duration(String text, String what) {
     String t = text == null ? "" : text.strip();
@@ -100,6 +100,7 @@ public final class DurationText {
       if (t.startsWith("P") || t.startsWith("p")) {
         java.time.Duration d = java.time.Duration.parse(t);
         if (!d.isNegative()) {
+          d.toNanos(); // every duration here fits in a long of nanoseconds, as parse's do
           return d;
         }
       } else {

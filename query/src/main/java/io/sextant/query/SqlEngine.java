@@ -494,11 +494,7 @@ final class SqlEngine implements Engine {
                 select.add(col.sql());
               }
             });
-    int attributes = select.size() + 1;
-    List<String> recordColumns = dialect.attributeColumns(layout.recordAttributes());
-    select.addAll(recordColumns);
-    int resourceAttributes = attributes + recordColumns.size();
-    select.addAll(dialect.attributeColumns(layout.resourceAttributes()));
+    AttributeColumns attributeColumns = attributeColumns(select);
     st.add("SELECT " + selectList(select));
     st.fromWhere(Histograms.fetchRange(plan.question().range()), plan.where());
     st.add(" AND " + layout.columns().get("kind").sql() + " = ").param(EventKind.METRIC.label());
@@ -507,7 +503,7 @@ final class SqlEngine implements Engine {
             rs -> {
               List<HistogramPoint> out = new ArrayList<>();
               while (rs.next()) {
-                Map<String, Object> record = dialect.readAttributes(rs, attributes);
+                Map<String, Object> record = dialect.readAttributes(rs, attributeColumns.record());
                 if (!(record.get("metric.type") instanceof String type)
                     || !type.endsWith("histogram")) {
                   continue;
@@ -526,7 +522,9 @@ final class SqlEngine implements Engine {
                         key,
                         rs.getLong(nb + 1),
                         Histograms.fields(
-                            dialect.readAttributes(rs, resourceAttributes), columns, record));
+                            dialect.readAttributes(rs, attributeColumns.resource()),
+                            columns,
+                            record));
                 if (p != null) {
                   out.add(p);
                 }
@@ -830,11 +828,7 @@ final class SqlEngine implements Engine {
         select.add(col.sql());
       }
     }
-    int attributes = select.size() + 1;
-    List<String> recordColumns = dialect.attributeColumns(layout.recordAttributes());
-    select.addAll(recordColumns);
-    int resourceAttributes = attributes + recordColumns.size();
-    select.addAll(dialect.attributeColumns(layout.resourceAttributes()));
+    AttributeColumns attributeColumns = attributeColumns(select);
     st.add("SELECT " + selectList(select));
     st.fromWhere(range, base);
     if (selection != null) {
@@ -847,8 +841,8 @@ final class SqlEngine implements Engine {
         rs -> {
           List<Object[]> out = new ArrayList<>();
           while (rs.next()) {
-            Map<String, Object> record = dialect.readAttributes(rs, attributes);
-            Map<String, Object> resource = dialect.readAttributes(rs, resourceAttributes);
+            Map<String, Object> record = dialect.readAttributes(rs, attributeColumns.record());
+            Map<String, Object> resource = dialect.readAttributes(rs, attributeColumns.resource());
             Object[] row = new Object[fields.size()];
             for (int i = 0; i < row.length; i++) {
               Field f = fields.get(i);
@@ -868,5 +862,17 @@ final class SqlEngine implements Engine {
           }
           return out;
         });
+  }
+
+  /** Where a row's record and resource attributes start in the select list (from 1). */
+  private record AttributeColumns(int record, int resource) {}
+
+  /** Adds the columns of a row's record and resource attributes to {@code select}. */
+  private AttributeColumns attributeColumns(List<String> select) {
+    int record = select.size() + 1;
+    select.addAll(dialect.attributeColumns(layout.recordAttributes()));
+    int resource = select.size() + 1;
+    select.addAll(dialect.attributeColumns(layout.resourceAttributes()));
+    return new AttributeColumns(record, resource);
   }
 }

@@ -24,7 +24,10 @@ class DurationTextTest {
     assertThatThrownBy(() -> DurationText.duration("soon", "every"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("every \"soon\" is not a duration such as 500ms, 30s, 15m, 1h30m or 7d");
-    for (String bad : new String[] {"-5s", "PT-5S", "5", "s", "", "1e3s", "99999999999999999d"}) {
+    for (String bad :
+        new String[] {
+          "-5s", "PT-5S", "5", "s", "", "1e3s", "99999999999999999d", "PT9999999999999H"
+        }) {
       assertThatThrownBy(() -> DurationText.duration(bad, "--retention"))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)

@@ -36,9 +36,8 @@ final class QueryJson {
   static long duration(String text, String field) {
     try {
       return DurationText.duration(text, field).toNanos();
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      throw new QueryException(
-          field + " \"" + text + "\" is not a duration such as 500ms, 30s, 15m, 1h or 7d");
+    } catch (IllegalArgumentException e) {
+      throw new QueryException(e.getMessage()); // DurationText's sentence names the field
     }
   }
 
