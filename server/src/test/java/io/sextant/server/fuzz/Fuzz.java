@@ -131,10 +131,6 @@ public final class Fuzz<T> {
     System.out.printf("fuzz %s %,d executions, %,d refused%n", name, executions, refused);
   }
 
-  long executionCount() {
-    return executions;
-  }
-
   private Throwable outcome(T input) {
     Future<?> f =
         worker.submit(

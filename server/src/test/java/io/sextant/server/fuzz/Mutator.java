@@ -129,6 +129,15 @@ public final class Mutator {
     return new String(bytes(), StandardCharsets.UTF_8);
   }
 
+  /** Up to three of {@code pieces} joined: texts with the edge cases a generator wants. */
+  public static String pieces(Random random, String[] pieces) {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0, n = random.nextInt(4); i < n; i++) {
+      s.append(pieces[random.nextInt(pieces.length)]);
+    }
+    return s.toString();
+  }
+
   /** A sentence of 1–20 of the parser's own words and shared tokens, separated by spaces. */
   public String sentence() {
     int n = 1 + random.nextInt(20);

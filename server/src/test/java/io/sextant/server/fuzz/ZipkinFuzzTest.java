@@ -140,10 +140,6 @@ class ZipkinFuzzTest {
   };
 
   private static String text(Random random) {
-    StringBuilder s = new StringBuilder();
-    for (int i = 0, n = random.nextInt(4); i < n; i++) {
-      s.append(PIECES[random.nextInt(PIECES.length)]);
-    }
-    return s.toString();
+    return Mutator.pieces(random, PIECES);
   }
 }
