@@ -519,37 +519,24 @@ final class Evidence {
       }
       Map<String, NodeKind> datastores = datastoresOf.apply(service);
       boolean partsExplain = false;
-      for (HealthResult.Dependency d : r.dependencies()) {
-        if (d.healthy() || !r.answered()) {
-          continue; // nothing of it answered: its parts' silence says nothing about them
-        }
-        Set<String> covered = covered(d.name(), owners, components, datastores);
-        for (String c : covered) {
-          if (owners.contains(c)) {
-            continue; // a part of its own (disk space, liveness): the owner's verdict below
-          }
-          // A component that answers its own check now is not down: the caller's report is its
-          // own view, through its pool or client (a leaked pool reports its database down).
-          if (!answering.contains(c)) {
-            partsExplain = true;
-            unhealthy
-                .computeIfAbsent(c, k -> new ArrayList<>())
-                .add(
-                    service
-                        + "'s health check reports "
-                        + d.name()
-                        + (d.name().equals(c) || ComponentNames.names(c, d.name())
-                            ? ""
-                            : " (" + c + ")")
-                        + (d.detail() != null && d.detail().startsWith("no answer")
-                            ? " hanging (" + d.detail() + ")"
-                            : " down")
-                        + (r.answered() && r.error() != null
-                            ? " while " + service + " answers"
-                            : "")
-                        + ".");
-          }
-        }
+      for (FailingPart part : failingParts(r, owners, answering, components, datastores)) {
+        partsExplain = true;
+        HealthResult.Dependency d = part.part();
+        String c = part.component();
+        unhealthy
+            .computeIfAbsent(c, k -> new ArrayList<>())
+            .add(
+                service
+                    + "'s health check reports "
+                    + d.name()
+                    + (d.name().equals(c) || ComponentNames.names(c, d.name())
+                        ? ""
+                        : " (" + c + ")")
+                    + (d.detail() != null && d.detail().startsWith("no answer")
+                        ? " hanging (" + d.detail() + ")"
+                        : " down")
+                    + (r.error() != null ? " while " + service + " answers" : "")
+                    + ".");
       }
       if (r.healthy()) {
         continue;
@@ -625,6 +612,62 @@ final class Evidence {
                       + " more checks say so.)";
           out.merge(c, Prior.NONE.times(10, why), (a, b) -> a.times(10, why));
         });
+    return out;
+  }
+
+  /** A part of an answering health check that is down or hanging, and a component it covers. */
+  record FailingPart(HealthResult.Dependency part, String component) {}
+
+  /**
+   * The parts of {@code r} found down or hanging while the check answered, each with a component it
+   * covers that is not the check's owner and does not answer its own check now (that report is the
+   * owner's view, through its pool or client: a leaked pool reports its database down). A check
+   * that did not answer says nothing of its parts.
+   */
+  static List<FailingPart> failingParts(
+      HealthResult r,
+      List<String> owners,
+      Set<String> answering,
+      Set<String> components,
+      Map<String, NodeKind> datastores) {
+    List<FailingPart> out = new ArrayList<>();
+    if (!r.answered()) {
+      return out;
+    }
+    for (HealthResult.Dependency d : r.dependencies()) {
+      if (d.healthy()) {
+        continue;
+      }
+      for (String c : covered(d.name(), owners, components, datastores)) {
+        // A part of its own (disk space, liveness) is the owner's verdict, not another's.
+        if (!owners.contains(c) && !answering.contains(c)) {
+          out.add(new FailingPart(d, c));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The services whose health check answers now but finds a part down or hanging → what those parts
+   * cover ({@link #failingParts}): they are alive and waiting on it.
+   */
+  static Map<String, Set<String>> waiting(
+      List<HealthResult> health,
+      Set<String> answering,
+      Set<String> components,
+      java.util.function.Function<String, Map<String, NodeKind>> datastoresOf) {
+    Map<String, Set<String>> out = new TreeMap<>();
+    for (HealthResult r : health) {
+      String service = r.target().service();
+      List<String> owners = named(service, components);
+      for (FailingPart p :
+          failingParts(r, owners, answering, components, datastoresOf.apply(service))) {
+        for (String owner : owners) {
+          out.computeIfAbsent(owner, k -> new TreeSet<>()).add(p.component());
+        }
+      }
+    }
     return out;
   }
 

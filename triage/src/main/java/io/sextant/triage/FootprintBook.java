@@ -41,7 +41,7 @@ public final class FootprintBook {
   public interface Journal {
     /**
      * The failed run {@code traceId} of {@code probe} no longer counts as flakiness, {@code why}:
-     * {@link #INCIDENT} or {@link #STARTING}.
+     * {@link #INCIDENT}, {@link #SHORT_CIRCUIT} or {@link #STARTING}.
      */
     void marked(String probe, String traceId, String why);
   }
@@ -53,6 +53,13 @@ public final class FootprintBook {
    * The probe had not passed yet since Sextant started: the system may still have been starting.
    */
   public static final String STARTING = "starting";
+
+  /**
+   * Its entry service answered without calling anything ({@link
+   * io.sextant.triage.trace.ShortCircuit}: a circuit breaker open, often for a minute after an
+   * incident): the failure is the breaker's, not the probe's own flakiness.
+   */
+  public static final String SHORT_CIRCUIT = "short-circuit";
 
   /** Writes the marks set from now on to {@code journal}. */
   public FootprintBook journal(Journal journal) {
@@ -186,7 +193,7 @@ public final class FootprintBook {
     Mark m;
     if (passed) {
       m = Mark.PASS;
-    } else if (INCIDENT.equals(why)) {
+    } else if (INCIDENT.equals(why) || SHORT_CIRCUIT.equals(why)) {
       m = Mark.EXPLAINED;
     } else if (STARTING.equals(why) || !passedBefore) {
       m = Mark.STARTING;
@@ -248,12 +255,24 @@ public final class FootprintBook {
    * flake rate once the probe passes again.
    */
   public synchronized void explain(String probe, java.util.Collection<String> traceIds) {
+    mark(probe, traceIds, INCIDENT);
+  }
+
+  /**
+   * Marks the probe's failed run {@code traceId} as short-circuited ({@link #SHORT_CIRCUIT}): like
+   * an explained one, it stays out of the flake rate with the unbroken run of failures it is in.
+   */
+  public synchronized void shortCircuited(String probe, String traceId) {
+    mark(probe, List.of(traceId), SHORT_CIRCUIT);
+  }
+
+  private void mark(String probe, java.util.Collection<String> traceIds, String why) {
     List<Run> d = history.getOrDefault(probe, List.of());
     for (int i = 0; i < d.size(); i++) {
       Run r = d.get(i);
       if (r.mark() == Mark.FAIL && r.traceId() != null && traceIds.contains(r.traceId())) {
         d.set(i, new Run(Mark.EXPLAINED, r.traceId()));
-        journal(probe, r.traceId(), INCIDENT);
+        journal(probe, r.traceId(), why);
       }
     }
   }
@@ -324,8 +343,9 @@ public final class FootprintBook {
   /**
    * α: (failures + 1) / (runs + 2) over the recent history, leaving out the failures at its end (an
    * unbroken run of failures up to now is the incident being triaged, not flakiness), every
-   * unbroken run of failures a triage explained ({@link #explain}), and every one that began before
-   * the probe's first pass since Sextant started (the system starting, see {@link #STARTING}).
+   * unbroken run of failures a triage explained ({@link #explain}) or that holds a short-circuited
+   * failure ({@link #shortCircuited}), and every one that began before the probe's first pass since
+   * Sextant started (the system starting, see {@link #STARTING}).
    */
   public synchronized double flakeRate(String probe) {
     List<Mark> h = history.getOrDefault(probe, List.of()).stream().map(Run::mark).toList();

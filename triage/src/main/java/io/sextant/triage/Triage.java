@@ -209,6 +209,9 @@ public final class Triage implements AutoCloseable {
       book.record(r); // pass/fail, latency, trace id, and whether the system rolled it back
       if (r.passed()) {
         scheduler.schedule(() -> learn(r), LEARN_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+      } else if (ShortCircuit.quickEnough(r.durationMillis(), book.medianLatency(r.probe()))) {
+        scheduler.schedule(
+            () -> checkShortCircuit(r), LEARN_DELAY.toMillis(), TimeUnit.MILLISECONDS);
       }
     }
     try {
@@ -227,6 +230,22 @@ public final class Triage implements AutoCloseable {
       }
     } catch (StoreException | RuntimeException e) {
       log.warn("the trace of probe {} could not be read: {}", r.probe(), e.toString());
+    }
+  }
+
+  /**
+   * A failed run that its entry service answered without calling anything (a breaker open, as for a
+   * minute after an incident) is not the probe's flakiness ({@link FootprintBook#shortCircuited}).
+   */
+  private void checkShortCircuit(ProbeRun r) {
+    List<Event> trace = storedTrace(r);
+    if (!trace.isEmpty()
+        && ShortCircuit.of(
+            trace,
+            book.footprint(r.probe()),
+            ranker.settings().touch(),
+            book.medianLatency(r.probe()))) {
+      book.shortCircuited(r.probe(), r.traceId());
     }
   }
 
@@ -355,12 +374,12 @@ public final class Triage implements AutoCloseable {
 
     @Override
     public ProbeEvidence suite(List<String> probes, int repeats) {
-      return evidence(degraded(runWaves(probes.stream().map(suite::get).toList(), repeats)));
+      return evidence(degraded(runWaves(probes.stream().map(suite::get).toList(), repeats)), false);
     }
 
     @Override
     public ProbeEvidence extra(String probe) {
-      return evidence(degraded(runProbes(List.of(suite.get(probe)), 1)));
+      return evidence(degraded(runProbes(List.of(suite.get(probe)), 1)), true);
     }
 
     /**
@@ -368,14 +387,25 @@ public final class Triage implements AutoCloseable {
      * answered without calling anything ({@link ShortCircuit}: a breaker open) did not exercise its
      * footprint: it is left out of the outcomes. The passing runs' traces are read too, for errors
      * a retry or a fallback hid from the probe; one wait covers the failing ones and the passing
-     * ones not stored yet or holding an error (its deeper spans may still be on their way).
+     * ones not stored yet or holding an error (its deeper spans may still be on their way). An
+     * extra run that failed too slowly to have short-circuited counts by its outcome alone: waiting
+     * for its trace would cost the time the run saves (the suite's failing traces tell where errors
+     * start).
      */
-    private ProbeEvidence evidence(List<ProbeRun> runs) {
+    private ProbeEvidence evidence(List<ProbeRun> runs, boolean extra) {
       KnownCalls known = book.known();
-      List<ProbeRun> failing = runs.stream().filter(r -> !r.passed()).toList();
+      List<ProbeRun> failingRead =
+          runs.stream()
+              .filter(r -> !r.passed())
+              .filter(
+                  r ->
+                      !extra
+                          || ShortCircuit.quickEnough(
+                              r.durationMillis(), book.medianLatency(r.probe())))
+              .toList();
       List<ProbeRun> passing = runs.stream().filter(ProbeRun::passed).toList();
       Map<String, List<Event>> traces = new HashMap<>();
-      List<ProbeRun> pending = new ArrayList<>(failing);
+      List<ProbeRun> pending = new ArrayList<>(failingRead);
       for (ProbeRun r : passing) {
         List<Event> t = storedTrace(r);
         traces.put(r.traceId(), t);
@@ -388,7 +418,7 @@ public final class Triage implements AutoCloseable {
       Map<String, List<Map<String, Double>>> current = new HashMap<>();
       Set<String> slowCalls = new TreeSet<>();
       Set<String> shorted = new HashSet<>();
-      for (ProbeRun r : failing) {
+      for (ProbeRun r : failingRead) {
         List<Event> t = traces.get(r.traceId());
         if (t == null || t.isEmpty()) {
           continue;
@@ -478,7 +508,8 @@ public final class Triage implements AutoCloseable {
           probes.passed().stream()
               .map(ProbeEvidence.Passed::trace)
               .filter(TraceAnalysis::hasErrors)
-              .toList());
+              .toList(),
+          base.waiting());
     }
 
     private List<Anomaly> anomalies(ProbeEvidence probes) {
@@ -561,7 +592,8 @@ public final class Triage implements AutoCloseable {
           slowDependencies(window, known, exclude),
           answering,
           List.of(),
-          List.of());
+          List.of(),
+          Evidence.waiting(checked, answering, components, known::datastores));
     }
   }
 

@@ -194,6 +194,37 @@ class EvidenceTest {
   }
 
   @Test
+  void aServiceWhoseCheckAnswersButFindsItsDbHanging_isWaitingOnItsDatabases() {
+    java.util.function.Function<String, Map<String, io.sextant.topology.NodeKind>> calls =
+        s -> s.equals("orders") ? ORDERS_CALLS : Map.of();
+    HealthResult hung =
+        spring(
+            "orders",
+            "no answer within 2000 ms",
+            true,
+            new HealthResult.Dependency("db", false, "no answer within 2000 ms"),
+            new HealthResult.Dependency("ping", true, "UP"));
+    assertThat(Evidence.waiting(List.of(hung), Set.of(), SHOP, calls))
+        .containsExactly(Map.entry("orders", Set.of(ORDERS_DB, SHARED_DB)));
+    // A database that answers its own check is not what it waits on (a leaked pool says so too).
+    assertThat(Evidence.waiting(List.of(hung), Set.of(SHARED_DB), SHOP, calls))
+        .containsExactly(Map.entry("orders", Set.of(ORDERS_DB)));
+    // Frozen (nothing of its check answers) or refused: it is not waiting, it is down.
+    HealthResult frozen =
+        spring(
+            "orders",
+            "no answer within 2000 ms",
+            false,
+            new HealthResult.Dependency("db", false, "no answer within 2000 ms"),
+            new HealthResult.Dependency("ping", false, "no answer within 2000 ms"));
+    assertThat(Evidence.waiting(List.of(frozen), Set.of(), SHOP, calls)).isEmpty();
+    assertThat(
+            Evidence.waiting(
+                List.of(spring("orders", "ConnectException", false)), Set.of(), SHOP, calls))
+        .isEmpty();
+  }
+
+  @Test
   void aHungCheckWithNoPartsKnown_raisesItsOwnerAndWhatItCallsAlike() {
     Map<String, Prior> p = shop(spring("orders", "no answer within 2000 ms", false));
     assertThat(p.get("orders").multiplier()).isEqualTo(10);

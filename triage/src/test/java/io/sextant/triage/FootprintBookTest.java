@@ -47,6 +47,29 @@ class FootprintBookTest {
   }
 
   @Test
+  void failuresWhileABreakerWasOpenAreNotFlakiness() {
+    List<String> journal = new ArrayList<>();
+    FootprintBook b = history("..........");
+    b.journal((p, t, why) -> journal.add(p + " " + t + " " + why));
+    // after an incident elsewhere, the shared breaker answered this probe at once, twice
+    b.record("p", false, 3, "t1");
+    b.record("p", false, 2, "t2");
+    b.shortCircuited("p", "t2");
+    b.record("p", true);
+    // the unbroken run holding a short-circuited failure is left out: (0 + 1) / (11 + 2)
+    assertThat(b.flakeRate("p")).isCloseTo(1 / 13.0, offset(1e-9));
+    assertThat(journal).containsExactly("p t2 short-circuit");
+    // rebuilt from the store, the mark holds
+    FootprintBook r = new FootprintBook();
+    for (int i = 0; i < 10; i++) {
+      r.recordEarlier("p", true, 10, "p" + i, false, null);
+    }
+    r.recordEarlier("p", false, 3, "t2", false, FootprintBook.SHORT_CIRCUIT);
+    r.recordEarlier("p", true, 10, "q", false, null);
+    assertThat(r.flakeRate("p")).isCloseTo(1 / 13.0, offset(1e-9));
+  }
+
+  @Test
   void theUsualLatencyIsTheMedianOnceFivePassingRunsAreKnown() {
     FootprintBook b = new FootprintBook();
     for (int i = 0; i < 4; i++) {

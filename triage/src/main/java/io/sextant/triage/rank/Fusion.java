@@ -68,7 +68,8 @@ final class Fusion {
     Map<String, Double> ownShare = new HashMap<>();
     Map<String, Double> slow = new HashMap<>(latShare);
     in.slowDependencies().forEach(d -> slow.merge(d, 1.0, Double::sum));
-    Pools pools = new Pools(slow, in.answering(), new TreeMap<>());
+    Pools pools =
+        new Pools(slow, in.slowDependencies(), in.answering(), in.waiting(), new TreeMap<>());
     // Traces that answered right but hold errors a retry or a fallback hid say where errors start
     // as much as failing ones do.
     List<TraceAnalysis> withErrors = new ArrayList<>(in.failingTraces());
@@ -161,11 +162,18 @@ final class Fusion {
   }
 
   /**
-   * What decides whose fault a connection pool that ran out is: the databases, caches and queues
-   * seen slow (how much), those that answer their own health check now, and, filled in while
-   * reading the traces, the services whose pool leaked (→ the database it serves).
+   * What decides whose fault a connection pool that ran out is, and a service that did not answer
+   * in time: the databases, caches and queues seen slow (how much), those whose calls are far
+   * slower than usual, those that answer their own health check now, the services whose own check
+   * answers but finds a part down or hanging (→ what it covers), and, filled in while reading the
+   * traces, the services whose pool leaked (→ the database it serves).
    */
-  record Pools(Map<String, Double> slow, Set<String> answering, Map<String, String> leaked) {}
+  record Pools(
+      Map<String, Double> slow,
+      Set<String> slowCalls,
+      Set<String> answering,
+      Map<String, Set<String>> waiting,
+      Map<String, String> leaked) {}
 
   /**
    * ErrShare (§5.3) into {@code share}, and into {@code own} the part of it from the components'
@@ -202,30 +210,39 @@ final class Fusion {
             slowest = d;
           }
         }
+        String detail = t.errorDetails().get(i);
+        List<String> waitedOn = waitedOn(c, t.errorOriginsBehind().get(i), pools);
+        List<String> blamed = List.of(c);
         if (slowest != null) {
-          c = slowest;
+          blamed = List.of(slowest);
           isOwn = false;
         } else if (!served.isEmpty() && pools.answering().containsAll(served)) {
           isOwn = true;
           pools.leaked().putIfAbsent(c, String.join(", ", new TreeSet<>(served)));
+        } else if (!waitedOn.isEmpty()) {
+          blamed = waitedOn;
         }
-        share.merge(c, each, Double::sum);
-        if (isOwn) {
-          own.merge(c, each, Double::sum);
-        }
-        String h = t.errorOriginHosts().get(i);
-        // It could not be reached, as a call that failed shows; an error only inferred from a span
-        // that made no call (a breaker open answers so too) says nothing of its host.
-        if (h != null
-            && !isOwn
-            && t.errorOriginPools().get(i).isEmpty()
-            && !t.errorOriginsInferred().get(i)) {
-          onHost.computeIfAbsent(h, k -> new TreeSet<>()).add(c);
-        }
-        example.putIfAbsent(c, t.errorDetails().get(i));
-        exampleTrace.putIfAbsent(c, t.traceId());
-        if (seen.add(c)) {
-          count.merge(c, 1, Integer::sum);
+        for (String b : blamed) {
+          share.merge(b, each / blamed.size(), Double::sum);
+          if (isOwn) {
+            own.merge(b, each / blamed.size(), Double::sum);
+          }
+          String h = t.errorOriginHosts().get(i);
+          // It could not be reached, as a call that failed shows; an error only inferred from a
+          // span that made no call (a breaker open answers so too) says nothing of its host.
+          if (h != null
+              && !isOwn
+              && waitedOn.isEmpty()
+              && t.errorOriginPools().get(i).isEmpty()
+              && !t.errorOriginsInferred().get(i)) {
+            onHost.computeIfAbsent(h, k -> new TreeSet<>()).add(b);
+          }
+          example.putIfAbsent(
+              b, b.equals(c) ? detail : b + ": " + detail + waitReason(c, b, pools));
+          exampleTrace.putIfAbsent(b, t.traceId());
+          if (seen.add(b)) {
+            count.merge(b, 1, Integer::sum);
+          }
         }
       }
     }
@@ -254,6 +271,35 @@ final class Fusion {
           }
         });
     return withErrors;
+  }
+
+  /**
+   * What a service its caller waited on in vain ({@link TraceAnalysis#errorOriginsBehind}) was
+   * itself waiting on: those of its databases, caches and queues whose calls are far slower than
+   * usual, else the one its own health check, answering, reports down or hanging; null when neither
+   * (a service stopped, or busy by itself, keeps the blame).
+   */
+  private static List<String> waitedOn(String service, Set<String> behind, Pools pools) {
+    List<String> out = new ArrayList<>();
+    for (String d : new TreeSet<>(behind)) {
+      if (pools.slowCalls().contains(d)) {
+        out.add(d);
+      }
+    }
+    if (out.isEmpty()) {
+      for (String d : pools.waiting().getOrDefault(service, Set.of())) {
+        if (behind.contains(d)) {
+          out.add(d);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String waitReason(String service, String dependency, Pools pools) {
+    return pools.slowCalls().contains(dependency)
+        ? " (" + service + " calls it, and its calls are far slower than usual)"
+        : " (" + service + " answers its health check, which reports it down or hanging)";
   }
 
   /** LatShare (§5.4), averaged over the keys (probes) whose critical path shifted. */

@@ -26,6 +26,9 @@ import java.util.Set;
  *     probe traces that answered right, a process burning far more CPU than usual
  * @param maskedTraces probe traces that answered right but hold errors (a retry or a fallback hid
  *     them), for the deepest error spans
+ * @param waiting services that answer their health check now but report a part of it down or
+ *     hanging → what those parts cover (a service whose check finds its database hanging is waiting
+ *     on it: a call to it that timed out is the database's)
  */
 public record TriageInput(
     Map<String, Map<String, Double>> footprints,
@@ -39,7 +42,8 @@ public record TriageInput(
     Set<String> slowDependencies,
     Set<String> answering,
     List<Anomaly> anomalies,
-    List<TraceAnalysis> maskedTraces) {
+    List<TraceAnalysis> maskedTraces,
+    Map<String, Set<String>> waiting) {
   public TriageInput {
     footprints = Map.copyOf(footprints);
     outcomes = Map.copyOf(outcomes);
@@ -53,6 +57,7 @@ public record TriageInput(
     answering = Set.copyOf(answering);
     anomalies = List.copyOf(anomalies);
     maskedTraces = List.copyOf(maskedTraces);
+    waiting = Map.copyOf(waiting);
   }
 
   /** Without anomalies. */
@@ -79,7 +84,8 @@ public record TriageInput(
         slowDependencies,
         answering,
         List.of(),
-        List.of());
+        List.of(),
+        Map.of());
   }
 
   /** Without failing production traces, slow dependencies or health checks. */
@@ -117,7 +123,8 @@ public record TriageInput(
         slowDependencies,
         answering,
         anomalies,
-        maskedTraces);
+        maskedTraces,
+        waiting);
   }
 
   public TriageInput withAnomalies(List<Anomaly> more) {
@@ -133,6 +140,7 @@ public record TriageInput(
         slowDependencies,
         answering,
         more,
-        maskedTraces);
+        maskedTraces,
+        waiting);
   }
 }

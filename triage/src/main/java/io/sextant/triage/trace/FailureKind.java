@@ -17,7 +17,12 @@ public enum FailureKind {
   /** A dependency could not be reached: refused, reset, unknown host, no connection to be had. */
   UNREACHABLE,
   /** A resource of the reporter ran out: its connection pool, its threads. */
-  EXHAUSTED;
+  EXHAUSTED,
+  /**
+   * A dependency was reached but did not answer in time: it accepted the call (its host and its
+   * process answer the network) and is busy, stopped, or waiting on something of its own.
+   */
+  TIMED_OUT;
 
   private static final List<String> UNREACHABLE_WORDS =
       List.of(
@@ -45,6 +50,17 @@ public enum FailureKind {
           "rejectedexecution",
           "too many open files",
           "unable to create new native thread");
+
+  private static final List<String> TIMED_OUT_WORDS =
+      List.of(
+          "read timed out",
+          "request timed out",
+          "readtimeoutexception",
+          "httptimeoutexception",
+          "sockettimeoutexception",
+          "timeoutexception",
+          "deadline exceeded",
+          "deadline_exceeded");
 
   /** HikariCP: "Connection is not available, request timed out … (total=6, active=6, idle=0…". */
   private static final Pattern HIKARI = Pattern.compile("total=(\\d+), active=(\\d+)");
@@ -75,6 +91,11 @@ public enum FailureKind {
     for (String w : UNREACHABLE_WORDS) {
       if (m.contains(w)) {
         return UNREACHABLE;
+      }
+    }
+    for (String w : TIMED_OUT_WORDS) {
+      if (m.contains(w)) {
+        return TIMED_OUT;
       }
     }
     return OWN;

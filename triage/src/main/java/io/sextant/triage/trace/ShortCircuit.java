@@ -68,7 +68,7 @@ public final class ShortCircuit {
         longest = Math.max(longest, e.durationNanos());
       }
     }
-    if (longest / 1e6 > 2 * usualMillis + 50) {
+    if (!quickEnough(longest / 1e6, usualMillis)) {
       return false; // it waited: not a short circuit
     }
     String entry = services.iterator().next();
@@ -79,6 +79,14 @@ public final class ShortCircuit {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a run that took {@code millis} was quick enough to have short-circuited, against its
+   * probe's usual {@code usualMillis} (NaN when unknown: then it cannot be told).
+   */
+  public static boolean quickEnough(double millis, double usualMillis) {
+    return !Double.isNaN(usualMillis) && millis <= 2 * usualMillis + 50;
   }
 
   /** An exception or an error message on the span that is not a breaker's refusal. */

@@ -32,7 +32,9 @@ public final class TraceAnalysis {
   private final List<String> errorHosts = new ArrayList<>();
   private final List<Boolean> errorOwn = new ArrayList<>();
   private final List<Boolean> errorInferred = new ArrayList<>();
+  private final List<Boolean> timedOut = new ArrayList<>();
   private final List<Set<String>> errorPools = new ArrayList<>();
+  private final List<Set<String>> errorBehind = new ArrayList<>();
   private boolean failed;
   private long durationNanos;
   private String rootOperation = "";
@@ -100,9 +102,11 @@ public final class TraceAnalysis {
         hostOf.put(n.span.serviceName(), ComponentIds.host(host));
       }
     }
-    for (String c : t.errorOrigins) {
+    for (int i = 0; i < t.errorOrigins.size(); i++) {
+      String c = t.errorOrigins.get(i);
       String h = hostOf.get(c);
-      t.errorHosts.add(h != null ? h : known.host(c));
+      // A call that timed out had connected: the host answered, whatever its process did.
+      t.errorHosts.add(t.timedOut.get(i) ? null : h != null ? h : known.host(c));
     }
     return t;
   }
@@ -146,7 +150,8 @@ public final class TraceAnalysis {
 
   /**
    * For each error origin, the host it runs on ({@code name (host)}), from this trace's spans or,
-   * for a service that did not answer, where healthy traces saw it; null when not known.
+   * for a service that did not answer, where healthy traces saw it; null when not known, and when
+   * the call to it timed out (it connected: its host answered).
    */
   public List<String> errorOriginHosts() {
     return errorHosts;
@@ -169,6 +174,17 @@ public final class TraceAnalysis {
    */
   public List<Set<String>> errorOriginPools() {
     return errorPools;
+  }
+
+  /**
+   * For each error origin that is a service its caller waited on in vain (the call timed out, and
+   * the service's own side of it is not in the trace: still running, or never ended), the
+   * databases, caches and queues that service calls; empty for any other error. Where its time went
+   * is unseen: the ranking blames one of these when it is seen slow, or when the service answers
+   * its health check and reports it down or hanging.
+   */
+  public List<Set<String>> errorOriginsBehind() {
+    return errorBehind;
   }
 
   /** For each error origin, a short description: the span and its error. */
@@ -314,6 +330,7 @@ public final class TraceAnalysis {
               && r.span.timeUnixNano() >= n.span.timeUnixNano()
               && r.span.timeUnixNano() <= n.end()) {
             blamed = whereTheTimeWent(r, known);
+            n.calleeSeen = true;
             break;
           }
         }
@@ -379,11 +396,20 @@ public final class TraceAnalysis {
           mine && kind == FailureKind.EXHAUSTED
               ? known.dependencies(KnownCalls.operation(n.span))
               : Set.of();
+      boolean timedOutNow = n.timedOut();
+      // The callee's side unseen: the time it took is not in the trace.
+      boolean waited =
+          timedOutNow && !mine && !n.inferred && !n.calleeSeen && n.remoteChild() == null;
       for (String c : n.unreached.isEmpty() ? List.of(n.component) : n.unreached) {
         errorOrigins.add(c);
         errorOwn.add(own);
         errorInferred.add(n.inferred);
         errorPools.add(pool);
+        timedOut.add(timedOutNow);
+        errorBehind.add(
+            waited && !c.equals(n.span.serviceName())
+                ? Set.copyOf(known.datastores(c).keySet())
+                : Set.of());
         errorDetails.add(
             c
                 + ": "
@@ -463,6 +489,9 @@ public final class TraceAnalysis {
     /** {@link #unreached} is inferred from what the operation usually calls: no call was seen. */
     boolean inferred;
 
+    /** The side of the callee it names is in the trace (an answer its caller gave up on). */
+    boolean calleeSeen;
+
     SpanNode(Event span) {
       this.span = span;
     }
@@ -508,6 +537,11 @@ public final class TraceAnalysis {
       return span.attributes().get("exception.message") != null
           || span.attributes().get("exception.type") != null
           || span.events().stream().anyMatch(e -> e.name().equals("exception"));
+    }
+
+    /** Whether its error says a call was reached but not answered in time. */
+    boolean timedOut() {
+      return FailureKind.of(messages()) == FailureKind.TIMED_OUT;
     }
 
     FailureKind kind() {

@@ -38,4 +38,18 @@ class FailureKindTest {
     assertThat(FailureKind.of("")).isEqualTo(FailureKind.OWN);
     assertThat(FailureKind.of(null)).isEqualTo(FailureKind.OWN);
   }
+
+  @Test
+  void aCallAnsweredTooLateTimedOutButAConnectionThatNeverOpenedIsUnreachable() {
+    assertThat(
+            FailureKind.of(
+                "I/O error on GET request for \"http://127.0.0.1:8081/x\": Read timed out"))
+        .isEqualTo(FailureKind.TIMED_OUT);
+    assertThat(FailureKind.of("java.net.http.HttpTimeoutException: request timed out"))
+        .isEqualTo(FailureKind.TIMED_OUT);
+    assertThat(FailureKind.of("io.grpc.StatusRuntimeException: DEADLINE_EXCEEDED"))
+        .isEqualTo(FailureKind.TIMED_OUT);
+    assertThat(FailureKind.of("java.net.SocketTimeoutException: Connect timed out"))
+        .isEqualTo(FailureKind.UNREACHABLE);
+  }
 }

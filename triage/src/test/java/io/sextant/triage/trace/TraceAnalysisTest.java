@@ -277,4 +277,33 @@ public class TraceAnalysisTest {
                 .errorOrigins())
         .containsExactly("payments");
   }
+
+  @Test
+  void aCallThatTimedOutOnACalleeNotYetInTheTraceNamesWhatTheCalleeCalls() {
+    KnownCalls known = new KnownCalls();
+    known.learn(checkout(true).events());
+    // orders' own span, waiting on its database, has not ended: only the caller's error is here.
+    TraceFixtures.Trace t = new TraceFixtures.Trace();
+    SpanId root =
+        t.span(null, "checkout", "node-3", SpanKind.SERVER, "POST /checkout", 0, 1500, true);
+    t.message(
+        root, "I/O error on POST request for \"http://127.0.0.1:9002/charge\": Read timed out");
+    TraceAnalysis a = TraceAnalysis.of(t.events(), known);
+    assertThat(a.errorOrigins()).containsExactly("payments");
+    assertThat(a.errorOriginsBehind())
+        .containsExactly(Set.of("mem:payments (h2 @ 127.0.0.1:5002)"));
+    assertThat(a.errorOriginHosts()).containsExactly((String) null); // it connected: its host is up
+    assertThat(a.errorOriginsOwn()).containsExactly(false);
+
+    // Refused: payments itself is not there; nothing behind it is named, and its host is.
+    TraceFixtures.Trace refused = new TraceFixtures.Trace();
+    SpanId r =
+        refused.span(null, "checkout", "node-3", SpanKind.SERVER, "POST /checkout", 0, 5, true);
+    refused.message(
+        r, "I/O error on POST request for \"http://127.0.0.1:9002/charge\": Connection refused");
+    TraceAnalysis b = TraceAnalysis.of(refused.events(), known);
+    assertThat(b.errorOrigins()).containsExactly("payments");
+    assertThat(b.errorOriginsBehind()).containsExactly(Set.of());
+    assertThat(b.errorOriginHosts()).containsExactly("node-3 (host)");
+  }
 }
