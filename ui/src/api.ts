@@ -270,6 +270,8 @@ export interface TriageProbe {
   reasons: string[];
   trace_ids: string[];
   extra: boolean;
+  /** α: how often the probe fails when nothing is wrong, as the ranking used it. */
+  flake_rate: number;
 }
 export interface Suspect {
   rank: number;

@@ -10,8 +10,8 @@ const RESULT: TriageResult = {
   millis: 2345,
   analysis_millis: 12,
   probes: [
-    { name: 'browse', runs: 2, failures: 0, passed: true, reasons: [], trace_ids: ['aa'], extra: false },
-    { name: 'checkout', runs: 2, failures: 2, passed: false, reasons: ['status 500, expected 200'], trace_ids: ['bb', 'cc'], extra: false },
+    { name: 'browse', runs: 2, failures: 0, passed: true, reasons: [], trace_ids: ['aa'], extra: false, flake_rate: 0.3 },
+    { name: 'checkout', runs: 2, failures: 2, passed: false, reasons: ['status 500, expected 200'], trace_ids: ['bb', 'cc'], extra: false, flake_rate: 0.02 },
   ],
   suspects: [
     { rank: 1, members: ['payments-db (h2 @ 127.0.0.1:1)'], kind: 'database', probability: 0.93, scores: { probes: 0.9 }, why: ['touched by every failing probe'], split_by: null },
@@ -91,6 +91,7 @@ describe('TriagePage', () => {
     const runs = screen.getByRole('table', { name: 'Probe runs' });
     const links = within(runs).getAllByRole('link', { name: 'failing trace' });
     expect(links.map((l) => l.getAttribute('href'))).toEqual(['/trace/bb', '/trace/cc']);
+    expect(within(runs).getAllByRole('row')[1].textContent).toContain('30 %'); // browse usually fails 3 in 10
     await waitFor(() => expect(fetch.mock.calls.filter((c) => c[0] === '/api/v1/probes').length).toBe(2));
   });
 

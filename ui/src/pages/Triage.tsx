@@ -197,6 +197,9 @@ export function TriageReport({ result }: { result: TriageResult }) {
               <th>Probe</th>
               <th className="num">Runs</th>
               <th className="num">Failures</th>
+              <th className="num" title="How often it fails when nothing is wrong">
+                Usually fails
+              </th>
               <th>Reasons</th>
               <th>Traces</th>
             </tr>
@@ -210,6 +213,9 @@ export function TriageReport({ result }: { result: TriageResult }) {
                 </td>
                 <td className="num">{p.runs}</td>
                 <td className="num">{p.failures}</td>
+                <td className="num">
+                  {p.flake_rate === undefined ? '–' : `${Math.round(p.flake_rate * 100)} %`}
+                </td>
                 <td className="small">{p.reasons.join('; ') || '–'}</td>
                 <td className="small">
                   {p.trace_ids.map((t, i) => (

@@ -338,8 +338,13 @@ public final class Triage implements AutoCloseable {
           ProbeOutcome o =
               finalOutcomes.getOrDefault(
                   p,
-                  ProbeOutcome.of(
-                      p, rs.size(), (int) rs.stream().filter(r -> !r.passed()).count()));
+                  new ProbeOutcome(
+                      p,
+                      rs.size(),
+                      (int) rs.stream().filter(r -> !r.passed()).count(),
+                      flakes.getOrDefault(p, book.flakeRate(p)),
+                      List.of(),
+                      List.of()));
           summaries.add(
               new TriageReport.ProbeSummary(
                   p,
@@ -349,7 +354,8 @@ public final class Triage implements AutoCloseable {
                   o.reasons(),
                   rs.stream().map(ProbeRun::traceId).toList(),
                   rs.stream().map(ProbeRun::durationMillis).toList(),
-                  !firstNames.contains(p)));
+                  !firstNames.contains(p),
+                  o.flakeRate()));
         });
     return new TriageReport(
         started, (System.nanoTime() - t0) / 1_000_000, summaries, ranking, result.extra(), notes);
@@ -657,10 +663,6 @@ public final class Triage implements AutoCloseable {
         rs.stream().map(ProbeRun::traceId).toList());
   }
 
-  /**
-   * Waits (at most {@link Options#traceWait}) for the failing runs' spans to be stored: until every
-   * trace has spans and no more arrive over three looks 300 ms apart.
-   */
   /** The run's trace as stored now; empty when none of it is (or it cannot be read). */
   private List<Event> storedTrace(ProbeRun r) {
     try {
@@ -670,6 +672,10 @@ public final class Triage implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits (at most {@link Options#traceWait}) for the runs' spans to be stored: until the traces of
+   * the first 12 have spans and two looks 300 ms apart found no more; then reads the others once.
+   */
   private Map<String, List<Event>> awaitTraces(List<ProbeRun> failing, long t0) {
     Map<String, List<Event>> out = new HashMap<>();
     if (failing.isEmpty()) {
@@ -692,6 +698,11 @@ public final class Triage implements AutoCloseable {
       // Each service exports on its own schedule: settled once two looks in a row found no more.
       stableLooks = settled ? stableLooks + 1 : 0;
       if (stableLooks >= 2 || System.nanoTime() > deadline) {
+        // The runs past the sample were exported with it: one look each (a run whose trace was
+        // never read counted as failing for what it did not show, a breaker's refusal included).
+        for (ProbeRun r : failing) {
+          out.computeIfAbsent(r.traceId(), id -> storedTrace(r));
+        }
         return out;
       }
       try {

@@ -18,7 +18,12 @@ public record TriageReport(
     List<String> extraProbes,
     List<String> notes) {
 
-  /** One probe's runs in this triage. */
+  /**
+   * One probe's runs in this triage.
+   *
+   * @param flakeRate α, its failure rate when nothing is wrong, as the ranking used it (what "fails
+   *     no more than it usually does" is judged against)
+   */
   public record ProbeSummary(
       String name,
       int runs,
@@ -27,5 +32,6 @@ public record TriageReport(
       List<String> reasons,
       List<String> traceIds,
       List<Double> latencyMillis,
-      boolean extra) {}
+      boolean extra,
+      double flakeRate) {}
 }

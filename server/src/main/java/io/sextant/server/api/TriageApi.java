@@ -398,6 +398,7 @@ public final class TriageApi {
       po.set("trace_ids", JSON.valueToTree(p.traceIds()));
       po.set("latency_ms", JSON.valueToTree(p.latencyMillis()));
       po.put("extra", p.extra());
+      po.put("flake_rate", p.flakeRate());
     }
     ArrayNode suspects = o.putArray("suspects");
     for (Ranking.Suspect s : k.suspects()) {

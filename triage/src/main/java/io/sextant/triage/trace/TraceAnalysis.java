@@ -539,9 +539,21 @@ public final class TraceAnalysis {
           || span.events().stream().anyMatch(e -> e.name().equals("exception"));
     }
 
-    /** Whether its error says a call was reached but not answered in time. */
+    /**
+     * Whether its error says a call was reached but not answered in time: in its messages, or in
+     * the causes its exceptions' stack traces name (Spring wraps the JDK client's {@code
+     * HttpTimeoutException} in a message that does not say so).
+     */
     boolean timedOut() {
-      return FailureKind.of(messages()) == FailureKind.TIMED_OUT;
+      StringBuilder b = new StringBuilder(messages());
+      span.events().stream()
+          .filter(e -> e.name().equals("exception"))
+          .map(e -> e.attributes().asMap().get("exception.stacktrace"))
+          .filter(java.util.Objects::nonNull)
+          .flatMap(t -> t.toString().lines())
+          .filter(l -> l.startsWith("Caused by:"))
+          .forEach(l -> b.append(' ').append(l));
+      return FailureKind.of(b.toString()) == FailureKind.TIMED_OUT;
     }
 
     FailureKind kind() {

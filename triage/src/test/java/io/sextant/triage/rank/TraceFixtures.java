@@ -60,6 +60,28 @@ public final class TraceFixtures {
           e -> e.spanId().equals(id) ? e.toBuilder().statusMessage(message).build() : e);
     }
 
+    /** Records an exception event on span {@code id}, as the OpenTelemetry agent does. */
+    public void exception(SpanId id, String type, String message, String stacktrace) {
+      spans.replaceAll(
+          e ->
+              e.spanId().equals(id)
+                  ? e.toBuilder()
+                      .events(
+                          List.of(
+                              new io.sextant.model.SpanEvent(
+                                  e.timeUnixNano(),
+                                  "exception",
+                                  Attributes.of(
+                                      "exception.type",
+                                      type,
+                                      "exception.message",
+                                      message,
+                                      "exception.stacktrace",
+                                      stacktrace))))
+                      .build()
+                  : e);
+    }
+
     /** Adds a span made elsewhere (another trace's, re-parented). */
     public void add(Event span) {
       spans.add(span);

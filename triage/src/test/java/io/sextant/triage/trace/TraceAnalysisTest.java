@@ -295,6 +295,25 @@ public class TraceAnalysisTest {
     assertThat(a.errorOriginHosts()).containsExactly((String) null); // it connected: its host is up
     assertThat(a.errorOriginsOwn()).containsExactly(false);
 
+    // Spring's RestClient on the JDK client says only "get"; the cause it wraps says it timed out.
+    TraceFixtures.Trace wrapped = new TraceFixtures.Trace();
+    SpanId w =
+        wrapped.span(null, "checkout", "node-3", SpanKind.SERVER, "POST /checkout", 0, 1000, true);
+    wrapped.message(w, "");
+    wrapped.exception(
+        w,
+        "org.springframework.web.client.ResourceAccessException",
+        "I/O error on POST request for \"http://127.0.0.1:9002/charge\": get",
+        "org.springframework.web.client.ResourceAccessException: I/O error on POST request for"
+            + " \"http://127.0.0.1:9002/charge\": get\n\tat org.springframework.web.client"
+            + ".DefaultRestClient.createResourceAccessException(DefaultRestClient.java:779)\n"
+            + "Caused by: java.net.http.HttpTimeoutException: get\n\tat org.springframework.http"
+            + ".client.JdkClientHttpRequest$TimeoutHandler.handleCancellationException(x:319)");
+    TraceAnalysis c = TraceAnalysis.of(wrapped.events(), known);
+    assertThat(c.errorOrigins()).containsExactly("payments");
+    assertThat(c.errorOriginsBehind())
+        .containsExactly(Set.of("mem:payments (h2 @ 127.0.0.1:5002)"));
+
     // Refused: payments itself is not there; nothing behind it is named, and its host is.
     TraceFixtures.Trace refused = new TraceFixtures.Trace();
     SpanId r =
