@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Gathers the evidence beyond the probes from what Sextant stores: production traces of the last
@@ -485,8 +486,8 @@ final class Evidence {
       Set<String> answering,
       List<Change> changes,
       Set<String> components,
-      java.util.function.Function<String, String> hostOf,
-      java.util.function.Function<String, Map<String, NodeKind>> datastoresOf) {
+      Function<String, String> hostOf,
+      Function<String, Map<String, NodeKind>> datastoresOf) {
     Map<String, Prior> out = new LinkedHashMap<>();
     for (Change c : changes) {
       if (c.previous() == null) {
@@ -656,7 +657,7 @@ final class Evidence {
       List<HealthResult> health,
       Set<String> answering,
       Set<String> components,
-      java.util.function.Function<String, Map<String, NodeKind>> datastoresOf) {
+      Function<String, Map<String, NodeKind>> datastoresOf) {
     Map<String, Set<String>> out = new TreeMap<>();
     for (HealthResult r : health) {
       String service = r.target().service();

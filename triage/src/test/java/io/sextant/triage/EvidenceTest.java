@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -195,7 +196,7 @@ class EvidenceTest {
 
   @Test
   void aServiceWhoseCheckAnswersButFindsItsDbHanging_isWaitingOnItsDatabases() {
-    java.util.function.Function<String, Map<String, io.sextant.topology.NodeKind>> calls =
+    Function<String, Map<String, io.sextant.topology.NodeKind>> calls =
         s -> s.equals("orders") ? ORDERS_CALLS : Map.of();
     HealthResult hung =
         spring(

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -549,7 +550,7 @@ public final class TraceAnalysis {
       span.events().stream()
           .filter(e -> e.name().equals("exception"))
           .map(e -> e.attributes().asMap().get("exception.stacktrace"))
-          .filter(java.util.Objects::nonNull)
+          .filter(Objects::nonNull)
           .flatMap(t -> t.toString().lines())
           .filter(l -> l.startsWith("Caused by:"))
           .forEach(l -> b.append(' ').append(l));

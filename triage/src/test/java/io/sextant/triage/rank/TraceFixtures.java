@@ -3,6 +3,7 @@ package io.sextant.triage.rank;
 import io.sextant.model.Attributes;
 import io.sextant.model.Event;
 import io.sextant.model.Resource;
+import io.sextant.model.SpanEvent;
 import io.sextant.model.SpanId;
 import io.sextant.model.SpanKind;
 import io.sextant.model.StatusCode;
@@ -68,7 +69,7 @@ public final class TraceFixtures {
                   ? e.toBuilder()
                       .events(
                           List.of(
-                              new io.sextant.model.SpanEvent(
+                              new SpanEvent(
                                   e.timeUnixNano(),
                                   "exception",
                                   Attributes.of(
