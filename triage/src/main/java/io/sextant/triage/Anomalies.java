@@ -26,23 +26,34 @@ final class Anomalies {
   private Anomalies() {}
 
   /**
-   * Errors hidden inside passing probe runs: for each component owning a root error span in a
-   * passing run's trace, the binomial likelihood ratio of the runs touching it, each with (q =
-   * {@value Anomaly#HIDDEN_WHEN_FAULTY}) or without such an error, against the share of that
-   * probe's healthy traces that held one at it (at least {@value Anomaly#HIDDEN_USUALLY}).
+   * Errors at a component in this triage's probe runs: hidden inside passing runs (any root error
+   * span, a retry or a fallback answered right), or thrown by the component's own code in failing
+   * runs. For each such component, the binomial likelihood ratio of the runs touching it, each with
+   * (q = {@value Anomaly#HIDDEN_WHEN_FAULTY}) or without such an error, against how often that
+   * probe's runs hold one there when nothing is wrong: for a passing run, the share of its healthy
+   * traces with an error there (at least {@value Anomaly#HIDDEN_USUALLY}); for a failing run, at
+   * least its flake rate too (a flaky failure may be that very error).
    *
    * @param usualErrors probe → component → share of its healthy traces with an error origin there
+   * @param flakeRates probe → its flake rate α
    */
   static List<Anomaly> hiddenErrors(
-      List<ProbeEvidence.Passed> passed,
+      List<ProbeEvidence.Traced> passed,
+      List<ProbeEvidence.Traced> failed,
       Map<String, Map<String, Double>> footprints,
       double touch,
-      Map<String, Map<String, Double>> usualErrors) {
+      Map<String, Map<String, Double>> usualErrors,
+      Map<String, Double> flakeRates) {
     Map<String, String> example = new TreeMap<>();
-    for (ProbeEvidence.Passed r : passed) {
+    for (ProbeEvidence.Traced r : passed) {
       List<String> origins = r.trace().errorOrigins();
       for (int i = 0; i < origins.size(); i++) {
         example.putIfAbsent(origins.get(i), r.trace().errorDetails().get(i));
+      }
+    }
+    for (ProbeEvidence.Traced r : failed) {
+      for (int i : ownErrors(r.trace())) {
+        example.putIfAbsent(r.trace().errorOrigins().get(i), r.trace().errorDetails().get(i));
       }
     }
     List<Anomaly> out = new ArrayList<>();
@@ -51,48 +62,106 @@ final class Anomalies {
       double logLr = 0;
       int runs = 0;
       int hidden = 0;
+      int thrown = 0;
       Set<String> probes = new LinkedHashSet<>();
-      for (ProbeEvidence.Passed r : passed) {
+      for (ProbeEvidence.Traced r : passed) {
         boolean at = r.trace().errorOrigins().contains(c);
-        double w = footprints.getOrDefault(r.probe(), Map.of()).getOrDefault(c, 0.0);
-        if (!at && w < touch && !r.trace().components().contains(c)) {
+        if (!at && !through(r, c, footprints, touch)) {
           continue;
         }
-        double eps =
-            Math.min(
-                0.5,
-                Math.max(
-                    Anomaly.HIDDEN_USUALLY,
-                    usualErrors.getOrDefault(r.probe(), Map.of()).getOrDefault(c, 0.0)));
+        double eps = usual(r.probe(), c, usualErrors, 0);
         runs++;
         if (at) {
           hidden++;
           probes.add(r.probe());
-          logLr += Math.log(Anomaly.HIDDEN_WHEN_FAULTY / eps);
-        } else {
-          logLr += Math.log((1 - Anomaly.HIDDEN_WHEN_FAULTY) / (1 - eps));
         }
+        logLr += logRatio(at, eps);
+      }
+      for (ProbeEvidence.Traced r : failed) {
+        boolean at =
+            ownErrors(r.trace()).stream().anyMatch(i -> r.trace().errorOrigins().get(i).equals(c));
+        if (!at && !through(r, c, footprints, touch)) {
+          continue;
+        }
+        double eps = usual(r.probe(), c, usualErrors, flakeRates.getOrDefault(r.probe(), 0.0));
+        runs++;
+        if (at) {
+          thrown++;
+          probes.add(r.probe());
+        }
+        logLr += logRatio(at, eps);
       }
       double lr = Math.exp(Math.min(logLr, Math.log(Anomaly.MAX_RATIO)));
       if (lr > 1) {
-        out.add(
-            new Anomaly(
-                c,
-                lr,
-                Set.of(),
-                String.format(
-                    Locale.ROOT,
-                    "%d of %d passing runs through %s (%s) answered right but hold an error at %s"
-                        + " that the caller never saw (a retry or a fallback hid it): %s.",
-                    hidden,
-                    runs,
-                    c,
-                    String.join(", ", probes),
-                    c,
-                    e.getValue())));
+        out.add(new Anomaly(c, lr, Set.of(), why(c, hidden, thrown, runs, probes, e.getValue())));
       }
     }
     return out;
+  }
+
+  /** The indexes of the trace's error origins that are the origin's own code failing. */
+  private static List<Integer> ownErrors(io.sextant.triage.trace.TraceAnalysis t) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < t.errorOrigins().size(); i++) {
+      if (t.errorOriginsOwn().get(i)) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  private static boolean through(
+      ProbeEvidence.Traced r, String c, Map<String, Map<String, Double>> footprints, double touch) {
+    return footprints.getOrDefault(r.probe(), Map.of()).getOrDefault(c, 0.0) >= touch
+        || r.trace().components().contains(c);
+  }
+
+  private static double usual(
+      String probe, String c, Map<String, Map<String, Double>> usualErrors, double atLeast) {
+    return Math.min(
+        0.5,
+        Math.max(
+            Math.max(Anomaly.HIDDEN_USUALLY, atLeast),
+            usualErrors.getOrDefault(probe, Map.of()).getOrDefault(c, 0.0)));
+  }
+
+  private static double logRatio(boolean at, double eps) {
+    return at
+        ? Math.log(Anomaly.HIDDEN_WHEN_FAULTY / eps)
+        : Math.log((1 - Anomaly.HIDDEN_WHEN_FAULTY) / (1 - eps));
+  }
+
+  private static String why(
+      String c, int hidden, int thrown, int runs, Set<String> probes, String example) {
+    String through = String.join(", ", probes);
+    if (thrown == 0) {
+      return String.format(
+          Locale.ROOT,
+          "%d of %d passing runs through %s (%s) answered right but hold an error at %s that the"
+              + " caller never saw (a retry or a fallback hid it): %s.",
+          hidden,
+          runs,
+          c,
+          through,
+          c,
+          example);
+    }
+    return String.format(
+        Locale.ROOT,
+        "%d of %d runs through %s (%s) hold an error at %s%s: %s.",
+        hidden + thrown,
+        runs,
+        c,
+        through,
+        c,
+        hidden == 0
+            ? ", its own code's, in failing runs"
+            : String.format(
+                Locale.ROOT,
+                " (%d failing with its own code's error, %d hidden by a retry or a fallback)",
+                thrown,
+                hidden),
+        example);
   }
 
   /**

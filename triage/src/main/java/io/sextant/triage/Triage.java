@@ -303,7 +303,7 @@ public final class Triage implements AutoCloseable {
         CompletableFuture.supplyAsync(health, r -> Thread.ofVirtual().start(r));
     Map<String, Map<String, Double>> footprints = book.footprints();
     Driver driver = new Driver(flakes, t0, footprints);
-    Gathered gathered = new Gathered(healthNow);
+    Gathered gathered = new Gathered(healthNow, flakes);
     TriageSession.Result result =
         new TriageSession(ranker, driver, gathered)
             .run(
@@ -420,7 +420,7 @@ public final class Triage implements AutoCloseable {
         }
       }
       traces.putAll(awaitTraces(pending, t0));
-      List<TraceAnalysis> failingTraces = new ArrayList<>();
+      List<ProbeEvidence.Traced> failingTraces = new ArrayList<>();
       Map<String, List<Map<String, Double>>> current = new HashMap<>();
       Set<String> slowCalls = new TreeSet<>();
       Set<String> shorted = new HashSet<>();
@@ -439,7 +439,7 @@ public final class Triage implements AutoCloseable {
           continue;
         }
         TraceAnalysis a = TraceAnalysis.of(t, known);
-        failingTraces.add(a);
+        failingTraces.add(new ProbeEvidence.Traced(r.probe(), a));
         current.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(a.criticalPathMillis());
         slowCalls.addAll(known.slowCalls(t));
       }
@@ -452,11 +452,11 @@ public final class Triage implements AutoCloseable {
       }
       Map<String, ProbeOutcome> outcomes = new LinkedHashMap<>();
       counted.forEach((p, rs) -> outcomes.put(p, outcome(p, rs, flakes)));
-      List<ProbeEvidence.Passed> passed = new ArrayList<>();
+      List<ProbeEvidence.Traced> passed = new ArrayList<>();
       for (ProbeRun r : passing) {
         List<Event> t = traces.get(r.traceId());
         if (t != null && !t.isEmpty()) {
-          passed.add(new ProbeEvidence.Passed(r.probe(), TraceAnalysis.of(t, known)));
+          passed.add(new ProbeEvidence.Traced(r.probe(), TraceAnalysis.of(t, known)));
         }
       }
       return new ProbeEvidence(outcomes, failingTraces, current, slowCalls, passed);
@@ -480,12 +480,14 @@ public final class Triage implements AutoCloseable {
    */
   private final class Gathered implements EvidenceSource {
     private final CompletableFuture<List<HealthResult>> healthNow;
+    private final Map<String, Double> flakes;
     private TriageInput base;
     private KnownCalls known;
     private Evidence.CpuUsual cpuUsual = Evidence.CpuUsual.NONE;
 
-    Gathered(CompletableFuture<List<HealthResult>> healthNow) {
+    Gathered(CompletableFuture<List<HealthResult>> healthNow, Map<String, Double> flakes) {
       this.healthNow = healthNow;
+      this.flakes = flakes;
     }
 
     @Override
@@ -512,7 +514,7 @@ public final class Triage implements AutoCloseable {
           base.answering(),
           anomalies(probes),
           probes.passed().stream()
-              .map(ProbeEvidence.Passed::trace)
+              .map(ProbeEvidence.Traced::trace)
               .filter(TraceAnalysis::hasErrors)
               .toList(),
           base.waiting());
@@ -525,10 +527,16 @@ public final class Triage implements AutoCloseable {
       probes.passed().forEach(r -> own.add(r.trace().traceId()));
       Map<String, Map<String, Double>> usual = new HashMap<>();
       probes.passed().forEach(r -> usual.computeIfAbsent(r.probe(), p -> book.usualErrors(p, own)));
+      probes.failed().forEach(r -> usual.computeIfAbsent(r.probe(), p -> book.usualErrors(p, own)));
       List<Anomaly> out =
           new ArrayList<>(
               Anomalies.hiddenErrors(
-                  probes.passed(), base.footprints(), ranker.settings().touch(), usual));
+                  probes.passed(),
+                  probes.failed(),
+                  base.footprints(),
+                  ranker.settings().touch(),
+                  usual,
+                  flakes));
       // CPU now is read again at each answer, not once after the suite: a suite takes a second or
       // two, and a burn that began just before the triage fills the last seconds only by its end.
       out.addAll(cpu());

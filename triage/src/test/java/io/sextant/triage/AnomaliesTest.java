@@ -41,19 +41,20 @@ class AnomaliesTest {
     return t;
   }
 
-  static List<ProbeEvidence.Passed> runs(String probe, String callee, int n, int hidden) {
-    List<ProbeEvidence.Passed> out = new ArrayList<>();
+  static List<ProbeEvidence.Traced> runs(String probe, String callee, int n, int hidden) {
+    List<ProbeEvidence.Traced> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(new ProbeEvidence.Passed(probe, call(callee, i < hidden)));
+      out.add(new ProbeEvidence.Traced(probe, call(callee, i < hidden)));
     }
     return out;
   }
 
   @Test
   void errorsARetryHidInsidePassingRunsPointAtWhereTheyStarted() {
-    List<ProbeEvidence.Passed> passed = new ArrayList<>(runs("stock", "inventory", 4, 2));
+    List<ProbeEvidence.Traced> passed = new ArrayList<>(runs("stock", "inventory", 4, 2));
     passed.addAll(runs("products", "catalog", 4, 0));
-    List<Anomaly> a = Anomalies.hiddenErrors(passed, FOOTPRINTS, 0.5, Map.of());
+    List<Anomaly> a =
+        Anomalies.hiddenErrors(passed, List.of(), FOOTPRINTS, 0.5, Map.of(), Map.of());
     assertThat(a).hasSize(1);
     assertThat(a.get(0).component()).isEqualTo("inventory");
     // two of four runs at 0.25 against 0.01: (25)² × (0.75/0.99)² ≈ 359
@@ -66,16 +67,62 @@ class AnomaliesTest {
   @Test
   void oneHiddenErrorAmongManyCleanRunsIsWeak_andAnErrorTheProbeAlwaysHidesIsNone() {
     List<Anomaly> weak =
-        Anomalies.hiddenErrors(runs("stock", "inventory", 12, 1), FOOTPRINTS, 0.5, Map.of());
+        Anomalies.hiddenErrors(
+            runs("stock", "inventory", 12, 1), List.of(), FOOTPRINTS, 0.5, Map.of(), Map.of());
     // 25 × (0.75/0.99)^11 ≈ 1.2: next to nothing
     assertThat(weak).allSatisfy(x -> assertThat(x.ratio()).isLessThan(2));
     List<Anomaly> usual =
         Anomalies.hiddenErrors(
             runs("stock", "inventory", 4, 2),
+            List.of(),
             FOOTPRINTS,
             0.5,
-            Map.of("stock", Map.of("inventory", 0.5))); // half of its healthy runs hold it
+            Map.of("stock", Map.of("inventory", 0.5)), // half of its healthy runs hold it
+            Map.of());
     assertThat(usual).isEmpty();
+  }
+
+  /** gateway answers 500: its call to {@code callee} failed, the callee's own code threw. */
+  static TraceAnalysis failedAt(String callee) {
+    TraceFixtures.Trace t = new TraceFixtures.Trace();
+    SpanId root = t.span(null, "gateway", null, SpanKind.SERVER, "GET /api", 0, 60, true);
+    SpanId call = t.span(root, "gateway", null, SpanKind.CLIENT, "GET", 5, 55, true);
+    SpanId failed = t.span(call, callee, null, SpanKind.SERVER, "GET /x", 6, 54, true);
+    t.message(failed, "java.lang.IllegalStateException: Chaos Monkey");
+    return t.analyse(Map.of());
+  }
+
+  @Test
+  void aFailingRunWhoseErrorTheComponentsOwnCodeThrewPointsThereAgainstTheProbesFlakeRate() {
+    // stock failed 1 of 4 runs; the failure is inventory's own exception
+    List<ProbeEvidence.Traced> passed = runs("stock", "inventory", 3, 0);
+    List<ProbeEvidence.Traced> failed =
+        List.of(new ProbeEvidence.Traced("stock", failedAt("inventory")));
+    List<Anomaly> a =
+        Anomalies.hiddenErrors(passed, failed, FOOTPRINTS, 0.5, Map.of(), Map.of("stock", 0.02));
+    assertThat(a).extracting(Anomaly::component).containsExactly("inventory");
+    // 0.25 / 0.02 for the failing run, (0.75 / 0.99)³ for the three clean ones: ≈ 5.4
+    assertThat(a.get(0).ratio()).isBetween(5.0, 6.0);
+    assertThat(a.get(0).why())
+        .contains("1 of 4 runs through inventory (stock)")
+        .contains("own code");
+    // a probe that fails that way a third of the time when nothing is wrong: nothing
+    assertThat(
+            Anomalies.hiddenErrors(passed, failed, FOOTPRINTS, 0.5, Map.of(), Map.of("stock", 0.3)))
+        .isEmpty();
+    // a failure that is not the component's own (a timeout, a refusal) is the probes' to count
+    TraceFixtures.Trace t = new TraceFixtures.Trace();
+    SpanId root = t.span(null, "gateway", null, SpanKind.SERVER, "GET /api", 0, 60, true);
+    t.message(root, "Connection refused");
+    assertThat(
+            Anomalies.hiddenErrors(
+                passed,
+                List.of(new ProbeEvidence.Traced("stock", t.analyse(Map.of()))),
+                FOOTPRINTS,
+                0.5,
+                Map.of(),
+                Map.of("stock", 0.02)))
+        .isEmpty();
   }
 
   @Test

@@ -108,7 +108,7 @@ final class Pipeline {
   /** The evidence gathered so far; each variant extends its own copy with adaptive runs. */
   private final class Evidence {
     final Map<String, ProbeOutcome> outcomes = new LinkedHashMap<>();
-    final List<TraceAnalysis> failing = new ArrayList<>();
+    final List<ProbeEvidence.Traced> failing = new ArrayList<>();
     final Map<String, List<Map<String, Double>>> paths = new HashMap<>();
     final Map<String, Integer> runs = new HashMap<>();
 
@@ -141,7 +141,7 @@ final class Pipeline {
       if (pr.failed() || slow) {
         TraceAnalysis a = TraceAnalysis.of(pr.run().spans(), l.addressOf);
         if (pr.failed()) {
-          failing.add(a);
+          failing.add(new ProbeEvidence.Traced(name, a));
         }
         paths.computeIfAbsent(name, k -> new ArrayList<>()).add(a.criticalPathMillis());
       }

@@ -14,7 +14,7 @@ import java.util.TreeSet;
  * What probe runs showed.
  *
  * @param outcomes probe → its runs' pass/fail (only the probes that ran)
- * @param failingTraces the failing runs' traces that could be read
+ * @param failed the failing runs' traces that could be read, with their probes
  * @param currentPaths probe → per failing or slow run, component → critical-path ms
  * @param slowCalls databases, caches and queues whose calls in these runs' traces took far longer
  *     than their own healthy calls
@@ -23,16 +23,16 @@ import java.util.TreeSet;
  */
 public record ProbeEvidence(
     Map<String, ProbeOutcome> outcomes,
-    List<TraceAnalysis> failingTraces,
+    List<Traced> failed,
     Map<String, List<Map<String, Double>>> currentPaths,
     Set<String> slowCalls,
-    List<Passed> passed) {
-  /** A passing run's trace. */
-  public record Passed(String probe, TraceAnalysis trace) {}
+    List<Traced> passed) {
+  /** One run's trace, with its probe. */
+  public record Traced(String probe, TraceAnalysis trace) {}
 
   public ProbeEvidence {
     outcomes = Map.copyOf(outcomes);
-    failingTraces = List.copyOf(failingTraces);
+    failed = List.copyOf(failed);
     currentPaths = Map.copyOf(currentPaths);
     slowCalls = Set.copyOf(slowCalls);
     passed = List.copyOf(passed);
@@ -41,32 +41,37 @@ public record ProbeEvidence(
   /** Without passing runs' traces. */
   public ProbeEvidence(
       Map<String, ProbeOutcome> outcomes,
-      List<TraceAnalysis> failingTraces,
+      List<Traced> failed,
       Map<String, List<Map<String, Double>>> currentPaths,
       Set<String> slowCalls) {
-    this(outcomes, failingTraces, currentPaths, slowCalls, List.of());
+    this(outcomes, failed, currentPaths, slowCalls, List.of());
   }
 
   /** Without slow calls. */
   public ProbeEvidence(
       Map<String, ProbeOutcome> outcomes,
-      List<TraceAnalysis> failingTraces,
+      List<Traced> failed,
       Map<String, List<Map<String, Double>>> currentPaths) {
-    this(outcomes, failingTraces, currentPaths, Set.of(), List.of());
+    this(outcomes, failed, currentPaths, Set.of(), List.of());
+  }
+
+  /** The failing runs' traces. */
+  public List<TraceAnalysis> failingTraces() {
+    return failed.stream().map(Traced::trace).toList();
   }
 
   /** This and {@code more}: outcomes of the same probe added up, traces and paths appended. */
   public ProbeEvidence plus(ProbeEvidence more) {
     Map<String, ProbeOutcome> o = new LinkedHashMap<>(outcomes);
     more.outcomes.forEach((p, x) -> o.merge(p, x, ProbeOutcome::plus));
-    List<TraceAnalysis> t = new ArrayList<>(failingTraces);
-    t.addAll(more.failingTraces);
+    List<Traced> t = new ArrayList<>(failed);
+    t.addAll(more.failed);
     Map<String, List<Map<String, Double>>> paths = new HashMap<>();
     currentPaths.forEach((p, l) -> paths.put(p, new ArrayList<>(l)));
     more.currentPaths.forEach((p, l) -> paths.computeIfAbsent(p, k -> new ArrayList<>()).addAll(l));
     Set<String> slow = new TreeSet<>(slowCalls);
     slow.addAll(more.slowCalls);
-    List<Passed> ok = new ArrayList<>(passed);
+    List<Traced> ok = new ArrayList<>(passed);
     ok.addAll(more.passed);
     return new ProbeEvidence(o, t, paths, slow, ok);
   }
