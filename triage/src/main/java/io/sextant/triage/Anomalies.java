@@ -1,7 +1,9 @@
 package io.sextant.triage;
 
 import io.sextant.triage.rank.Anomaly;
+import io.sextant.triage.rank.ProbeOutcome;
 import io.sextant.triage.session.ProbeEvidence;
+import io.sextant.triage.trace.TraceAnalysis;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,18 +34,17 @@ final class Anomalies {
    * (q = {@value Anomaly#HIDDEN_WHEN_FAULTY}) or without such an error, against how often that
    * probe's runs hold one there when nothing is wrong: for a passing run, the share of its healthy
    * traces with an error there (at least {@value Anomaly#HIDDEN_USUALLY}); for a failing run, at
-   * least its flake rate too (a flaky failure may be that very error).
+   * least its flake rate α as the ranking uses it (a flaky failure may be that very error).
    *
    * @param usualErrors probe → component → share of its healthy traces with an error origin there
-   * @param flakeRates probe → its flake rate α
    */
   static List<Anomaly> hiddenErrors(
-      List<ProbeEvidence.Traced> passed,
-      List<ProbeEvidence.Traced> failed,
+      ProbeEvidence probes,
       Map<String, Map<String, Double>> footprints,
       double touch,
-      Map<String, Map<String, Double>> usualErrors,
-      Map<String, Double> flakeRates) {
+      Map<String, Map<String, Double>> usualErrors) {
+    List<ProbeEvidence.Traced> passed = probes.passed();
+    List<ProbeEvidence.Traced> failed = probes.failed();
     Map<String, String> example = new TreeMap<>();
     for (ProbeEvidence.Traced r : passed) {
       List<String> origins = r.trace().errorOrigins();
@@ -63,7 +64,7 @@ final class Anomalies {
       int runs = 0;
       int hidden = 0;
       int thrown = 0;
-      Set<String> probes = new LinkedHashSet<>();
+      Set<String> through = new LinkedHashSet<>();
       for (ProbeEvidence.Traced r : passed) {
         boolean at = r.trace().errorOrigins().contains(c);
         if (!at && !through(r, c, footprints, touch)) {
@@ -73,7 +74,7 @@ final class Anomalies {
         runs++;
         if (at) {
           hidden++;
-          probes.add(r.probe());
+          through.add(r.probe());
         }
         logLr += logRatio(at, eps);
       }
@@ -83,24 +84,25 @@ final class Anomalies {
         if (!at && !through(r, c, footprints, touch)) {
           continue;
         }
-        double eps = usual(r.probe(), c, usualErrors, flakeRates.getOrDefault(r.probe(), 0.0));
+        ProbeOutcome o = probes.outcomes().get(r.probe());
+        double eps = usual(r.probe(), c, usualErrors, o == null ? 0 : o.flakeRate());
         runs++;
         if (at) {
           thrown++;
-          probes.add(r.probe());
+          through.add(r.probe());
         }
         logLr += logRatio(at, eps);
       }
       double lr = Math.exp(Math.min(logLr, Math.log(Anomaly.MAX_RATIO)));
       if (lr > 1) {
-        out.add(new Anomaly(c, lr, Set.of(), why(c, hidden, thrown, runs, probes, e.getValue())));
+        out.add(new Anomaly(c, lr, Set.of(), why(c, hidden, thrown, runs, through, e.getValue())));
       }
     }
     return out;
   }
 
   /** The indexes of the trace's error origins that are the origin's own code failing. */
-  private static List<Integer> ownErrors(io.sextant.triage.trace.TraceAnalysis t) {
+  private static List<Integer> ownErrors(TraceAnalysis t) {
     List<Integer> out = new ArrayList<>();
     for (int i = 0; i < t.errorOrigins().size(); i++) {
       if (t.errorOriginsOwn().get(i)) {

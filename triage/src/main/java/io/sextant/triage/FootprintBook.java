@@ -266,6 +266,12 @@ public final class FootprintBook {
     mark(probe, List.of(traceId), SHORT_CIRCUIT);
   }
 
+  /** Whether the probe's run {@code traceId} is a failure that nothing has marked (yet). */
+  synchronized boolean unmarkedFailure(String probe, String traceId) {
+    return history.getOrDefault(probe, List.of()).stream()
+        .anyMatch(r -> r.mark() == Mark.FAIL && traceId.equals(r.traceId()));
+  }
+
   private void mark(String probe, java.util.Collection<String> traceIds, String why) {
     List<Run> d = history.getOrDefault(probe, List.of());
     for (int i = 0; i < d.size(); i++) {

@@ -238,6 +238,9 @@ public final class Triage implements AutoCloseable {
    * minute after an incident) is not the probe's flakiness ({@link FootprintBook#shortCircuited}).
    */
   private void checkShortCircuit(ProbeRun r) {
+    if (!book.unmarkedFailure(r.probe(), r.traceId())) {
+      return; // marked already: a triage found it short-circuited, or explained it
+    }
     List<Event> trace = storedTrace(r);
     if (!trace.isEmpty()
         && ShortCircuit.of(
@@ -302,8 +305,8 @@ public final class Triage implements AutoCloseable {
     CompletableFuture<List<HealthResult>> healthNow =
         CompletableFuture.supplyAsync(health, r -> Thread.ofVirtual().start(r));
     Map<String, Map<String, Double>> footprints = book.footprints();
-    Driver driver = new Driver(flakes, t0, footprints);
-    Gathered gathered = new Gathered(healthNow, flakes);
+    Driver driver = new Driver(flakes, footprints);
+    Gathered gathered = new Gathered(healthNow);
     TriageSession.Result result =
         new TriageSession(ranker, driver, gathered)
             .run(
@@ -368,13 +371,11 @@ public final class Triage implements AutoCloseable {
   private final class Driver implements ProbeDriver {
     final Map<String, List<ProbeRun>> byProbe = new LinkedHashMap<>();
     private final Map<String, Double> flakes;
-    private final long t0;
     private final Map<String, Map<String, Double>> footprints;
     private final Set<String> shortCircuited = new TreeSet<>();
 
-    Driver(Map<String, Double> flakes, long t0, Map<String, Map<String, Double>> footprints) {
+    Driver(Map<String, Double> flakes, Map<String, Map<String, Double>> footprints) {
       this.flakes = flakes;
-      this.t0 = t0;
       this.footprints = footprints;
     }
 
@@ -419,7 +420,7 @@ public final class Triage implements AutoCloseable {
           pending.add(r);
         }
       }
-      traces.putAll(awaitTraces(pending, t0));
+      traces.putAll(awaitTraces(pending));
       List<ProbeEvidence.Traced> failingTraces = new ArrayList<>();
       Map<String, List<Map<String, Double>>> current = new HashMap<>();
       Set<String> slowCalls = new TreeSet<>();
@@ -436,6 +437,7 @@ public final class Triage implements AutoCloseable {
             book.medianLatency(r.probe()))) {
           shorted.add(r.traceId());
           shortCircuited.add(r.probe());
+          book.shortCircuited(r.probe(), r.traceId());
           continue;
         }
         TraceAnalysis a = TraceAnalysis.of(t, known);
@@ -480,14 +482,12 @@ public final class Triage implements AutoCloseable {
    */
   private final class Gathered implements EvidenceSource {
     private final CompletableFuture<List<HealthResult>> healthNow;
-    private final Map<String, Double> flakes;
     private TriageInput base;
     private KnownCalls known;
     private Evidence.CpuUsual cpuUsual = Evidence.CpuUsual.NONE;
 
-    Gathered(CompletableFuture<List<HealthResult>> healthNow, Map<String, Double> flakes) {
+    Gathered(CompletableFuture<List<HealthResult>> healthNow) {
       this.healthNow = healthNow;
-      this.flakes = flakes;
     }
 
     @Override
@@ -530,13 +530,7 @@ public final class Triage implements AutoCloseable {
       probes.failed().forEach(r -> usual.computeIfAbsent(r.probe(), p -> book.usualErrors(p, own)));
       List<Anomaly> out =
           new ArrayList<>(
-              Anomalies.hiddenErrors(
-                  probes.passed(),
-                  probes.failed(),
-                  base.footprints(),
-                  ranker.settings().touch(),
-                  usual,
-                  flakes));
+              Anomalies.hiddenErrors(probes, base.footprints(), ranker.settings().touch(), usual));
       // CPU now is read again at each answer, not once after the suite: a suite takes a second or
       // two, and a burn that began just before the triage fills the last seconds only by its end.
       out.addAll(cpu());
@@ -684,7 +678,7 @@ public final class Triage implements AutoCloseable {
    * Waits (at most {@link Options#traceWait}) for the runs' spans to be stored: until the traces of
    * the first 12 have spans and two looks 300 ms apart found no more; then reads the others once.
    */
-  private Map<String, List<Event>> awaitTraces(List<ProbeRun> failing, long t0) {
+  private Map<String, List<Event>> awaitTraces(List<ProbeRun> failing) {
     Map<String, List<Event>> out = new HashMap<>();
     if (failing.isEmpty()) {
       return out;

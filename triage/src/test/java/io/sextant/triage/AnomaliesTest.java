@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sextant.model.SpanId;
 import io.sextant.model.SpanKind;
 import io.sextant.triage.rank.Anomaly;
+import io.sextant.triage.rank.ProbeOutcome;
 import io.sextant.triage.rank.TraceFixtures;
 import io.sextant.triage.session.ProbeEvidence;
 import io.sextant.triage.trace.TraceAnalysis;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,12 +51,28 @@ class AnomaliesTest {
     return out;
   }
 
+  /** {@link Anomalies#hiddenErrors} over these runs, every probe's flake rate {@code flake}. */
+  static List<Anomaly> errors(
+      List<ProbeEvidence.Traced> passed,
+      List<ProbeEvidence.Traced> failed,
+      Map<String, Map<String, Double>> usual,
+      double flake) {
+    Map<String, ProbeOutcome> outcomes = new HashMap<>();
+    for (ProbeEvidence.Traced r : passed) {
+      outcomes.put(r.probe(), new ProbeOutcome(r.probe(), 1, 0, flake, List.of(), List.of()));
+    }
+    for (ProbeEvidence.Traced r : failed) {
+      outcomes.put(r.probe(), new ProbeOutcome(r.probe(), 1, 1, flake, List.of(), List.of()));
+    }
+    return Anomalies.hiddenErrors(
+        new ProbeEvidence(outcomes, failed, Map.of(), Set.of(), passed), FOOTPRINTS, 0.5, usual);
+  }
+
   @Test
   void errorsARetryHidInsidePassingRunsPointAtWhereTheyStarted() {
     List<ProbeEvidence.Traced> passed = new ArrayList<>(runs("stock", "inventory", 4, 2));
     passed.addAll(runs("products", "catalog", 4, 0));
-    List<Anomaly> a =
-        Anomalies.hiddenErrors(passed, List.of(), FOOTPRINTS, 0.5, Map.of(), Map.of());
+    List<Anomaly> a = errors(passed, List.of(), Map.of(), 0.02);
     assertThat(a).hasSize(1);
     assertThat(a.get(0).component()).isEqualTo("inventory");
     // two of four runs at 0.25 against 0.01: (25)² × (0.75/0.99)² ≈ 359
@@ -66,19 +84,15 @@ class AnomaliesTest {
 
   @Test
   void oneHiddenErrorAmongManyCleanRunsIsWeak_andAnErrorTheProbeAlwaysHidesIsNone() {
-    List<Anomaly> weak =
-        Anomalies.hiddenErrors(
-            runs("stock", "inventory", 12, 1), List.of(), FOOTPRINTS, 0.5, Map.of(), Map.of());
+    List<Anomaly> weak = errors(runs("stock", "inventory", 12, 1), List.of(), Map.of(), 0.02);
     // 25 × (0.75/0.99)^11 ≈ 1.2: next to nothing
     assertThat(weak).allSatisfy(x -> assertThat(x.ratio()).isLessThan(2));
     List<Anomaly> usual =
-        Anomalies.hiddenErrors(
+        errors(
             runs("stock", "inventory", 4, 2),
             List.of(),
-            FOOTPRINTS,
-            0.5,
             Map.of("stock", Map.of("inventory", 0.5)), // half of its healthy runs hold it
-            Map.of());
+            0.02);
     assertThat(usual).isEmpty();
   }
 
@@ -98,8 +112,7 @@ class AnomaliesTest {
     List<ProbeEvidence.Traced> passed = runs("stock", "inventory", 3, 0);
     List<ProbeEvidence.Traced> failed =
         List.of(new ProbeEvidence.Traced("stock", failedAt("inventory")));
-    List<Anomaly> a =
-        Anomalies.hiddenErrors(passed, failed, FOOTPRINTS, 0.5, Map.of(), Map.of("stock", 0.02));
+    List<Anomaly> a = errors(passed, failed, Map.of(), 0.02);
     assertThat(a).extracting(Anomaly::component).containsExactly("inventory");
     // 0.25 / 0.02 for the failing run, (0.75 / 0.99)³ for the three clean ones: ≈ 5.4
     assertThat(a.get(0).ratio()).isBetween(5.0, 6.0);
@@ -107,21 +120,17 @@ class AnomaliesTest {
         .contains("1 of 4 runs through inventory (stock)")
         .contains("own code");
     // a probe that fails that way a third of the time when nothing is wrong: nothing
-    assertThat(
-            Anomalies.hiddenErrors(passed, failed, FOOTPRINTS, 0.5, Map.of(), Map.of("stock", 0.3)))
-        .isEmpty();
+    assertThat(errors(passed, failed, Map.of(), 0.3)).isEmpty();
     // a failure that is not the component's own (a timeout, a refusal) is the probes' to count
     TraceFixtures.Trace t = new TraceFixtures.Trace();
     SpanId root = t.span(null, "gateway", null, SpanKind.SERVER, "GET /api", 0, 60, true);
     t.message(root, "Connection refused");
     assertThat(
-            Anomalies.hiddenErrors(
+            errors(
                 passed,
                 List.of(new ProbeEvidence.Traced("stock", t.analyse(Map.of()))),
-                FOOTPRINTS,
-                0.5,
                 Map.of(),
-                Map.of("stock", 0.02)))
+                0.02))
         .isEmpty();
   }
 

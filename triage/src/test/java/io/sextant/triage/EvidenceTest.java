@@ -166,6 +166,24 @@ class EvidenceTest {
           ORDERS_DB, io.sextant.topology.NodeKind.DATABASE,
           SHARED_DB, io.sextant.topology.NodeKind.DATABASE);
 
+  /** orders' check hangs on its db part while its ping answers: alive, waiting on a database. */
+  static final HealthResult ORDERS_DB_HANGS =
+      spring(
+          "orders",
+          "no answer within 2000 ms",
+          true,
+          new HealthResult.Dependency("db", false, "no answer within 2000 ms"),
+          new HealthResult.Dependency("ping", true, "UP"));
+
+  /** orders' check and every part of it hang: orders itself does not answer. */
+  static final HealthResult ORDERS_FROZEN =
+      spring(
+          "orders",
+          "no answer within 2000 ms",
+          false,
+          new HealthResult.Dependency("db", false, "no answer within 2000 ms"),
+          new HealthResult.Dependency("ping", false, "no answer within 2000 ms"));
+
   private static Map<String, Prior> shop(HealthResult r) {
     return Evidence.priors(
         List.of(r),
@@ -178,14 +196,7 @@ class EvidenceTest {
 
   @Test
   void aHungCheckWhosePingAnswers_blamesWhatItsDbPartCovers_notItsOwner() {
-    Map<String, Prior> p =
-        shop(
-            spring(
-                "orders",
-                "no answer within 2000 ms",
-                true,
-                new HealthResult.Dependency("db", false, "no answer within 2000 ms"),
-                new HealthResult.Dependency("ping", true, "UP")));
+    Map<String, Prior> p = shop(ORDERS_DB_HANGS);
     assertThat(p).doesNotContainKey("orders");
     assertThat(p.get(ORDERS_DB).multiplier()).isEqualTo(10);
     assertThat(p.get(SHARED_DB).multiplier()).isEqualTo(10);
@@ -198,27 +209,13 @@ class EvidenceTest {
   void aServiceWhoseCheckAnswersButFindsItsDbHanging_isWaitingOnItsDatabases() {
     Function<String, Map<String, io.sextant.topology.NodeKind>> calls =
         s -> s.equals("orders") ? ORDERS_CALLS : Map.of();
-    HealthResult hung =
-        spring(
-            "orders",
-            "no answer within 2000 ms",
-            true,
-            new HealthResult.Dependency("db", false, "no answer within 2000 ms"),
-            new HealthResult.Dependency("ping", true, "UP"));
-    assertThat(Evidence.waiting(List.of(hung), Set.of(), SHOP, calls))
+    assertThat(Evidence.waiting(List.of(ORDERS_DB_HANGS), Set.of(), SHOP, calls))
         .containsExactly(Map.entry("orders", Set.of(ORDERS_DB, SHARED_DB)));
     // A database that answers its own check is not what it waits on (a leaked pool says so too).
-    assertThat(Evidence.waiting(List.of(hung), Set.of(SHARED_DB), SHOP, calls))
+    assertThat(Evidence.waiting(List.of(ORDERS_DB_HANGS), Set.of(SHARED_DB), SHOP, calls))
         .containsExactly(Map.entry("orders", Set.of(ORDERS_DB)));
     // Frozen (nothing of its check answers) or refused: it is not waiting, it is down.
-    HealthResult frozen =
-        spring(
-            "orders",
-            "no answer within 2000 ms",
-            false,
-            new HealthResult.Dependency("db", false, "no answer within 2000 ms"),
-            new HealthResult.Dependency("ping", false, "no answer within 2000 ms"));
-    assertThat(Evidence.waiting(List.of(frozen), Set.of(), SHOP, calls)).isEmpty();
+    assertThat(Evidence.waiting(List.of(ORDERS_FROZEN), Set.of(), SHOP, calls)).isEmpty();
     assertThat(
             Evidence.waiting(
                 List.of(spring("orders", "ConnectException", false)), Set.of(), SHOP, calls))
@@ -240,14 +237,7 @@ class EvidenceTest {
     Map<String, Prior> refused = shop(spring("orders", "ConnectException", false));
     assertThat(refused.get("orders").multiplier()).isEqualTo(10);
     assertThat(refused).doesNotContainKeys(ORDERS_DB, SHARED_DB);
-    Map<String, Prior> frozen =
-        shop(
-            spring(
-                "orders",
-                "no answer within 2000 ms",
-                false,
-                new HealthResult.Dependency("db", false, "no answer within 2000 ms"),
-                new HealthResult.Dependency("ping", false, "no answer within 2000 ms")));
+    Map<String, Prior> frozen = shop(ORDERS_FROZEN);
     assertThat(frozen.get("orders").multiplier()).isEqualTo(10);
     assertThat(frozen).doesNotContainKeys(ORDERS_DB, SHARED_DB);
     assertThat(String.join(" ", frozen.get("orders").reasons()))

@@ -54,7 +54,10 @@ class FootprintBookTest {
     // after an incident elsewhere, the shared breaker answered this probe at once, twice
     b.record("p", false, 3, "t1");
     b.record("p", false, 2, "t2");
+    assertThat(b.unmarkedFailure("p", "t2")).isTrue();
     b.shortCircuited("p", "t2");
+    assertThat(b.unmarkedFailure("p", "t2")).isFalse(); // nothing to look at again
+    assertThat(b.unmarkedFailure("p", "t1")).isTrue();
     b.record("p", true);
     // the unbroken run holding a short-circuited failure is left out: (0 + 1) / (11 + 2)
     assertThat(b.flakeRate("p")).isCloseTo(1 / 13.0, offset(1e-9));

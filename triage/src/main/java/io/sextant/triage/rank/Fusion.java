@@ -222,20 +222,17 @@ final class Fusion {
         } else if (!waitedOn.isEmpty()) {
           blamed = waitedOn;
         }
+        String h = t.errorOriginHosts().get(i);
+        // It could not be reached, as a call that failed shows (a call that timed out has no
+        // host: it connected); an error only inferred from a span that made no call (a breaker
+        // open answers so too) says nothing of its host.
+        if (h != null && !isOwn && served.isEmpty() && !t.errorOriginsInferred().get(i)) {
+          onHost.computeIfAbsent(h, k -> new TreeSet<>()).add(c);
+        }
         for (String b : blamed) {
           share.merge(b, each / blamed.size(), Double::sum);
           if (isOwn) {
             own.merge(b, each / blamed.size(), Double::sum);
-          }
-          String h = t.errorOriginHosts().get(i);
-          // It could not be reached, as a call that failed shows; an error only inferred from a
-          // span that made no call (a breaker open answers so too) says nothing of its host.
-          if (h != null
-              && !isOwn
-              && waitedOn.isEmpty()
-              && t.errorOriginPools().get(i).isEmpty()
-              && !t.errorOriginsInferred().get(i)) {
-            onHost.computeIfAbsent(h, k -> new TreeSet<>()).add(b);
           }
           example.putIfAbsent(
               b, b.equals(c) ? detail : b + ": " + detail + waitReason(c, b, pools));
@@ -276,7 +273,7 @@ final class Fusion {
   /**
    * What a service its caller waited on in vain ({@link TraceAnalysis#errorOriginsBehind}) was
    * itself waiting on: those of its databases, caches and queues whose calls are far slower than
-   * usual, else the one its own health check, answering, reports down or hanging; null when neither
+   * usual, else those its own health check, answering, reports down or hanging; none when neither
    * (a service stopped, or busy by itself, keeps the blame).
    */
   private static List<String> waitedOn(String service, Set<String> behind, Pools pools) {

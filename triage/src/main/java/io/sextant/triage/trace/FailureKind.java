@@ -51,13 +51,15 @@ public enum FailureKind {
           "too many open files",
           "unable to create new native thread");
 
+  /**
+   * After {@link #UNREACHABLE_WORDS}: "connect timed out" (a {@code SocketTimeoutException} too)
+   * never connected. {@code timeoutexception} covers the JDK's, Netty's and OkHttp's read, socket
+   * and HTTP timeout exceptions.
+   */
   private static final List<String> TIMED_OUT_WORDS =
       List.of(
           "read timed out",
           "request timed out",
-          "readtimeoutexception",
-          "httptimeoutexception",
-          "sockettimeoutexception",
           "timeoutexception",
           "deadline exceeded",
           "deadline_exceeded");

@@ -33,7 +33,6 @@ public final class TraceAnalysis {
   private final List<String> errorHosts = new ArrayList<>();
   private final List<Boolean> errorOwn = new ArrayList<>();
   private final List<Boolean> errorInferred = new ArrayList<>();
-  private final List<Boolean> timedOut = new ArrayList<>();
   private final List<Set<String>> errorPools = new ArrayList<>();
   private final List<Set<String>> errorBehind = new ArrayList<>();
   private boolean failed;
@@ -95,7 +94,6 @@ public final class TraceAnalysis {
         t.criticalPath(r);
       }
     }
-    t.errorOrigins(byId.values(), known);
     Map<String, String> hostOf = new HashMap<>();
     for (SpanNode n : byId.values()) {
       String host = n.span.resource().attributes().getString("host.name");
@@ -103,12 +101,7 @@ public final class TraceAnalysis {
         hostOf.put(n.span.serviceName(), ComponentIds.host(host));
       }
     }
-    for (int i = 0; i < t.errorOrigins.size(); i++) {
-      String c = t.errorOrigins.get(i);
-      String h = hostOf.get(c);
-      // A call that timed out had connected: the host answered, whatever its process did.
-      t.errorHosts.add(t.timedOut.get(i) ? null : h != null ? h : known.host(c));
-    }
+    t.errorOrigins(byId.values(), known, hostOf);
     return t;
   }
 
@@ -365,7 +358,8 @@ public final class TraceAnalysis {
     }
   }
 
-  private void errorOrigins(Iterable<SpanNode> spans, KnownCalls known) {
+  private void errorOrigins(
+      Iterable<SpanNode> spans, KnownCalls known, Map<String, String> hostOf) {
     List<SpanNode> roots = new ArrayList<>();
     List<SpanNode> slowCalls = new ArrayList<>();
     for (SpanNode n : spans) {
@@ -397,20 +391,17 @@ public final class TraceAnalysis {
           mine && kind == FailureKind.EXHAUSTED
               ? known.dependencies(KnownCalls.operation(n.span))
               : Set.of();
-      boolean timedOutNow = n.timedOut();
+      boolean timedOut = n.timedOut();
       // The callee's side unseen: the time it took is not in the trace.
-      boolean waited =
-          timedOutNow && !mine && !n.inferred && !n.calleeSeen && n.remoteChild() == null;
+      boolean waited = timedOut && !mine && !n.inferred && !n.calleeSeen && n.remoteChild() == null;
       for (String c : n.unreached.isEmpty() ? List.of(n.component) : n.unreached) {
         errorOrigins.add(c);
         errorOwn.add(own);
         errorInferred.add(n.inferred);
         errorPools.add(pool);
-        timedOut.add(timedOutNow);
-        errorBehind.add(
-            waited && !c.equals(n.span.serviceName())
-                ? Set.copyOf(known.datastores(c).keySet())
-                : Set.of());
+        errorBehind.add(waited ? Set.copyOf(known.datastores(c).keySet()) : Set.of());
+        // A call that timed out had connected: the host answered, whatever its process did.
+        errorHosts.add(timedOut ? null : hostOf.getOrDefault(c, known.host(c)));
         errorDetails.add(
             c
                 + ": "

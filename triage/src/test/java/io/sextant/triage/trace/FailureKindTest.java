@@ -47,6 +47,10 @@ class FailureKindTest {
         .isEqualTo(FailureKind.TIMED_OUT);
     assertThat(FailureKind.of("java.net.http.HttpTimeoutException: request timed out"))
         .isEqualTo(FailureKind.TIMED_OUT);
+    assertThat(FailureKind.of("Caused by: java.net.http.HttpTimeoutException: get"))
+        .isEqualTo(FailureKind.TIMED_OUT);
+    assertThat(FailureKind.of("java.net.SocketTimeoutException: timeout")) // OkHttp's read timeout
+        .isEqualTo(FailureKind.TIMED_OUT);
     assertThat(FailureKind.of("io.grpc.StatusRuntimeException: DEADLINE_EXCEEDED"))
         .isEqualTo(FailureKind.TIMED_OUT);
     assertThat(FailureKind.of("java.net.SocketTimeoutException: Connect timed out"))

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 public class TraceAnalysisTest {
 
   /** gateway → checkout → payments-db (h2); checkout → cache; payments never answered. */
-  static TraceFixtures.Trace checkout(boolean paymentsAnswers) {
+  public static TraceFixtures.Trace checkout(boolean paymentsAnswers) {
     TraceFixtures.Trace t = new TraceFixtures.Trace();
     SpanId root =
         t.span(
@@ -278,30 +278,40 @@ public class TraceAnalysisTest {
         .containsExactly("payments");
   }
 
-  @Test
-  void aCallThatTimedOutOnACalleeNotYetInTheTraceNamesWhatTheCalleeCalls() {
+  static final String PAYMENTS_DB = "mem:payments (h2 @ 127.0.0.1:5002)";
+
+  /** What {@link #checkout}'s healthy trace teaches: payments at :9002, its database at :5002. */
+  public static KnownCalls checkoutKnown() {
     KnownCalls known = new KnownCalls();
     known.learn(checkout(true).events());
-    // orders' own span, waiting on its database, has not ended: only the caller's error is here.
+    return known;
+  }
+
+  /**
+   * checkout's own span alone, failed after {@code ms} calling payments at :9002 with {@code why}:
+   * payments' side of the call is not in the trace (still running, or never ended).
+   */
+  public static TraceFixtures.Trace paymentsCallFailed(long ms, String why) {
     TraceFixtures.Trace t = new TraceFixtures.Trace();
     SpanId root =
-        t.span(null, "checkout", "node-3", SpanKind.SERVER, "POST /checkout", 0, 1500, true);
-    t.message(
-        root, "I/O error on POST request for \"http://127.0.0.1:9002/charge\": Read timed out");
-    TraceAnalysis a = TraceAnalysis.of(t.events(), known);
+        t.span(null, "checkout", "node-3", SpanKind.SERVER, "POST /checkout", 0, ms, true);
+    t.message(root, "I/O error on POST request for \"http://127.0.0.1:9002/charge\": " + why);
+    return t;
+  }
+
+  @Test
+  void aCallThatTimedOutOnACalleeNotYetInTheTraceNamesWhatTheCalleeCalls() {
+    KnownCalls known = checkoutKnown();
+    TraceAnalysis a = TraceAnalysis.of(paymentsCallFailed(1500, "Read timed out").events(), known);
     assertThat(a.errorOrigins()).containsExactly("payments");
-    assertThat(a.errorOriginsBehind())
-        .containsExactly(Set.of("mem:payments (h2 @ 127.0.0.1:5002)"));
+    assertThat(a.errorOriginsBehind()).containsExactly(Set.of(PAYMENTS_DB));
     assertThat(a.errorOriginHosts()).containsExactly((String) null); // it connected: its host is up
     assertThat(a.errorOriginsOwn()).containsExactly(false);
 
     // Spring's RestClient on the JDK client says only "get"; the cause it wraps says it timed out.
-    TraceFixtures.Trace wrapped = new TraceFixtures.Trace();
-    SpanId w =
-        wrapped.span(null, "checkout", "node-3", SpanKind.SERVER, "POST /checkout", 0, 1000, true);
-    wrapped.message(w, "");
+    TraceFixtures.Trace wrapped = paymentsCallFailed(1000, "get");
     wrapped.exception(
-        w,
+        wrapped.events().get(0).spanId(),
         "org.springframework.web.client.ResourceAccessException",
         "I/O error on POST request for \"http://127.0.0.1:9002/charge\": get",
         "org.springframework.web.client.ResourceAccessException: I/O error on POST request for"
@@ -311,16 +321,13 @@ public class TraceAnalysisTest {
             + ".client.JdkClientHttpRequest$TimeoutHandler.handleCancellationException(x:319)");
     TraceAnalysis c = TraceAnalysis.of(wrapped.events(), known);
     assertThat(c.errorOrigins()).containsExactly("payments");
-    assertThat(c.errorOriginsBehind())
-        .containsExactly(Set.of("mem:payments (h2 @ 127.0.0.1:5002)"));
+    assertThat(c.errorOriginsBehind()).containsExactly(Set.of(PAYMENTS_DB));
+    // Without the cause it says nothing of a timeout.
+    TraceAnalysis bare = TraceAnalysis.of(paymentsCallFailed(1000, "get").events(), known);
+    assertThat(bare.errorOriginsBehind()).containsExactly(Set.of());
 
     // Refused: payments itself is not there; nothing behind it is named, and its host is.
-    TraceFixtures.Trace refused = new TraceFixtures.Trace();
-    SpanId r =
-        refused.span(null, "checkout", "node-3", SpanKind.SERVER, "POST /checkout", 0, 5, true);
-    refused.message(
-        r, "I/O error on POST request for \"http://127.0.0.1:9002/charge\": Connection refused");
-    TraceAnalysis b = TraceAnalysis.of(refused.events(), known);
+    TraceAnalysis b = TraceAnalysis.of(paymentsCallFailed(5, "Connection refused").events(), known);
     assertThat(b.errorOrigins()).containsExactly("payments");
     assertThat(b.errorOriginsBehind()).containsExactly(Set.of());
     assertThat(b.errorOriginHosts()).containsExactly("node-3 (host)");
