@@ -44,6 +44,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -311,7 +312,11 @@ public final class Triage implements AutoCloseable {
         new TriageSession(ranker, driver, gathered)
             .run(
                 new TriageSession.Catalogue(
-                    first.stream().map(Probe::name).toList(), footprints.keySet(), flakes, cost),
+                    first.stream().map(Probe::name).toList(),
+                    footprints.keySet(),
+                    flakes,
+                    cost,
+                    footprints),
                 new TriageSession.Limits(
                     repeats,
                     adaptive,
@@ -374,6 +379,14 @@ public final class Triage implements AutoCloseable {
     private final Map<String, Map<String, Double>> footprints;
     private final Set<String> shortCircuited = new TreeSet<>();
 
+    /** Extra runs that passed, whose traces were not stored yet when they ended. */
+    private final List<ProbeRun> late = new ArrayList<>();
+
+    /** The probe started beside the wait for the suite's traces, and its run (null once taken). */
+    private String earlyProbe;
+
+    private CompletableFuture<List<ProbeRun>> earlyRun;
+
     Driver(Map<String, Double> flakes, Map<String, Map<String, Double>> footprints) {
       this.flakes = flakes;
       this.footprints = footprints;
@@ -384,9 +397,50 @@ public final class Triage implements AutoCloseable {
       return evidence(degraded(runWaves(probes.stream().map(suite::get).toList(), repeats)), false);
     }
 
+    /**
+     * The suite; the probe {@code early} names from its outcomes starts at once, beside the wait
+     * for the suite's traces.
+     */
+    @Override
+    public ProbeEvidence suite(
+        List<String> probes, int repeats, Function<Map<String, ProbeOutcome>, String> early) {
+      List<ProbeRun> runs = degraded(runWaves(probes.stream().map(suite::get).toList(), repeats));
+      Map<String, List<ProbeRun>> byName = new LinkedHashMap<>();
+      runs.forEach(r -> byName.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(r));
+      Map<String, ProbeOutcome> outcomes = new LinkedHashMap<>();
+      byName.forEach((p, rs) -> outcomes.put(p, outcome(p, rs, flakes)));
+      String guess = early.apply(outcomes);
+      Probe p = guess == null ? null : suite.get(guess);
+      if (p != null) {
+        earlyProbe = guess;
+        earlyRun =
+            CompletableFuture.supplyAsync(
+                () -> degraded(runProbes(List.of(p), 1)), r -> Thread.ofVirtual().start(r));
+      }
+      return evidence(runs, false);
+    }
+
     @Override
     public ProbeEvidence extra(String probe) {
+      if (probe.equals(earlyProbe) && earlyRun != null) {
+        List<ProbeRun> runs = takeEarly();
+        if (!runs.isEmpty()) {
+          return evidence(runs, true);
+        }
+      }
       return evidence(degraded(runProbes(List.of(suite.get(probe)), 1)), true);
+    }
+
+    /** The early run's runs, once (none when it could not run). */
+    private List<ProbeRun> takeEarly() {
+      CompletableFuture<List<ProbeRun>> f = earlyRun;
+      earlyRun = null;
+      try {
+        return f.join();
+      } catch (RuntimeException e) {
+        log.warn("the early run of probe {} failed: {}", earlyProbe, e.toString());
+        return List.of();
+      }
     }
 
     /**
@@ -397,7 +451,8 @@ public final class Triage implements AutoCloseable {
      * ones not stored yet or holding an error (its deeper spans may still be on their way). An
      * extra run that failed too slowly to have short-circuited counts by its outcome alone: waiting
      * for its trace would cost the time the run saves (the suite's failing traces tell where errors
-     * start).
+     * start). An extra run that passed counts by its outcome at once; its trace, when not stored
+     * clean yet, is read at the end ({@link #late}), one wait for all of them.
      */
     private ProbeEvidence evidence(List<ProbeRun> runs, boolean extra) {
       KnownCalls known = book.known();
@@ -415,9 +470,10 @@ public final class Triage implements AutoCloseable {
       List<ProbeRun> pending = new ArrayList<>(failingRead);
       for (ProbeRun r : passing) {
         List<Event> t = storedTrace(r);
-        traces.put(r.traceId(), t);
         if (t.isEmpty() || t.stream().anyMatch(e -> e.status() == StatusCode.ERROR)) {
-          pending.add(r);
+          (extra ? late : pending).add(r);
+        } else {
+          traces.put(r.traceId(), t);
         }
       }
       traces.putAll(awaitTraces(pending));
@@ -454,14 +510,36 @@ public final class Triage implements AutoCloseable {
       }
       Map<String, ProbeOutcome> outcomes = new LinkedHashMap<>();
       counted.forEach((p, rs) -> outcomes.put(p, outcome(p, rs, flakes)));
-      List<ProbeEvidence.Traced> passed = new ArrayList<>();
-      for (ProbeRun r : passing) {
+      return new ProbeEvidence(
+          outcomes, failingTraces, current, slowCalls, readable(passing, traces, known));
+    }
+
+    /**
+     * The early run the session did not ask for, and the extra runs' passing traces that were not
+     * stored when their runs ended, waited for.
+     */
+    @Override
+    public ProbeEvidence late() {
+      // A run started early that the session did not ask for still ran during the incident.
+      ProbeEvidence out = earlyRun == null ? ProbeEvidence.NONE : evidence(takeEarly(), true);
+      if (late.isEmpty()) {
+        return out;
+      }
+      List<ProbeEvidence.Traced> passed = readable(late, awaitTraces(late), book.known());
+      late.clear();
+      return out.plus(new ProbeEvidence(Map.of(), List.of(), Map.of(), Set.of(), passed));
+    }
+
+    private static List<ProbeEvidence.Traced> readable(
+        List<ProbeRun> runs, Map<String, List<Event>> traces, KnownCalls known) {
+      List<ProbeEvidence.Traced> out = new ArrayList<>();
+      for (ProbeRun r : runs) {
         List<Event> t = traces.get(r.traceId());
         if (t != null && !t.isEmpty()) {
-          passed.add(new ProbeEvidence.Traced(r.probe(), TraceAnalysis.of(t, known)));
+          out.add(new ProbeEvidence.Traced(r.probe(), TraceAnalysis.of(t, known)));
         }
       }
-      return new ProbeEvidence(outcomes, failingTraces, current, slowCalls, passed);
+      return out;
     }
 
     /** The note for the runs left out, or null. */
@@ -665,10 +743,17 @@ public final class Triage implements AutoCloseable {
         rs.stream().map(ProbeRun::traceId).toList());
   }
 
-  /** The run's trace as stored now; empty when none of it is (or it cannot be read). */
+  /**
+   * The system's part of the run's trace as stored now; empty when none of it is (or it cannot be
+   * read). The probe's own result event carries the trace id and is stored as the run ends: counted
+   * as part of the trace, it made a trace whose spans had not arrived look stored (and settled), so
+   * a breaker's refusal read as a failure with no span in it.
+   */
   private List<Event> storedTrace(ProbeRun r) {
     try {
-      return store.trace(TraceId.fromHex(r.traceId()));
+      return store.trace(TraceId.fromHex(r.traceId())).stream()
+          .filter(e -> !ProbeEvents.SERVICE.equals(e.serviceName()))
+          .toList();
     } catch (StoreException | IllegalArgumentException e) {
       return List.of();
     }

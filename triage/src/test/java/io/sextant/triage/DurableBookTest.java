@@ -7,13 +7,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.Server;
-import io.sextant.model.Attributes;
 import io.sextant.model.Event;
-import io.sextant.model.Resource;
-import io.sextant.model.SpanId;
-import io.sextant.model.SpanKind;
-import io.sextant.model.StatusCode;
-import io.sextant.model.TraceId;
 import io.sextant.query.Engine;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.store.duckdb.DuckDbEventStore;
@@ -29,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -82,46 +75,8 @@ class DurableBookTest {
     target.stop().join();
   }
 
-  /** The service's spans, as its SDK would export them: a server span and a JDBC client span. */
   void export(String traceparent, String service, String database) {
-    if (traceparent.length() < 35) {
-      return;
-    }
-    TraceId trace = TraceId.fromHex(traceparent.substring(3, 35));
-    long now = System.currentTimeMillis() * 1_000_000L;
-    Resource resource = new Resource(Attributes.of("service.name", service, "host.name", "node-1"));
-    SpanId server = new SpanId(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
-    SpanId client = new SpanId(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
-    List<Event> spans =
-        List.of(
-            Event.span(trace, server)
-                .resource(resource)
-                .name("GET /" + service)
-                .spanKind(SpanKind.SERVER)
-                .timeUnixNano(now)
-                .durationNanos(5_000_000)
-                .status(StatusCode.UNSET)
-                .build(),
-            Event.span(trace, client)
-                .parentSpanId(server)
-                .resource(resource)
-                .name("SELECT " + database)
-                .spanKind(SpanKind.CLIENT)
-                .timeUnixNano(now + 1_000_000)
-                .durationNanos(2_000_000)
-                .status(StatusCode.UNSET)
-                .attributes(
-                    Attributes.of(
-                        "db.system",
-                        "postgresql",
-                        "db.namespace",
-                        database,
-                        "server.address",
-                        "10.0.0.7",
-                        "server.port",
-                        5432L))
-                .build());
-    write(spans);
+    write(ServiceSpans.of(traceparent, service, database));
   }
 
   void write(List<Event> events) {

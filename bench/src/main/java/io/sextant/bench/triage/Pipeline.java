@@ -234,7 +234,8 @@ final class Pipeline {
     TriageSession.Result res =
         new TriageSession(new Ranker(v.settings()), driver, source)
             .run(
-                new TriageSession.Catalogue(sys.suite(), sys.probes.keySet(), l.flakeRates, l.cost),
+                new TriageSession.Catalogue(
+                    sys.suite(), sys.probes.keySet(), l.flakeRates, l.cost, l.footprints),
                 new TriageSession.Limits(REPEATS, v.adaptive(), BUDGET, () -> false));
     Ranking r = res.ranking();
     double analysisMs = gatherMs + (System.nanoTime() - started - simulated[0]) / 1e6;

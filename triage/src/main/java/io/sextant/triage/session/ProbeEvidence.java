@@ -27,6 +27,10 @@ public record ProbeEvidence(
     Map<String, List<Map<String, Double>>> currentPaths,
     Set<String> slowCalls,
     List<Traced> passed) {
+  /** No runs. */
+  public static final ProbeEvidence NONE =
+      new ProbeEvidence(Map.of(), List.of(), Map.of(), Set.of(), List.of());
+
   /** One run's trace, with its probe. */
   public record Traced(String probe, TraceAnalysis trace) {}
 
@@ -53,6 +57,15 @@ public record ProbeEvidence(
       List<Traced> failed,
       Map<String, List<Map<String, Double>>> currentPaths) {
     this(outcomes, failed, currentPaths, Set.of(), List.of());
+  }
+
+  /** Whether it holds nothing. */
+  public boolean isEmpty() {
+    return outcomes.isEmpty()
+        && failed.isEmpty()
+        && currentPaths.isEmpty()
+        && slowCalls.isEmpty()
+        && passed.isEmpty();
   }
 
   /** The failing runs' traces. */

@@ -2,6 +2,7 @@ package io.sextant.triage.session;
 
 import io.sextant.triage.rank.Adaptive;
 import io.sextant.triage.rank.Posterior;
+import io.sextant.triage.rank.ProbeOutcome;
 import io.sextant.triage.rank.Ranker;
 import io.sextant.triage.rank.Ranking;
 import io.sextant.triage.rank.TriageInput;
@@ -22,7 +23,13 @@ import java.util.function.BooleanSupplier;
  * first, however sure the traces make the answer (each at most twice): trace evidence ranks inside
  * what the probes leave, and it is what made wrong answers look certain. Then, while the probes are
  * unsure, the probe of highest expected information gain per second runs ({@link Adaptive#next}).
- * The session stops at {@code maxExtra} extra runs or when the caller's time is out.
+ * The session stops at {@code maxExtra} extra runs or when the caller's time is out; then what the
+ * extra runs left to read ({@link ProbeDriver#late}) joins the evidence of the last ranking.
+ *
+ * <p>A driver that can may start the first splitting probe while it waits for the suite's traces,
+ * guessed from the suite's outcomes alone ({@link ProbeDriver#suite(List, int,
+ * java.util.function.Function)}): a run through a frozen service takes its caller's whole timeout,
+ * and the guess is usually the probe the traces lead to.
  */
 public final class TriageSession {
   /** A splitting probe runs at most this many times in one session. */
@@ -35,17 +42,20 @@ public final class TriageSession {
    * @param catalogue every probe that may run (the suite and the probes only run to split ties)
    * @param flakeRates probe → α, as it was before this triage
    * @param cost probe → seconds a run usually takes
+   * @param footprints probe → component → weight, as learned before this triage
    */
   public record Catalogue(
       List<String> suite,
       Set<String> catalogue,
       Map<String, Double> flakeRates,
-      Map<String, Double> cost) {
+      Map<String, Double> cost,
+      Map<String, Map<String, Double>> footprints) {
     public Catalogue {
       suite = List.copyOf(suite);
       catalogue = Set.copyOf(catalogue);
       flakeRates = Map.copyOf(flakeRates);
       cost = Map.copyOf(cost);
+      footprints = Map.copyOf(footprints);
     }
   }
 
@@ -77,7 +87,11 @@ public final class TriageSession {
   }
 
   public Result run(Catalogue c, Limits limits) {
-    ProbeEvidence ev = driver.suite(c.suite(), Math.max(1, limits.repeats()));
+    int repeats = Math.max(1, limits.repeats());
+    ProbeEvidence ev =
+        limits.adaptive() && limits.maxExtra() > 0
+            ? driver.suite(c.suite(), repeats, outcomes -> firstSplitter(c, outcomes))
+            : driver.suite(c.suite(), repeats);
     TriageInput in = source.input(ev);
     Ranking ranking = ranker.rank(in);
     List<String> extra = new ArrayList<>();
@@ -109,6 +123,30 @@ public final class TriageSession {
       in = source.input(ev);
       ranking = ranker.rank(in);
     }
+    ProbeEvidence late = driver.late();
+    if (!late.isEmpty()) {
+      ev = ev.plus(late);
+      in = source.input(ev);
+      ranking = ranker.rank(in);
+    }
     return new Result(ranking, in, List.copyOf(extra), ev);
+  }
+
+  /**
+   * The probe that would split the lead from the runner-up on the suite's outcomes alone (no
+   * traces, no health, no production yet), or null: the guess a driver may start while it waits for
+   * the traces, since the splitter usually follows from which probes failed.
+   */
+  private String firstSplitter(Catalogue c, Map<String, ProbeOutcome> outcomes) {
+    TriageInput quick =
+        new TriageInput(
+            c.footprints(), outcomes, List.of(), Map.of(), Map.of(), List.of(), Map.of());
+    return ranker.splitter(
+        ranker.rank(quick),
+        ranker.posterior(quick),
+        c.footprints(),
+        c.catalogue(),
+        Map.of(),
+        c.cost());
   }
 }

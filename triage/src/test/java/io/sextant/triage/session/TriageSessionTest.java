@@ -23,6 +23,8 @@ class TriageSessionTest {
   static final class Fake implements ProbeDriver, EvidenceSource {
     final String broken;
     final List<String> extra = new ArrayList<>();
+    final List<String> early = new ArrayList<>();
+    int lateCalls;
 
     Fake(String broken) {
       this.broken = broken;
@@ -41,10 +43,33 @@ class TriageSessionTest {
       return new ProbeEvidence(o, List.of(), Map.of());
     }
 
+    /** Records the probe the session would want first from the outcomes alone. */
+    @Override
+    public ProbeEvidence suite(
+        List<String> probes,
+        int repeats,
+        java.util.function.Function<Map<String, ProbeOutcome>, String> first) {
+      ProbeEvidence e = suite(probes, repeats);
+      String guess = first.apply(e.outcomes());
+      if (guess != null) {
+        early.add(guess);
+      }
+      return e;
+    }
+
     @Override
     public ProbeEvidence extra(String probe) {
       extra.add(probe);
       return new ProbeEvidence(Map.of(probe, run(probe, 1)), List.of(), Map.of());
+    }
+
+    /** The extra runs' traces read at the end: here, one more (failing) run of the splitter. */
+    @Override
+    public ProbeEvidence late() {
+      lateCalls++;
+      return extra.isEmpty()
+          ? ProbeEvidence.NONE
+          : new ProbeEvidence(Map.of("orders-info", run("orders-info", 1)), List.of(), Map.of());
     }
 
     @Override
@@ -61,7 +86,8 @@ class TriageSessionTest {
                 List.of("place-order", "list-orders", "browse"),
                 FOOTPRINTS.keySet(),
                 Map.of(),
-                Map.of()),
+                Map.of(),
+                FOOTPRINTS),
             new TriageSession.Limits(2, adaptive, 4, () -> false));
   }
 
@@ -85,5 +111,35 @@ class TriageSessionTest {
     assertThat(top.members()).containsExactlyInAnyOrder("orders", DB);
     assertThat(top.probability()).isLessThan(0.99);
     assertThat(r.ranking().headline()).contains("probe orders-info would split them");
+  }
+
+  @Test
+  void whatTheExtraRunsLeftToReadJoinsTheLastRanking_once() {
+    Fake serviceDown = new Fake("orders");
+    TriageSession.Result r = triage(serviceDown, true);
+    assertThat(serviceDown.lateCalls).isEqualTo(1);
+    int runs = (int) serviceDown.extra.stream().filter("orders-info"::equals).count();
+    assertThat(r.evidence().outcomes().get("orders-info").runs()).isEqualTo(runs + 1);
+    assertThat(r.input().outcomes().get("orders-info").runs()).isEqualTo(runs + 1);
+
+    Fake adaptiveOff = new Fake("orders");
+    TriageSession.Result none = triage(adaptiveOff, false);
+    assertThat(adaptiveOff.lateCalls).isEqualTo(1);
+    assertThat(none.evidence().outcomes()).doesNotContainKey("orders-info");
+  }
+
+  @Test
+  void theSplitterIsGuessedFromTheSuitesOutcomes_soADriverCanStartItBesideTheTraceWait() {
+    Fake dbDown = new Fake(DB);
+    triage(dbDown, true);
+    assertThat(dbDown.early).containsExactly("orders-info");
+
+    Fake catalogDown = new Fake("catalog"); // nothing shares browse's signature with catalog
+    triage(catalogDown, true);
+    assertThat(catalogDown.early).isEmpty();
+
+    Fake notAdaptive = new Fake(DB);
+    triage(notAdaptive, false);
+    assertThat(notAdaptive.early).isEmpty();
   }
 }

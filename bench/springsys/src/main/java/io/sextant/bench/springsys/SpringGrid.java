@@ -2,6 +2,7 @@ package io.sextant.bench.springsys;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.bench.springsys.FaultInjector.Kind;
 import io.sextant.triage.Triage;
@@ -193,8 +194,10 @@ public final class SpringGrid {
       row.put("ttl_ms", (System.nanoTime() - injected) / 1_000_000);
       score(row, answer, expected);
       row.set("answer", answer);
+      row.set("quick_failures", quickFailures(sextant.apiUrl(), answer));
       if (pairs) {
         JsonNode again = triage(sextant.apiUrl());
+        row.set("pair_quick_failures", quickFailures(sextant.apiUrl(), again));
         ObjectNode second = JSON.createObjectNode();
         score(second, again, expected);
         row.put("pair_first", second.path("first").asText());
@@ -210,6 +213,72 @@ public final class SpringGrid {
       heal(system, triage);
     }
     return row;
+  }
+
+  /**
+   * For reading a case afterwards: the stored spans of every run that took under 100 ms in a probe
+   * that failed (a breaker's refusal, or a failure answered at once), as service, span kind, name,
+   * status and its message, milliseconds, and exception types.
+   */
+  static ArrayNode quickFailures(String api, JsonNode answer) {
+    ArrayNode out = JSON.createArrayNode();
+    for (JsonNode p : answer.path("probes")) {
+      if (p.path("failures").asInt() == 0) {
+        continue;
+      }
+      for (int i = 0; i < p.path("trace_ids").size(); i++) {
+        if (p.path("latency_ms").path(i).asDouble() >= 100) {
+          continue;
+        }
+        ObjectNode run = out.addObject();
+        run.put("probe", p.path("name").asText());
+        run.put("extra", p.path("extra").asBoolean());
+        run.put("ms", p.path("latency_ms").path(i).asDouble());
+        String id = p.path("trace_ids").path(i).asText();
+        run.put("trace_id", id);
+        ArrayNode spans = run.putArray("spans");
+        try {
+          HttpResponse<String> r =
+              HTTP.send(
+                  HttpRequest.newBuilder(URI.create(api + "/api/v1/traces/" + id))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          for (JsonNode e : JSON.readTree(r.body()).path("events")) {
+            StringBuilder sb = new StringBuilder();
+            sb.append(e.path("service.name").asText())
+                .append(' ')
+                .append(e.path("span.kind").asText())
+                .append(' ')
+                .append(e.path("name").asText())
+                .append(' ')
+                .append(e.path("status").asText())
+                .append(' ')
+                .append(e.path("status_message").asText(""))
+                .append(' ')
+                .append(e.path("duration_nanos").asLong() / 1_000_000.0)
+                .append(" ms ")
+                .append(e.path("attributes").path("http.response.status_code").asText(""));
+            for (JsonNode ev : e.path("events")) {
+              sb.append(" [")
+                  .append(ev.path("name").asText())
+                  .append(' ')
+                  .append(ev.path("attributes").path("exception.type").asText(""))
+                  .append(' ')
+                  .append(ev.path("attributes").path("exception.message").asText(""))
+                  .append(']');
+            }
+            spans.add(sb.toString());
+          }
+        } catch (IOException e) {
+          spans.add("unread: " + e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          spans.add("unread: interrupted");
+        }
+      }
+    }
+    return out;
   }
 
   static void heal(SpringSystem system, Triage triage) throws InterruptedException {
