@@ -468,12 +468,20 @@ public final class SpringGrid {
               answers(controls)));
       double[] ttl =
           faults.stream().mapToDouble(r -> r.path("ttl_ms").asDouble()).sorted().toArray();
+      double[] asked =
+          faults.stream()
+              .mapToDouble(r -> r.path("answer").path("millis").asDouble())
+              .sorted()
+              .toArray();
       sb.append(
           String.format(
               Locale.ROOT,
-              "%n**Time to localize** (inject → answer, 2 s wait included): p50 %.1f s, p95 %.1f s%n",
+              "%n**Time to localize** (inject → answer, 2 s wait included): p50 %.1f s, p95 %.1f s;"
+                  + " trigger → answer (the triage request alone): p50 %.1f s, p95 %.1f s%n",
               pct(ttl, 0.5) / 1000,
-              pct(ttl, 0.95) / 1000));
+              pct(ttl, 0.95) / 1000,
+              pct(asked, 0.5) / 1000,
+              pct(asked, 0.95) / 1000));
       List<JsonNode> paired = rows.stream().filter(r -> r.has("pair_agrees")).toList();
       if (!paired.isEmpty()) {
         sb.append(
