@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.exporter.otlp.logs.OtlpGrpcLogRecordExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.sdk.logs.SdkLoggerProvider;
+import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
@@ -55,6 +59,7 @@ class JaegerApiIT {
     OtlpGrpcSpanExporter exporter =
         OtlpGrpcSpanExporter.builder().setEndpoint(server.grpcEndpoint()).build();
     SdkTracerProvider frontend = provider(exporter, "frontend", "web-1");
+    Resource shopResource = resource("checkout", "shop-3");
     SdkTracerProvider shop = provider(exporter, "checkout", "shop-3");
     Tracer web = frontend.get("io.sextant.jaeger-it", "1.0.0");
     Tracer pay = shop.get("io.sextant.jaeger-it");
@@ -89,6 +94,22 @@ class JaegerApiIT {
         Attributes.of(AttributeKey.longKey("attempt"), 2L),
         t0 + 7_000_000,
         TimeUnit.NANOSECONDS);
+    SdkLoggerProvider logs =
+        SdkLoggerProvider.builder()
+            .setResource(shopResource)
+            .addLogRecordProcessor(
+                SimpleLogRecordProcessor.create(
+                    OtlpGrpcLogRecordExporter.builder().setEndpoint(server.grpcEndpoint()).build()))
+            .build();
+    logs.get("io.sextant.jaeger-it")
+        .logRecordBuilder()
+        .setContext(Context.current().with(checkout))
+        .setTimestamp(t0 + 8_000_000, TimeUnit.NANOSECONDS)
+        .setSeverity(Severity.WARN)
+        .setSeverityText("WARN")
+        .setBody("card issuer slow")
+        .setAttribute(AttributeKey.stringKey("issuer"), "acme")
+        .emit();
     checkout.setStatus(StatusCode.ERROR, "card declined");
     checkout.end(t0 + 30_000_000, TimeUnit.NANOSECONDS);
     shopCall.end(t0 + 35_000_000, TimeUnit.NANOSECONDS);
@@ -111,21 +132,25 @@ class JaegerApiIT {
     // Acknowledged means durable: every span is readable once the flushes return.
     assertThat(frontend.forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
     assertThat(shop.forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+    assertThat(logs.forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+    logs.shutdown().join(10, TimeUnit.SECONDS);
     frontend.shutdown().join(10, TimeUnit.SECONDS);
     shop.shutdown().join(10, TimeUnit.SECONDS);
   }
 
+  private static Resource resource(String service, String host) {
+    return Resource.getDefault()
+        .merge(
+            Resource.create(
+                Attributes.of(
+                    AttributeKey.stringKey("service.name"), service,
+                    AttributeKey.stringKey("host.name"), host)));
+  }
+
   private static SdkTracerProvider provider(
       OtlpGrpcSpanExporter exporter, String service, String host) {
-    Resource resource =
-        Resource.getDefault()
-            .merge(
-                Resource.create(
-                    Attributes.of(
-                        AttributeKey.stringKey("service.name"), service,
-                        AttributeKey.stringKey("host.name"), host)));
     return SdkTracerProvider.builder()
-        .setResource(resource)
+        .setResource(resource(service, host))
         .addSpanProcessor(SimpleSpanProcessor.create(exporter))
         .build();
   }
@@ -259,12 +284,18 @@ class JaegerApiIT {
     assertThat(tag(pay, "error")).isEqualTo("bool:true");
     assertThat(tag(pay, "otel.status_description")).isEqualTo("string:card declined");
 
-    // Span events as logs.
-    assertThat(pay.get("logs")).hasSize(1);
+    // Span events and the span's log records as logs; the log record is no span of its own.
+    assertThat(pay.get("logs")).hasSize(2);
     JsonNode log = pay.get("logs").get(0);
     assertThat(log.get("timestamp").asLong()).isEqualTo((t0 + 7_000_000) / 1_000);
     assertThat(fields(log.get("fields"))).containsEntry("event", "string:retry");
     assertThat(fields(log.get("fields"))).containsEntry("attempt", "int64:2");
+    JsonNode record = pay.get("logs").get(1);
+    assertThat(record.get("timestamp").asLong()).isEqualTo((t0 + 8_000_000) / 1_000);
+    assertThat(fields(record.get("fields")))
+        .containsEntry("level", "string:WARN")
+        .containsEntry("message", "string:card issuer slow")
+        .containsEntry("issuer", "string:acme");
     assertThat(root.get("logs")).isEmpty();
 
     // Processes: one per service, the spans point at them.
