@@ -69,7 +69,7 @@ public final class JaegerApi {
   static final int DEFAULT_LIMIT = 100;
 
   /** A search stops adding traces once its answer holds this many spans. */
-  static final int MAX_SPANS = 200_000;
+  static final int MAX_SPANS = 100_000;
 
   static final int MAX_TAGS = 50;
   static final int MAX_PARAM_CHARS = 8_192;
