@@ -199,7 +199,7 @@ public final class JaegerApi {
   /** {name, Jaeger span kind} of each operation of {@code service}, by name then kind. */
   private List<String[]> operationsOf(String service, String kind, QueryParams params)
       throws StoreException {
-    checkText("service", service);
+    checkLength("service", service);
     List<Filter> parts = new ArrayList<>();
     parts.add(Filter.Predicate.of("kind", Op.EQ, "span"));
     parts.add(Filter.Predicate.of("service.name", Op.EQ, service));
@@ -266,7 +266,7 @@ public final class JaegerApi {
     if (service == null || service.isEmpty()) {
       throw new BadRequest("parameter 'service' is required");
     }
-    checkText("service", service);
+    checkLength("service", service);
     int limit = limit(params.get("limit"));
     TimeRange range = window(params, params.get("lookback"));
     List<Filter> parts = new ArrayList<>();
@@ -274,7 +274,7 @@ public final class JaegerApi {
     parts.add(Filter.Predicate.of("service.name", Op.EQ, service));
     String operation = params.get("operation");
     if (operation != null && !operation.isEmpty()) {
-      checkText("operation", operation);
+      checkLength("operation", operation);
       parts.add(Filter.Predicate.of("name", Op.EQ, operation));
     }
     Long min = duration(params.get("minDuration"), "minDuration");
@@ -300,7 +300,7 @@ public final class JaegerApi {
       parts.add(f);
     }
     List<TraceSummary> found = engine.traces(new TraceQuery(range, new Filter.And(parts), limit));
-    List<TraceId> ids2 = new ArrayList<>();
+    List<TraceId> foundIds = new ArrayList<>();
     List<List<Event>> traces = new ArrayList<>();
     int spans = 0;
     for (TraceSummary s : found) {
@@ -314,10 +314,10 @@ public final class JaegerApi {
         break;
       }
       spans += n;
-      ids2.add(t);
+      foundIds.add(t);
       traces.add(events);
     }
-    return traces(ids2, traces);
+    return traces(foundIds, traces);
   }
 
   private static Answer traces(List<TraceId> ids, List<List<Event>> traces) {
@@ -601,10 +601,6 @@ public final class JaegerApi {
       case "otel.status_description" -> Filter.Predicate.of("status_message", Op.EQ, value);
       default -> Filter.Predicate.of(key, Op.EQ, value);
     };
-  }
-
-  private static void checkText(String name, String value) {
-    checkLength(name, value);
   }
 
   private static void checkLength(String name, String value) {
