@@ -18,6 +18,7 @@ import io.sextant.pipeline.BatchingWriter;
 import io.sextant.pipeline.RetentionJob;
 import io.sextant.query.Engine;
 import io.sextant.server.api.ApiService;
+import io.sextant.server.api.JaegerApi;
 import io.sextant.server.api.MapApi;
 import io.sextant.server.api.QueryApi;
 import io.sextant.server.api.RateMeter;
@@ -251,6 +252,7 @@ public final class SextantServer implements AutoCloseable {
         new ApiService(store, writer, counters, rates, clock, blocking).bind(sb, config.apiPort());
     Engine engine = new TimedEngine(Engine.of(store), metrics);
     new QueryApi(engine, clock, blocking).bind(sb, config.apiPort());
+    new JaegerApi(engine, store, clock, blocking).bind(sb, config.apiPort());
     LiveMap map = new LiveMap(new MapBuilder(engine), clock, MAP_CACHE);
     ChangeLog changes = new ChangeLog(engine, CHANGE_LOOKBACK);
     this.health =

@@ -120,6 +120,13 @@ class SecurityIT {
           new Endpoint("GET", "/api/v1/probes", null, Scope.READ),
           new Endpoint("GET", "/api/v1/probes/audit", null, Scope.READ),
           new Endpoint("GET", "/api/v1/probes/entries", null, Scope.READ),
+          // Jaeger's query API (docs/api.md): read, as the rest.
+          new Endpoint("GET", "/api/services", null, Scope.READ),
+          new Endpoint("GET", "/api/services/frontend/operations", null, Scope.READ),
+          new Endpoint("GET", "/api/operations?service=frontend", null, Scope.READ),
+          new Endpoint("GET", "/api/traces?service=frontend&lookback=1h", null, Scope.READ),
+          new Endpoint("GET", "/api/traces/4bf92f3577b34da6a3ce929d0e0e4736", null, Scope.READ),
+          new Endpoint("GET", "/api/dependencies", null, Scope.READ),
           new Endpoint("POST", "/api/v1/query", "{\"q\":\"count() | last 1h\"}", Scope.READ),
           new Endpoint(
               "POST",
@@ -338,6 +345,10 @@ class SecurityIT {
       Raw rebinding =
           Raw.send(port, "GET", "/api/v1/services", null, null, "Host", "attacker.example");
       assertThat(rebinding.status()).isEqualTo(421);
+      assertThat(
+              Raw.send(port, "GET", "/api/services", null, null, "Host", "attacker.example")
+                  .status())
+          .isEqualTo(421);
       assertThat(rebinding.body()).contains("attacker.example").contains("--allowed-hosts");
       assertThat(
               Raw.send(port, "GET", "/", null, null, "Host", "attacker.example:" + port).status())
