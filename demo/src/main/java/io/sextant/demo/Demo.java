@@ -239,7 +239,8 @@ public final class Demo implements AutoCloseable {
             sc.pipeline(),
             sc.requestTimeout(),
             new HealthConfig(List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2)),
-            sc.declared());
+            sc.declared(),
+            sc.security().withCorsOrigins(config.corsOrigins()));
     SextantServer s = new SextantServer(sc, UnaryOperator.identity(), extra);
     try {
       return s.start();

@@ -2,11 +2,14 @@ package io.sextant.demo;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How the demo runs. Sextant's ports: 0 means a free ephemeral port (tests), a positive port is
  * taken when free and otherwise replaced by a free one (so {@code ./sextant demo} works next to
- * another Sextant). {@code requestsPerSecond} 0 means no traffic.
+ * another Sextant). {@code requestsPerSecond} 0 means no traffic. {@code corsOrigins} are the web
+ * origins whose pages may send telemetry to Sextant's OTLP/HTTP port ({@code --cors-origins},
+ * docs/security.md); none by default, as for {@code sextant serve}.
  */
 public record DemoConfig(
     Path dataDir,
@@ -18,7 +21,38 @@ public record DemoConfig(
     double requestsPerSecond,
     Duration exportDelay,
     String storeMemoryLimit,
-    String environment) {
+    String environment,
+    List<String> corsOrigins) {
+
+  public DemoConfig {
+    corsOrigins = corsOrigins == null ? List.of() : List.copyOf(corsOrigins);
+  }
+
+  /** As the canonical constructor, without browser origins. */
+  public DemoConfig(
+      Path dataDir,
+      int apiPort,
+      int otlpHttpPort,
+      int otlpGrpcPort,
+      int zipkinPort,
+      int gatewayPort,
+      double requestsPerSecond,
+      Duration exportDelay,
+      String storeMemoryLimit,
+      String environment) {
+    this(
+        dataDir,
+        apiPort,
+        otlpHttpPort,
+        otlpGrpcPort,
+        zipkinPort,
+        gatewayPort,
+        requestsPerSecond,
+        exportDelay,
+        storeMemoryLimit,
+        environment,
+        List.of());
+  }
 
   public static DemoConfig defaults(Path dataDir) {
     return new DemoConfig(
@@ -41,7 +75,24 @@ public record DemoConfig(
         rps,
         exportDelay,
         storeMemoryLimit,
-        environment);
+        environment,
+        corsOrigins);
+  }
+
+  /** With web pages of {@code origins} allowed to export spans and logs from a browser. */
+  public DemoConfig withCorsOrigins(List<String> origins) {
+    return new DemoConfig(
+        dataDir,
+        apiPort,
+        otlpHttpPort,
+        otlpGrpcPort,
+        zipkinPort,
+        gatewayPort,
+        requestsPerSecond,
+        exportDelay,
+        storeMemoryLimit,
+        environment,
+        origins);
   }
 
   public DemoConfig validate() {
