@@ -13,12 +13,15 @@ final class Hex {
     }
   }
 
-  /** Parses 16 hex digits at {@code offset}; throws on anything else. */
+  /**
+   * Parses 16 ASCII hex digits at {@code offset}; throws on anything else (Character.digit would
+   * take Arabic-Indic or fullwidth digits, so one id could be written in many ways).
+   */
   static long parse(CharSequence s, int offset) {
     long v = 0;
     for (int i = 0; i < 16; i++) {
       char c = s.charAt(offset + i);
-      int d = Character.digit(c, 16);
+      int d = c < 128 ? Character.digit(c, 16) : -1;
       if (d < 0) {
         throw new IllegalArgumentException("not a hex digit: '" + c + "'");
       }

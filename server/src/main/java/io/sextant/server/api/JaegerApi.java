@@ -474,7 +474,9 @@ public final class JaegerApi {
     if (id == null
         || id.isEmpty()
         || id.length() > 32
-        || !id.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        || !id.chars()
+            .allMatch(
+                c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
       throw new BadRequest(
           "trace id \"" + clip(id == null ? "" : id) + "\" is not 1 to 32 hex digits");
     }

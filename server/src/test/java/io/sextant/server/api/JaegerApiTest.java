@@ -70,6 +70,8 @@ class JaegerApiTest {
         .isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
     assertThatThrownBy(() -> JaegerApi.traceId("")).hasMessageContaining("1 to 32 hex digits");
     assertThatThrownBy(() -> JaegerApi.traceId("g1")).hasMessageContaining("1 to 32 hex digits");
+    assertThatThrownBy(() -> JaegerApi.traceId("\u0663"))
+        .hasMessageContaining("1 to 32 hex digits");
     assertThat(JaegerApi.limit(null)).isEqualTo(100);
     assertThat(JaegerApi.limit("0")).isEqualTo(100);
     assertThat(JaegerApi.limit("1000")).isEqualTo(1000);
