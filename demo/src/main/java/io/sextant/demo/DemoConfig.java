@@ -28,40 +28,15 @@ public record DemoConfig(
     corsOrigins = corsOrigins == null ? List.of() : List.copyOf(corsOrigins);
   }
 
-  /** As the canonical constructor, without browser origins. */
-  public DemoConfig(
-      Path dataDir,
-      int apiPort,
-      int otlpHttpPort,
-      int otlpGrpcPort,
-      int zipkinPort,
-      int gatewayPort,
-      double requestsPerSecond,
-      Duration exportDelay,
-      String storeMemoryLimit,
-      String environment) {
-    this(
-        dataDir,
-        apiPort,
-        otlpHttpPort,
-        otlpGrpcPort,
-        zipkinPort,
-        gatewayPort,
-        requestsPerSecond,
-        exportDelay,
-        storeMemoryLimit,
-        environment,
-        List.of());
-  }
-
   public static DemoConfig defaults(Path dataDir) {
     return new DemoConfig(
-        dataDir, 7070, 4318, 4317, 9411, 8080, 30, Duration.ofSeconds(1), "1GB", "demo");
+        dataDir, 7070, 4318, 4317, 9411, 8080, 30, Duration.ofSeconds(1), "1GB", "demo", List.of());
   }
 
   /** Every port ephemeral, no traffic, fast export: what the tests use. */
   public static DemoConfig forTests(Path dataDir) {
-    return new DemoConfig(dataDir, 0, 0, 0, 0, 0, 0, Duration.ofMillis(200), "512MB", "test");
+    return new DemoConfig(
+        dataDir, 0, 0, 0, 0, 0, 0, Duration.ofMillis(200), "512MB", "test", List.of());
   }
 
   public DemoConfig withRate(double rps) {

@@ -63,7 +63,8 @@ public final class DemoMain implements Callable<Integer> {
             rate,
             d.exportDelay(),
             d.storeMemoryLimit(),
-            d.environment());
+            d.environment(),
+            d.corsOrigins());
     System.out.println(
         "sextant demo: starting Sextant, Kafka, 14 databases, the cache and 18 services...");
     Demo demo = Demo.start(config);

@@ -189,6 +189,15 @@ class JaegerApiIT {
     return out;
   }
 
+  /** The ids of the traces a search for service frontend with {@code params} finds. */
+  private static List<String> frontendTraces(String... params) throws Exception {
+    String[] all = new String[params.length + 2];
+    all[0] = "service";
+    all[1] = "frontend";
+    System.arraycopy(params, 0, all, 2, params.length);
+    return traceIds(ok("/api/traces", all));
+  }
+
   private static List<String> traceIds(JsonNode data) {
     List<String> out = new ArrayList<>();
     data.forEach(t -> out.add(t.get("traceID").asText()));
@@ -345,96 +354,52 @@ class JaegerApiIT {
     // Latest first: health, the quick shop, then trace A.
     assertThat(traceIds(ok("/api/traces", "service", "frontend")))
         .containsExactly(id(health), id(quickShop), id(shopRoot));
-    assertThat(traceIds(ok("/api/traces", "service", "frontend", "limit", "1")))
-        .containsExactly(id(health));
-    assertThat(traceIds(ok("/api/traces", "service", "frontend", "operation", "GET /shop")))
+    assertThat(frontendTraces("limit", "1")).containsExactly(id(health));
+    assertThat(frontendTraces("operation", "GET /shop"))
         .containsExactly(id(quickShop), id(shopRoot));
     // The spans of a trace found are all there, not only the matching one.
     JsonNode a = ok("/api/traces", "service", "frontend", "minDuration", "20ms");
     assertThat(traceIds(a)).containsExactly(id(shopRoot));
     assertThat(a.get(0).get("spans")).hasSize(3);
     assertThat(a.get(0).get("processes").size()).isEqualTo(2);
-    assertThat(traceIds(ok("/api/traces", "service", "frontend", "minDuration", "35ms")))
-        .containsExactly(id(shopRoot));
-    assertThat(traceIds(ok("/api/traces", "service", "frontend", "minDuration", "40.001ms")))
-        .isEmpty();
-    assertThat(
-            traceIds(
-                ok(
-                    "/api/traces",
-                    "service",
-                    "frontend",
-                    "operation",
-                    "GET /shop",
-                    "maxDuration",
-                    "5ms")))
+    assertThat(frontendTraces("minDuration", "35ms")).containsExactly(id(shopRoot));
+    assertThat(frontendTraces("minDuration", "40.001ms")).isEmpty();
+    assertThat(frontendTraces("operation", "GET /shop", "maxDuration", "5ms"))
         .containsExactly(id(quickShop));
 
     // Tags: a JSON object (Grafana, the Jaeger UI), logfmt, and Jaeger's older tag=k:v.
-    assertThat(traceIds(ok("/api/traces", "service", "frontend", "tags", "{\"user_id\":\"u-2\"}")))
-        .containsExactly(id(quickShop));
-    assertThat(
-            traceIds(
-                ok(
-                    "/api/traces",
-                    "service",
-                    "frontend",
-                    "tags",
-                    "http.response.status_code=500 cache.hit=false")))
+    assertThat(frontendTraces("tags", "{\"user_id\":\"u-2\"}")).containsExactly(id(quickShop));
+    assertThat(frontendTraces("tags", "http.response.status_code=500 cache.hit=false"))
         .containsExactly(id(shopRoot));
-    assertThat(traceIds(ok("/api/traces", "service", "frontend", "tag", "user_id:u-1")))
-        .containsExactly(id(shopRoot));
+    assertThat(frontendTraces("tag", "user_id:u-1")).containsExactly(id(shopRoot));
     // A tag matches one span: user u-2 made no call that took 20 ms.
-    assertThat(
-            traceIds(
-                ok(
-                    "/api/traces",
-                    "service",
-                    "frontend",
-                    "tags",
-                    "{\"user_id\":\"u-2\"}",
-                    "minDuration",
-                    "20ms")))
-        .isEmpty();
+    assertThat(frontendTraces("tags", "{\"user_id\":\"u-2\"}", "minDuration", "20ms")).isEmpty();
     // Derived tags: error, span.kind, otel.status_code; resource attributes too.
     assertThat(traceIds(ok("/api/traces", "service", "checkout", "tags", "{\"error\":\"true\"}")))
         .containsExactly(id(shopRoot));
-    assertThat(traceIds(ok("/api/traces", "service", "frontend", "tags", "error=true"))).isEmpty();
+    assertThat(frontendTraces("tags", "error=true")).isEmpty();
     assertThat(traceIds(ok("/api/traces", "service", "checkout", "tags", "otel.status_code=ERROR")))
         .containsExactly(id(shopRoot));
-    assertThat(traceIds(ok("/api/traces", "service", "frontend", "tags", "span.kind=client")))
-        .containsExactly(id(shopRoot));
+    assertThat(frontendTraces("tags", "span.kind=client")).containsExactly(id(shopRoot));
     assertThat(traceIds(ok("/api/traces", "service", "checkout", "tags", "host.name=shop-3")))
         .containsExactly(id(shopRoot));
     // A key no span has finds nothing rather than failing.
-    assertThat(traceIds(ok("/api/traces", "service", "frontend", "tags", "no.such.key=1")))
-        .isEmpty();
+    assertThat(frontendTraces("tags", "no.such.key=1")).isEmpty();
 
     // Time: start and end in microseconds; the window excludes trace A's spans.
     long afterA = (t0 + 500_000_000L) / 1_000;
     assertThat(
-            traceIds(
-                ok(
-                    "/api/traces",
-                    "service",
-                    "frontend",
-                    "start",
-                    Long.toString(afterA),
-                    "end",
-                    Long.toString(afterA + 60_000_000L))))
+            frontendTraces(
+                "start", Long.toString(afterA), "end", Long.toString(afterA + 60_000_000L)))
         .containsExactly(id(health), id(quickShop));
     assertThat(
-            traceIds(
-                ok(
-                    "/api/traces",
-                    "service",
-                    "frontend",
-                    "start",
-                    Long.toString(t0 / 1_000 - 3_600_000_000L),
-                    "end",
-                    Long.toString(t0 / 1_000 - 1_000_000L))))
+            frontendTraces(
+                "start",
+                Long.toString(t0 / 1_000 - 3_600_000_000L),
+                "end",
+                Long.toString(t0 / 1_000 - 1_000_000L)))
         .isEmpty();
-    assertThat(traceIds(ok("/api/traces", "service", "frontend", "lookback", "1h"))).hasSize(3);
+    assertThat(frontendTraces("lookback", "1h")).hasSize(3);
 
     // Several traces by id, as the Jaeger UI's compare view asks.
     assertThat(

@@ -380,7 +380,7 @@ public final class Triage implements AutoCloseable {
     private final Set<String> shortCircuited = new TreeSet<>();
 
     /** Extra runs that passed, whose traces were not stored yet when they ended. */
-    private final List<ProbeRun> late = new ArrayList<>();
+    private final List<ProbeRun> unreadPassing = new ArrayList<>();
 
     /** The probe started beside the wait for the suite's traces, and its run (null once taken). */
     private String earlyProbe;
@@ -394,7 +394,7 @@ public final class Triage implements AutoCloseable {
 
     @Override
     public ProbeEvidence suite(List<String> probes, int repeats) {
-      return evidence(degraded(runWaves(probes.stream().map(suite::get).toList(), repeats)), false);
+      return suite(probes, repeats, outcomes -> null);
     }
 
     /**
@@ -405,11 +405,7 @@ public final class Triage implements AutoCloseable {
     public ProbeEvidence suite(
         List<String> probes, int repeats, Function<Map<String, ProbeOutcome>, String> early) {
       List<ProbeRun> runs = degraded(runWaves(probes.stream().map(suite::get).toList(), repeats));
-      Map<String, List<ProbeRun>> byName = new LinkedHashMap<>();
-      runs.forEach(r -> byName.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(r));
-      Map<String, ProbeOutcome> outcomes = new LinkedHashMap<>();
-      byName.forEach((p, rs) -> outcomes.put(p, outcome(p, rs, flakes)));
-      String guess = early.apply(outcomes);
+      String guess = early.apply(outcomes(runs));
       Probe p = guess == null ? null : suite.get(guess);
       if (p != null) {
         earlyProbe = guess;
@@ -471,7 +467,7 @@ public final class Triage implements AutoCloseable {
       for (ProbeRun r : passing) {
         List<Event> t = storedTrace(r);
         if (t.isEmpty() || t.stream().anyMatch(e -> e.status() == StatusCode.ERROR)) {
-          (extra ? late : pending).add(r);
+          (extra ? unreadPassing : pending).add(r);
         } else {
           traces.put(r.traceId(), t);
         }
@@ -501,17 +497,20 @@ public final class Triage implements AutoCloseable {
         current.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(a.criticalPathMillis());
         slowCalls.addAll(known.slowCalls(t));
       }
-      Map<String, List<ProbeRun>> counted = new LinkedHashMap<>();
-      for (ProbeRun r : runs) {
-        byProbe.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(r);
-        if (!shorted.contains(r.traceId())) {
-          counted.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(r);
-        }
-      }
-      Map<String, ProbeOutcome> outcomes = new LinkedHashMap<>();
-      counted.forEach((p, rs) -> outcomes.put(p, outcome(p, rs, flakes)));
+      runs.forEach(r -> byProbe.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(r));
+      Map<String, ProbeOutcome> outcomes =
+          outcomes(runs.stream().filter(r -> !shorted.contains(r.traceId())).toList());
       return new ProbeEvidence(
           outcomes, failingTraces, current, slowCalls, readable(passing, traces, known));
+    }
+
+    /** Each probe's outcome over {@code runs}, in the order the probes first ran. */
+    private Map<String, ProbeOutcome> outcomes(List<ProbeRun> runs) {
+      Map<String, List<ProbeRun>> byName = new LinkedHashMap<>();
+      runs.forEach(r -> byName.computeIfAbsent(r.probe(), k -> new ArrayList<>()).add(r));
+      Map<String, ProbeOutcome> out = new LinkedHashMap<>();
+      byName.forEach((p, rs) -> out.put(p, outcome(p, rs, flakes)));
+      return out;
     }
 
     /**
@@ -522,11 +521,12 @@ public final class Triage implements AutoCloseable {
     public ProbeEvidence late() {
       // A run started early that the session did not ask for still ran during the incident.
       ProbeEvidence out = earlyRun == null ? ProbeEvidence.NONE : evidence(takeEarly(), true);
-      if (late.isEmpty()) {
+      if (unreadPassing.isEmpty()) {
         return out;
       }
-      List<ProbeEvidence.Traced> passed = readable(late, awaitTraces(late), book.known());
-      late.clear();
+      List<ProbeEvidence.Traced> passed =
+          readable(unreadPassing, awaitTraces(unreadPassing), book.known());
+      unreadPassing.clear();
       return out.plus(new ProbeEvidence(Map.of(), List.of(), Map.of(), Set.of(), passed));
     }
 
