@@ -9,6 +9,8 @@ import java.util.Objects;
  * (or, when the record has none, the time it was observed) and the span fields are empty; for
  * metric data points it is the point's time and neither the span nor the log fields mean anything.
  * {@code traceId}, {@code spanId} and {@code parentSpanId} may be null for logs and for root spans.
+ * {@code tenant} is whose telemetry it is ({@link Tenant}): set by ingest from the sender's key or
+ * header, never from the event's own content.
  */
 public record Event(
     EventKind kind,
@@ -30,7 +32,8 @@ public record Event(
     List<SpanEvent> events,
     List<SpanLink> links,
     String traceState,
-    int flags) {
+    int flags,
+    String tenant) {
 
   /** OTLP severity number from which a log record counts as an error (ERROR = 17..20). */
   public static final int SEVERITY_ERROR = 17;
@@ -48,6 +51,7 @@ public record Event(
     events = events == null ? List.of() : List.copyOf(events);
     links = links == null ? List.of() : List.copyOf(links);
     traceState = traceState == null ? "" : traceState;
+    tenant = tenant == null ? Tenant.DEFAULT : Tenant.check(tenant);
     if (kind == EventKind.SPAN && (traceId == null || spanId == null)) {
       throw new IllegalArgumentException("a span needs a trace id and a span id");
     }
@@ -78,6 +82,34 @@ public record Event(
     return new Builder(EventKind.METRIC);
   }
 
+  /** This event in {@code tenant}: what ingest does to each event of a request. */
+  public Event withTenant(String tenant) {
+    return tenant.equals(this.tenant)
+        ? this
+        : new Event(
+            kind,
+            timeUnixNano,
+            traceId,
+            spanId,
+            parentSpanId,
+            resource,
+            scope,
+            name,
+            spanKind,
+            durationNanos,
+            status,
+            statusMessage,
+            severityNumber,
+            severityText,
+            body,
+            attributes,
+            events,
+            links,
+            traceState,
+            flags,
+            tenant);
+  }
+
   public Builder toBuilder() {
     Builder b = new Builder(kind);
     b.timeUnixNano = timeUnixNano;
@@ -99,6 +131,7 @@ public record Event(
     b.links = links;
     b.traceState = traceState;
     b.flags = flags;
+    b.tenant = tenant;
     return b;
   }
 
@@ -124,6 +157,7 @@ public record Event(
     private List<SpanLink> links;
     private String traceState;
     private int flags;
+    private String tenant;
 
     private Builder(EventKind kind) {
       this.kind = kind;
@@ -224,6 +258,11 @@ public record Event(
       return this;
     }
 
+    public Builder tenant(String v) {
+      tenant = v;
+      return this;
+    }
+
     public Event build() {
       return new Event(
           kind,
@@ -245,7 +284,8 @@ public record Event(
           events,
           links,
           traceState,
-          flags);
+          flags,
+          tenant);
     }
   }
 }

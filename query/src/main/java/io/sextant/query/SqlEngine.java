@@ -173,6 +173,9 @@ final class SqlEngine implements Engine {
       Statement w = new Statement();
       w.add(" WHERE e.time >= ").param(range.fromUnixNano());
       w.add(" AND e.time < ").param(range.toUnixNano());
+      if (layout.tenant() != null) {
+        w.add(" AND " + tenantColumn("e") + " = ").param(layout.tenant().tenant());
+      }
       if (where != null) {
         w.add(" AND ");
         w.filter(where);
@@ -562,6 +565,11 @@ final class SqlEngine implements Engine {
   }
 
   /** A core column's expression over the events aliased {@code alias} instead of {@code e}. */
+  /** The tenant column of the events read under {@code alias}, for a tenant's layout. */
+  private String tenantColumn(String alias) {
+    return alias + "." + layout.tenant().column();
+  }
+
   private String core(String field, String alias) {
     String sqlText = layout.columns().get(field).sql();
     if (!sqlText.startsWith("e.")) {
@@ -614,7 +622,9 @@ final class SqlEngine implements Engine {
             + core("parent_span_id", "c")
             + " IS NOT NULL AND "
             + core("span.kind", "c")
-            + " IN (?, ?) GROUP BY t, p) k ON k.t = "
+            + " IN (?, ?)"
+            + (layout.tenant() == null ? "" : " AND " + tenantColumn("c") + " = ?")
+            + " GROUP BY t, p) k ON k.t = "
             + core("trace_id", "e")
             + " AND k.p = "
             + core("span_id", "e");
@@ -625,6 +635,9 @@ final class SqlEngine implements Engine {
             EventKind.SPAN.label(),
             SpanKind.SERVER.label(),
             SpanKind.CONSUMER.label()));
+    if (layout.tenant() != null) {
+      st.extraJoinParams.add(layout.tenant().tenant());
+    }
     st.fromWhere(query.range(), plan.where());
     st.add(" AND " + core("kind", "e") + " = ").param(EventKind.SPAN.label());
     st.add(" GROUP BY " + positions(1, nb + 1));

@@ -572,7 +572,7 @@ public final class ClickHouseEventStore implements EventStore {
   /** Read-only SQL for the query engine, in ClickHouse's dialect. */
   private final class Sql implements SqlAccess {
     private final SqlLayout layout =
-        new SqlLayout("events", Columns.queryColumns(), "e.attr", null, null, "e.res");
+        new SqlLayout("events", Columns.queryColumns(), "e.attr", null, null, "e.res", null);
 
     @Override
     public String dialect() {
@@ -798,5 +798,10 @@ public final class ClickHouseEventStore implements EventStore {
   @Override
   public void close() {
     closed = true;
+  }
+
+  @Override
+  public EventStore forTenant(String tenant) {
+    throw new UnsupportedOperationException("tenants: not yet in the ClickHouse store");
   }
 }

@@ -56,8 +56,9 @@ public final class DuckDbEventStore implements EventStore {
   // Ids of the resources and scopes already stored; only the writer thread touches them.
   private final Set<Long> knownResources = new HashSet<>();
   private final Set<Long> knownScopes = new HashSet<>();
-  private final Set<AttributeKey> knownKeys = ConcurrentHashMap.newKeySet();
-  private final SqlAccess sql = new DuckDbSql();
+  // Each tenant's attribute keys: its columns are its own.
+  private final Map<String, Set<AttributeKey>> knownKeys = new ConcurrentHashMap<>();
+  private final SqlAccess sql = new DuckDbSql(LAYOUT);
   private long rowsSinceCheckpoint;
 
   private DuckDbEventStore(DuckDbConfig config) {
@@ -86,17 +87,23 @@ public final class DuckDbEventStore implements EventStore {
         }
         s.execute("SET checkpoint_threshold = '" + WAL_LIMIT + "'");
         s.execute(Schema.createTable());
+        s.execute(Schema.ADD_TENANT);
         s.execute(Schema.CREATE_RESOURCES);
         s.execute(Schema.CREATE_SCOPES);
         s.execute(Schema.CREATE_KEYS);
         s.execute(Schema.CREATE_TRACE_INDEX);
-        try (ResultSet rs = s.executeQuery("SELECT key, origin, type FROM attribute_keys")) {
+        if (hasTable(s, "attribute_keys")) {
+          s.execute(Schema.MIGRATE_KEYS);
+          s.execute("DROP TABLE attribute_keys");
+        }
+        try (ResultSet rs = s.executeQuery("SELECT tenant, key, origin, type FROM tenant_keys")) {
           while (rs.next()) {
-            knownKeys.add(
-                new AttributeKey(
-                    rs.getString(1),
-                    AttributeKey.Origin.valueOf(rs.getString(2)),
-                    FieldType.valueOf(rs.getString(3))));
+            keysOf(rs.getString(1))
+                .add(
+                    new AttributeKey(
+                        rs.getString(2),
+                        AttributeKey.Origin.valueOf(rs.getString(3)),
+                        FieldType.valueOf(rs.getString(4))));
           }
         }
         loadIds(s, "SELECT id FROM resources", knownResources);
@@ -112,6 +119,19 @@ public final class DuckDbEventStore implements EventStore {
       openError = "cannot open DuckDB file " + config.file() + ": " + e.getMessage();
       log.error("store unavailable: {}", openError);
     }
+  }
+
+  private static boolean hasTable(Statement s, String table) throws SQLException {
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = '" + table + "'")) {
+      rs.next();
+      return rs.getLong(1) > 0;
+    }
+  }
+
+  private Set<AttributeKey> keysOf(String tenant) {
+    return knownKeys.computeIfAbsent(tenant, t -> ConcurrentHashMap.newKeySet());
   }
 
   @Override
@@ -205,34 +225,42 @@ public final class DuckDbEventStore implements EventStore {
   }
 
   private void storeNewKeys(StagedBatch staged) throws SQLException {
-    List<AttributeKey> fresh = new ArrayList<>();
-    collectNew(staged.recordKeys, AttributeKey.Origin.RECORD, fresh);
-    collectNew(staged.resourceKeys, AttributeKey.Origin.RESOURCE, fresh);
+    Map<String, List<AttributeKey>> fresh = new java.util.HashMap<>();
+    staged.recordKeys.forEach((t, keys) -> collectNew(t, keys, AttributeKey.Origin.RECORD, fresh));
+    staged.resourceKeys.forEach(
+        (t, keys) -> collectNew(t, keys, AttributeKey.Origin.RESOURCE, fresh));
     if (fresh.isEmpty()) {
       return;
     }
     try (PreparedStatement ps =
         writer.prepareStatement(
-            "INSERT INTO attribute_keys VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-      for (AttributeKey k : fresh) {
-        ps.setString(1, k.key());
-        ps.setString(2, k.origin().name());
-        ps.setString(3, k.type().name());
-        ps.addBatch();
+            "INSERT INTO tenant_keys VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+      for (Map.Entry<String, List<AttributeKey>> t : fresh.entrySet()) {
+        for (AttributeKey k : t.getValue()) {
+          ps.setString(1, t.getKey());
+          ps.setString(2, k.key());
+          ps.setString(3, k.origin().name());
+          ps.setString(4, k.type().name());
+          ps.addBatch();
+        }
       }
       ps.executeBatch();
     }
-    knownKeys.addAll(fresh);
+    fresh.forEach((t, keys) -> keysOf(t).addAll(keys));
   }
 
   private void collectNew(
-      java.util.Map<String, Integer> keys, AttributeKey.Origin origin, List<AttributeKey> into) {
-    for (java.util.Map.Entry<String, Integer> e : keys.entrySet()) {
+      String tenant,
+      Map<String, Integer> keys,
+      AttributeKey.Origin origin,
+      Map<String, List<AttributeKey>> into) {
+    Set<AttributeKey> known = keysOf(tenant);
+    for (Map.Entry<String, Integer> e : keys.entrySet()) {
       for (FieldType t : FieldType.values()) {
         if ((e.getValue() & (1 << t.ordinal())) != 0) {
           AttributeKey k = new AttributeKey(e.getKey(), origin, t);
-          if (!knownKeys.contains(k)) {
-            into.add(k);
+          if (!known.contains(k)) {
+            into.computeIfAbsent(tenant, x -> new ArrayList<>()).add(k);
           }
         }
       }
@@ -241,8 +269,19 @@ public final class DuckDbEventStore implements EventStore {
 
   @Override
   public List<AttributeKey> attributeKeys() throws StoreException {
+    return attributeKeys(null);
+  }
+
+  /** The keys of {@code tenant}, or of every tenant when it is null. */
+  private List<AttributeKey> attributeKeys(String tenant) throws StoreException {
     ensureOpen();
-    List<AttributeKey> out = new ArrayList<>(knownKeys);
+    Set<AttributeKey> keys = new HashSet<>();
+    if (tenant == null) {
+      knownKeys.values().forEach(keys::addAll);
+    } else {
+      keys.addAll(knownKeys.getOrDefault(tenant, Set.of()));
+    }
+    List<AttributeKey> out = new ArrayList<>(keys);
     out.sort(
         java.util.Comparator.comparing(AttributeKey::key)
             .thenComparing(AttributeKey::origin)
@@ -255,16 +294,23 @@ public final class DuckDbEventStore implements EventStore {
     return Optional.of(sql);
   }
 
+  private static final SqlAccess.SqlLayout LAYOUT =
+      new SqlAccess.SqlLayout(
+          Schema.TABLE,
+          Schema.queryColumns(),
+          "e.attributes",
+          "resources",
+          "resource_id",
+          "r.resource",
+          null);
+
   /** Read-only SQL on a connection of its own per statement, beside the writer. */
   private final class DuckDbSql implements SqlAccess {
-    private final SqlLayout layout =
-        new SqlLayout(
-            Schema.TABLE,
-            Schema.queryColumns(),
-            "e.attributes",
-            "resources",
-            "resource_id",
-            "r.resource");
+    private final SqlLayout layout;
+
+    DuckDbSql(SqlLayout layout) {
+      this.layout = layout;
+    }
 
     @Override
     public String dialect() {
@@ -303,10 +349,21 @@ public final class DuckDbEventStore implements EventStore {
 
   @Override
   public List<Event> trace(TraceId traceId) throws StoreException {
+    return trace(null, traceId);
+  }
+
+  /** The condition on the tenant column for reads of {@code tenant} (none when it is null). */
+  private static String tenantCondition(String tenant) {
+    return tenant == null ? "" : " AND " + Schema.TENANT + " = ?";
+  }
+
+  private List<Event> trace(String tenant, TraceId traceId) throws StoreException {
     String sql =
         "SELECT "
             + EventRows.COLUMNS
-            + " FROM events WHERE time >= ? AND time <= ? AND trace_id = ? ORDER BY time, span_id";
+            + " FROM events WHERE time >= ? AND time <= ? AND trace_id = ?"
+            + tenantCondition(tenant)
+            + " ORDER BY time, span_id";
     try (Connection c = reader()) {
       long first;
       long last;
@@ -326,6 +383,9 @@ public final class DuckDbEventStore implements EventStore {
         ps.setLong(1, first);
         ps.setLong(2, last);
         ps.setString(3, traceId.toHex());
+        if (tenant != null) {
+          ps.setString(4, tenant);
+        }
         EventRows rows =
             new EventRows(
                 id -> text(c, resourceTexts, "resources", "resource", id),
@@ -336,7 +396,7 @@ public final class DuckDbEventStore implements EventStore {
           while (rs.next()) {
             Event e = rows.read(rs);
             // A retried write leaves duplicate rows; the contract says each event once.
-            if (e.kind() == EventKind.SPAN && !spans.add(e.spanId().toHex())) {
+            if (e.kind() == EventKind.SPAN && !spans.add(e.tenant() + '/' + e.spanId().toHex())) {
               continue;
             }
             events.add(e);
@@ -390,16 +450,24 @@ public final class DuckDbEventStore implements EventStore {
 
   @Override
   public List<ServiceSummary> services(TimeRange range) throws StoreException {
+    return services(null, range);
+  }
+
+  private List<ServiceSummary> services(String tenant, TimeRange range) throws StoreException {
     if (range.isEmpty()) {
       return List.of();
     }
     String sql =
         "SELECT \"service.name\", count(*) AS n FROM events WHERE time >= ? AND time < ?"
+            + tenantCondition(tenant)
             + " GROUP BY 1 ORDER BY n DESC, 1";
     try (Connection c = reader();
         PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, range.fromUnixNano());
       ps.setLong(2, range.toUnixNano());
+      if (tenant != null) {
+        ps.setString(3, tenant);
+      }
       List<ServiceSummary> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -429,14 +497,56 @@ public final class DuckDbEventStore implements EventStore {
 
   @Override
   public StoreStats stats() throws StoreException {
+    return stats(null);
+  }
+
+  /** A tenant's count, with no bytes on disk: the file is not one tenant's. */
+  private StoreStats stats(String tenant) throws StoreException {
     try (Connection c = reader();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
-      rs.next();
-      return new StoreStats(rs.getLong(1), bytesOnDisk());
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT count(*) FROM events WHERE true" + tenantCondition(tenant))) {
+      if (tenant != null) {
+        ps.setString(1, tenant);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new StoreStats(rs.getLong(1), tenant == null ? bytesOnDisk() : 0);
+      }
     } catch (SQLException e) {
       throw new StoreException("reading store statistics failed: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public EventStore forTenant(String tenant) {
+    SqlAccess scoped = new DuckDbSql(LAYOUT.forTenant(Schema.TENANT, tenant));
+    return new io.sextant.store.spi.TenantView(this, tenant) {
+      @Override
+      public List<Event> trace(TraceId traceId) throws StoreException {
+        return DuckDbEventStore.this.trace(tenant, traceId);
+      }
+
+      @Override
+      public List<ServiceSummary> services(TimeRange range) throws StoreException {
+        return DuckDbEventStore.this.services(tenant, range);
+      }
+
+      @Override
+      public List<AttributeKey> attributeKeys() throws StoreException {
+        return DuckDbEventStore.this.attributeKeys(tenant);
+      }
+
+      @Override
+      public Optional<SqlAccess> sql() {
+        return Optional.of(scoped);
+      }
+
+      @Override
+      public StoreStats stats() throws StoreException {
+        return DuckDbEventStore.this.stats(tenant);
+      }
+    };
   }
 
   /** The database file plus its write-ahead log. */

@@ -34,7 +34,7 @@ final class EventRows {
         sql.append(", ").append(p.column());
       }
     }
-    COLUMNS = sql.toString();
+    COLUMNS = sql.append(", ").append(Schema.TENANT).toString();
   }
 
   /** The JSON text of a resource or scope by id. */
@@ -107,6 +107,6 @@ final class EventRows {
       }
       col++;
     }
-    return b.attributes(Attributes.of(attributes)).build();
+    return b.attributes(Attributes.of(attributes)).tenant(rs.getString(col)).build();
   }
 }

@@ -85,7 +85,17 @@ final class Schema {
       resource_id BIGINT NOT NULL,
       scope_id BIGINT NOT NULL,
       span_events VARCHAR,
-      links VARCHAR""";
+      links VARCHAR,
+      sextant_tenant VARCHAR DEFAULT 'default'""";
+
+  /**
+   * The column of each event's tenant (Sextant's, not the {@code tenant} attribute some systems
+   * record). Last in the table, so files made before tenants gain it with {@link #ADD_TENANT}.
+   */
+  static final String TENANT = "sextant_tenant";
+
+  static final String ADD_TENANT =
+      "ALTER TABLE events ADD COLUMN IF NOT EXISTS sextant_tenant VARCHAR DEFAULT 'default'";
 
   static final String CREATE_RESOURCES =
       "CREATE TABLE IF NOT EXISTS resources (id BIGINT PRIMARY KEY, resource VARCHAR NOT NULL)";
@@ -97,8 +107,14 @@ final class Schema {
    * new one, so the query engine knows every key exactly without scanning the JSON.
    */
   static final String CREATE_KEYS =
-      "CREATE TABLE IF NOT EXISTS attribute_keys (key VARCHAR NOT NULL, origin VARCHAR NOT NULL,"
-          + " type VARCHAR NOT NULL, PRIMARY KEY (key, origin, type))";
+      "CREATE TABLE IF NOT EXISTS tenant_keys (tenant VARCHAR NOT NULL, key VARCHAR NOT NULL,"
+          + " origin VARCHAR NOT NULL, type VARCHAR NOT NULL, PRIMARY KEY (tenant, key, origin,"
+          + " type))";
+
+  /** Files made before tenants kept their keys in {@code attribute_keys}: the default tenant's. */
+  static final String MIGRATE_KEYS =
+      "INSERT INTO tenant_keys SELECT 'default', key, origin, type FROM attribute_keys"
+          + " ON CONFLICT DO NOTHING";
 
   /** The fields that have a column, by the name the query engine uses, for {@code SqlLayout}. */
   static java.util.Map<String, io.sextant.store.spi.SqlAccess.SqlColumn> queryColumns() {

@@ -32,10 +32,16 @@ final class StagedBatch {
   /** Per trace key, the first and last event time of the batch's events of that trace. */
   final Map<Long, long[]> traceWindows = new java.util.HashMap<>();
 
-  /** The attribute keys of the batch, each with the bit set of the value types seen. */
-  final Map<String, Integer> recordKeys = new java.util.HashMap<>();
+  /**
+   * The attribute keys of the batch by tenant, each with the bit set of the value types seen: a
+   * tenant's columns are its own (docs/security.md, "Tenants").
+   */
+  final Map<String, Map<String, Integer>> recordKeys = new java.util.HashMap<>();
 
-  final Map<String, Integer> resourceKeys = new java.util.HashMap<>();
+  final Map<String, Map<String, Integer>> resourceKeys = new java.util.HashMap<>();
+
+  // The resources whose keys are counted, per tenant (a resource object may serve two tenants).
+  private final Map<String, java.util.Set<Resource>> keyedResources = new java.util.HashMap<>();
 
   /** The bit of a value's type in {@link #recordKeys} and {@link #resourceKeys}. */
   static int typeBit(Object value) {
@@ -94,6 +100,7 @@ final class StagedBatch {
     LongColumn scopeId = longs("scope_id");
     StringColumn spanEvents = strings("span_events");
     StringColumn links = strings("links");
+    StringColumn tenant = strings("tenant");
 
     Map<Resource, Long> resourceIds = new IdentityHashMap<>();
     Map<Resource, String[]> resourceColumns = new IdentityHashMap<>();
@@ -129,9 +136,20 @@ final class StagedBatch {
         severityText.values[r] = e.severityText();
         body.values[r] = e.body();
       }
+      tenant.values[r] = e.tenant();
+      Map<String, Integer> keys = recordKeys.computeIfAbsent(e.tenant(), t -> new HashMap<>());
+      if (keyedResources
+          .computeIfAbsent(
+              e.tenant(), t -> java.util.Collections.newSetFromMap(new IdentityHashMap<>()))
+          .add(e.resource())) {
+        Map<String, Integer> into = resourceKeys.computeIfAbsent(e.tenant(), t -> new HashMap<>());
+        for (Map.Entry<String, Object> a : e.resource().attributes().asMap().entrySet()) {
+          into.merge(a.getKey(), typeBit(a.getValue()), (x, y) -> x | y);
+        }
+      }
       rest.setLength(0);
       for (Map.Entry<String, Object> a : e.attributes().asMap().entrySet()) {
-        recordKeys.merge(a.getKey(), typeBit(a.getValue()), (x, y) -> x | y);
+        keys.merge(a.getKey(), typeBit(a.getValue()), (x, y) -> x | y);
         Integer column = ATTRIBUTE_COLUMNS.get(a.getKey());
         if (column == null || !setPromoted(promotedColumns[column], r, a.getValue())) {
           rest.append(rest.isEmpty() ? '{' : ',');
@@ -152,9 +170,6 @@ final class StagedBatch {
   }
 
   private long resourceId(Resource resource) {
-    for (Map.Entry<String, Object> a : resource.attributes().asMap().entrySet()) {
-      resourceKeys.merge(a.getKey(), typeBit(a.getValue()), (x, y) -> x | y);
-    }
     return idInto(resources, JsonText.attributes(resource.attributes()));
   }
 

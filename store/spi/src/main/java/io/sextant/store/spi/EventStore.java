@@ -62,6 +62,18 @@ public interface EventStore extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * A read-only view of {@code tenant}'s events: every read ({@link #trace}, {@link #services},
+   * {@link #attributeKeys}, {@link #sql}, {@link #scan}, {@link #stats}) answers as if only that
+   * tenant's events were stored, so nothing of another tenant (an event, a count, a key, a value)
+   * reaches an answer. {@link #write} and {@link #deleteBefore} on the view are refused: ingest
+   * writes to the store with each event's own tenant, and retention is the store's. Closing the
+   * view does not close the store.
+   *
+   * @throws IllegalArgumentException when {@code tenant} is not a valid tenant name
+   */
+  EventStore forTenant(String tenant);
+
   /** Deletes every event whose time is before {@code cutoffUnixNano}; returns how many. */
   long deleteBefore(long cutoffUnixNano) throws StoreException;
 

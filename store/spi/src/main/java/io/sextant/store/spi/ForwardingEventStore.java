@@ -43,6 +43,12 @@ public abstract class ForwardingEventStore implements EventStore {
     return delegate.scan(range);
   }
 
+  /** The delegate's view: a decorator's reads through the view are not decorated. */
+  @Override
+  public EventStore forTenant(String tenant) {
+    return delegate.forTenant(tenant);
+  }
+
   @Override
   public long deleteBefore(long cutoffUnixNano) throws StoreException {
     return delegate.deleteBefore(cutoffUnixNano);

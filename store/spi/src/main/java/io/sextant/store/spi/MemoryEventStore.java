@@ -38,10 +38,15 @@ public final class MemoryEventStore implements EventStore {
   private final Map<Object, Event> events = new LinkedHashMap<>();
   private boolean closed;
 
-  private record SpanKey(TraceId traceId, SpanId spanId) {}
+  private record SpanKey(String tenant, TraceId traceId, SpanId spanId) {}
 
   private static Object key(Event e) {
-    return e.kind() == EventKind.SPAN ? new SpanKey(e.traceId(), e.spanId()) : e;
+    return e.kind() == EventKind.SPAN ? new SpanKey(e.tenant(), e.traceId(), e.spanId()) : e;
+  }
+
+  /** Whether {@code e} is read by a reader of {@code tenant}: every event when it is null. */
+  private static boolean in(String tenant, Event e) {
+    return tenant == null || tenant.equals(e.tenant());
   }
 
   @Override
@@ -57,11 +62,15 @@ public final class MemoryEventStore implements EventStore {
   }
 
   @Override
-  public synchronized List<Event> trace(TraceId traceId) {
+  public List<Event> trace(TraceId traceId) {
+    return trace(null, traceId);
+  }
+
+  private synchronized List<Event> trace(String tenant, TraceId traceId) {
     ensureOpen();
     List<Event> out = new ArrayList<>();
     for (Event e : events.values()) {
-      if (traceId.equals(e.traceId())) {
+      if (traceId.equals(e.traceId()) && in(tenant, e)) {
         out.add(e);
       }
     }
@@ -70,11 +79,15 @@ public final class MemoryEventStore implements EventStore {
   }
 
   @Override
-  public synchronized List<ServiceSummary> services(TimeRange range) {
+  public List<ServiceSummary> services(TimeRange range) {
+    return services(null, range);
+  }
+
+  private synchronized List<ServiceSummary> services(String tenant, TimeRange range) {
     ensureOpen();
     Map<String, Long> counts = new HashMap<>();
     for (Event e : events.values()) {
-      if (range.contains(e.timeUnixNano())) {
+      if (range.contains(e.timeUnixNano()) && in(tenant, e)) {
         counts.merge(e.serviceName(), 1L, Long::sum);
       }
     }
@@ -88,10 +101,17 @@ public final class MemoryEventStore implements EventStore {
   }
 
   @Override
-  public synchronized List<AttributeKey> attributeKeys() {
+  public List<AttributeKey> attributeKeys() {
+    return attributeKeys(null);
+  }
+
+  private synchronized List<AttributeKey> attributeKeys(String tenant) {
     ensureOpen();
     Set<AttributeKey> keys = new TreeSet<>(KEY_ORDER);
     for (Event e : events.values()) {
+      if (!in(tenant, e)) {
+        continue;
+      }
       e.attributes()
           .asMap()
           .forEach(
@@ -112,11 +132,15 @@ public final class MemoryEventStore implements EventStore {
           .thenComparing(AttributeKey::type);
 
   @Override
-  public synchronized Optional<List<Event>> scan(TimeRange range) {
+  public Optional<List<Event>> scan(TimeRange range) {
+    return scan(null, range);
+  }
+
+  private synchronized Optional<List<Event>> scan(String tenant, TimeRange range) {
     ensureOpen();
     List<Event> out = new ArrayList<>();
     for (Event e : events.values()) {
-      if (range.contains(e.timeUnixNano())) {
+      if (range.contains(e.timeUnixNano()) && in(tenant, e)) {
         out.add(e);
       }
     }
@@ -137,9 +161,43 @@ public final class MemoryEventStore implements EventStore {
   }
 
   @Override
-  public synchronized StoreStats stats() {
+  public StoreStats stats() {
+    return stats(null);
+  }
+
+  private synchronized StoreStats stats(String tenant) {
     ensureOpen();
-    return new StoreStats(events.size(), 0);
+    return new StoreStats(events.values().stream().filter(e -> in(tenant, e)).count(), 0);
+  }
+
+  @Override
+  public EventStore forTenant(String tenant) {
+    return new TenantView(this, tenant) {
+      @Override
+      public List<Event> trace(TraceId traceId) {
+        return MemoryEventStore.this.trace(tenant, traceId);
+      }
+
+      @Override
+      public List<ServiceSummary> services(TimeRange range) {
+        return MemoryEventStore.this.services(tenant, range);
+      }
+
+      @Override
+      public List<AttributeKey> attributeKeys() {
+        return MemoryEventStore.this.attributeKeys(tenant);
+      }
+
+      @Override
+      public Optional<List<Event>> scan(TimeRange range) {
+        return MemoryEventStore.this.scan(tenant, range);
+      }
+
+      @Override
+      public StoreStats stats() {
+        return MemoryEventStore.this.stats(tenant);
+      }
+    };
   }
 
   @Override

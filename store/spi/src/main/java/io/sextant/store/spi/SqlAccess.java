@@ -39,6 +39,8 @@ public interface SqlAccess {
    *     e.<resourceIdColumn>}
    * @param resourceIdColumn the events' column that refers to a resource
    * @param resourceAttributes the expression over {@code r} of a resource's JSON attribute object
+   * @param tenant when not null, the only tenant whose events this layout may read: every statement
+   *     over {@code eventsTable} must hold its condition ({@link TenantScope})
    */
   record SqlLayout(
       String eventsTable,
@@ -46,7 +48,35 @@ public interface SqlAccess {
       String recordAttributes,
       String resourcesTable,
       String resourceIdColumn,
-      String resourceAttributes) {}
+      String resourceAttributes,
+      TenantScope tenant) {
+
+    /** This layout, reading only {@code tenant}'s events, whose tenant is in {@code column}. */
+    public SqlLayout forTenant(String column, String tenant) {
+      return new SqlLayout(
+          eventsTable,
+          columns,
+          recordAttributes,
+          resourcesTable,
+          resourceIdColumn,
+          resourceAttributes,
+          new TenantScope(column, tenant));
+    }
+  }
+
+  /**
+   * The condition a tenant's reads carry: {@code <alias>.<column> = ?} with {@code tenant} bound,
+   * for every alias the events table is read under.
+   *
+   * @param column the events table's tenant column, quoted as the dialect needs
+   * @param tenant the tenant's name
+   */
+  record TenantScope(String column, String tenant) {
+    public TenantScope {
+      java.util.Objects.requireNonNull(column, "column");
+      io.sextant.model.Tenant.check(tenant);
+    }
+  }
 
   /**
    * A field stored in a column.

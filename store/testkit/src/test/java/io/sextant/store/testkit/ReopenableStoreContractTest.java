@@ -73,6 +73,11 @@ class ReopenableStoreContractTest extends EventStoreContract {
     }
 
     @Override
+    public EventStore forTenant(String tenant) {
+      return data.forTenant(tenant);
+    }
+
+    @Override
     public Capabilities capabilities() {
       return new Capabilities(true, true);
     }
