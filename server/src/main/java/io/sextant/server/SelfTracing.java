@@ -39,6 +39,9 @@ final class SelfTracing implements AutoCloseable {
             .setTimeout(Duration.ofSeconds(10));
     if (bearer != null) {
       exporter.addHeader("Authorization", "Bearer " + bearer);
+    } else {
+      // Its own spans are the operations tenant's (its key says so when keys are on).
+      exporter.addHeader(io.sextant.model.Tenant.HEADER, config.security().operationsTenant());
     }
     String version = SelfTracing.class.getPackage().getImplementationVersion();
     provider =

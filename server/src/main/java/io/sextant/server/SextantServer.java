@@ -22,6 +22,7 @@ import io.sextant.server.api.JaegerApi;
 import io.sextant.server.api.MapApi;
 import io.sextant.server.api.QueryApi;
 import io.sextant.server.api.RateMeter;
+import io.sextant.server.api.Tenancy;
 import io.sextant.server.api.TriageApi;
 import io.sextant.server.ingest.GrpcErrors;
 import io.sextant.server.ingest.IngestAuth;
@@ -162,7 +163,10 @@ public final class SextantServer implements AutoCloseable {
       keys =
           keys.with(
               new ApiToken(
-                  "sextant-self-trace", java.util.Set.of(Scope.INGEST), ApiToken.hash(selfToken)));
+                  "sextant-self-trace",
+                  java.util.Set.of(Scope.INGEST),
+                  ApiToken.hash(selfToken),
+                  security.operationsTenant()));
     }
     this.keys = keys;
     this.selfTracing = selfTrace ? new SelfTracing(config, selfToken) : null;
@@ -176,7 +180,8 @@ public final class SextantServer implements AutoCloseable {
     writerRef[0] = writer;
     this.retention = new RetentionJob(store, config.retention(), clock);
     this.rates = new RateMeter(counters);
-    IngestGate gate = new IngestGate(writer, counters, redactor);
+    IngestGate gate = new IngestGate(writer, counters, redactor, security.tenantLimits());
+    this.operationsTenant = security.operationsTenant();
     IngestAuth ingestAuth = new IngestAuth(keys);
     OtlpDecoder otlp = new OtlpDecoder(config.limits(), clock);
 
@@ -201,9 +206,7 @@ public final class SextantServer implements AutoCloseable {
             .addService(OtlpGrpcServices.metrics(otlp, gate))
             .maxRequestMessageLength(config.limits().maxBodyBytes())
             .exceptionHandler(new GrpcErrors(config.limits().maxBodyBytes()));
-    if (ingestAuth.enabled()) {
-      grpc.intercept(ingestAuth.grpc());
-    }
+    grpc.intercept(ingestAuth.grpc());
     // Room above the message limit, so an oversized message is refused by gRPC with
     // RESOURCE_EXHAUSTED and a message instead of a reset stream (CANCELLED).
     sb.virtualHost(config.otlpGrpcPort())
@@ -245,16 +248,44 @@ public final class SextantServer implements AutoCloseable {
     HttpService zipkin =
         new ZipkinService(new ZipkinDecoder(config.limits()), gate, config.limits());
     sb.virtualHost(config.zipkinPort())
-        .service(
-            "/api/v2/spans", ingestAuth.enabled() ? zipkin.decorate(ingestAuth.zipkin()) : zipkin);
+        .service("/api/v2/spans", zipkin.decorate(ingestAuth.zipkin()));
     BlockingTaskExecutor blocking = BlockingTaskExecutor.builder().numThreads(4).build();
+    // Every API answer is built over the request's tenant's view of the store.
+    Tenancy tenancy = new Tenancy(store, view -> new TimedEngine(Engine.of(view), metrics));
+    Tenancy.Reads operations = tenancy.of(operationsTenant);
     VirtualHostBuilder api =
-        new ApiService(store, writer, counters, rates, clock, blocking).bind(sb, config.apiPort());
-    Engine engine = new TimedEngine(Engine.of(store), metrics);
-    new QueryApi(engine, clock, blocking).bind(sb, config.apiPort());
-    new JaegerApi(engine, store, clock, blocking).bind(sb, config.apiPort());
-    LiveMap map = new LiveMap(new MapBuilder(engine), clock, MAP_CACHE);
-    ChangeLog changes = new ChangeLog(engine, CHANGE_LOOKBACK);
+        ApiService.bind(
+            sb,
+            config.apiPort(),
+            ctx ->
+                tenancy
+                    .of(ctx)
+                    .part(
+                        ApiService.class,
+                        r ->
+                            new ApiService(
+                                r.store(),
+                                r.tenant().equals(operationsTenant),
+                                writer,
+                                counters,
+                                rates,
+                                clock,
+                                blocking)));
+    QueryApi.bind(
+        sb,
+        config.apiPort(),
+        ctx ->
+            tenancy.of(ctx).part(QueryApi.class, r -> new QueryApi(r.engine(), clock, blocking)));
+    JaegerApi.bind(
+        sb,
+        config.apiPort(),
+        ctx ->
+            tenancy
+                .of(ctx)
+                .part(JaegerApi.class, r -> new JaegerApi(r.engine(), r.store(), clock, blocking)));
+    Engine engine = operations.engine();
+    ChangeLog changes =
+        operations.part(ChangeLog.class, r -> new ChangeLog(r.engine(), CHANGE_LOOKBACK));
     this.health =
         new HealthPoller(
             config.health().targets(),
@@ -262,9 +293,27 @@ public final class SextantServer implements AutoCloseable {
             config.health().timeout(),
             HttpClient.newBuilder().connectTimeout(config.health().timeout()).build(),
             clock,
-            events -> writer.submit(redactor.apply(events)));
-    new MapApi(map, changes, health, () -> declared, engine, clock, blocking)
-        .bind(sb, config.apiPort());
+            events -> writer.submit(redactor.apply(operational(events))));
+    MapApi.bind(
+        sb,
+        config.apiPort(),
+        ctx ->
+            tenancy
+                .of(ctx)
+                .part(
+                    MapApi.class,
+                    r -> {
+                      boolean ops = r.tenant().equals(operationsTenant);
+                      return new MapApi(
+                          new LiveMap(new MapBuilder(r.engine()), clock, MAP_CACHE),
+                          r.part(ChangeLog.class, x -> new ChangeLog(x.engine(), CHANGE_LOOKBACK)),
+                          ops ? health::latest : List::of,
+                          ops ? () -> declared : () -> DeclaredModel.NONE,
+                          r.engine(),
+                          clock,
+                          blocking);
+                    }));
+    this.operationsStore = operations.store();
     this.engine = engine;
     this.changes = changes;
     this.triageApi = new TriageApi(() -> triage, this::reloadProbes);
@@ -282,7 +331,9 @@ public final class SextantServer implements AutoCloseable {
     // Probe URLs may carry keys (?api_key=…): the listing shows them redacted.
     api.decorator(new ProbeListingRedaction(redactor));
     // Host allowlist, cross-site refusal, tokens and scopes: outside everything else.
-    api.decorator(new ApiGuard(keys, config.bindAddress(), security.allowedHosts()));
+    api.decorator(
+        new ApiGuard(
+            keys, config.bindAddress(), security.allowedHosts(), security.operationsTenant()));
     if (selfTracing != null) {
       sb.virtualHost(config.apiPort()).decorator(selfTracing.decorator());
     }
@@ -290,17 +341,21 @@ public final class SextantServer implements AutoCloseable {
   }
 
   private final Engine engine;
+  // The operations tenant (docs/security.md, "Tenants"): probes, triage, SLOs and health checks
+  // read its view and write its events.
+  private final String operationsTenant;
+  private final EventStore operationsStore;
   private final Redactor redactor;
   private final SelfMetrics metrics;
   private final Keyring keys;
 
   /**
-   * An OTLP/HTTP route: the ingest token check inside, CORS for the configured browser origins
-   * outside it (a preflight carries no token).
+   * An OTLP/HTTP route: the ingest door (token, tenant) inside, CORS for the configured browser
+   * origins outside it (a preflight carries no token).
    */
   private static HttpService otlpHttp(
       HttpService service, IngestAuth auth, SecurityConfig security) {
-    HttpService s = auth.enabled() ? service.decorate(auth.otlpHttp()) : service;
+    HttpService s = service.decorate(auth.otlpHttp());
     List<String> origins = security.corsOrigins();
     if (origins.isEmpty()) {
       return s;
@@ -443,7 +498,7 @@ public final class SextantServer implements AutoCloseable {
       triage.close();
     }
     if (forget == null || book == null) {
-      book = DurableBook.open(suite, store, engine, this::storeProbeEvents, clock).book();
+      book = DurableBook.open(suite, operationsStore, engine, this::storeProbeEvents, clock).book();
     } else {
       book.forget(forget);
     }
@@ -451,7 +506,7 @@ public final class SextantServer implements AutoCloseable {
         new Triage(
                 suite,
                 book,
-                store,
+                operationsStore,
                 engine,
                 this::storeProbeEvents,
                 health::pollAll,
@@ -466,10 +521,19 @@ public final class SextantServer implements AutoCloseable {
   private void storeProbeEvents(List<io.sextant.model.Event> events) {
     metrics.probeEvents(events);
     try {
-      writer.submit(redactor.apply(events));
+      writer.submit(redactor.apply(operational(events)));
     } catch (Exception e) {
       log.warn("probe results not stored: {}", e.getMessage());
     }
+  }
+
+  /** {@code events}, Sextant's own (probe results, health polls), as the operations tenant's. */
+  private List<io.sextant.model.Event> operational(List<io.sextant.model.Event> events) {
+    List<io.sextant.model.Event> out = new ArrayList<>(events.size());
+    for (io.sextant.model.Event e : events) {
+      out.add(e.withTenant(operationsTenant));
+    }
+    return out;
   }
 
   private void stopWatching() {

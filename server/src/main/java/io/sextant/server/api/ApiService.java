@@ -41,15 +41,22 @@ public final class ApiService {
   private final RateMeter rates;
   private final Clock clock;
   private final Executor blocking;
+  private final boolean operations;
 
+  /**
+   * The routes over {@code store}, one tenant's view; {@code operations}: whether it is the
+   * operations tenant, the one shown the server's own ingest and pipeline counters.
+   */
   public ApiService(
       EventStore store,
+      boolean operations,
       BatchingWriter writer,
       IngestCounters counters,
       RateMeter rates,
       Clock clock,
       Executor blocking) {
     this.store = store;
+    this.operations = operations;
     this.writer = writer;
     this.counters = counters;
     this.rates = rates;
@@ -57,14 +64,40 @@ public final class ApiService {
     this.blocking = blocking;
   }
 
-  /** Binds the API routes; returns the API port's virtual host so more routes can join it. */
-  public com.linecorp.armeria.server.VirtualHostBuilder bind(ServerBuilder sb, int port) {
+  /**
+   * Binds the API routes, each request answered by {@code of} its tenant; returns the API port's
+   * virtual host so more routes can join it.
+   */
+  public static com.linecorp.armeria.server.VirtualHostBuilder bind(
+      ServerBuilder sb,
+      int port,
+      java.util.function.Function<com.linecorp.armeria.server.ServiceRequestContext, ApiService>
+          of) {
     return sb.virtualHost(port)
         .service(
-            "/api/v1/traces/{traceId}", (ctx, req) -> async(() -> trace(ctx.pathParam("traceId"))))
-        .service("/api/v1/services", (ctx, req) -> async(() -> services(ctx.queryParams())))
-        .service("/api/v1/status", (ctx, req) -> async(this::status))
-        .service("/health", (ctx, req) -> async(this::health));
+            "/api/v1/traces/{traceId}",
+            (ctx, req) -> {
+              ApiService a = of.apply(ctx);
+              return a.async(() -> a.trace(ctx.pathParam("traceId")));
+            })
+        .service(
+            "/api/v1/services",
+            (ctx, req) -> {
+              ApiService a = of.apply(ctx);
+              return a.async(() -> a.services(ctx.queryParams()));
+            })
+        .service(
+            "/api/v1/status",
+            (ctx, req) -> {
+              ApiService a = of.apply(ctx);
+              return a.async(a::status);
+            })
+        .service(
+            "/health",
+            (ctx, req) -> {
+              ApiService a = of.apply(ctx);
+              return a.async(a::health);
+            });
   }
 
   private interface Call {
@@ -154,35 +187,45 @@ public final class ApiService {
           if (!health.healthy()) {
             g.writeStringField("reason", health.detail());
           }
-          g.writeObjectFieldStart("ingest");
-          g.writeNumberField("spans_accepted", counters.spansAccepted.sum());
-          g.writeNumberField("logs_accepted", counters.logsAccepted.sum());
-          g.writeNumberField("spans_rejected", counters.spansRejected.sum());
-          g.writeNumberField("logs_rejected", counters.logsRejected.sum());
-          g.writeNumberField("metric_points_accepted", counters.metricPointsAccepted.sum());
-          g.writeNumberField("metric_points_rejected", counters.metricPointsRejected.sum());
-          g.writeNumberField("requests_malformed", counters.requestsMalformed.sum());
-          g.writeNumberField("requests_overloaded", counters.requestsOverloaded.sum());
-          g.writeNumberField("requests_failed", counters.requestsFailed.sum());
-          g.writeNumberField("spans_per_second", r.spansPerSecond());
-          g.writeNumberField("logs_per_second", r.logsPerSecond());
-          g.writeEndObject();
-          g.writeObjectFieldStart("pipeline");
-          g.writeNumberField("queued_events", w.queuedEvents());
-          g.writeNumberField("written_events", w.writtenEvents());
-          g.writeNumberField("batches", w.batches());
-          g.writeNumberField("failed_batches", w.failedBatches());
-          g.writeNumberField("last_batch_events", w.lastBatchEvents());
-          g.writeNumberField("last_batch_millis", w.lastBatchMillis());
-          g.writeEndObject();
+          if (operations) {
+            ingestAndPipeline(g, w, r);
+          }
           g.writeObjectFieldStart("store");
           g.writeBooleanField("healthy", health.healthy());
           g.writeStringField("detail", health.detail());
           g.writeNumberField("events", stats.events());
-          g.writeNumberField("bytes_on_disk", stats.bytesOnDisk());
+          if (operations) {
+            g.writeNumberField("bytes_on_disk", stats.bytesOnDisk());
+          }
           g.writeEndObject();
           g.writeEndObject();
         });
+  }
+
+  /** The server's own counters: every tenant's requests, shown to the operations tenant. */
+  private void ingestAndPipeline(JsonGenerator g, BatchingWriter.Stats w, RateMeter.Rates r)
+      throws IOException {
+    g.writeObjectFieldStart("ingest");
+    g.writeNumberField("spans_accepted", counters.spansAccepted.sum());
+    g.writeNumberField("logs_accepted", counters.logsAccepted.sum());
+    g.writeNumberField("spans_rejected", counters.spansRejected.sum());
+    g.writeNumberField("logs_rejected", counters.logsRejected.sum());
+    g.writeNumberField("metric_points_accepted", counters.metricPointsAccepted.sum());
+    g.writeNumberField("metric_points_rejected", counters.metricPointsRejected.sum());
+    g.writeNumberField("requests_malformed", counters.requestsMalformed.sum());
+    g.writeNumberField("requests_overloaded", counters.requestsOverloaded.sum());
+    g.writeNumberField("requests_failed", counters.requestsFailed.sum());
+    g.writeNumberField("spans_per_second", r.spansPerSecond());
+    g.writeNumberField("logs_per_second", r.logsPerSecond());
+    g.writeEndObject();
+    g.writeObjectFieldStart("pipeline");
+    g.writeNumberField("queued_events", w.queuedEvents());
+    g.writeNumberField("written_events", w.writtenEvents());
+    g.writeNumberField("batches", w.batches());
+    g.writeNumberField("failed_batches", w.failedBatches());
+    g.writeNumberField("last_batch_events", w.lastBatchEvents());
+    g.writeNumberField("last_batch_millis", w.lastBatchMillis());
+    g.writeEndObject();
   }
 
   private HttpResponse health() {

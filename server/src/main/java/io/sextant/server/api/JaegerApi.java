@@ -47,6 +47,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * Jaeger's query HTTP API on :7070 (docs/api.md), so Grafana's Jaeger data source, the Jaeger UI
@@ -90,25 +91,32 @@ public final class JaegerApi {
     this.blocking = blocking;
   }
 
-  public void bind(ServerBuilder sb, int port) {
+  /** Binds the routes; each request is answered by {@code of} its tenant. */
+  public static void bind(
+      ServerBuilder sb, int port, Function<ServiceRequestContext, JaegerApi> of) {
     sb.virtualHost(port)
-        .service("/api/services", (ctx, req) -> get(ctx, req, this::services))
+        .service("/api/services", (ctx, req) -> of.apply(ctx).get(ctx, req, JaegerApi::services))
         .service(
             "/api/services/{service}/operations",
-            (ctx, req) -> get(ctx, req, p -> operationNames(ctx.pathParam("service"), p)))
-        .service("/api/operations", (ctx, req) -> get(ctx, req, this::operations))
-        .service("/api/traces", (ctx, req) -> get(ctx, req, this::search))
+            (ctx, req) ->
+                of.apply(ctx)
+                    .get(ctx, req, (a, p) -> a.operationNames(ctx.pathParam("service"), p)))
+        .service(
+            "/api/operations", (ctx, req) -> of.apply(ctx).get(ctx, req, JaegerApi::operations))
+        .service("/api/traces", (ctx, req) -> of.apply(ctx).get(ctx, req, JaegerApi::search))
         .service(
             "/api/traces/{traceID}",
-            (ctx, req) -> get(ctx, req, p -> trace(ctx.pathParam("traceID"))))
-        .service("/api/dependencies", (ctx, req) -> get(ctx, req, this::dependencies));
+            (ctx, req) -> of.apply(ctx).get(ctx, req, (a, p) -> a.trace(ctx.pathParam("traceID"))))
+        .service(
+            "/api/dependencies",
+            (ctx, req) -> of.apply(ctx).get(ctx, req, JaegerApi::dependencies));
   }
 
   /** An answer: status and JSON body. */
   private record Answer(HttpStatus status, byte[] body) {}
 
   private interface Handler {
-    Answer answer(QueryParams params) throws Exception;
+    Answer answer(JaegerApi api, QueryParams params) throws Exception;
   }
 
   /** A request Jaeger's API would refuse with 400; the message is one sentence. */
@@ -127,9 +135,9 @@ public final class JaegerApi {
         CompletableFuture.supplyAsync(() -> respond(run(h, ctx.queryParams())), blocking));
   }
 
-  private static Answer run(Handler h, QueryParams params) {
+  private Answer run(Handler h, QueryParams params) {
     try {
-      return h.answer(params);
+      return h.answer(this, params);
     } catch (BadRequest | QueryException e) {
       return error(HttpStatus.BAD_REQUEST, e.getMessage());
     } catch (StoreException e) {

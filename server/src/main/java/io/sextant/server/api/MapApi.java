@@ -9,6 +9,7 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import io.sextant.query.Aggregate;
 import io.sextant.query.Calculation;
 import io.sextant.query.Engine;
@@ -28,7 +29,6 @@ import io.sextant.topology.Red;
 import io.sextant.topology.declared.DeclaredComparison;
 import io.sextant.topology.declared.DeclaredModel;
 import io.sextant.topology.health.HealthOverlay;
-import io.sextant.topology.health.HealthPoller;
 import io.sextant.topology.health.HealthResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * The dependency map, RED and changes on :7070 (docs/api.md): {@code GET /api/v1/map}, {@code GET
@@ -49,7 +50,7 @@ public final class MapApi {
 
   private final LiveMap map;
   private final ChangeLog changes;
-  private final HealthPoller health;
+  private final Supplier<List<HealthResult>> health;
   private final java.util.function.Supplier<DeclaredModel> declared;
   private final Engine engine;
   private final Clock clock;
@@ -58,8 +59,8 @@ public final class MapApi {
   public MapApi(
       LiveMap map,
       ChangeLog changes,
-      HealthPoller health,
-      java.util.function.Supplier<DeclaredModel> declared,
+      Supplier<List<HealthResult>> health,
+      Supplier<DeclaredModel> declared,
       Engine engine,
       Clock clock,
       Executor blocking) {
@@ -72,13 +73,38 @@ public final class MapApi {
     this.blocking = blocking;
   }
 
-  public void bind(ServerBuilder sb, int port) {
+  /**
+   * Binds the routes; each request is answered by {@code of} its tenant. {@code health} is the
+   * latest poll of every health target, shown to the operations tenant only (its targets are the
+   * operator's).
+   */
+  public static void bind(
+      ServerBuilder sb, int port, java.util.function.Function<ServiceRequestContext, MapApi> of) {
     sb.virtualHost(port)
-        .service("/api/v1/map", (ctx, req) -> get(req.method(), () -> map(ctx.queryParams())))
-        .service("/api/v1/red", (ctx, req) -> get(req.method(), () -> red(ctx.queryParams())))
         .service(
-            "/api/v1/changes", (ctx, req) -> get(req.method(), () -> changes(ctx.queryParams())))
-        .service("/api/v1/health", (ctx, req) -> get(req.method(), this::health));
+            "/api/v1/map",
+            (ctx, req) -> {
+              MapApi a = of.apply(ctx);
+              return a.get(req.method(), () -> a.map(ctx.queryParams()));
+            })
+        .service(
+            "/api/v1/red",
+            (ctx, req) -> {
+              MapApi a = of.apply(ctx);
+              return a.get(req.method(), () -> a.red(ctx.queryParams()));
+            })
+        .service(
+            "/api/v1/changes",
+            (ctx, req) -> {
+              MapApi a = of.apply(ctx);
+              return a.get(req.method(), () -> a.changes(ctx.queryParams()));
+            })
+        .service(
+            "/api/v1/health",
+            (ctx, req) -> {
+              MapApi a = of.apply(ctx);
+              return a.get(req.method(), a::health);
+            });
   }
 
   private interface Body {
@@ -138,7 +164,7 @@ public final class MapApi {
 
   private Body map(QueryParams params) throws Exception {
     DependencyMap m = map.map(range(params));
-    HealthOverlay.Marks marks = HealthOverlay.of(m, health.latest());
+    HealthOverlay.Marks marks = HealthOverlay.of(m, health.get());
     DeclaredModel model = declared.get();
     DeclaredComparison vs = DeclaredComparison.of(m, model);
     return g -> {
@@ -215,7 +241,7 @@ public final class MapApi {
 
   /** The latest poll of every health target (the history is in the store, as log events). */
   private Body health() {
-    List<HealthResult> latest = health.latest();
+    List<HealthResult> latest = health.get();
     return g -> {
       g.writeStartObject();
       g.writeArrayFieldStart("targets");

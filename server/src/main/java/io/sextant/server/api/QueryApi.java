@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * The query API on :7070 (docs/api.md): questions, compare-to-baseline, trace search and the column
@@ -55,16 +56,23 @@ public final class QueryApi {
     this.blocking = blocking;
   }
 
-  public void bind(ServerBuilder sb, int port) {
+  /** Binds the routes; each request is answered by {@code of} its tenant. */
+  public static void bind(
+      ServerBuilder sb, int port, Function<ServiceRequestContext, QueryApi> of) {
     sb.virtualHost(port)
-        .service("/api/v1/query", (ctx, req) -> post(ctx, req, this::query))
-        .service("/api/v1/compare", (ctx, req) -> post(ctx, req, this::compare))
-        .service("/api/v1/columns", (ctx, req) -> get(ctx, req, this::columns))
-        .service("/api/v1/traces", (ctx, req) -> get(ctx, req, this::traces));
+        .service("/api/v1/query", (ctx, req) -> of.apply(ctx).post(ctx, req, Handler.QUERY))
+        .service("/api/v1/compare", (ctx, req) -> of.apply(ctx).post(ctx, req, Handler.COMPARE))
+        .service("/api/v1/columns", (ctx, req) -> of.apply(ctx).get(ctx, req, Handler.COLUMNS))
+        .service("/api/v1/traces", (ctx, req) -> of.apply(ctx).get(ctx, req, Handler.TRACES));
   }
 
   private interface Handler {
-    void write(JsonGenerator g, JsonNode body, QueryParams params) throws Exception;
+    void write(QueryApi api, JsonGenerator g, JsonNode body, QueryParams params) throws Exception;
+
+    Handler QUERY = QueryApi::query;
+    Handler COMPARE = QueryApi::compare;
+    Handler COLUMNS = QueryApi::columns;
+    Handler TRACES = QueryApi::traces;
   }
 
   private long now() {
@@ -124,7 +132,7 @@ public final class QueryApi {
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     try {
       try (JsonGenerator g = JSON.createGenerator(out)) {
-        h.write(g, body, params);
+        h.write(this, g, body, params);
       }
       return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, out.toByteArray());
     } catch (QueryException e) {

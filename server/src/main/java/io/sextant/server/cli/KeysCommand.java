@@ -79,6 +79,14 @@ public final class KeysCommand implements Runnable {
         description = "ingest, read, triage, admin (comma-separated)")
     List<String> scopes;
 
+    @Option(
+        names = "--tenant",
+        description =
+            "Whose data the key writes and reads (docs/security.md, \"Tenants\"); default:"
+                + " ${DEFAULT-VALUE}",
+        defaultValue = io.sextant.model.Tenant.DEFAULT)
+    String tenant;
+
     @picocli.CommandLine.Mixin FileOption file = new FileOption();
 
     @Override
@@ -88,7 +96,7 @@ public final class KeysCommand implements Runnable {
       try {
         scopes.forEach(s -> set.add(Scope.parse(s)));
         String secret = ApiToken.newSecret();
-        ApiToken key = new ApiToken(name, set, ApiToken.hash(secret));
+        ApiToken key = new ApiToken(name, set, ApiToken.hash(secret), tenant);
         if (file.file != null) {
           KeyFile.add(file.file, key, clock.instant());
         }
@@ -136,11 +144,15 @@ public final class KeysCommand implements Runnable {
         } else {
           int w = keys.stream().mapToInt(k -> k.key().name().length()).max().orElse(4);
           w = Math.max(w, 4);
-          out.printf("%-" + w + "s  %-20s  %-20s  %s%n", "NAME", "SCOPES", "CREATED", "SHA256");
+          int tw = keys.stream().mapToInt(k -> k.key().tenant().length()).max().orElse(6);
+          tw = Math.max(tw, 6);
+          String row = "%-" + w + "s  %-" + tw + "s  %-20s  %-20s  %s%n";
+          out.printf(row, "NAME", "TENANT", "SCOPES", "CREATED", "SHA256");
           for (KeyFile.Entry k : keys) {
             out.printf(
-                "%-" + w + "s  %-20s  %-20s  %s%n",
+                row,
                 k.key().name(),
+                k.key().tenant(),
                 k.key().scopes().stream()
                     .map(Scope::label)
                     .sorted()

@@ -233,6 +233,31 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
   List<String> corsOrigins;
 
   @Option(
+      names = "--tenant-events-per-second",
+      defaultValue = "${env:SEXTANT_TENANT_EVENTS_PER_SECOND:-0}",
+      description =
+          "The most spans, logs and metric points one tenant may send per second; more get 429"
+              + " / RESOURCE_EXHAUSTED (env SEXTANT_TENANT_EVENTS_PER_SECOND). Default: 0, no"
+              + " limit")
+  long tenantEventsPerSecond;
+
+  @Option(
+      names = "--tenant-queued-events",
+      defaultValue = "${env:SEXTANT_TENANT_QUEUED_EVENTS:-0}",
+      description =
+          "The most events of one tenant waiting to be stored at once (env"
+              + " SEXTANT_TENANT_QUEUED_EVENTS). Default: 0, no limit")
+  long tenantQueuedEvents;
+
+  @Option(
+      names = "--operations-tenant",
+      defaultValue = "${env:SEXTANT_OPERATIONS_TENANT:-default}",
+      description =
+          "The tenant whose telemetry probes, triage, SLOs and health checks read and write (env"
+              + " SEXTANT_OPERATIONS_TENANT). Default: ${DEFAULT-VALUE}")
+  String operationsTenant;
+
+  @Option(
       names = "--redact",
       defaultValue = "${env:SEXTANT_REDACT}",
       description =
@@ -286,7 +311,9 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
         allowedHosts == null ? List.of() : allowedHosts,
         corsOrigins == null ? List.of() : corsOrigins,
         redactor,
-        authTokens);
+        authTokens,
+        new io.sextant.server.security.TenantLimits(tenantEventsPerSecond, tenantQueuedEvents),
+        operationsTenant);
   }
 
   private int serve() throws Exception {

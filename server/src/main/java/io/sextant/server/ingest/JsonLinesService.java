@@ -17,6 +17,7 @@ import io.sextant.ingest.jsonl.JsonLinesDecoder;
 import io.sextant.ingest.jsonl.JsonLinesResult;
 import io.sextant.pipeline.Overloaded;
 import io.sextant.server.ingest.IngestCounters.Signal;
+import io.sextant.server.security.RequestTenant;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -61,10 +62,11 @@ public final class JsonLinesService implements HttpService {
     if (req.method() != HttpMethod.POST) {
       return error(HttpStatus.METHOD_NOT_ALLOWED, "use POST to send JSON lines to " + ctx.path());
     }
-    return HttpResponse.of(req.aggregate().thenCompose(this::handle));
+    String tenant = RequestTenant.of(ctx);
+    return HttpResponse.of(req.aggregate().thenCompose(agg -> handle(agg, tenant)));
   }
 
-  private CompletableFuture<HttpResponse> handle(AggregatedHttpRequest req) {
+  private CompletableFuture<HttpResponse> handle(AggregatedHttpRequest req, String tenant) {
     MediaType type = req.contentType();
     if (type != null && ACCEPTED.stream().noneMatch(type::is)) {
       return done(
@@ -84,7 +86,7 @@ public final class JsonLinesService implements HttpService {
     DecodeResult decoded = result.toDecodeResult();
     CompletableFuture<Void> durable;
     try {
-      durable = gate.accept(Signal.LOGS, decoded);
+      durable = gate.accept(Signal.LOGS, decoded, tenant);
     } catch (Overloaded e) {
       return done(retryLater(HttpStatus.TOO_MANY_REQUESTS, e.getMessage(), e.retryAfterSeconds()));
     }

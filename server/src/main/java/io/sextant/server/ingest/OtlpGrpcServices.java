@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -16,6 +17,7 @@ import io.sextant.ingest.otlp.OtlpDecoder;
 import io.sextant.ingest.otlp.OtlpResponses;
 import io.sextant.pipeline.Overloaded;
 import io.sextant.server.ingest.IngestCounters.Signal;
+import io.sextant.server.security.RequestTenant;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,7 +102,7 @@ public final class OtlpGrpcServices {
       return;
     }
     try {
-      gate.accept(signal, decoded)
+      gate.accept(signal, decoded, RequestTenant.of(ServiceRequestContext.current()))
           .whenComplete(
               (ok, failure) -> {
                 if (failure == null) {

@@ -20,6 +20,7 @@ import io.sextant.ingest.otlp.OtlpDecoder;
 import io.sextant.ingest.otlp.OtlpResponses;
 import io.sextant.pipeline.Overloaded;
 import io.sextant.server.ingest.IngestCounters.Signal;
+import io.sextant.server.security.RequestTenant;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
@@ -52,10 +53,11 @@ public final class OtlpHttpService implements HttpService {
           MediaType.PLAIN_TEXT_UTF_8,
           "use POST to send OTLP data to " + ctx.path());
     }
-    return HttpResponse.of(req.aggregate().thenCompose(this::handle));
+    String tenant = RequestTenant.of(ctx);
+    return HttpResponse.of(req.aggregate().thenCompose(agg -> handle(agg, tenant)));
   }
 
-  private CompletableFuture<HttpResponse> handle(AggregatedHttpRequest req) {
+  private CompletableFuture<HttpResponse> handle(AggregatedHttpRequest req, String tenant) {
     MediaType type = req.contentType();
     boolean json;
     if (type != null && type.is(MediaType.JSON)) {
@@ -91,7 +93,7 @@ public final class OtlpHttpService implements HttpService {
     }
     CompletableFuture<Void> durable;
     try {
-      durable = gate.accept(signal, decoded);
+      durable = gate.accept(signal, decoded, tenant);
     } catch (Overloaded e) {
       return done(
           retryLater(json, HttpStatus.TOO_MANY_REQUESTS, e.getMessage(), e.retryAfterSeconds()));

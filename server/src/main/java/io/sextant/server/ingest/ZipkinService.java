@@ -15,6 +15,7 @@ import io.sextant.ingest.MalformedRequestException;
 import io.sextant.ingest.zipkin.ZipkinDecoder;
 import io.sextant.pipeline.Overloaded;
 import io.sextant.server.ingest.IngestCounters.Signal;
+import io.sextant.server.security.RequestTenant;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,10 +40,11 @@ public final class ZipkinService implements HttpService {
     if (req.method() != HttpMethod.POST) {
       return text(HttpStatus.METHOD_NOT_ALLOWED, "use POST to send spans to /api/v2/spans");
     }
-    return HttpResponse.of(req.aggregate().thenCompose(this::handle));
+    String tenant = RequestTenant.of(ctx);
+    return HttpResponse.of(req.aggregate().thenCompose(agg -> handle(agg, tenant)));
   }
 
-  private CompletableFuture<HttpResponse> handle(AggregatedHttpRequest req) {
+  private CompletableFuture<HttpResponse> handle(AggregatedHttpRequest req, String tenant) {
     MediaType type = req.contentType();
     if (type != null && !type.is(MediaType.JSON)) {
       return done(
@@ -64,7 +66,7 @@ public final class ZipkinService implements HttpService {
     }
     CompletableFuture<Void> durable;
     try {
-      durable = gate.accept(Signal.TRACES, decoded);
+      durable = gate.accept(Signal.TRACES, decoded, tenant);
     } catch (Overloaded e) {
       return done(
           text(HttpStatus.TOO_MANY_REQUESTS, e.getMessage())

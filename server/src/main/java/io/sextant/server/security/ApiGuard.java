@@ -11,6 +11,7 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import io.sextant.model.Tenant;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -36,7 +37,10 @@ import java.util.function.Supplier;
  *       have no type): 415;
  *   <li>with tokens configured, {@code /api/} needs a token whose scopes cover the route: 401 with
  *       {@code WWW-Authenticate: Bearer} without one, 403 for a missing scope. {@code /health} and
- *       the web UI's files are open.
+ *       the web UI's files are open;
+ *   <li>the request's tenant is decided ({@link RequestTenant}): the key's, else {@code
+ *       X-Scope-OrgID}'s, else the default; 403 when the header names another tenant than the
+ *       key's, 400 for a bad name.
  * </ol>
  */
 public final class ApiGuard implements DecoratingHttpServiceFunction {
@@ -44,10 +48,19 @@ public final class ApiGuard implements DecoratingHttpServiceFunction {
   private final Set<String> hosts = new HashSet<>();
   private final List<String> suffixes;
   private final boolean anyHost;
+  private final String operationsTenant;
 
-  /** {@code tokens}: the keys in force, asked at every request (they change on a reload). */
-  public ApiGuard(Supplier<Tokens> tokens, String bindAddress, List<String> allowedHosts) {
+  /**
+   * {@code tokens}: the keys in force, asked at every request (they change on a reload); {@code
+   * operationsTenant}: the only tenant whose requests reach probes, triage and SLOs.
+   */
+  public ApiGuard(
+      Supplier<Tokens> tokens,
+      String bindAddress,
+      List<String> allowedHosts,
+      String operationsTenant) {
     this.tokens = tokens;
+    this.operationsTenant = operationsTenant;
     hosts.add("localhost");
     hosts.add("127.0.0.1");
     hosts.add("::1");
@@ -105,6 +118,7 @@ public final class ApiGuard implements DecoratingHttpServiceFunction {
       }
     }
     Tokens keys = tokens.get();
+    ApiToken key = null;
     if (keys.enabled() && ctx.path().startsWith("/api/")) {
       Scope needed = scopeFor(m, ctx.path());
       Optional<ApiToken> token = keys.find(bearer);
@@ -120,6 +134,23 @@ public final class ApiGuard implements DecoratingHttpServiceFunction {
         return Refusals.forbidden(
             "token " + token.get().name() + " lacks the " + needed.label() + " scope", needed);
       }
+      key = token.get();
+    }
+    try {
+      String tenant = RequestTenant.decide(key, req.headers().get(Tenant.HEADER));
+      if (!tenant.equals(operationsTenant) && isOperations(ctx.path())) {
+        return Refusals.json(
+            HttpStatus.FORBIDDEN,
+            "probes, triage and SLOs belong to the operations tenant "
+                + operationsTenant
+                + ", and this request is tenant "
+                + tenant
+                + "'s");
+      }
+      RequestTenant.set(ctx, tenant);
+    } catch (RequestTenant.Refused r) {
+      return Refusals.json(
+          r.forbidden() ? HttpStatus.FORBIDDEN : HttpStatus.BAD_REQUEST, r.getMessage());
     }
     if (!changes) {
       return delegate.serve(ctx, req);
@@ -186,6 +217,15 @@ public final class ApiGuard implements DecoratingHttpServiceFunction {
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /** Whether {@code path} is Sextant's own work: probes, triage and SLOs. */
+  static boolean isOperations(String path) {
+    return path.equals("/api/v1/triage")
+        || path.equals("/api/v1/probes")
+        || path.startsWith("/api/v1/probes/")
+        || path.equals("/api/v1/slos")
+        || path.startsWith("/api/v1/slos/");
   }
 
   /** The scope a request to {@code path} with {@code method} needs. */

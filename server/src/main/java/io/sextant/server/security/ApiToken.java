@@ -1,5 +1,6 @@
 package io.sextant.server.security;
 
+import io.sextant.model.Tenant;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,11 +13,22 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A configured token: its name (for logs), its scopes and the SHA-256 of its secret. The secret
- * itself is never stored; a presented bearer token is hashed and looked up.
+ * A configured token: its name (for logs), its scopes, the SHA-256 of its secret and the tenant
+ * whose data it writes and reads. The secret itself is never stored; a presented bearer token is
+ * hashed and looked up.
  */
-public record ApiToken(String name, Set<Scope> scopes, String sha256) {
+public record ApiToken(String name, Set<Scope> scopes, String sha256, String tenant) {
+  /** A key of the default tenant. */
+  public ApiToken(String name, Set<Scope> scopes, String sha256) {
+    this(name, scopes, sha256, Tenant.DEFAULT);
+  }
+
   public ApiToken {
+    tenant = tenant == null ? Tenant.DEFAULT : tenant;
+    String problem = Tenant.problem(tenant);
+    if (problem != null) {
+      throw new IllegalArgumentException("token " + name + ": " + problem);
+    }
     if (name == null || name.isBlank() || !name.matches("[A-Za-z0-9._@-]+")) {
       throw new IllegalArgumentException(
           "token name \"" + name + "\" must be letters, digits and . _ @ - only");
@@ -43,13 +55,17 @@ public record ApiToken(String name, Set<Scope> scopes, String sha256) {
     return scopes.stream().anyMatch(s -> s.covers(needed));
   }
 
-  /** {@code name scope,scope sha256:…}: a line of a tokens file. */
+  /**
+   * {@code name scope,scope sha256:… [tenant=name]}: a line of a tokens file (the tenant only when
+   * it is not the default).
+   */
   public String line() {
     return name
         + " "
         + scopes.stream().map(Scope::label).sorted().collect(Collectors.joining(","))
         + " sha256:"
-        + sha256;
+        + sha256
+        + (tenant.equals(Tenant.DEFAULT) ? "" : " tenant=" + tenant);
   }
 
   /** The SHA-256 of {@code secret}, as 64 lowercase hex digits. */

@@ -1,6 +1,7 @@
 package io.sextant.server.security;
 
 import io.sextant.ingest.redact.Redactor;
+import io.sextant.model.Tenant;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -18,6 +19,9 @@ import java.util.List;
  * @param redactor what is removed from events before they are stored
  * @param keysFile the file {@code tokens} were read from, read again while the server runs so that
  *     revoked keys stop working ({@link Keyring}); null: {@code tokens} are fixed
+ * @param tenantLimits each tenant's share of ingest ({@link TenantLimits})
+ * @param operationsTenant the tenant whose events probes, triage, SLOs and health checks read and
+ *     write (docs/security.md, "Tenants")
  */
 public record SecurityConfig(
     Tokens tokens,
@@ -25,7 +29,9 @@ public record SecurityConfig(
     List<String> allowedHosts,
     List<String> corsOrigins,
     Redactor redactor,
-    Path keysFile) {
+    Path keysFile,
+    TenantLimits tenantLimits,
+    String operationsTenant) {
   public static final SecurityConfig DEFAULTS =
       new SecurityConfig(Tokens.NONE, false, List.of(), List.of(), Redactor.defaults());
 
@@ -35,7 +41,7 @@ public record SecurityConfig(
       List<String> allowedHosts,
       List<String> corsOrigins,
       Redactor redactor) {
-    this(tokens, insecureNoAuth, allowedHosts, corsOrigins, redactor, null);
+    this(tokens, insecureNoAuth, allowedHosts, corsOrigins, redactor, null, null, null);
   }
 
   public SecurityConfig {
@@ -49,6 +55,9 @@ public record SecurityConfig(
             ? List.of()
             : corsOrigins.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
     redactor = redactor == null ? Redactor.defaults() : redactor;
+    tenantLimits = tenantLimits == null ? TenantLimits.NONE : tenantLimits;
+    operationsTenant =
+        operationsTenant == null ? Tenant.DEFAULT : Tenant.check(operationsTenant.strip());
   }
 
   /**
@@ -73,7 +82,15 @@ public record SecurityConfig(
   }
 
   public SecurityConfig withTokens(Tokens t) {
-    return new SecurityConfig(t, insecureNoAuth, allowedHosts, corsOrigins, redactor, null);
+    return new SecurityConfig(
+        t,
+        insecureNoAuth,
+        allowedHosts,
+        corsOrigins,
+        redactor,
+        null,
+        tenantLimits,
+        operationsTenant);
   }
 
   /**
@@ -82,23 +99,67 @@ public record SecurityConfig(
    */
   public SecurityConfig withKeysFile(Path file) throws java.io.IOException {
     return new SecurityConfig(
-        Tokens.load(file), insecureNoAuth, allowedHosts, corsOrigins, redactor, file);
+        Tokens.load(file),
+        insecureNoAuth,
+        allowedHosts,
+        corsOrigins,
+        redactor,
+        file,
+        tenantLimits,
+        operationsTenant);
   }
 
   public SecurityConfig withCorsOrigins(List<String> origins) {
-    return new SecurityConfig(tokens, insecureNoAuth, allowedHosts, origins, redactor, keysFile);
+    return new SecurityConfig(
+        tokens,
+        insecureNoAuth,
+        allowedHosts,
+        origins,
+        redactor,
+        keysFile,
+        tenantLimits,
+        operationsTenant);
   }
 
   public SecurityConfig withAllowedHosts(List<String> hosts) {
-    return new SecurityConfig(tokens, insecureNoAuth, hosts, corsOrigins, redactor, keysFile);
+    return new SecurityConfig(
+        tokens,
+        insecureNoAuth,
+        hosts,
+        corsOrigins,
+        redactor,
+        keysFile,
+        tenantLimits,
+        operationsTenant);
   }
 
   public SecurityConfig withRedactor(Redactor r) {
-    return new SecurityConfig(tokens, insecureNoAuth, allowedHosts, corsOrigins, r, keysFile);
+    return new SecurityConfig(
+        tokens,
+        insecureNoAuth,
+        allowedHosts,
+        corsOrigins,
+        r,
+        keysFile,
+        tenantLimits,
+        operationsTenant);
+  }
+
+  public SecurityConfig withTenants(TenantLimits limits, String operations) {
+    return new SecurityConfig(
+        tokens, insecureNoAuth, allowedHosts, corsOrigins, redactor, keysFile, limits, operations);
   }
 
   public SecurityConfig withInsecureNoAuth(boolean insecure) {
-    return new SecurityConfig(tokens, insecure, allowedHosts, corsOrigins, redactor, keysFile);
+    return new SecurityConfig(
+        tokens,
+        insecure,
+        allowedHosts,
+        corsOrigins,
+        redactor,
+        keysFile,
+        tenantLimits,
+        operationsTenant);
   }
 
   /** Whether {@code address} (an IP literal or a name) is a loopback address. */

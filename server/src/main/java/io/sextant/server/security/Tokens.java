@@ -82,9 +82,10 @@ public final class Tokens {
   }
 
   /**
-   * Reads a keys file: either lines of {@code name scope,scope sha256:<64 hex>} ({@code #}
-   * comments, also after a key), or YAML {@code tokens: [{name, scopes: [..], sha256}]}. A file
-   * without keys (every one revoked) turns authentication on and lets no one in.
+   * Reads a keys file: either lines of {@code name scope,scope sha256:<64 hex> [tenant=<name>]}
+   * ({@code #} comments, also after a key), or YAML {@code tokens: [{name, scopes: [..], sha256,
+   * tenant}]}; a key without a tenant is the default tenant's. A file without keys (every one
+   * revoked) turns authentication on and lets no one in.
    */
   public static Tokens load(Path file) throws IOException {
     return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
@@ -108,7 +109,12 @@ public final class Tokens {
         } else {
           s.forEach(x -> scopes.add(Scope.parse(x.asText())));
         }
-        tokens.add(new ApiToken(t.path("name").asText(null), scopes, t.path("sha256").asText()));
+        tokens.add(
+            new ApiToken(
+                t.path("name").asText(null),
+                scopes,
+                t.path("sha256").asText(),
+                t.path("tenant").asText(null)));
       }
     } else {
       int n = 0;
@@ -120,14 +126,16 @@ public final class Tokens {
         }
         String[] parts = line.split("\\s+");
         try {
-          if (parts.length != 3) {
+          boolean tenant = parts.length == 4 && parts[3].startsWith("tenant=");
+          if (parts.length != 3 && !tenant) {
             throw new IllegalArgumentException(
-                "a line is `name scope,scope sha256:<hash>` (make one with `sextant keys"
-                    + " create`)");
+                "a line is `name scope,scope sha256:<hash> [tenant=<name>]` (make one with"
+                    + " `sextant keys create`)");
           }
           Set<Scope> scopes = EnumSet.noneOf(Scope.class);
           Arrays.stream(parts[1].split(",")).map(Scope::parse).forEach(scopes::add);
-          tokens.add(new ApiToken(parts[0], scopes, parts[2]));
+          tokens.add(
+              new ApiToken(parts[0], scopes, parts[2], tenant ? parts[3].substring(7) : null));
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(source + " line " + n + ": " + e.getMessage());
         }

@@ -43,10 +43,19 @@ public abstract class ForwardingEventStore implements EventStore {
     return delegate.scan(range);
   }
 
-  /** The delegate's view: a decorator's reads through the view are not decorated. */
+  /**
+   * The delegate's view, answering {@link #check} as this decorator does (a decorator that tracks
+   * write failures reports them to every tenant); its reads are the view's own.
+   */
   @Override
   public EventStore forTenant(String tenant) {
-    return delegate.forTenant(tenant);
+    ForwardingEventStore outer = this;
+    return new ForwardingEventStore(delegate.forTenant(tenant)) {
+      @Override
+      public Health check() {
+        return outer.check();
+      }
+    };
   }
 
   @Override
