@@ -93,6 +93,60 @@ class TokensTest {
   }
 
   @Test
+  void aKeysTenant_isOnItsLine_andDecidesTheRequestsTenant() throws Exception {
+    ApiToken acme = new ApiToken("acme", Set.of(Scope.READ), ApiToken.hash("a"), "acme");
+    assertThat(acme.line()).isEqualTo("acme read sha256:" + ApiToken.hash("a") + " tenant=acme");
+    Tokens read =
+        Tokens.parse("keys", acme.line() + "\n" + "plain read sha256:" + ApiToken.hash("p"));
+    assertThat(read.find("a").orElseThrow().tenant()).isEqualTo("acme");
+    assertThat(read.find("p").orElseThrow().tenant()).isEqualTo("default");
+    assertThatThrownBy(
+            () -> Tokens.parse("keys", "x read sha256:" + ApiToken.hash("x") + " tenant=a/b"))
+        .hasMessageContaining("keys line 1")
+        .hasMessageContaining("tenant name");
+    assertThatThrownBy(
+            () -> Tokens.parse("keys", "x read sha256:" + ApiToken.hash("x") + " owner=a"))
+        .hasMessageContaining("[tenant=<name>]");
+
+    assertThat(RequestTenant.decide(acme, null)).isEqualTo("acme");
+    assertThat(RequestTenant.decide(acme, "acme")).isEqualTo("acme");
+    assertThatThrownBy(() -> RequestTenant.decide(acme, "globex"))
+        .isInstanceOfSatisfying(
+            RequestTenant.Refused.class, r -> assertThat(r.forbidden()).isTrue())
+        .hasMessageContaining("belongs to tenant acme");
+    assertThat(RequestTenant.decide(null, " globex ")).isEqualTo("globex");
+    assertThat(RequestTenant.decide(null, null)).isEqualTo("default");
+    assertThatThrownBy(() -> RequestTenant.decide(null, "a'b"))
+        .isInstanceOfSatisfying(
+            RequestTenant.Refused.class, r -> assertThat(r.forbidden()).isFalse());
+  }
+
+  @Test
+  void tenantLimits_keepEachTenantToItsRate_andItsQueue() throws Exception {
+    long[] now = {0};
+    TenantLimits rate = new TenantLimits(100, 0, () -> now[0]);
+    rate.take("acme", 150); // a full bucket lets a large request through, then owes
+    assertThatThrownBy(() -> rate.take("acme", 1))
+        .isInstanceOf(io.sextant.pipeline.Overloaded.class)
+        .hasMessageContaining("tenant acme is over its limit of 100 events/s");
+    rate.take("globex", 100); // another tenant's bucket is its own
+    now[0] += 600_000_000L; // 0.6 s: 60 back, 10 in hand
+    rate.take("acme", 10);
+    assertThatThrownBy(() -> rate.take("acme", 1))
+        .isInstanceOf(io.sextant.pipeline.Overloaded.class);
+
+    TenantLimits queue = new TenantLimits(0, 100, () -> now[0]);
+    queue.take("acme", 80);
+    assertThatThrownBy(() -> queue.take("acme", 30))
+        .hasMessageContaining("tenant acme has 80 events waiting to be stored");
+    queue.take("globex", 100);
+    queue.release("acme", 80);
+    queue.take("acme", 100);
+    queue.release("acme", 100);
+    queue.take("acme", 500); // alone, a request larger than the limit still passes
+  }
+
+  @Test
   void loopback_isRecognised() {
     assertThat(SecurityConfig.isLoopback("127.0.0.1")).isTrue();
     assertThat(SecurityConfig.isLoopback("::1")).isTrue();
