@@ -7,6 +7,7 @@ import io.sextant.model.Resource;
 import io.sextant.model.SpanId;
 import io.sextant.model.SpanKind;
 import io.sextant.model.StatusCode;
+import io.sextant.model.Tenant;
 import io.sextant.model.TraceId;
 import io.sextant.store.clickhouse.Columns.Promoted;
 import io.sextant.store.spi.AttributeKey;
@@ -19,6 +20,7 @@ import io.sextant.store.spi.ServiceSummary;
 import io.sextant.store.spi.SqlAccess;
 import io.sextant.store.spi.StoreException;
 import io.sextant.store.spi.StoreStats;
+import io.sextant.store.spi.TenantView;
 import io.sextant.store.spi.TimeRange;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * partition. Every row carries a 64-bit event key (a span's trace and span id, any other event's
  * whole content) last in the sorting key of a ReplacingMergeTree, and reads use FINAL: writing the
  * same event again, as a retry or a redelivery does, leaves it counted once.
+ *
+ * <p>Every row carries its tenant in {@code sextant_tenant}, and a tenant other than the default
+ * one is mixed into the event key, so two tenants' events never replace each other; {@link
+ * #forTenant} reads with the tenant's condition on every statement, and each tenant's attribute
+ * keys are kept apart in {@code tenant_keys}.
  */
 public final class ClickHouseEventStore implements EventStore {
   private static final Logger log = LoggerFactory.getLogger(ClickHouseEventStore.class);
@@ -53,7 +60,7 @@ public final class ClickHouseEventStore implements EventStore {
 
   /** The schema files, in order; 05-ttl.sql is applied apart, only with a retention. */
   static final List<String> SCHEMA =
-      List.of("01-events.sql", "03-trace-index.sql", "04-attribute-keys.sql");
+      List.of("01-events.sql", "03-trace-index.sql", "04-tenant-keys.sql");
 
   static final int TYPE_STRING = 0;
   static final int TYPE_LONG = 1;
@@ -70,8 +77,9 @@ public final class ClickHouseEventStore implements EventStore {
   private final String local;
 
   private final Object writeLock = new Object();
-  private final Set<AttributeKey> knownKeys = ConcurrentHashMap.newKeySet();
-  private final SqlAccess sql = new Sql();
+  // Each tenant's attribute keys: its columns are its own.
+  private final Map<String, Set<AttributeKey>> knownKeys = new ConcurrentHashMap<>();
+  private final SqlAccess sql = new Sql(LAYOUT);
   private volatile boolean closed;
   private volatile String openError;
 
@@ -103,7 +111,7 @@ public final class ClickHouseEventStore implements EventStore {
       Map.of(
           "events", "event_key",
           "trace_index", "cityHash64(trace_id)",
-          "attribute_keys", "cityHash64(key)");
+          "tenant_keys", "cityHash64(key)");
 
   /**
    * Connects, creating the database and tables when missing. A server that cannot be reached is not
@@ -176,6 +184,7 @@ public final class ClickHouseEventStore implements EventStore {
       for (String file : SCHEMA) {
         http.query(schemaFile(file));
       }
+      addTenantColumn(http, "events");
     } else {
       // The same tables, named *_local, on every shard (and on the server of the Distributed
       // tables, which needs their structure); then one Distributed table over each.
@@ -186,6 +195,7 @@ public final class ClickHouseEventStore implements EventStore {
         for (String file : SCHEMA) {
           server.query(localTable(schemaFile(file)));
         }
+        addTenantColumn(server, "events_local");
       }
       for (Map.Entry<String, String> t : SHARDING.entrySet()) {
         http.query(
@@ -203,9 +213,82 @@ public final class ClickHouseEventStore implements EventStore {
                 + t.getValue()
                 + ")");
       }
+      addTenantColumn(http, "events");
     }
-    knownKeys.addAll(readKeys());
+    migrateKeys();
+    readKeys(null).forEach((t, keys) -> keysOf(t).addAll(keys));
     log.info("store opened url={} database={}", config.url(), config.database());
+  }
+
+  /**
+   * Adds the tenant column to {@code table} when it was made before tenants; its rows are then the
+   * default tenant's. Another store opening the same database at once may add it first.
+   */
+  private void addTenantColumn(ClickHouseHttp server, String table) throws StoreException {
+    if (hasColumn(server, table, Columns.TENANT)) {
+      return;
+    }
+    try {
+      server.query("ALTER TABLE " + table + " " + Columns.ADD_TENANT);
+      log.info("added the tenant column to {} at {}", table, config.url());
+    } catch (StoreException e) {
+      if (!hasColumn(server, table, Columns.TENANT)) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Databases made before tenants kept their attribute keys in {@code attribute_keys}, which had no
+   * tenant: they become the default tenant's in {@code tenant_keys}, and the old table goes (copied
+   * again should dropping it fail; the keys are read DISTINCT).
+   */
+  private void migrateKeys() throws StoreException {
+    if (hasTable(http, "attribute_keys")) {
+      http.query(
+          "INSERT INTO tenant_keys (tenant, key, origin, type) SELECT "
+              + literal(Tenant.DEFAULT)
+              + ", key, origin, type FROM attribute_keys");
+      http.query("DROP TABLE IF EXISTS attribute_keys");
+      log.info("moved the attribute keys into tenant_keys, as the default tenant's");
+    }
+    if (config.cluster() != null) {
+      for (ClickHouseHttp server : shards) {
+        server.query("DROP TABLE IF EXISTS attribute_keys_local");
+      }
+      http.query("DROP TABLE IF EXISTS attribute_keys_local");
+    }
+  }
+
+  private boolean hasColumn(ClickHouseHttp server, String table, String column)
+      throws StoreException {
+    return count(
+            server,
+            "SELECT count() FROM system.columns WHERE database = "
+                + literal(config.database())
+                + " AND table = "
+                + literal(table)
+                + " AND name = "
+                + literal(column))
+        > 0;
+  }
+
+  private boolean hasTable(ClickHouseHttp server, String table) throws StoreException {
+    return count(
+            server,
+            "SELECT count() FROM system.tables WHERE database = "
+                + literal(config.database())
+                + " AND name = "
+                + literal(table))
+        > 0;
+  }
+
+  private static long count(ClickHouseHttp server, String statement) throws StoreException {
+    return (Long) select(server, statement).rows.get(0)[0];
+  }
+
+  private Set<AttributeKey> keysOf(String tenant) {
+    return knownKeys.computeIfAbsent(tenant, t -> ConcurrentHashMap.newKeySet());
   }
 
   // ---- writes
@@ -233,11 +316,11 @@ public final class ClickHouseEventStore implements EventStore {
     }
   }
 
-  /** A batch as RowBinary rows, its trace windows and attribute keys. */
+  /** A batch as RowBinary rows, its trace windows and each tenant's attribute keys. */
   static final class Encoded {
     final RowBinary rows = new RowBinary();
     final RowBinary windows = new RowBinary();
-    final Set<AttributeKey> keys = new HashSet<>();
+    final Map<String, Set<AttributeKey>> keys = new HashMap<>();
   }
 
   private static final Map<String, Promoted> RECORD_COLUMNS = new HashMap<>();
@@ -259,7 +342,7 @@ public final class ClickHouseEventStore implements EventStore {
         throw new IllegalArgumentException("a batch holds a null event");
       }
       row.size = 0;
-      encodeRow(e, row, out.keys);
+      encodeRow(e, row, out.keys.computeIfAbsent(e.tenant(), t -> new HashSet<>()));
       long key;
       if (e.kind() == EventKind.SPAN) {
         key =
@@ -269,9 +352,16 @@ public final class ClickHouseEventStore implements EventStore {
       } else {
         key = row.hash(0, row.size);
       }
+      // Another tenant's event with the same ids (or content) is another event. The default
+      // tenant's keys are those of the events written before tenants, so a redelivery of one of
+      // them still replaces it.
+      if (!e.tenant().equals(Tenant.DEFAULT)) {
+        key = RowBinary.mix(key ^ RowBinary.hash(e.tenant()));
+      }
       out.rows.int64(e.timeUnixNano());
       out.rows.int64(key);
       out.rows.ensureAndCopy(row);
+      out.rows.string(e.tenant());
       if (e.traceId() != null) {
         long at = e.timeUnixNano();
         long[] w = windows.computeIfAbsent(e.traceId().toHex(), k -> new long[] {at, at});
@@ -288,7 +378,10 @@ public final class ClickHouseEventStore implements EventStore {
     return out;
   }
 
-  /** Every column after time and the event key, in {@link Columns#INSERT} order. */
+  /**
+   * Every column after time and the event key and before the tenant, in {@link Columns#INSERT}
+   * order.
+   */
   private static void encodeRow(Event e, RowBinary r, Set<AttributeKey> keys) {
     boolean span = e.kind() == EventKind.SPAN;
     boolean logRecord = e.kind() == EventKind.LOG;
@@ -390,41 +483,62 @@ public final class ClickHouseEventStore implements EventStore {
 
   private void storeNewKeys(Encoded encoded) throws StoreException {
     RowBinary r = new RowBinary();
-    List<AttributeKey> fresh = new ArrayList<>();
-    for (AttributeKey k : encoded.keys) {
-      if (!knownKeys.contains(k)) {
-        fresh.add(k);
-        r.string(k.key());
-        r.string(k.origin().name());
-        r.string(k.type().name());
-      }
-    }
+    Map<String, List<AttributeKey>> fresh = new HashMap<>();
+    encoded.keys.forEach(
+        (tenant, keys) -> {
+          Set<AttributeKey> known = keysOf(tenant);
+          for (AttributeKey k : keys) {
+            if (!known.contains(k)) {
+              fresh.computeIfAbsent(tenant, t -> new ArrayList<>()).add(k);
+              r.string(tenant);
+              r.string(k.key());
+              r.string(k.origin().name());
+              r.string(k.type().name());
+            }
+          }
+        });
     if (!fresh.isEmpty()) {
-      http.insert("attribute_keys", "key, origin, type", "RowBinary", r.buf, r.size);
-      knownKeys.addAll(fresh);
+      http.insert("tenant_keys", "tenant, key, origin, type", "RowBinary", r.buf, r.size);
+      fresh.forEach((tenant, keys) -> keysOf(tenant).addAll(keys));
     }
   }
 
   // ---- reads
 
-  private List<AttributeKey> readKeys() throws StoreException {
-    List<AttributeKey> out = new ArrayList<>();
-    for (Object[] row : select("SELECT DISTINCT key, origin, type FROM attribute_keys").rows) {
-      out.add(
-          new AttributeKey(
-              (String) row[0],
-              AttributeKey.Origin.valueOf((String) row[1]),
-              FieldType.valueOf((String) row[2])));
+  /** The stored attribute keys by tenant: of {@code tenant}, or of every tenant when null. */
+  private Map<String, Set<AttributeKey>> readKeys(String tenant) throws StoreException {
+    Map<String, Set<AttributeKey>> out = new HashMap<>();
+    String statement = "SELECT DISTINCT tenant, key, origin, type FROM tenant_keys";
+    if (tenant != null) {
+      statement += " WHERE tenant = " + literal(tenant);
+    }
+    for (Object[] row : select(statement).rows) {
+      out.computeIfAbsent((String) row[0], t -> new HashSet<>())
+          .add(
+              new AttributeKey(
+                  (String) row[1],
+                  AttributeKey.Origin.valueOf((String) row[2]),
+                  FieldType.valueOf((String) row[3])));
     }
     return out;
   }
 
   @Override
   public List<AttributeKey> attributeKeys() throws StoreException {
+    return attributeKeys(null);
+  }
+
+  /** The attribute keys of {@code tenant}, or of every tenant when it is null. */
+  private List<AttributeKey> attributeKeys(String tenant) throws StoreException {
     ensureOpen();
     // Read from the table, not only remembered: other writers of the same database add keys.
-    Set<AttributeKey> all = new HashSet<>(knownKeys);
-    all.addAll(readKeys());
+    Set<AttributeKey> all = new HashSet<>();
+    if (tenant == null) {
+      knownKeys.values().forEach(all::addAll);
+    } else {
+      all.addAll(knownKeys.getOrDefault(tenant, Set.of()));
+    }
+    readKeys(tenant).values().forEach(all::addAll);
     List<AttributeKey> out = new ArrayList<>(all);
     out.sort(
         java.util.Comparator.comparing(AttributeKey::key)
@@ -438,8 +552,22 @@ public final class ClickHouseEventStore implements EventStore {
           + " status_message, severity_number, severity_text, body, trace_state, flags, scope,"
           + " span_events, links, attr_keys, attr_types, attr_strs, res_keys, res_types, res_strs";
 
+  /** The condition on the tenant column for reads of {@code tenant} (none when it is null). */
+  private static String tenantCondition(String tenant) {
+    return tenant == null ? "" : " AND " + Columns.TENANT + " = " + literal(tenant);
+  }
+
   @Override
   public List<Event> trace(TraceId traceId) throws StoreException {
+    return trace(null, traceId);
+  }
+
+  /**
+   * The trace's events of {@code tenant} (of every tenant when null). The trace's time window is
+   * every tenant's ({@code trace_index} has no tenant): it only bounds the events read, which then
+   * hold the tenant's condition.
+   */
+  private List<Event> trace(String tenant, TraceId traceId) throws StoreException {
     ensureOpen();
     String id = literal(traceId.toHex());
     TsvRows window = select("SELECT min(first), max(last) FROM trace_index WHERE trace_id = " + id);
@@ -454,12 +582,15 @@ public final class ClickHouseEventStore implements EventStore {
       }
     }
     statement +=
-        " FROM events FINAL WHERE time >= "
+        ", "
+            + Columns.TENANT
+            + " FROM events FINAL WHERE time >= "
             + w[0]
             + " AND time <= "
             + w[1]
             + " AND trace_id = "
             + id
+            + tenantCondition(tenant)
             + " ORDER BY time, span_id";
     Map<String, Resource> resources = new HashMap<>();
     Set<String> spans = new HashSet<>();
@@ -467,7 +598,7 @@ public final class ClickHouseEventStore implements EventStore {
     for (Object[] row : select(statement).rows) {
       Event e = read(row, resources);
       // Rows of one span that differ in sorting key (another time) are not merged: once here.
-      if (e.kind() == EventKind.SPAN && !spans.add(e.spanId().toHex())) {
+      if (e.kind() == EventKind.SPAN && !spans.add(e.tenant() + '/' + e.spanId().toHex())) {
         continue;
       }
       events.add(e);
@@ -516,7 +647,7 @@ public final class ClickHouseEventStore implements EventStore {
         }
       }
     }
-    b.attributes(Attributes.of(attributes));
+    b.attributes(Attributes.of(attributes)).tenant((String) row[col]);
     String resourceKey = row[21] + "\u0000" + row[22] + "\u0000" + row[23];
     b.resource(
         resources.computeIfAbsent(
@@ -546,6 +677,10 @@ public final class ClickHouseEventStore implements EventStore {
 
   @Override
   public List<ServiceSummary> services(TimeRange range) throws StoreException {
+    return services(null, range);
+  }
+
+  private List<ServiceSummary> services(String tenant, TimeRange range) throws StoreException {
     ensureOpen();
     if (range.isEmpty()) {
       return List.of();
@@ -557,6 +692,7 @@ public final class ClickHouseEventStore implements EventStore {
                     + range.fromUnixNano()
                     + " AND time < "
                     + range.toUnixNano()
+                    + tenantCondition(tenant)
                     + " GROUP BY service_name ORDER BY n DESC, service_name")
             .rows) {
       out.add(new ServiceSummary((String) row[0], (Long) row[1]));
@@ -569,10 +705,17 @@ public final class ClickHouseEventStore implements EventStore {
     return Optional.of(sql);
   }
 
+  private static final SqlAccess.SqlLayout LAYOUT =
+      new SqlAccess.SqlLayout(
+          "events", Columns.queryColumns(), "e.attr", null, null, "e.res", null);
+
   /** Read-only SQL for the query engine, in ClickHouse's dialect. */
   private final class Sql implements SqlAccess {
-    private final SqlLayout layout =
-        new SqlLayout("events", Columns.queryColumns(), "e.attr", null, null, "e.res", null);
+    private final SqlLayout layout;
+
+    Sql(SqlLayout layout) {
+      this.layout = layout;
+    }
 
     @Override
     public String dialect() {
@@ -800,8 +943,49 @@ public final class ClickHouseEventStore implements EventStore {
     closed = true;
   }
 
+  /** A tenant's count, with no bytes on disk: the database is not one tenant's. */
+  private StoreStats stats(String tenant) throws StoreException {
+    ensureOpen();
+    return new StoreStats(
+        (Long)
+            select(
+                    "SELECT count() FROM events FINAL WHERE "
+                        + Columns.TENANT
+                        + " = "
+                        + literal(tenant))
+                .rows
+                .get(0)[0],
+        0);
+  }
+
   @Override
   public EventStore forTenant(String tenant) {
-    throw new UnsupportedOperationException("tenants: not yet in the ClickHouse store");
+    SqlAccess scoped = new Sql(LAYOUT.forTenant(Columns.TENANT, Tenant.check(tenant)));
+    return new TenantView(this, tenant) {
+      @Override
+      public List<Event> trace(TraceId traceId) throws StoreException {
+        return ClickHouseEventStore.this.trace(tenant, traceId);
+      }
+
+      @Override
+      public List<ServiceSummary> services(TimeRange range) throws StoreException {
+        return ClickHouseEventStore.this.services(tenant, range);
+      }
+
+      @Override
+      public List<AttributeKey> attributeKeys() throws StoreException {
+        return ClickHouseEventStore.this.attributeKeys(tenant);
+      }
+
+      @Override
+      public Optional<SqlAccess> sql() {
+        return Optional.of(scoped);
+      }
+
+      @Override
+      public StoreStats stats() throws StoreException {
+        return ClickHouseEventStore.this.stats(tenant);
+      }
+    };
   }
 }

@@ -41,7 +41,19 @@ final class Columns {
           new Promoted("request_type", false, false),
           new Promoted("tenant", false, false));
 
-  /** Every column in insert order (the event key second). */
+  /**
+   * The column of each event's tenant: Sextant's, not the {@code tenant} attribute some systems
+   * record (promoted to the column {@code tenant} above). Last in the table, so that tables made
+   * before tenants gain it with {@link #ADD_TENANT}.
+   */
+  static final String TENANT = "sextant_tenant";
+
+  /**
+   * Adds {@link #TENANT} to a table made before tenants (18.16 has no ADD COLUMN IF NOT EXISTS).
+   */
+  static final String ADD_TENANT = "ADD COLUMN " + TENANT + " String DEFAULT 'default'";
+
+  /** Every column in insert order (the event key second, the tenant last). */
   static final String INSERT;
 
   static {
@@ -54,8 +66,9 @@ final class Columns {
       b.append(", ").append(p.column());
     }
     b.append(
-        ", attr_keys, attr_types, attr_strs, attr_nums, res_keys, res_types, res_strs, res_nums,"
-            + " scope, span_events, links");
+            ", attr_keys, attr_types, attr_strs, attr_nums, res_keys, res_types, res_strs, res_nums,"
+                + " scope, span_events, links, ")
+        .append(TENANT);
     INSERT = b.toString();
   }
 

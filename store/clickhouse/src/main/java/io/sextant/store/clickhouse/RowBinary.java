@@ -98,9 +98,19 @@ final class RowBinary {
 
   /** A 64-bit hash of bytes {@code from} to {@code to} (FNV-1a, then a murmur finalizer). */
   long hash(int from, int to) {
+    return hash(buf, from, to);
+  }
+
+  /** {@link #hash(int, int)} of a string's UTF-8 bytes. */
+  static long hash(String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    return hash(b, 0, b.length);
+  }
+
+  private static long hash(byte[] bytes, int from, int to) {
     long h = 0xcbf29ce484222325L;
     for (int i = from; i < to; i++) {
-      h ^= buf[i] & 0xFF;
+      h ^= bytes[i] & 0xFF;
       h *= 0x100000001b3L;
     }
     return mix(h);

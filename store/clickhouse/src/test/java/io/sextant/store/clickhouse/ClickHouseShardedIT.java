@@ -83,4 +83,37 @@ class ClickHouseShardedIT extends DifferentialContract {
       assertThat(perShard.get(0) + perShard.get(1)).isEqualTo(trace.size());
     }
   }
+
+  @Test
+  void tenantsAreKeptApartOnTheCluster_andADatabaseMadeBeforeThemMigrates() throws Exception {
+    ClickHouseConfig config = config();
+    List<Event> trace = Fixtures.trace(new Random(4), Fixtures.T0, 30);
+    List<io.sextant.store.spi.AttributeKey> keys;
+    try (ClickHouseEventStore store = ClickHouseEventStore.open(config)) {
+      store.write(trace);
+      keys = store.attributeKeys();
+      ClickHouseHttp front =
+          new ClickHouseHttp(one.url(), config.database(), Duration.ofSeconds(10));
+      ClickHouseHttp other =
+          new ClickHouseHttp(two.url(), config.database(), Duration.ofSeconds(10));
+      PreTenant.downgrade(front, List.of(front, other), "sextant");
+    }
+    try (ClickHouseEventStore store = ClickHouseEventStore.open(config)) {
+      assertThat(store.check().healthy()).isTrue();
+      EventStore mine = store.forTenant(io.sextant.model.Tenant.DEFAULT);
+      assertThat(mine.attributeKeys()).isEqualTo(keys);
+      assertThat(mine.stats().events()).isEqualTo(trace.size());
+      // The same trace in another tenant: its own rows, on both shards, read only through it.
+      List<Event> acme = trace.stream().map(e -> e.withTenant("acme")).toList();
+      store.write(acme);
+      store.write(trace);
+      assertThat(store.stats().events()).isEqualTo(2L * trace.size());
+      assertThat(new java.util.HashSet<>(store.forTenant("acme").trace(trace.get(0).traceId())))
+          .isEqualTo(new java.util.HashSet<>(acme));
+      assertThat(new java.util.HashSet<>(mine.trace(trace.get(0).traceId())))
+          .isEqualTo(new java.util.HashSet<>(trace));
+      assertThat(store.forTenant("acme").stats().events()).isEqualTo(trace.size());
+      assertThat(store.forTenant("acme").attributeKeys()).isEqualTo(keys);
+    }
+  }
 }

@@ -2,7 +2,12 @@
 -- Valid on ClickHouse 18.16 and on current releases: no column codecs and no TTL here (both came
 -- in 19.x); compression is ZSTD by the server's <compression> setting, and 05-ttl.sql adds TTL
 -- where the server has it. ReplacingMergeTree with the event key last in the sorting key: an
--- event written twice (a retry, a redelivery) is one row once merged, and reads use FINAL.
+-- event written twice (a retry, a redelivery) is one row once merged, and reads use FINAL. The
+-- event key of a tenant other than the default one holds the tenant (ClickHouseEventStore.encode),
+-- so two tenants' spans with the same trace and span id stay two rows. sextant_tenant is whose
+-- event it is (Sextant's tenant, not the user attribute in the tenant column); it is last, so
+-- tables made before tenants gain it by an ALTER TABLE ADD COLUMN on open (18.16 has no IF NOT
+-- EXISTS there: the store asks system.columns first), their rows being the default tenant's.
 CREATE TABLE IF NOT EXISTS events (
   time Int64,
   event_key UInt64,
@@ -52,7 +57,8 @@ CREATE TABLE IF NOT EXISTS events (
   res_nums Array(Nullable(Float64)),
   scope String,
   span_events String,
-  links String
+  links String,
+  sextant_tenant String DEFAULT 'default'
 ) ENGINE = ReplacingMergeTree
 PARTITION BY intDiv(time, 86400000000000)
 ORDER BY (service_name, time, event_key)
