@@ -34,7 +34,7 @@ public final class BrowserCors {
                 patterns.stream()
                     .anyMatch(p -> p.matcher(origin.toLowerCase(Locale.ROOT)).matches()))
         .allowRequestMethods(HttpMethod.POST)
-        .allowRequestHeaders("content-type", "content-encoding", "authorization")
+        .allowRequestHeaders("content-type", "content-encoding", "authorization", "x-scope-orgid")
         .exposeHeaders("retry-after")
         .maxAge(7200)
         .newDecorator();

@@ -169,4 +169,37 @@ class DuckDbEventStoreTest {
       assertThat(rs.next()).isFalse();
     }
   }
+
+  @Test
+  void aFileMadeBeforeTenants_opensAsTheDefaultTenants_andTakesNewTenants() throws Exception {
+    try (DuckDbEventStore store = DuckDbEventStore.open(DuckDbConfig.defaults(dir))) {
+      store.write(List.of(span()));
+    }
+    // Back to the shape of a file from before tenants: no tenant column, attribute_keys.
+    try (Connection c =
+        DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("sextant.duckdb"))) {
+      var s = c.createStatement();
+      s.execute("ALTER TABLE events DROP COLUMN sextant_tenant");
+      s.execute(
+          "CREATE TABLE attribute_keys (key VARCHAR NOT NULL, origin VARCHAR NOT NULL,"
+              + " type VARCHAR NOT NULL, PRIMARY KEY (key, origin, type))");
+      s.execute("INSERT INTO attribute_keys SELECT key, origin, type FROM tenant_keys");
+      s.execute("DROP TABLE tenant_keys");
+    }
+    Event acme = span().toBuilder().tenant("acme").name("acme's").build();
+    try (DuckDbEventStore store = DuckDbEventStore.open(DuckDbConfig.defaults(dir))) {
+      assertThat(store.check().healthy()).isTrue();
+      assertThat(store.forTenant("default").trace(TRACE)).containsExactly(span());
+      assertThat(store.forTenant("default").attributeKeys())
+          .extracting(k -> k.key())
+          .contains("user_id", "host.name");
+      store.write(List.of(acme));
+      assertThat(store.forTenant("acme").trace(TRACE)).containsExactly(acme);
+      assertThat(store.forTenant("default").trace(TRACE)).containsExactly(span());
+    }
+    // And again: the upgrade is done once.
+    try (DuckDbEventStore store = DuckDbEventStore.open(DuckDbConfig.defaults(dir))) {
+      assertThat(store.trace(TRACE)).containsExactlyInAnyOrder(span(), acme);
+    }
+  }
 }
