@@ -79,12 +79,20 @@ final class ApiCall {
     }
   }
 
-  /** {@code b} with {@code Authorization: Bearer $SEXTANT_TOKEN} when that is set. */
+  /**
+   * {@code b} with {@code Authorization: Bearer $SEXTANT_TOKEN} and {@code X-Scope-OrgID:
+   * $SEXTANT_TENANT} when they are set (the tenant for a server without keys).
+   */
   static HttpRequest.Builder withToken(HttpRequest.Builder b) {
     String token = System.getenv("SEXTANT_TOKEN");
-    return token == null || token.isBlank()
-        ? b
-        : b.header("Authorization", "Bearer " + token.strip());
+    if (token != null && !token.isBlank()) {
+      b.header("Authorization", "Bearer " + token.strip());
+    }
+    String tenant = System.getenv("SEXTANT_TENANT");
+    if (tenant != null && !tenant.isBlank()) {
+      b.header(io.sextant.model.Tenant.HEADER, tenant.strip());
+    }
+    return b;
   }
 
   static Reply get(String server, String path, PrintWriter err) {
