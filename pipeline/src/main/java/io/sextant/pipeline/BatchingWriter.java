@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * maxQueuedEvents} are waiting, {@link #submit} refuses at once with {@link Overloaded}: the queue
  * never grows without bound and nothing accepted is dropped.
  */
-public final class BatchingWriter implements AutoCloseable {
+public final class BatchingWriter implements EventSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BatchingWriter.class);
 
   /**
@@ -87,6 +87,7 @@ public final class BatchingWriter implements AutoCloseable {
    *
    * @throws Overloaded when the queue is full; nothing of the request is kept
    */
+  @Override
   public CompletableFuture<Void> submit(List<Event> events) throws Overloaded {
     if (events.isEmpty()) {
       return CompletableFuture.completedFuture(null);
