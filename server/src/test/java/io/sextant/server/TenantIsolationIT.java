@@ -13,6 +13,9 @@ import io.sextant.server.security.Scope;
 import io.sextant.server.security.SecurityConfig;
 import io.sextant.server.security.TenantLimits;
 import io.sextant.server.security.Tokens;
+import io.sextant.store.clickhouse.ClickHouseConfig;
+import io.sextant.store.clickhouse.ClickHouseEventStore;
+import io.sextant.store.clickhouse.LocalClickHouse;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,23 +25,47 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Tenants on a real server over a real DuckDB file (docs/security.md, "Tenants"): two tenants send
  * telemetry that shares a trace id, over OTLP/HTTP, OTLP/gRPC and Zipkin, and no read endpoint of
  * either the Sextant or the Jaeger API shows one anything of the other: no service, span, column
- * name, value or count. A key cannot name another tenant, probes and triage are the operations
- * tenant's, and each tenant's ingest limit holds without slowing the other.
+ * name, value or count; the same over a real ClickHouse server ({@code --store clickhouse}). A key
+ * cannot name another tenant, probes and triage are the operations tenant's, and each tenant's
+ * ingest limit holds without slowing the other.
  */
 class TenantIsolationIT {
   static final String SHARED_TRACE = "5eed0000000000000000000000000001";
 
+  /** The store under the server. */
+  enum Store {
+    DUCKDB,
+    CLICKHOUSE
+  }
+
+  /** One ClickHouse server for the class, started by its first test over ClickHouse. */
+  private static LocalClickHouse clickhouse;
+
+  private static final AtomicInteger databases = new AtomicInteger();
+
   @TempDir Path dir;
 
   private final List<ApiToken> keys = new ArrayList<>();
+
+  @AfterAll
+  static void stopClickHouse() {
+    if (clickhouse != null) {
+      clickhouse.close();
+      clickhouse = null;
+    }
+  }
 
   private String key(String name, Scope scope, String tenant) {
     String secret = ApiToken.newSecret();
@@ -46,10 +73,24 @@ class TenantIsolationIT {
     return secret;
   }
 
-  private TestServer server(SecurityConfig security) {
-    return new TestServer(
-        TestServer.ports(ServerConfig.defaults(dir)).withSecurity(security),
-        UnaryOperator.identity());
+  private TestServer server(SecurityConfig security) throws Exception {
+    return server(security, Store.DUCKDB);
+  }
+
+  private TestServer server(SecurityConfig security, Store store) throws Exception {
+    ServerConfig config = TestServer.ports(ServerConfig.defaults(dir)).withSecurity(security);
+    if (store == Store.DUCKDB) {
+      return new TestServer(config, UnaryOperator.identity());
+    }
+    if (clickhouse == null) {
+      clickhouse =
+          LocalClickHouse.start(
+              Path.of("target", "clickhouse-it", "tenants-" + ProcessHandle.current().pid()));
+    }
+    ClickHouseConfig ch =
+        new ClickHouseConfig(
+            clickhouse.url(), "tenants" + databases.incrementAndGet(), Duration.ofSeconds(60));
+    return new TestServer(config, () -> ClickHouseEventStore.open(ch));
   }
 
   private static TestServer.Reply get(TestServer s, String path, String... headers)
@@ -131,13 +172,15 @@ class TenantIsolationIT {
     return body.replaceFirst("^\\{\"service\":\"[a-z]+\",", "{");
   }
 
-  @Test
-  void withKeys_eachTenantReadsOnlyItsOwnTelemetry_onEveryReadEndpoint() throws Exception {
+  @ParameterizedTest(name = "over {0}")
+  @EnumSource(Store.class)
+  void withKeys_eachTenantReadsOnlyItsOwnTelemetry_onEveryReadEndpoint(Store store)
+      throws Exception {
     String acmeIngest = key("acme-ingest", Scope.INGEST, "acme");
     String acmeRead = key("acme-read", Scope.READ, "acme");
     String globexIngest = key("globex-ingest", Scope.INGEST, "globex");
     String globexRead = key("globex-read", Scope.READ, "globex");
-    try (TestServer s = server(SecurityConfig.DEFAULTS.withTokens(new Tokens(keys)))) {
+    try (TestServer s = server(SecurityConfig.DEFAULTS.withTokens(new Tokens(keys)), store)) {
       // acme over OTLP/HTTP and Zipkin, globex over OTLP/gRPC: the same trace id, the same span
       // ids.
       assertThat(

@@ -15,9 +15,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
-/** A real Sextant server on free loopback ports over a DuckDB file in a temp directory. */
+/**
+ * A real Sextant server on free loopback ports over a DuckDB file in a temp directory, or over the
+ * store a supplier opens.
+ */
 final class TestServer implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   static final HttpClient HTTP =
@@ -33,6 +37,13 @@ final class TestServer implements AutoCloseable {
   TestServer(ServerConfig config, UnaryOperator<EventStore> decorate) {
     this.config = config;
     this.server = new SextantServer(config, decorate).start();
+  }
+
+  /** A server over the store {@code openStore} opens (e.g. ClickHouse's) instead of DuckDB's. */
+  TestServer(ServerConfig config, Supplier<EventStore> openStore) {
+    this.config = config;
+    this.server =
+        new SextantServer(config, openStore, UnaryOperator.identity(), List.of(), false).start();
   }
 
   /** {@code config} with four free ephemeral ports on 127.0.0.1. */
