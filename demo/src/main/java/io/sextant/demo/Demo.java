@@ -10,11 +10,11 @@ import io.sextant.demo.fault.FaultApi;
 import io.sextant.demo.fault.FaultInjector;
 import io.sextant.demo.net.FaultProxy;
 import io.sextant.demo.net.Ports;
-import io.sextant.demo.queue.EmbeddedKafka;
 import io.sextant.demo.queue.Messaging;
 import io.sextant.demo.service.ServiceNode;
 import io.sextant.demo.telemetry.ServiceTelemetry;
 import io.sextant.demo.traffic.TrafficGenerator;
+import io.sextant.pipeline.local.LocalKafka;
 import io.sextant.server.ServerConfig;
 import io.sextant.server.SextantServer;
 import io.sextant.store.duckdb.DuckDbConfig;
@@ -53,7 +53,7 @@ public final class Demo implements AutoCloseable {
   private final Map<String, DatabaseServer> databases = new LinkedHashMap<>();
   private final List<Messaging.Subscriber> subscribers = new ArrayList<>();
   private SextantServer sextant;
-  private EmbeddedKafka kafka;
+  private LocalKafka kafka;
   private CacheServer cacheServer;
   private FaultProxy cacheProxy;
   private FaultInjector faults;
@@ -88,12 +88,21 @@ public final class Demo implements AutoCloseable {
     ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
     List<Storefront.Spec> specs = Storefront.services();
 
-    CompletableFuture<EmbeddedKafka> kafkaF =
+    Path kafkaDir = config.dataDir().resolve("kafka-" + ProcessHandle.current().pid());
+    int[] attempt = {0};
+    CompletableFuture<LocalKafka> kafkaF =
         CompletableFuture.supplyAsync(
             () ->
-                EmbeddedKafka.start(
-                    config.dataDir().resolve("kafka-" + ProcessHandle.current().pid()),
-                    List.of(Storefront.ORDERS_TOPIC, Storefront.COMMENTS_TOPIC)),
+                Ports.bindRetrying(
+                    "kafka",
+                    () -> {
+                      int n = ++attempt[0];
+                      return LocalKafka.start(
+                          n == 1
+                              ? kafkaDir
+                              : kafkaDir.resolveSibling(kafkaDir.getFileName() + "-" + n),
+                          List.of(Storefront.ORDERS_TOPIC, Storefront.COMMENTS_TOPIC));
+                    }),
             pool);
     Map<String, CompletableFuture<DatabaseServer>> dbF = new LinkedHashMap<>();
     for (Storefront.Spec s : specs) {
@@ -339,7 +348,7 @@ public final class Demo implements AutoCloseable {
     return faults;
   }
 
-  public EmbeddedKafka kafka() {
+  public LocalKafka kafka() {
     return kafka;
   }
 

@@ -1,10 +1,11 @@
-package io.sextant.demo.queue;
+package io.sextant.pipeline.local;
 
-import io.sextant.demo.net.Ports;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,34 +23,64 @@ import org.apache.kafka.common.utils.Time;
 
 /**
  * A real Kafka broker (KRaft, combined broker + controller, one node) started in-process from the
- * Kafka jars, with its log in a directory of its own; see docs/adr/0007-demo-system.md.
+ * Kafka jars on free loopback ports, with its log in a directory of its own: for the demo
+ * (docs/adr/0007-demo-system.md), the tests of the scale-out roles and the cluster script. A port
+ * taken between choosing and binding it makes {@link #start} fail; callers that must not fail retry
+ * with a fresh directory.
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class LocalKafka implements AutoCloseable {
   private final KafkaRaftServer server;
   private final int port;
+  private final int controllerPort;
   private final Path dir;
+  private final String clusterId;
 
-  private EmbeddedKafka(KafkaRaftServer server, int port, Path dir) {
+  private LocalKafka(
+      KafkaRaftServer server, int port, int controllerPort, Path dir, String clusterId) {
     this.server = server;
     this.port = port;
+    this.controllerPort = controllerPort;
     this.dir = dir;
+    this.clusterId = clusterId;
   }
 
-  public static EmbeddedKafka start(Path dir, List<String> topics) {
-    int[] attempt = {0};
-    return Ports.bindRetrying(
-        "kafka",
-        () -> {
-          int n = ++attempt[0];
-          return startOnce(n == 1 ? dir : dir.resolveSibling(dir.getFileName() + "-" + n), topics);
-        });
+  /** A broker with {@code topics} of two partitions each. */
+  public static LocalKafka start(Path dir, List<String> topics) {
+    return start(dir, topics, 2);
   }
 
-  private static EmbeddedKafka startOnce(Path dir, List<String> topics) {
+  /** A broker with {@code topics} of {@code partitions} partitions each. */
+  public static LocalKafka start(Path dir, List<String> topics, int partitions) {
+    LocalKafka kafka = startOnce(dir, freePort(), freePort(), Uuid.randomUuid().toString());
+    try {
+      kafka.createTopics(topics, partitions);
+    } catch (RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
+    return kafka;
+  }
+
+  /** A port free on 127.0.0.1 now. */
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free loopback port", e);
+    }
+  }
+
+  /**
+   * The same broker started again after {@link #close}, on its ports and over its log: what a
+   * broker restart looks like to its clients.
+   */
+  public LocalKafka restart() {
+    return startOnce(dir, port, controllerPort, clusterId);
+  }
+
+  private static LocalKafka startOnce(Path dir, int port, int controller, String clusterId) {
     try {
       Files.createDirectories(dir);
-      int port = Ports.free();
-      int controller = Ports.free();
       Properties p = new Properties();
       p.put("process.roles", "broker,controller");
       p.put("node.id", "1");
@@ -75,18 +106,13 @@ public final class EmbeddedKafka implements AutoCloseable {
       p.put("auto.create.topics.enable", "false");
       Path config = dir.resolve("server.properties");
       try (OutputStream out = Files.newOutputStream(config)) {
-        p.store(out, "sextant demo broker");
+        p.store(out, "sextant local broker");
       }
       ByteArrayOutputStream formatOut = new ByteArrayOutputStream();
       int rc =
           StorageTool.execute(
               new String[] {
-                "format",
-                "-t",
-                Uuid.randomUuid().toString(),
-                "-c",
-                config.toString(),
-                "--ignore-formatted"
+                "format", "-t", clusterId, "-c", config.toString(), "--ignore-formatted"
               },
               new PrintStream(formatOut, true, StandardCharsets.UTF_8));
       if (rc != 0) {
@@ -100,9 +126,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         server.shutdown();
         throw e;
       }
-      EmbeddedKafka kafka = new EmbeddedKafka(server, port, dir);
-      kafka.createTopics(topics);
-      return kafka;
+      return new LocalKafka(server, port, controller, dir, clusterId);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start kafka: " + e, e);
     }
@@ -116,12 +140,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     return port;
   }
 
-  private void createTopics(List<String> topics) {
+  /** Creates {@code topics}, {@code partitions} partitions each. */
+  public void createTopics(List<String> topics, int partitions) {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
     try (Admin admin = Admin.create(p)) {
       admin
-          .createTopics(topics.stream().map(t -> new NewTopic(t, 2, (short) 1)).toList())
+          .createTopics(topics.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList())
           .all()
           .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {

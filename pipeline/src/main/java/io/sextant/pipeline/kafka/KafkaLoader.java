@@ -1,0 +1,306 @@
+package io.sextant.pipeline.kafka;
+
+import io.sextant.model.Event;
+import io.sextant.pipeline.EventCodec;
+import io.sextant.store.spi.EventStore;
+import io.sextant.store.spi.StoreException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A writer: one member of the writers' consumer group, moving the topic's events into the store. It
+ * commits a batch's offsets only after the store made the batch durable, so a crash between the two
+ * redelivers the batch; the store's writes are idempotent by event identity (the ClickHouse store
+ * counts an event once however often it is written), so a redelivery stores nothing twice.
+ *
+ * <p>When the store refuses a batch it keeps the batch and tries again, backing off up to 5 s, with
+ * its partitions paused (no more is read meanwhile) and the consumer still polling, so the group
+ * does not consider it dead; {@link Stats#lag} shows the events waiting. A message that is not a
+ * batch of events (a poison pill) goes to the dead-letter topic with the reason in a header and a
+ * warning in the log; it never stops the writer.
+ */
+public final class KafkaLoader implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KafkaLoader.class);
+  static final String REASON_HEADER = "sextant.reason";
+
+  /**
+   * Counters for the status endpoint; {@code lagMessages} is how many messages of this writer's
+   * partitions are not yet stored.
+   */
+  public record Stats(
+      long lagMessages,
+      long writtenEvents,
+      long batches,
+      long failedWrites,
+      long deadLetters,
+      boolean storeRefusing,
+      String lastError) {}
+
+  /** Called between a batch's store write and its offset commit; tests halt the process there. */
+  public interface Hook {
+    void afterStoreWrite(int events);
+
+    Hook NONE = events -> {};
+  }
+
+  private final KafkaSettings settings;
+  private final EventStore store;
+  private final Hook hook;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaProducer<byte[], byte[]> deadLetters;
+  private final Thread thread;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final LongAdder written = new LongAdder();
+  private final LongAdder batches = new LongAdder();
+  private final LongAdder failedWrites = new LongAdder();
+  private final LongAdder dead = new LongAdder();
+  private volatile boolean running = true;
+  private volatile long lag;
+  private volatile boolean refusing;
+  private volatile String lastError;
+
+  public KafkaLoader(KafkaSettings settings, EventStore store) {
+    this(settings, store, Hook.NONE);
+  }
+
+  public KafkaLoader(KafkaSettings settings, EventStore store, Hook hook) {
+    this.settings = settings;
+    this.store = store;
+    this.hook = hook;
+    Properties c = settings.common();
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "sextant-writer");
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "64");
+    c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
+    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20));
+    this.consumer =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    Properties p = settings.common();
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "sextant-writer-dead-letters");
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(32 << 20));
+    this.deadLetters = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    this.thread = new Thread(this::run, "sextant-writer");
+  }
+
+  public KafkaLoader start() {
+    thread.start();
+    return this;
+  }
+
+  private void run() {
+    try {
+      ensureTopics();
+      consumer.subscribe(List.of(settings.topic()));
+      while (running) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+        if (!records.isEmpty()) {
+          load(records);
+        }
+        measureLag();
+      }
+    } catch (WakeupException e) {
+      // close() asked
+    } catch (RuntimeException e) {
+      lastError = KafkaSink.root(e);
+      log.error("writer stopped: {}", lastError, e);
+    } finally {
+      try {
+        consumer.close(Duration.ofSeconds(5));
+      } catch (RuntimeException e) {
+        log.warn("closing the consumer failed: {}", e.getMessage());
+      }
+      stopped.countDown();
+    }
+  }
+
+  private void ensureTopics() {
+    Properties a = settings.common();
+    try (Admin admin = Admin.create(a)) {
+      while (running) {
+        try {
+          settings.ensureTopics(admin, Duration.ofSeconds(5));
+          return;
+        } catch (Exception e) {
+          lastError =
+              "the brokers at " + settings.bootstrap() + " do not answer: " + KafkaSink.root(e);
+          log.warn("writer waiting for kafka: {}", lastError);
+          sleep(1000);
+        }
+      }
+    }
+  }
+
+  private void load(ConsumerRecords<byte[], byte[]> records) {
+    List<Event> events = new ArrayList<>();
+    Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      next.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+      try {
+        events.addAll(EventCodec.decode(r.value() == null ? new byte[0] : r.value()));
+      } catch (EventCodec.Malformed e) {
+        deadLetter(r, e.getMessage());
+      }
+    }
+    if (!events.isEmpty()) {
+      writeUntilStored(events);
+      if (!running) {
+        return; // not stored: redelivered to whoever reads the partitions next
+      }
+      hook.afterStoreWrite(events.size());
+    }
+    consumer.commitSync(next);
+    written.add(events.size());
+    batches.increment();
+  }
+
+  /** Writes {@code events}, retrying while the store refuses, with the partitions paused. */
+  private void writeUntilStored(List<Event> events) {
+    long backoff = 200;
+    Set<TopicPartition> paused = Set.of();
+    while (running) {
+      try {
+        store.write(events);
+        if (!paused.isEmpty()) {
+          consumer.resume(paused);
+          log.info("store accepts writes again; writer resumed");
+        }
+        refusing = false;
+        return;
+      } catch (StoreException e) {
+        failedWrites.increment();
+        lastError = e.getMessage();
+        if (!refusing) {
+          log.warn("store refused {} events, retrying with backoff: {}", events.size(), lastError);
+        }
+        refusing = true;
+        if (paused.isEmpty()) {
+          paused = Set.copyOf(consumer.assignment());
+          consumer.pause(paused);
+        }
+        // Polling while paused reads nothing and keeps this member in the group.
+        consumer.poll(Duration.ofMillis(backoff));
+        measureLag();
+        backoff = Math.min(5_000, backoff * 2);
+      }
+    }
+  }
+
+  private void deadLetter(ConsumerRecord<byte[], byte[]> r, String reason) {
+    dead.increment();
+    log.warn(
+        "message at {}-{} offset {} is not a batch of events ({}); sent to {}",
+        r.topic(),
+        r.partition(),
+        r.offset(),
+        reason,
+        settings.deadLetterTopic());
+    ProducerRecord<byte[], byte[]> letter =
+        new ProducerRecord<>(settings.deadLetterTopic(), r.key(), r.value());
+    letter.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+    letter
+        .headers()
+        .add(
+            "sextant.source",
+            (r.topic() + "-" + r.partition() + "@" + r.offset()).getBytes(StandardCharsets.UTF_8));
+    try {
+      deadLetters.send(letter).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // Not committing past a message that is neither stored nor dead-lettered: it comes back.
+      throw new IllegalStateException(
+          "cannot write to the dead-letter topic: " + KafkaSink.root(e), e);
+    }
+  }
+
+  private long lagMeasuredAt;
+
+  /**
+   * The messages of this writer's partitions not yet stored: the end of each partition less its
+   * committed offset (what a batch in hand or held back by a refusing store still counts). At most
+   * once a second: it asks the brokers.
+   */
+  private void measureLag() {
+    long now = System.nanoTime();
+    if (now - lagMeasuredAt < 1_000_000_000L) {
+      return;
+    }
+    lagMeasuredAt = now;
+    Set<TopicPartition> assigned = consumer.assignment();
+    if (assigned.isEmpty()) {
+      lag = 0;
+      return;
+    }
+    try {
+      Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(2));
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          consumer.committed(assigned, Duration.ofSeconds(2));
+      long total = 0;
+      for (TopicPartition tp : assigned) {
+        OffsetAndMetadata c = committed.get(tp);
+        long from = c == null ? consumer.beginningOffsets(Set.of(tp)).get(tp) : c.offset();
+        total += Math.max(0, ends.getOrDefault(tp, from) - from);
+      }
+      lag = total;
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      // the brokers are slow or gone: the last figure stays
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public Stats stats() {
+    return new Stats(
+        lag, written.sum(), batches.sum(), failedWrites.sum(), dead.sum(), refusing, lastError);
+  }
+
+  /** Stops after the batch in hand (committed if stored, else left to be redelivered). */
+  @Override
+  public void close() {
+    running = false;
+    try {
+      consumer.wakeup();
+    } catch (IllegalStateException e) {
+      // already closed: the loop ended on its own
+    }
+    try {
+      if (!stopped.await(30, TimeUnit.SECONDS)) {
+        log.warn("writer did not stop within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    deadLetters.close(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,89 @@
+package io.sextant.pipeline.kafka;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Where the scale-out roles meet (docs/scale-out.md): the brokers, the topic collectors produce to
+ * and writers consume from, and the writers' consumer group.
+ *
+ * @param bootstrap {@code host:port,…} of the brokers
+ * @param topic the events topic; its dead letters go to {@code <topic>.dead}
+ * @param group the writers' consumer group
+ * @param partitions partitions of the topic when Sextant creates it (at most this many writers
+ *     share the load)
+ * @param eventsPerMessage the most events in one message: a request's events are split so no
+ *     message nears the broker's size limit
+ */
+public record KafkaSettings(
+    String bootstrap, String topic, String group, int partitions, int eventsPerMessage) {
+  public static final String DEFAULT_TOPIC = "sextant-events";
+  public static final String DEFAULT_GROUP = "sextant-writers";
+
+  public KafkaSettings {
+    if (bootstrap == null || bootstrap.isBlank()) {
+      throw new IllegalArgumentException("--kafka needs host:port of at least one broker");
+    }
+    if (topic == null || !topic.matches("[A-Za-z0-9._-]{1,200}")) {
+      throw new IllegalArgumentException(
+          "--topic \"" + topic + "\" is not a Kafka topic name (letters, digits, . _ -)");
+    }
+    if (partitions < 1 || eventsPerMessage < 1) {
+      throw new IllegalArgumentException("partitions and events per message must be positive");
+    }
+  }
+
+  public static KafkaSettings of(String bootstrap, String topic) {
+    return new KafkaSettings(bootstrap, topic, DEFAULT_GROUP, 6, 2_000);
+  }
+
+  public KafkaSettings withGroup(String g) {
+    return new KafkaSettings(bootstrap, topic, g, partitions, eventsPerMessage);
+  }
+
+  /** The topic of messages a writer could not read, with the reason in a header. */
+  public String deadLetterTopic() {
+    return topic + ".dead";
+  }
+
+  Properties common() {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(AdminClientConfig.CLIENT_ID_CONFIG, "sextant");
+    return p;
+  }
+
+  /**
+   * Creates the topic and its dead-letter topic when missing (replicated over up to three brokers,
+   * with {@code min.insync.replicas} one less, so {@code acks=all} means every in-sync replica).
+   */
+  void ensureTopics(Admin admin, Duration timeout) throws Exception {
+    int brokers =
+        admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+    short replicas = (short) Math.max(1, Math.min(3, brokers));
+    Map<String, String> config =
+        Map.of("min.insync.replicas", Integer.toString(Math.max(1, replicas - 1)));
+    for (NewTopic t :
+        new NewTopic[] {
+          new NewTopic(topic, partitions, replicas).configs(config),
+          new NewTopic(deadLetterTopic(), 1, replicas).configs(config)
+        }) {
+      try {
+        admin
+            .createTopics(java.util.List.of(t))
+            .all()
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+    }
+  }
+}
