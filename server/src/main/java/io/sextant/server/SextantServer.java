@@ -1,6 +1,5 @@
 package io.sextant.server;
 
-import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.common.util.BlockingTaskExecutor;
 import com.linecorp.armeria.server.HttpService;
@@ -8,12 +7,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.VirtualHostBuilder;
 import com.linecorp.armeria.server.encoding.EncodingService;
-import com.linecorp.armeria.server.grpc.GrpcService;
-import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
-import io.sextant.ingest.jsonl.JsonLinesDecoder;
-import io.sextant.ingest.otlp.OtlpDecoder;
 import io.sextant.ingest.redact.Redactor;
-import io.sextant.ingest.zipkin.ZipkinDecoder;
 import io.sextant.pipeline.BatchingWriter;
 import io.sextant.pipeline.RetentionJob;
 import io.sextant.query.Engine;
@@ -24,21 +18,14 @@ import io.sextant.server.api.QueryApi;
 import io.sextant.server.api.RateMeter;
 import io.sextant.server.api.Tenancy;
 import io.sextant.server.api.TriageApi;
-import io.sextant.server.ingest.GrpcErrors;
 import io.sextant.server.ingest.IngestAuth;
 import io.sextant.server.ingest.IngestCounters;
-import io.sextant.server.ingest.IngestCounters.Signal;
 import io.sextant.server.ingest.IngestGate;
-import io.sextant.server.ingest.JsonLinesService;
-import io.sextant.server.ingest.OtlpGrpcServices;
-import io.sextant.server.ingest.OtlpHttpErrors;
-import io.sextant.server.ingest.OtlpHttpService;
-import io.sextant.server.ingest.ZipkinService;
+import io.sextant.server.ingest.IngestListeners;
 import io.sextant.server.metrics.SelfMetrics;
 import io.sextant.server.metrics.TimedEngine;
 import io.sextant.server.security.ApiGuard;
 import io.sextant.server.security.ApiToken;
-import io.sextant.server.security.BrowserCors;
 import io.sextant.server.security.Keyring;
 import io.sextant.server.security.ProbeListingRedaction;
 import io.sextant.server.security.Scope;
@@ -90,6 +77,7 @@ public final class SextantServer implements AutoCloseable {
   static final java.time.Duration CHANGE_LOOKBACK = java.time.Duration.ofDays(1);
 
   private final ServerConfig config;
+  private final boolean ingest;
   private final EventStore store;
   private final BatchingWriter writer;
   private final HealthPoller health;
@@ -144,18 +132,30 @@ public final class SextantServer implements AutoCloseable {
       UnaryOperator<EventStore> decorate,
       List<ApiRoute> extraRoutes,
       boolean selfTrace) {
+    this(config, openStore, decorate, extraRoutes, selfTrace, true);
+  }
+
+  /**
+   * A query node of the scale-out roles (docs/scale-out.md): the API and the web UI, probes, triage
+   * and SLOs over the shared store {@code openStore} opens, and no ingest ports (collectors take
+   * the telemetry, writers store it).
+   */
+  public static SextantServer queryNode(
+      ServerConfig config, java.util.function.Supplier<EventStore> openStore) {
+    return new SextantServer(config, openStore, UnaryOperator.identity(), List.of(), false, false);
+  }
+
+  private SextantServer(
+      ServerConfig config,
+      java.util.function.Supplier<EventStore> openStore,
+      UnaryOperator<EventStore> decorate,
+      List<ApiRoute> extraRoutes,
+      boolean selfTrace,
+      boolean ingest) {
+    this.ingest = ingest;
     this.config = config.validate();
     SecurityConfig security = config.security();
-    Keyring keys;
-    try {
-      keys =
-          security.keysFile() == null
-              ? Keyring.fixed(security.tokens())
-              : Keyring.watching(security.keysFile());
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "the keys file " + security.keysFile() + " cannot be read: " + e.getMessage(), e);
-    }
+    Keyring keys = security.keyring();
     String selfToken = null;
     if (selfTrace && keys.enabled()) {
       // Its own spans go through its own OTLP port, so it needs an ingest token of its own.
@@ -182,73 +182,14 @@ public final class SextantServer implements AutoCloseable {
     this.rates = new RateMeter(counters);
     IngestGate gate = new IngestGate(writer, counters, redactor, security.tenantLimits());
     this.operationsTenant = security.operationsTenant();
-    IngestAuth ingestAuth = new IngestAuth(keys);
-    OtlpDecoder otlp = new OtlpDecoder(config.limits(), clock);
-
     ServerBuilder sb = Server.builder();
-    InetSocketAddress[] addresses = {
-      new InetSocketAddress(config.bindAddress(), config.otlpGrpcPort()),
-      new InetSocketAddress(config.bindAddress(), config.otlpHttpPort()),
-      new InetSocketAddress(config.bindAddress(), config.zipkinPort()),
-      new InetSocketAddress(config.bindAddress(), config.apiPort())
-    };
-    for (InetSocketAddress a : addresses) {
-      sb.port(a, SessionProtocol.HTTP);
-    }
+    sb.port(new InetSocketAddress(config.bindAddress(), config.apiPort()), SessionProtocol.HTTP);
     sb.maxRequestLength(config.limits().maxBodyBytes())
         .requestTimeout(config.requestTimeout())
         .blockingTaskExecutor(4);
-
-    GrpcServiceBuilder grpc =
-        GrpcService.builder()
-            .addService(OtlpGrpcServices.traces(otlp, gate))
-            .addService(OtlpGrpcServices.logs(otlp, gate))
-            .addService(OtlpGrpcServices.metrics(otlp, gate))
-            .maxRequestMessageLength(config.limits().maxBodyBytes())
-            .exceptionHandler(new GrpcErrors(config.limits().maxBodyBytes()));
-    grpc.intercept(ingestAuth.grpc());
-    // Room above the message limit, so an oversized message is refused by gRPC with
-    // RESOURCE_EXHAUSTED and a message instead of a reset stream (CANCELLED).
-    sb.virtualHost(config.otlpGrpcPort())
-        .maxRequestLength(2L * config.limits().maxBodyBytes() + 1024)
-        .service(grpc.build());
-    sb.virtualHost(config.otlpHttpPort())
-        .errorHandler(new OtlpHttpErrors(config.limits().maxBodyBytes()))
-        .service(
-            "/v1/traces",
-            otlpHttp(
-                new OtlpHttpService(Signal.TRACES, otlp, gate, config.limits()),
-                ingestAuth,
-                security))
-        .service(
-            "/v1/logs",
-            otlpHttp(
-                new OtlpHttpService(Signal.LOGS, otlp, gate, config.limits()),
-                ingestAuth,
-                security))
-        .service(
-            "/v1/metrics",
-            otlpHttp(
-                new OtlpHttpService(Signal.METRICS, otlp, gate, config.limits()),
-                ingestAuth,
-                security));
-    // JSON lines: its own path, and /v1/logs when the body says it is newline-delimited JSON.
-    HttpService jsonLines =
-        otlpHttp(
-            new JsonLinesService(
-                new JsonLinesDecoder(config.limits(), clock), gate, config.limits()),
-            ingestAuth,
-            security);
-    sb.virtualHost(config.otlpHttpPort())
-        .service("/v1/logs/jsonl", jsonLines)
-        .route()
-        .path("/v1/logs")
-        .consumes(MediaType.parse("application/x-ndjson"))
-        .build(jsonLines);
-    HttpService zipkin =
-        new ZipkinService(new ZipkinDecoder(config.limits()), gate, config.limits());
-    sb.virtualHost(config.zipkinPort())
-        .service("/api/v2/spans", zipkin.decorate(ingestAuth.zipkin()));
+    if (ingest) {
+      listeners(config).bind(sb, gate, new IngestAuth(keys), clock);
+    }
     BlockingTaskExecutor blocking = BlockingTaskExecutor.builder().numThreads(4).build();
     // Every API answer is built over the request's tenant's view of the store.
     Tenancy tenancy = new Tenancy(store, view -> new TimedEngine(Engine.of(view), metrics));
@@ -349,18 +290,15 @@ public final class SextantServer implements AutoCloseable {
   private final SelfMetrics metrics;
   private final Keyring keys;
 
-  /**
-   * An OTLP/HTTP route: the ingest door (token, tenant) inside, CORS for the configured browser
-   * origins outside it (a preflight carries no token).
-   */
-  private static HttpService otlpHttp(
-      HttpService service, IngestAuth auth, SecurityConfig security) {
-    HttpService s = service.decorate(auth.otlpHttp());
-    List<String> origins = security.corsOrigins();
-    if (origins.isEmpty()) {
-      return s;
-    }
-    return s.decorate(BrowserCors.decorator(origins));
+  /** The ingest listeners of {@code config}. */
+  static IngestListeners listeners(ServerConfig config) {
+    return new IngestListeners(
+        config.bindAddress(),
+        config.otlpGrpcPort(),
+        config.otlpHttpPort(),
+        config.zipkinPort(),
+        config.limits(),
+        config.security().corsOrigins());
   }
 
   private final ChangeLog changes;
@@ -654,17 +592,25 @@ public final class SextantServer implements AutoCloseable {
     health.start();
     rates.start(5);
     server.start().join();
-    log.info(
-        "sextant listening otlp_grpc={}:{} otlp_http={}:{} zipkin={}:{} api={}:{} data={}",
-        config.bindAddress(),
-        config.otlpGrpcPort(),
-        config.bindAddress(),
-        config.otlpHttpPort(),
-        config.bindAddress(),
-        config.zipkinPort(),
-        config.bindAddress(),
-        config.apiPort(),
-        config.store().directory().toAbsolutePath());
+    if (ingest) {
+      log.info(
+          "sextant listening otlp_grpc={}:{} otlp_http={}:{} zipkin={}:{} api={}:{} store={}",
+          config.bindAddress(),
+          config.otlpGrpcPort(),
+          config.bindAddress(),
+          config.otlpHttpPort(),
+          config.bindAddress(),
+          config.zipkinPort(),
+          config.bindAddress(),
+          config.apiPort(),
+          store.getClass().getSimpleName());
+    } else {
+      log.info(
+          "sextant query node listening api={}:{} store={}",
+          config.bindAddress(),
+          config.apiPort(),
+          store.getClass().getSimpleName());
+    }
     return this;
   }
 

@@ -206,15 +206,7 @@ public final class ApiService {
   private void ingestAndPipeline(JsonGenerator g, BatchingWriter.Stats w, RateMeter.Rates r)
       throws IOException {
     g.writeObjectFieldStart("ingest");
-    g.writeNumberField("spans_accepted", counters.spansAccepted.sum());
-    g.writeNumberField("logs_accepted", counters.logsAccepted.sum());
-    g.writeNumberField("spans_rejected", counters.spansRejected.sum());
-    g.writeNumberField("logs_rejected", counters.logsRejected.sum());
-    g.writeNumberField("metric_points_accepted", counters.metricPointsAccepted.sum());
-    g.writeNumberField("metric_points_rejected", counters.metricPointsRejected.sum());
-    g.writeNumberField("requests_malformed", counters.requestsMalformed.sum());
-    g.writeNumberField("requests_overloaded", counters.requestsOverloaded.sum());
-    g.writeNumberField("requests_failed", counters.requestsFailed.sum());
+    counters.writeFields(g);
     g.writeNumberField("spans_per_second", r.spansPerSecond());
     g.writeNumberField("logs_per_second", r.logsPerSecond());
     g.writeEndObject();

@@ -3,9 +3,12 @@ package io.sextant.server.cli;
 import io.sextant.ingest.IngestLimits;
 import io.sextant.ingest.redact.Redactor;
 import io.sextant.pipeline.BatchingWriter;
+import io.sextant.pipeline.kafka.KafkaSettings;
 import io.sextant.query.DurationText;
+import io.sextant.server.CollectorNode;
 import io.sextant.server.ServerConfig;
 import io.sextant.server.SextantServer;
+import io.sextant.server.WriterNode;
 import io.sextant.server.security.SecurityConfig;
 import io.sextant.server.security.Tokens;
 import io.sextant.store.duckdb.DuckDbConfig;
@@ -64,6 +67,32 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
       defaultValue = "${env:SEXTANT_RETENTION:-7d}",
       description = "How long events are kept, e.g. 7d, 36h, 90m. Default: ${DEFAULT-VALUE}")
   String retention;
+
+  @Option(
+      names = "--role",
+      defaultValue = "${env:SEXTANT_ROLE:-all}",
+      description =
+          "all: everything in one process (the default). collector: the ingest ports, producing"
+              + " to Kafka (--kafka). writer: Kafka into the store (--kafka, --store clickhouse)."
+              + " query: the API and UI over the store (--store clickhouse). docs/scale-out.md"
+              + " (env SEXTANT_ROLE). Default: ${DEFAULT-VALUE}")
+  String role;
+
+  @Option(
+      names = "--kafka",
+      defaultValue = "${env:SEXTANT_KAFKA:-}",
+      description =
+          "The Kafka brokers, host:port,… for --role collector and writer (env SEXTANT_KAFKA)")
+  String kafka;
+
+  @Option(
+      names = "--topic",
+      defaultValue = "${env:SEXTANT_TOPIC:-" + KafkaSettings.DEFAULT_TOPIC + "}",
+      description =
+          "The Kafka topic collectors produce to and writers consume (created when missing, with"
+              + " <topic>.dead for messages a writer cannot read) (env SEXTANT_TOPIC). Default:"
+              + " ${DEFAULT-VALUE}")
+  String topic;
 
   @Option(
       names = "--store",
@@ -367,13 +396,29 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
               throw new IllegalArgumentException(
                   "--store is duckdb or clickhouse, not " + storeKind);
         };
+    switch (role) {
+      case "all" -> {}
+      case "collector" -> {
+        return runUntilStopped(new CollectorNode(config, kafka()).start());
+      }
+      case "writer" -> {
+        sharedStore("writer");
+        return runUntilStopped(new WriterNode(config, kafka(), openStore).start());
+      }
+      case "query" -> sharedStore("query node");
+      default ->
+          throw new IllegalArgumentException(
+              "--role is all, collector, writer or query, not " + role);
+    }
     SextantServer server =
-        new SextantServer(
-                config,
-                openStore,
-                java.util.function.UnaryOperator.identity(),
-                java.util.List.of(),
-                selfTrace)
+        (role.equals("query")
+                ? SextantServer.queryNode(config, openStore)
+                : new SextantServer(
+                    config,
+                    openStore,
+                    java.util.function.UnaryOperator.identity(),
+                    java.util.List.of(),
+                    selfTrace))
             .start();
     if (suite != null) {
       server.startTriage(probes, java.util.Map.of()); // and reloads it when the file changes
@@ -381,16 +426,45 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     if (sloConfig != null) {
       server.startSlos(sloConfig);
     }
+    return runUntilStopped(server);
+  }
+
+  /** Waits for a signal to stop (Ctrl-C, SIGTERM), then closes {@code node}. */
+  private static int runUntilStopped(AutoCloseable node) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  server.close();
+                  try {
+                    node.close();
+                  } catch (Exception e) {
+                    System.err.println("sextant: stopping failed: " + e);
+                  }
                   stopped.countDown();
                 },
                 "sextant-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** The Kafka settings of a collector or writer. */
+  private KafkaSettings kafka() {
+    if (kafka == null || kafka.isBlank()) {
+      throw new IllegalArgumentException(
+          "--role " + role + " needs --kafka host:port of the brokers (docs/scale-out.md)");
+    }
+    return KafkaSettings.of(kafka.strip(), topic);
+  }
+
+  /** Writers and query nodes share one store, which must be one that many processes can use. */
+  private void sharedStore(String what) {
+    if (!storeKind.equals("clickhouse")) {
+      throw new IllegalArgumentException(
+          "a "
+              + what
+              + " shares its store with the other nodes, and a DuckDB file is one process's: give"
+              + " --store clickhouse --clickhouse http://host:8123 (docs/scale-out.md)");
+    }
   }
 }

@@ -31,6 +31,19 @@ public final class IngestCounters {
     }
   }
 
+  /** The counters as fields of the JSON object {@code g} is in (for the status endpoints). */
+  public void writeFields(com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
+    g.writeNumberField("spans_accepted", spansAccepted.sum());
+    g.writeNumberField("logs_accepted", logsAccepted.sum());
+    g.writeNumberField("spans_rejected", spansRejected.sum());
+    g.writeNumberField("logs_rejected", logsRejected.sum());
+    g.writeNumberField("metric_points_accepted", metricPointsAccepted.sum());
+    g.writeNumberField("metric_points_rejected", metricPointsRejected.sum());
+    g.writeNumberField("requests_malformed", requestsMalformed.sum());
+    g.writeNumberField("requests_overloaded", requestsOverloaded.sum());
+    g.writeNumberField("requests_failed", requestsFailed.sum());
+  }
+
   /** Which OTLP signal a request carries. */
   public enum Signal {
     TRACES,

@@ -4,7 +4,7 @@ import io.sextant.ingest.DecodeResult;
 import io.sextant.ingest.redact.Redactor;
 import io.sextant.model.Event;
 import io.sextant.model.Tenant;
-import io.sextant.pipeline.BatchingWriter;
+import io.sextant.pipeline.EventSink;
 import io.sextant.pipeline.Overloaded;
 import io.sextant.server.security.TenantLimits;
 import java.util.ArrayList;
@@ -16,12 +16,12 @@ import java.util.concurrent.CompletableFuture;
  * accepted events and complete when they are durable. Protocols only translate the outcome.
  */
 public final class IngestGate {
-  private final BatchingWriter writer;
+  private final EventSink writer;
   private final IngestCounters counters;
   private final Redactor redactor;
   private final TenantLimits limits;
 
-  public IngestGate(BatchingWriter writer, IngestCounters counters) {
+  public IngestGate(EventSink writer, IngestCounters counters) {
     this(writer, counters, Redactor.none(), TenantLimits.NONE);
   }
 
@@ -30,7 +30,7 @@ public final class IngestGate {
    * limits} keeps each tenant to its share.
    */
   public IngestGate(
-      BatchingWriter writer, IngestCounters counters, Redactor redactor, TenantLimits limits) {
+      EventSink writer, IngestCounters counters, Redactor redactor, TenantLimits limits) {
     this.writer = writer;
     this.counters = counters;
     this.redactor = redactor;

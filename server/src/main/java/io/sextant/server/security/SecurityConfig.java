@@ -162,6 +162,21 @@ public record SecurityConfig(
         operationsTenant);
   }
 
+  /**
+   * The keys in force: {@link #tokens}, or those of {@link #keysFile} read again while the server
+   * runs.
+   *
+   * @throws IllegalArgumentException with one sentence when the keys file cannot be read
+   */
+  public Keyring keyring() {
+    try {
+      return keysFile == null ? Keyring.fixed(tokens) : Keyring.watching(keysFile);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(
+          "the keys file " + keysFile + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
   /** Whether {@code address} (an IP literal or a name) is a loopback address. */
   public static boolean isLoopback(String address) {
     String a = address.strip();

@@ -1,0 +1,122 @@
+package io.sextant.server;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import io.sextant.pipeline.BatchingWriter;
+import io.sextant.pipeline.kafka.KafkaLoader;
+import io.sextant.pipeline.kafka.KafkaSettings;
+import io.sextant.server.ingest.IngestCounters;
+import io.sextant.server.metrics.SelfMetrics;
+import io.sextant.server.security.Keyring;
+import io.sextant.store.spi.EventStore;
+import io.sextant.store.spi.Health;
+import java.io.IOException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code sextant serve --role writer} (docs/scale-out.md): a member of the writers' consumer group,
+ * moving events from Kafka into the shared store ({@link KafkaLoader}). Its API port answers {@code
+ * /health} (503 while the store refuses), {@code /api/v1/status} (lag, written, dead letters) and
+ * {@code /metrics}.
+ */
+public final class WriterNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WriterNode.class);
+
+  private final ServerConfig config;
+  private final Keyring keys;
+  private final EventStore store;
+  private final KafkaLoader loader;
+  private final Server server;
+
+  public WriterNode(ServerConfig config, KafkaSettings kafka, Supplier<EventStore> openStore) {
+    this(config, kafka, openStore, KafkaLoader.Hook.NONE);
+  }
+
+  /** As above; {@code hook} runs between a batch's store write and its offset commit (tests). */
+  public WriterNode(
+      ServerConfig config,
+      KafkaSettings kafka,
+      Supplier<EventStore> openStore,
+      KafkaLoader.Hook hook) {
+    this.config = config.validate();
+    this.keys = config.security().keyring();
+    this.store = openStore.get();
+    this.loader = new KafkaLoader(kafka, store, hook);
+    SelfMetrics metrics =
+        new SelfMetrics(
+            new IngestCounters(),
+            () -> {
+              KafkaLoader.Stats s = loader.stats();
+              return new BatchingWriter.Stats(
+                  s.lagMessages(), s.writtenEvents(), s.batches(), 0, s.failedWrites(), 0, 0);
+            });
+    metrics.gauge(
+        "sextant_writer_lag_messages",
+        "Messages of this writer's partitions not yet stored.",
+        new String[0],
+        cb -> cb.call(loader.stats().lagMessages()));
+    ServerBuilder sb = Server.builder();
+    sb.requestTimeout(config.requestTimeout());
+    NodeApi.bind(
+        sb,
+        config,
+        keys,
+        "writer",
+        new NodeApi.Status() {
+          @Override
+          public String problem() {
+            KafkaLoader.Stats s = loader.stats();
+            if (s.storeRefusing()) {
+              return "the store refuses writes: " + s.lastError();
+            }
+            Health h = store.check();
+            return h.healthy() ? null : h.detail();
+          }
+
+          @Override
+          public void writeFields(JsonGenerator g) throws IOException {
+            KafkaLoader.Stats s = loader.stats();
+            g.writeObjectFieldStart("writer");
+            g.writeStringField("topic", kafka.topic());
+            g.writeStringField("group", kafka.group());
+            g.writeNumberField("lag_messages", s.lagMessages());
+            g.writeNumberField("written_events", s.writtenEvents());
+            g.writeNumberField("batches", s.batches());
+            g.writeNumberField("failed_writes", s.failedWrites());
+            g.writeNumberField("dead_letters", s.deadLetters());
+            g.writeBooleanField("store_refusing", s.storeRefusing());
+            if (s.lastError() != null) {
+              g.writeStringField("last_error", s.lastError());
+            }
+            g.writeEndObject();
+          }
+        },
+        metrics);
+    this.server = sb.build();
+  }
+
+  public WriterNode start() {
+    keys.start();
+    loader.start();
+    server.start().join();
+    log.info(
+        "sextant writer consuming api={}:{} store={}",
+        config.bindAddress(),
+        config.apiPort(),
+        store.getClass().getSimpleName());
+    return this;
+  }
+
+  /** Stops after the batch in hand (committed if stored), then closes the store. */
+  @Override
+  public void close() {
+    server.stop().join();
+    loader.close();
+    store.close();
+    keys.close();
+    log.info("sextant writer stopped");
+  }
+}
