@@ -30,6 +30,11 @@ class ClickHouseIdempotencyIT {
 
   @TempDir Path dir;
 
+  /** The store kept in {@code dir}, on the server these tests run against. */
+  ClickHouseEventStore open(Path dir) throws Exception {
+    return (ClickHouseEventStore) TestServer.open(dir);
+  }
+
   @Test
   void redeliveredBatches_countOnce_beforeAndAfterMerges() throws Exception {
     Random rnd = new Random(42);
@@ -48,7 +53,7 @@ class ClickHouseIdempotencyIT {
     }
     MemoryEventStore reference = new MemoryEventStore();
     reference.write(events);
-    try (ClickHouseEventStore store = (ClickHouseEventStore) TestServer.open(dir)) {
+    try (ClickHouseEventStore store = open(dir)) {
       store.write(events);
       // A redelivery of the whole batch, then of overlapping halves in another order.
       store.write(events);

@@ -33,6 +33,11 @@ class ClickHouseTenantStorageIT {
 
   @TempDir Path dir;
 
+  /** The store kept in {@code dir}, on the server these tests run against. */
+  ClickHouseEventStore open(Path dir) throws Exception {
+    return (ClickHouseEventStore) TestServer.open(dir);
+  }
+
   private static List<Event> sameEventsIn(String... tenants) {
     List<Event> out = new ArrayList<>();
     for (String tenant : tenants) {
@@ -61,7 +66,7 @@ class ClickHouseTenantStorageIT {
 
   @Test
   void eventsThatDifferOnlyInTheirTenant_areNotMerged() throws Exception {
-    try (ClickHouseEventStore store = (ClickHouseEventStore) TestServer.open(dir)) {
+    try (ClickHouseEventStore store = open(dir)) {
       List<Event> events = sameEventsIn("acme", "globex", Tenant.DEFAULT);
       store.write(events);
       store.write(events); // a redelivery
@@ -86,12 +91,12 @@ class ClickHouseTenantStorageIT {
     List<Event> events = new ArrayList<>(Fixtures.trace(new Random(5), Fixtures.T0, 12));
     events.addAll(sameEventsIn(Tenant.DEFAULT));
     List<AttributeKey> keys;
-    try (ClickHouseEventStore store = (ClickHouseEventStore) TestServer.open(dir)) {
+    try (ClickHouseEventStore store = open(dir)) {
       store.write(events);
       keys = store.attributeKeys();
       PreTenant.downgrade(store);
     }
-    try (ClickHouseEventStore store = (ClickHouseEventStore) TestServer.open(dir)) {
+    try (ClickHouseEventStore store = open(dir)) {
       assertThat(store.check().healthy()).isTrue();
       assertThat(
               (Long)
@@ -120,7 +125,7 @@ class ClickHouseTenantStorageIT {
           .isEqualTo(events.size());
     }
     // Opening it once more changes nothing.
-    try (ClickHouseEventStore store = (ClickHouseEventStore) TestServer.open(dir)) {
+    try (ClickHouseEventStore store = open(dir)) {
       assertThat(store.forTenant(Tenant.DEFAULT).attributeKeys()).isEqualTo(keys);
       assertThat(store.stats().events()).isEqualTo(events.size());
     }

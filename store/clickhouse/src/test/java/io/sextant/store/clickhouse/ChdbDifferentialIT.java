@@ -1,0 +1,13 @@
+package io.sextant.store.clickhouse;
+
+import io.sextant.store.spi.EventStore;
+import io.sextant.store.testkit.DifferentialContract;
+import java.nio.file.Path;
+
+/** ClickHouse's SQL answers equal the naive engine's on random questions, on current ClickHouse. */
+class ChdbDifferentialIT extends DifferentialContract {
+  @Override
+  protected EventStore openStore(Path dir) throws Exception {
+    return ChdbServer.open(dir);
+  }
+}

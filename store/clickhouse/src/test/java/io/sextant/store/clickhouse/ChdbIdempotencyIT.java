@@ -1,0 +1,11 @@
+package io.sextant.store.clickhouse;
+
+import java.nio.file.Path;
+
+/** A redelivered batch counts once (ReplacingMergeTree read FINAL), on current ClickHouse. */
+class ChdbIdempotencyIT extends ClickHouseIdempotencyIT {
+  @Override
+  ClickHouseEventStore open(Path dir) throws Exception {
+    return (ClickHouseEventStore) ChdbServer.open(dir);
+  }
+}
