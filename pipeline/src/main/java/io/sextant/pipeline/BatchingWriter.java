@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * maxQueuedEvents} are waiting, {@link #submit} refuses at once with {@link Overloaded}: the queue
  * never grows without bound and nothing accepted is dropped.
  */
-public final class BatchingWriter implements EventSink, AutoCloseable {
+public final class BatchingWriter implements StoreSink {
   private static final Logger log = LoggerFactory.getLogger(BatchingWriter.class);
 
   /**
@@ -77,6 +77,7 @@ public final class BatchingWriter implements EventSink, AutoCloseable {
     this.thread = Thread.ofPlatform().name("sextant-writer").unstarted(this::run);
   }
 
+  @Override
   public BatchingWriter start() {
     thread.start();
     return this;
@@ -110,6 +111,7 @@ public final class BatchingWriter implements EventSink, AutoCloseable {
     return done;
   }
 
+  @Override
   public Stats stats() {
     return new Stats(
         queued.get(),

@@ -9,7 +9,9 @@ import com.linecorp.armeria.server.VirtualHostBuilder;
 import com.linecorp.armeria.server.encoding.EncodingService;
 import io.sextant.ingest.redact.Redactor;
 import io.sextant.pipeline.BatchingWriter;
+import io.sextant.pipeline.LogSink;
 import io.sextant.pipeline.RetentionJob;
+import io.sextant.pipeline.StoreSink;
 import io.sextant.query.Engine;
 import io.sextant.server.api.ApiService;
 import io.sextant.server.api.JaegerApi;
@@ -79,7 +81,7 @@ public final class SextantServer implements AutoCloseable {
   private final ServerConfig config;
   private final boolean ingest;
   private final EventStore store;
-  private final BatchingWriter writer;
+  private final StoreSink writer;
   private final HealthPoller health;
   private volatile DeclaredModel declared = DeclaredModel.NONE;
   private final RetentionJob retention;
@@ -173,10 +175,10 @@ public final class SextantServer implements AutoCloseable {
     this.redactor = security.redactor();
     this.clock = Clock.systemUTC();
     IngestCounters counters = new IngestCounters();
-    BatchingWriter[] writerRef = new BatchingWriter[1];
+    StoreSink[] writerRef = new StoreSink[1];
     this.metrics = new SelfMetrics(counters, () -> writerRef[0].stats());
     this.store = new WriteHealthStore(metrics.timed(decorate.apply(openStore.get())), clock);
-    this.writer = new BatchingWriter(store, config.pipeline());
+    this.writer = sink(config, store);
     writerRef[0] = writer;
     this.retention = new RetentionJob(store, config.retention(), clock);
     this.rates = new RateMeter(counters);
@@ -289,6 +291,36 @@ public final class SextantServer implements AutoCloseable {
   private final Redactor redactor;
   private final SelfMetrics metrics;
   private final Keyring keys;
+
+  /**
+   * Where accepted events go: through the segment log into a store that keeps a journal position
+   * (DuckDB: acknowledged once in the log, loaded in row groups; docs/adr/0021-segment-log.md),
+   * else through the group commit straight into the store. {@code SEXTANT_INGEST_PATH=commit}
+   * chooses the group commit for any store (docs/config.md), for comparisons.
+   */
+  private static StoreSink sink(ServerConfig config, EventStore store) {
+    try {
+      boolean commit = "commit".equals(System.getenv("SEXTANT_INGEST_PATH"));
+      if (!commit && store.journalPosition() >= 0) {
+        return new LogSink(
+            config.store().directory().resolve("log"),
+            store,
+            new LogSink.Config(
+                config.pipeline().maxQueuedEvents(),
+                config.pipeline().maxBatchEvents(),
+                LogSink.Config.defaults().flushMillis(),
+                LogSink.Config.defaults().segmentBytes()));
+      }
+    } catch (io.sextant.store.spi.StoreException e) {
+      // A store that cannot answer now: the group commit reports its errors per request.
+      log.warn("store has no journal position now ({}); writing through", e.getMessage());
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot open the segment log under " + config.store().directory() + ": " + e.getMessage(),
+          e);
+    }
+    return new BatchingWriter(store, config.pipeline());
+  }
 
   /** The ingest listeners of {@code config}. */
   static IngestListeners listeners(ServerConfig config) {
@@ -616,6 +648,23 @@ public final class SextantServer implements AutoCloseable {
 
   public EventStore store() {
     return store;
+  }
+
+  /**
+   * Waits until every event accepted so far is in the store (the segment log's loader has caught
+   * up), at most {@code timeout}; returns whether it is. Reads see acknowledged events within the
+   * loader's flush interval anyway (docs/adr/0021-segment-log.md); this is for callers that must
+   * read what they just sent, such as tests.
+   */
+  public boolean awaitLoaded(java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (writer.stats().queuedEvents() > 0) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return true;
   }
 
   public ServerConfig config() {

@@ -30,11 +30,26 @@ final class WriteHealthStore extends ForwardingEventStore {
     try {
       super.write(batch);
     } catch (StoreException | RuntimeException e) {
-      failedAt = clock.instant();
-      failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      failed(e);
       throw e;
     }
     failure = null;
+  }
+
+  @Override
+  public void write(List<Event> batch, long journalPosition) throws StoreException {
+    try {
+      super.write(batch, journalPosition);
+    } catch (StoreException | RuntimeException e) {
+      failed(e);
+      throw e;
+    }
+    failure = null;
+  }
+
+  private void failed(Exception e) {
+    failedAt = clock.instant();
+    failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   @Override

@@ -765,6 +765,14 @@ class SecurityIT {
                 }
                 super.write(batch);
               }
+
+              @Override
+              public void write(List<Event> batch, long journalPosition) throws StoreException {
+                if (diskFull.get()) {
+                  throw new StoreException("IO Error: No space left on device");
+                }
+                super.write(batch, journalPosition);
+              }
             };
     try (TestServer s = server(SecurityConfig.DEFAULTS, failing)) {
       assertThat(s.get("/health").status()).isEqualTo(200);
@@ -778,23 +786,29 @@ class SecurityIT {
                       Otlp.span("cb8efff798038103d269b633813fc60c", "00f067aa0ba902b7", "x")
                           .build()))
               .toByteArray();
+      // Acknowledged into the segment log, which is safe; the store refuses to load it.
       assertThat(TestServer.post(s.otlpHttp("/v1/traces"), "application/x-protobuf", body).status())
-          .isEqualTo(503);
-      TestServer.Reply health = s.get("/health");
+          .isEqualTo(200);
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (s.getNow("/health").status() != 503 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      TestServer.Reply health = s.getNow("/health");
       assertThat(health.status()).isEqualTo(503);
       assertThat(health.body()).contains("writes are failing").contains("No space left on device");
-      JsonNode status = s.get("/api/v1/status").json();
+      JsonNode status = s.getNow("/api/v1/status").json();
       assertThat(status.path("status").asText()).isEqualTo("degraded");
       assertThat(status.path("reason").asText()).contains("No space left on device");
       assertThat(status.at("/store/healthy").asBoolean()).isFalse();
+      assertThat(status.at("/pipeline/queued_events").asLong()).isPositive();
 
       diskFull.set(false);
-      assertThat(TestServer.post(s.otlpHttp("/v1/traces"), "application/x-protobuf", body).status())
-          .isEqualTo(200);
+      s.loaded(); // the loader's retry stores what was acknowledged
       assertThat(s.get("/health").status()).isEqualTo(200);
       status = s.get("/api/v1/status").json();
       assertThat(status.path("status").asText()).isEqualTo("ok");
       assertThat(status.has("reason")).isFalse();
+      assertThat(s.get("/api/v1/traces/cb8efff798038103d269b633813fc60c").status()).isEqualTo(200);
     }
   }
 

@@ -37,13 +37,19 @@ final class TestServer implements AutoCloseable {
   TestServer(ServerConfig config, UnaryOperator<EventStore> decorate) {
     this.config = config;
     this.server = new SextantServer(config, decorate).start();
+    BY_API_PORT.put(config.apiPort(), this);
   }
+
+  // Running servers by API port: a POST to an API answers once what was acknowledged is loaded.
+  private static final java.util.Map<Integer, TestServer> BY_API_PORT =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A server over the store {@code openStore} opens (e.g. ClickHouse's) instead of DuckDB's. */
   TestServer(ServerConfig config, Supplier<EventStore> openStore) {
     this.config = config;
     this.server =
         new SextantServer(config, openStore, UnaryOperator.identity(), List.of(), false).start();
+    BY_API_PORT.put(config.apiPort(), this);
   }
 
   /** {@code config} with four free ephemeral ports on 127.0.0.1. */
@@ -101,8 +107,17 @@ final class TestServer implements AutoCloseable {
     return "http://127.0.0.1:" + config.apiPort() + path;
   }
 
-  /** GET on the API; returns the status and the parsed JSON body. */
+  /**
+   * GET on the API, once what the server acknowledged is loaded into its store; returns the status
+   * and the parsed JSON body.
+   */
   Reply get(String path) throws Exception {
+    loaded();
+    return getNow(path);
+  }
+
+  /** GET on the API at once, whatever the server still has to load. */
+  Reply getNow(String path) throws Exception {
     HttpResponse<String> r =
         HTTP.send(
             HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(30)).build(),
@@ -110,8 +125,19 @@ final class TestServer implements AutoCloseable {
     return new Reply(r.statusCode(), r.body(), r.headers().firstValue("retry-after").orElse(null));
   }
 
+  /** Waits until what the server acknowledged is in its store (the segment log's loader). */
+  void loaded() throws InterruptedException {
+    if (!server.awaitLoaded(Duration.ofSeconds(30))) {
+      throw new AssertionError("the server did not load what it acknowledged within 30 s");
+    }
+  }
+
   static Reply post(String url, String contentType, byte[] body, String... headers)
       throws Exception {
+    TestServer api = BY_API_PORT.get(URI.create(url).getPort());
+    if (api != null) {
+      api.loaded();
+    }
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(url))
             .timeout(Duration.ofSeconds(60))
@@ -142,6 +168,7 @@ final class TestServer implements AutoCloseable {
 
   @Override
   public void close() {
+    BY_API_PORT.remove(config.apiPort(), this);
     server.close();
   }
 }

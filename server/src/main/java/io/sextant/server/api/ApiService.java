@@ -10,6 +10,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import io.sextant.model.Event;
 import io.sextant.model.TraceId;
 import io.sextant.pipeline.BatchingWriter;
+import io.sextant.pipeline.StoreSink;
 import io.sextant.server.ingest.IngestCounters;
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.Health;
@@ -36,7 +37,7 @@ public final class ApiService {
   private static final JsonFactory JSON = new JsonFactory();
 
   private final EventStore store;
-  private final BatchingWriter writer;
+  private final StoreSink writer;
   private final IngestCounters counters;
   private final RateMeter rates;
   private final Clock clock;
@@ -50,7 +51,7 @@ public final class ApiService {
   public ApiService(
       EventStore store,
       boolean operations,
-      BatchingWriter writer,
+      StoreSink writer,
       IngestCounters counters,
       RateMeter rates,
       Clock clock,

@@ -133,6 +133,16 @@ public final class SelfMetrics {
           storeWrite.observe((System.nanoTime() - t) / 1e9);
         }
       }
+
+      @Override
+      public void write(List<Event> batch, long journalPosition) throws StoreException {
+        long t = System.nanoTime();
+        try {
+          super.write(batch, journalPosition);
+        } finally {
+          storeWrite.observe((System.nanoTime() - t) / 1e9);
+        }
+      }
     };
   }
 

@@ -92,6 +92,8 @@ public final class DuckDbEventStore implements EventStore {
         s.execute(Schema.CREATE_SCOPES);
         s.execute(Schema.CREATE_KEYS);
         s.execute(Schema.CREATE_TRACE_INDEX);
+        s.execute(Schema.CREATE_JOURNAL);
+        s.execute(Schema.INIT_JOURNAL);
         if (hasTable(s, "attribute_keys")) {
           s.execute(Schema.MIGRATE_KEYS);
           s.execute("DROP TABLE attribute_keys");
@@ -136,7 +138,28 @@ public final class DuckDbEventStore implements EventStore {
 
   @Override
   public void write(List<Event> batch) throws StoreException {
-    if (batch.isEmpty()) {
+    write(batch, null);
+  }
+
+  @Override
+  public void write(List<Event> batch, long journalPosition) throws StoreException {
+    write(batch, Long.valueOf(journalPosition));
+  }
+
+  @Override
+  public long journalPosition() throws StoreException {
+    try (Connection c = reader();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT max(position) FROM journal")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new StoreException("reading the journal position failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void write(List<Event> batch, Long journalPosition) throws StoreException {
+    if (batch.isEmpty() && journalPosition == null) {
       return;
     }
     StagedBatch staged = new StagedBatch(batch);
@@ -150,10 +173,37 @@ public final class DuckDbEventStore implements EventStore {
         storeNew(staged.scopes, knownScopes, "scopes");
         storeNewKeys(staged);
         storeTraceWindows(staged);
-        // Autocommit: the INSERT is its own transaction, committed and fsynced on return.
-        int rows = s.executeUpdate(insertSql);
-        if (rows != batch.size()) {
-          throw new StoreException("DuckDB stored " + rows + " rows of a batch of " + batch.size());
+        // The INSERT is one transaction, committed and fsynced before this returns; with a journal
+        // position, the position is in the same transaction.
+        int rows = 0;
+        if (journalPosition != null) {
+          writer.setAutoCommit(false);
+        }
+        try {
+          if (!batch.isEmpty()) {
+            rows = s.executeUpdate(insertSql);
+          }
+          if (rows != batch.size()) {
+            throw new StoreException(
+                "DuckDB stored " + rows + " rows of a batch of " + batch.size());
+          }
+          if (journalPosition != null) {
+            try (PreparedStatement ps =
+                writer.prepareStatement("UPDATE journal SET position = ?")) {
+              ps.setLong(1, journalPosition);
+              ps.executeUpdate();
+            }
+            writer.commit();
+          }
+        } catch (SQLException | StoreException e) {
+          if (journalPosition != null) {
+            writer.rollback();
+          }
+          throw e;
+        } finally {
+          if (journalPosition != null) {
+            writer.setAutoCommit(true);
+          }
         }
         rowsSinceCheckpoint += rows;
         if (rowsSinceCheckpoint >= ROW_GROUP_ROWS) {

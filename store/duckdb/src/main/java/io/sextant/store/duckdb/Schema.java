@@ -164,6 +164,16 @@ final class Schema {
       "CREATE TABLE IF NOT EXISTS trace_index (key BIGINT NOT NULL, first BIGINT NOT NULL,"
           + " last BIGINT NOT NULL)";
 
+  /**
+   * How far the embedded server's segment log is stored: one row, updated in the transaction of
+   * each load, so a restart replays only what comes after (docs/adr/0021-segment-log.md).
+   */
+  static final String CREATE_JOURNAL =
+      "CREATE TABLE IF NOT EXISTS journal (position BIGINT NOT NULL)";
+
+  static final String INIT_JOURNAL =
+      "INSERT INTO journal SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM journal)";
+
   /** The key of a trace in {@code trace_index}. */
   static long traceKey(io.sextant.model.TraceId id) {
     return id.high() ^ (id.low() * 0x9E3779B97F4A7C15L);

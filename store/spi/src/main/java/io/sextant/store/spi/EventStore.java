@@ -30,6 +30,21 @@ public interface EventStore extends AutoCloseable {
   void write(List<Event> batch) throws StoreException;
 
   /**
+   * Stores {@code batch} as {@link #write(List)} does and, in the same transaction, that everything
+   * of a journal (the embedded server's segment log) up to {@code journalPosition} is now stored:
+   * after a crash, {@link #journalPosition()} says where to resume, and nothing before it is
+   * written twice. Stores that cannot do both at once refuse.
+   */
+  default void write(List<Event> batch, long journalPosition) throws StoreException {
+    throw new StoreException("this store does not keep a journal position");
+  }
+
+  /** The journal position the last {@link #write(List, long)} stored; 0 when none; -1 unkept. */
+  default long journalPosition() throws StoreException {
+    return -1;
+  }
+
+  /**
    * Every event of one trace, spans and logs, ordered by time, then by span id; each event once
    * even if it was written more than once. An unknown trace gives an empty list.
    */

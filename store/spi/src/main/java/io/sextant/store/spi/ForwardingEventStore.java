@@ -19,6 +19,16 @@ public abstract class ForwardingEventStore implements EventStore {
   }
 
   @Override
+  public void write(List<Event> batch, long journalPosition) throws StoreException {
+    delegate.write(batch, journalPosition);
+  }
+
+  @Override
+  public long journalPosition() throws StoreException {
+    return delegate.journalPosition();
+  }
+
+  @Override
   public List<Event> trace(TraceId traceId) throws StoreException {
     return delegate.trace(traceId);
   }

@@ -1,0 +1,252 @@
+package io.sextant.pipeline;
+
+import io.sextant.model.Event;
+import io.sextant.store.spi.EventStore;
+import io.sextant.store.spi.StoreException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded server's durable ingest (docs/adr/0021-segment-log.md): a request is acknowledged
+ * once its events, encoded on the caller's thread ({@link EventCodec}), are in the {@link
+ * SegmentLog} and synced; a loader then moves them into the store in large batches — up to a DuckDB
+ * row group, or whatever arrived within {@link Config#flushMillis} so reads stay fresh — each batch
+ * written with the log position it reaches, in one store transaction. Loaded segments are deleted.
+ * On start, what the log holds past the store's position is loaded again: nothing acknowledged is
+ * lost, and nothing loaded is loaded twice.
+ *
+ * <p>While the store refuses, the loader keeps its batch and retries; the log keeps taking requests
+ * until {@link Config#maxUnloadedEvents} wait, then refuses them with {@link Overloaded}.
+ */
+public final class LogSink implements StoreSink {
+  private static final Logger log = LoggerFactory.getLogger(LogSink.class);
+
+  /**
+   * @param maxUnloadedEvents events acknowledged and not yet loaded before requests are refused
+   * @param batchEvents the most events one load writes (one DuckDB row group: 122,880)
+   * @param flushMillis the longest an acknowledged event waits to be loaded (how fresh reads are)
+   * @param segmentBytes the size at which the log starts a new segment file
+   */
+  public record Config(
+      long maxUnloadedEvents, int batchEvents, long flushMillis, long segmentBytes) {
+    public static Config defaults() {
+      return new Config(1_000_000, 122_880, 250, 64L << 20);
+    }
+  }
+
+  private record Request(List<Event> events, CompletableFuture<Void> done) {}
+
+  private record Durable(long position, List<Event> events, long at) {}
+
+  private final EventStore store;
+  private final Config config;
+  private final SegmentLog segments;
+  private final LinkedBlockingQueue<Durable> toLoad = new LinkedBlockingQueue<>();
+  private final AtomicLong unloaded = new AtomicLong();
+  private final LongAdder loaded = new LongAdder();
+  private final LongAdder loads = new LongAdder();
+  private final LongAdder rejected = new LongAdder();
+  private final LongAdder failedLoads = new LongAdder();
+  private volatile long lastLoadEvents;
+  private volatile long lastLoadMillis;
+  private final Thread loader;
+  private volatile boolean closing;
+
+  /**
+   * Opens the log in {@code dir} over {@code store} (which must keep a journal position) and queues
+   * what it holds past the store's position for loading.
+   */
+  public LogSink(Path dir, EventStore store, Config config) throws IOException, StoreException {
+    this.store = store;
+    this.config = config;
+    long stored = store.journalPosition();
+    if (stored < 0) {
+      throw new StoreException("the segment log needs a store that keeps a journal position");
+    }
+    this.segments =
+        SegmentLog.open(
+            dir,
+            config.segmentBytes(),
+            stored,
+            new SegmentLog.Listener() {
+              @Override
+              public void durable(long position, Object attachment) {
+                Request r = (Request) attachment;
+                toLoad.add(new Durable(position, r.events(), System.nanoTime()));
+                r.done().complete(null);
+              }
+
+              @Override
+              public void failed(Object attachment, IOException cause) {
+                Request r = (Request) attachment;
+                unloaded.addAndGet(-r.events().size());
+                r.done().completeExceptionally(cause);
+              }
+            });
+    int replayed = 0;
+    for (SegmentLog.Record r : segments.readAfter(stored)) {
+      List<Event> events;
+      try {
+        events = EventCodec.decode(r.payload());
+      } catch (EventCodec.Malformed e) {
+        throw new IOException(
+            "log record " + r.position() + " in " + dir + " cannot be read: " + e.getMessage());
+      }
+      toLoad.add(new Durable(r.position(), events, System.nanoTime()));
+      unloaded.addAndGet(events.size());
+      replayed += events.size();
+    }
+    segments.deleteThrough(stored);
+    if (replayed > 0) {
+      log.info("log replay: {} events acknowledged before the restart are loaded again", replayed);
+    }
+    this.loader = Thread.ofPlatform().name("sextant-loader").unstarted(this::run);
+  }
+
+  @Override
+  public LogSink start() {
+    segments.start();
+    loader.start();
+    return this;
+  }
+
+  @Override
+  public CompletableFuture<Void> submit(List<Event> events) throws Overloaded {
+    if (events.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (closing) {
+      throw new Overloaded("the server is shutting down", 5);
+    }
+    long after = unloaded.addAndGet(events.size());
+    if (after > config.maxUnloadedEvents() && after != events.size()) {
+      unloaded.addAndGet(-events.size());
+      rejected.increment();
+      throw new Overloaded(
+          (after - events.size()) + " acknowledged events wait to be stored; retry after a delay",
+          1);
+    }
+    byte[] payload = EventCodec.encode(events);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      segments.append(payload, new Request(events, done));
+    } catch (IOException e) {
+      unloaded.addAndGet(-events.size());
+      done.completeExceptionally(e);
+    }
+    return done;
+  }
+
+  private void run() {
+    List<Durable> batch = new ArrayList<>();
+    while (!(closing && toLoad.isEmpty())) {
+      try {
+        Durable first = toLoad.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        int size = first.events().size();
+        long deadline = first.at() + TimeUnit.MILLISECONDS.toNanos(config.flushMillis());
+        while (size < config.batchEvents()) {
+          long wait = deadline - System.nanoTime();
+          Durable more =
+              wait > 0 && !closing ? toLoad.poll(wait, TimeUnit.NANOSECONDS) : toLoad.poll();
+          if (more == null) {
+            break;
+          }
+          batch.add(more);
+          size += more.events().size();
+        }
+        load(batch, size);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  /** Writes {@code batch} with its last position, retrying while the store refuses. */
+  private void load(List<Durable> batch, int size) throws InterruptedException {
+    List<Event> events = new ArrayList<>(size);
+    for (Durable d : batch) {
+      events.addAll(d.events());
+    }
+    long position = batch.getLast().position();
+    long backoff = 100;
+    while (true) {
+      long start = System.nanoTime();
+      try {
+        store.write(events, position);
+        lastLoadEvents = size;
+        lastLoadMillis = (System.nanoTime() - start) / 1_000_000;
+        loaded.add(size);
+        loads.increment();
+        unloaded.addAndGet(-size);
+        segments.deleteThrough(position);
+        return;
+      } catch (StoreException | RuntimeException e) {
+        failedLoads.increment();
+        if (!closing) {
+          log.error(
+              "loading {} acknowledged events failed, retrying in {} ms (they are safe in the"
+                  + " log): {}",
+              size,
+              backoff,
+              e.getMessage());
+        }
+        if (closing) {
+          // Left in the log, with everything after it: loaded at the next start.
+          log.warn(
+              "stopping with {} acknowledged events in the log, to load at the next start",
+              unloaded.get());
+          toLoad.clear();
+          return;
+        }
+        Thread.sleep(backoff);
+        backoff = Math.min(5_000, backoff * 2);
+      }
+    }
+  }
+
+  /** Counters for the status endpoint, in the group commit's shape. */
+  @Override
+  public BatchingWriter.Stats stats() {
+    return new BatchingWriter.Stats(
+        unloaded.get(),
+        loaded.sum(),
+        loads.sum(),
+        rejected.sum(),
+        failedLoads.sum(),
+        lastLoadEvents,
+        lastLoadMillis);
+  }
+
+  /** How many segment files the log holds. */
+  public int segmentCount() {
+    return segments.segmentCount();
+  }
+
+  /** Syncs what was appended, loads what is in hand (waiting up to 30 s), then stops. */
+  @Override
+  public void close() {
+    closing = true;
+    segments.close();
+    try {
+      loader.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
