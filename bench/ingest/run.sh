@@ -12,6 +12,8 @@
 #   CONCURRENCY        requests in flight (default 8)
 #   SPANS_PER_REQUEST  spans per request (default 500)
 #   ZIPKIN_HEAP        Zipkin's fixed, pre-touched heap (default 8g, as research/ingest-limits.md)
+#   INGEST_PATHS       Sextant's ingest paths to measure, each on a fresh directory: "log" (the
+#                      segment log, ADR 0021) and/or "commit" (group commit, ADR 0005); default both
 #   SKIP_BUILD=1       use the jars already built
 #
 # Everything binds to 127.0.0.1 on free ports, and every process it starts is stopped on exit.
@@ -174,50 +176,73 @@ load() {
 }
 
 # --- Sextant ---------------------------------------------------------------------------------
-data="$run/sextant-data"
-sextant=
-for attempt in 1 2 3; do
-  pick_port; grpc_port=$PORT
-  pick_port; http_port=$PORT
-  pick_port; zipkin_port=$PORT
-  pick_port; api_port=$PORT
-  log "starting Sextant (data in $data)"
-  "$java" "${jvm_flags[@]}" -jar server/target/sextant-server.jar serve --bind 127.0.0.1 \
-    --data-dir "$data" --otlp-grpc-port "$grpc_port" --otlp-http-port "$http_port" \
-    --zipkin-port "$zipkin_port" --api-port "$api_port" >>"$run/sextant.log" 2>&1 &
-  sextant=$!
-  pids+=("$sextant")
-  wait_http "http://127.0.0.1:$api_port/health" 120 "$sextant" && break
-  stop "$sextant" 10 >/dev/null
-  sextant=
-done
-[ -n "$sextant" ] || { log "Sextant did not start; see $run/sextant.log"; exit 1; }
+# Once per ingest path: "log" (the segment log, ADR 0021: the default) and "commit" (the group
+# commit into DuckDB, ADR 0005), each over a fresh data directory.
+run_sextant() { # path
+  local path=$1 data="$run/sextant-data-$1" sextant= attempt grpc_port http_port zipkin_port
+  local api_port status queued i f r
+  for attempt in 1 2 3; do
+    pick_port; grpc_port=$PORT
+    pick_port; http_port=$PORT
+    pick_port; zipkin_port=$PORT
+    pick_port; api_port=$PORT
+    log "starting Sextant, ingest path $path (data in $data)"
+    SEXTANT_INGEST_PATH=$path "$java" "${jvm_flags[@]}" -jar server/target/sextant-server.jar \
+      serve --bind 127.0.0.1 --data-dir "$data" --otlp-grpc-port "$grpc_port" \
+      --otlp-http-port "$http_port" --zipkin-port "$zipkin_port" --api-port "$api_port" \
+      >>"$run/sextant-$path.log" 2>&1 &
+    sextant=$!
+    pids+=("$sextant")
+    wait_http "http://127.0.0.1:$api_port/health" 120 "$sextant" && break
+    stop "$sextant" 10 >/dev/null
+    sextant=
+  done
+  [ -n "$sextant" ] || { log "Sextant did not start; see $run/sextant-$path.log"; exit 1; }
 
-load sextant-otlp-http otlp-http "http://127.0.0.1:$http_port/v1/traces" "$sextant"
-load sextant-otlp-grpc otlp-grpc "http://127.0.0.1:$grpc_port" "$sextant"
-load sextant-zipkin zipkin "http://127.0.0.1:$zipkin_port/api/v2/spans" "$sextant"
+  load "sextant-$path-otlp-http" otlp-http "http://127.0.0.1:$http_port/v1/traces" "$sextant"
+  load "sextant-$path-otlp-grpc" otlp-grpc "http://127.0.0.1:$grpc_port" "$sextant"
+  load "sextant-$path-zipkin" zipkin "http://127.0.0.1:$zipkin_port/api/v2/spans" "$sextant"
 
-sextant_rss_kb=$(vm_hwm_kb "$sextant")
-curl -sf "http://127.0.0.1:$api_port/api/v1/status" >"$run/sextant-status.json"
-curl -sf "http://127.0.0.1:$api_port/api/v1/services?from=0&to=$(( $(date +%s) * 1000 + 86400000 ))" \
-  >"$run/sextant-services.json"
-stored=$(sed -n 's/.*"store":{[^}]*"events":\([0-9]*\).*/\1/p' "$run/sextant-status.json")
-by_service=$(grep -o '"events":[0-9]*' "$run/sextant-services.json" | cut -d: -f2 \
-  | awk '{ n += $1 } END { print n + 0 }')
-acked=0
-for f in "$run"/results/sextant-*; do
-  r=$(cat "$f")
-  acked=$((acked + $(field "$r" acked_spans) + $(field "$r" warmup_acked)))
+  local rss_kb
+  rss_kb=$(vm_hwm_kb "$sextant")
+  # Acknowledged events reach the store when the loader has caught up (the log path).
+  for i in $(seq 600); do
+    status=$(curl -sf "http://127.0.0.1:$api_port/api/v1/status" || true)
+    queued=$(sed -n 's/.*"queued_events":\([0-9]*\).*/\1/p' <<<"$status")
+    [ "${queued:-1}" = 0 ] && break
+    sleep 0.2
+  done
+  echo "$status" >"$run/sextant-$path-status.json"
+  curl -sf "http://127.0.0.1:$api_port/api/v1/services?from=0&to=$(( $(date +%s) * 1000 + 86400000 ))" \
+    >"$run/sextant-$path-services.json"
+  local stored by_service acked=0
+  stored=$(sed -n 's/.*"store":{[^}]*"events":\([0-9]*\).*/\1/p' "$run/sextant-$path-status.json")
+  by_service=$(grep -o '"events":[0-9]*' "$run/sextant-$path-services.json" | cut -d: -f2 \
+    | awk '{ n += $1 } END { print n + 0 }')
+  for f in "$run"/results/sextant-"$path"-*; do
+    r=$(cat "$f")
+    acked=$((acked + $(field "$r" acked_spans) + $(field "$r" warmup_acked)))
+  done
+  log "stopping Sextant (SIGTERM)"
+  local stop_s db_bytes=0 log_bytes=0
+  stop_s=$(stop "$sextant" 120)
+  for f in "$data/sextant.duckdb" "$data/sextant.duckdb.wal"; do
+    [ -f "$f" ] && db_bytes=$((db_bytes + $(stat -c %s "$f")))
+  done
+  for f in "$data"/log/*.seg; do
+    [ -f "$f" ] && log_bytes=$((log_bytes + $(stat -c %s "$f")))
+  done
+  if [ "$stored" != "$acked" ] || [ "$by_service" != "$acked" ]; then
+    log "WARNING: Sextant ($path) acknowledged $acked spans but stores $stored (services: $by_service)"
+  fi
+  echo "acked=$acked stored=$stored by_service=$by_service bytes=$db_bytes log_bytes=$log_bytes stop_s=$stop_s rss_kb=$rss_kb" \
+    >"$run/sextant-$path.summary"
+}
+
+INGEST_PATHS=${INGEST_PATHS:-log commit}
+for path in $INGEST_PATHS; do
+  run_sextant "$path"
 done
-log "stopping Sextant (SIGTERM)"
-stop_s=$(stop "$sextant" 120)
-db_bytes=0
-for f in "$data/sextant.duckdb" "$data/sextant.duckdb.wal"; do
-  [ -f "$f" ] && db_bytes=$((db_bytes + $(stat -c %s "$f")))
-done
-if [ "$stored" != "$acked" ] || [ "$by_service" != "$acked" ]; then
-  log "WARNING: Sextant acknowledged $acked spans but stores $stored (services: $by_service)"
-fi
 
 # --- Zipkin ----------------------------------------------------------------------------------
 zipkin=
@@ -258,23 +283,30 @@ rate() { field "$(cat "$run/results/$1")" spans_per_s; }
   echo
   printf '%-22s %10s %9s %9s %7s %7s %12s %9s\n' "server / protocol" "spans/s" "p50 ms" \
     "p99 ms" "429s" "errors" "CPU µs/span" "load avg"
-  row "Sextant OTLP/HTTP" sextant-otlp-http
-  row "Sextant OTLP/gRPC" sextant-otlp-grpc
-  row "Sextant Zipkin JSON" sextant-zipkin
+  for path in $INGEST_PATHS; do
+    row "Sextant[$path] OTLP/HTTP" "sextant-$path-otlp-http"
+    row "Sextant[$path] OTLP/gRPC" "sextant-$path-otlp-grpc"
+    row "Sextant[$path] Zipkin" "sextant-$path-zipkin"
+  done
   row "Zipkin Zipkin JSON" zipkin-zipkin
   echo
-  awk -v b="$db_bytes" -v n="$stored" 'BEGIN {
-    printf "Sextant on disk: %d bytes / %d spans stored = %.1f bytes/span (after SIGTERM; checkpointed)\n", b, n, b / n }'
-  echo "Sextant spans: acknowledged $acked, stored $stored (status), $by_service (services); stopped in ${stop_s}s"
-  awk -v s="$sextant_rss_kb" -v z="$zipkin_rss_kb" -v h="$ZIPKIN_HEAP" 'BEGIN {
-    printf "Peak RSS (VmHWM): Sextant %.0f MB; Zipkin %.0f MB (heap fixed at %s and pre-touched)\n", s / 1024, z / 1024, h }'
-  awk -v z="$(rate zipkin-zipkin)" -v sz="$(rate sextant-zipkin)" -v h="$(rate sextant-otlp-http)" \
-    -v g="$(rate sextant-otlp-grpc)" 'BEGIN {
-    printf "Sextant / Zipkin, same Zipkin JSON load: %.2f; OTLP/HTTP / Zipkin: %.2f; OTLP/gRPC / Zipkin: %.2f\n", sz / z, h / z, g / z }'
+  for path in $INGEST_PATHS; do
+    sum=$(cat "$run/sextant-$path.summary")
+    awk -v b="$(field " $sum" bytes)" -v n="$(field " $sum" stored)" -v p="$path" 'BEGIN {
+      printf "Sextant[%s] on disk: %d bytes / %d spans stored = %.1f bytes/span (after SIGTERM)", p, b, n, (n > 0 ? b / n : 0) }'
+    echo "; log segments left: $(field " $sum" log_bytes) bytes"
+    echo "Sextant[$path] spans: acknowledged $(field " $sum" acked), stored $(field " $sum" stored) (status), $(field " $sum" by_service) (services); stopped in $(field " $sum" stop_s)s; peak RSS $(( $(field " $sum" rss_kb) / 1024 )) MB"
+    awk -v z="$(rate zipkin-zipkin)" -v sz="$(rate "sextant-$path-zipkin")" \
+      -v h="$(rate "sextant-$path-otlp-http")" -v g="$(rate "sextant-$path-otlp-grpc")" -v p="$path" 'BEGIN {
+      printf "Sextant[%s] / Zipkin, same Zipkin JSON load: %.2f; OTLP/HTTP / Zipkin: %.2f; OTLP/gRPC / Zipkin: %.2f\n", p, sz / z, h / z, g / z }'
+  done
+  echo "Zipkin peak RSS (VmHWM): $(( zipkin_rss_kb / 1024 )) MB (heap fixed at $ZIPKIN_HEAP and pre-touched)"
   echo "Sextant's CPU by thread during each measured load (DuckDB's workers show as \"java\"):"
-  for n in sextant-otlp-http sextant-otlp-grpc sextant-zipkin; do
-    echo "  ${n#sextant-}: $(head -6 "$run/$n.threads" \
-      | awk '{ printf "%s%s %s s", (NR > 1 ? ", " : ""), substr($0, index($0, " s  ") + 4), $1 }')"
+  for path in $INGEST_PATHS; do
+    for n in otlp-http otlp-grpc zipkin; do
+      echo "  $path $n: $(head -6 "$run/sextant-$path-$n.threads" \
+        | awk '{ printf "%s%s %s s", (NR > 1 ? ", " : ""), substr($0, index($0, " s  ") + 4), $1 }')"
+    done
   done
   echo "Details: ${run#"$root"/}"
 } | tee "$run/summary.txt"

@@ -58,6 +58,7 @@ public final class LogSink implements StoreSink {
   private final LongAdder failedLoads = new LongAdder();
   private volatile long lastLoadEvents;
   private volatile long lastLoadMillis;
+  private volatile long loadedThrough;
   private final Thread loader;
   private volatile boolean closing;
 
@@ -193,6 +194,7 @@ public final class LogSink implements StoreSink {
         lastLoadMillis = (System.nanoTime() - start) / 1_000_000;
         loaded.add(size);
         loads.increment();
+        loadedThrough = position;
         unloaded.addAndGet(-size);
         segments.deleteThrough(position);
         return;
@@ -247,6 +249,9 @@ public final class LogSink implements StoreSink {
       loader.join(30_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (!loader.isAlive() && unloaded.get() == 0) {
+      segments.dropAllThrough(loadedThrough);
     }
   }
 }

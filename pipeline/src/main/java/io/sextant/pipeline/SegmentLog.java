@@ -354,6 +354,33 @@ public final class SegmentLog implements AutoCloseable {
     }
   }
 
+  /**
+   * After {@link #close}: deletes every segment, the last one too, when all their records are at or
+   * before {@code position} (a clean stop with everything loaded leaves no log behind).
+   */
+  public void dropAllThrough(long position) {
+    if (!closing) {
+      throw new IllegalStateException("the log is still open");
+    }
+    synchronized (this) {
+      if (next - 1 > position) {
+        return;
+      }
+    }
+    List<Path> gone;
+    synchronized (this) {
+      gone = new ArrayList<>(segments.values());
+      segments.clear();
+    }
+    for (Path p : gone) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException e) {
+        log.warn("cannot delete loaded log segment {}: {}", p, e.getMessage());
+      }
+    }
+  }
+
   /** How many segment files the log holds (for tests and status). */
   public synchronized int segmentCount() {
     return segments.size();

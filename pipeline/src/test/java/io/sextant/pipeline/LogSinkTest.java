@@ -92,6 +92,23 @@ class LogSinkTest {
       await(() -> sink.segmentCount() == 1, "loaded segments to be deleted");
       assertThat(sink.stats().writtenEvents()).isEqualTo(events);
     }
+    // A clean stop with everything loaded leaves no log; the next one continues the positions.
+    try (java.util.stream.Stream<Path> left = java.nio.file.Files.list(dir.resolve("log"))) {
+      assertThat(left).isEmpty();
+    }
+    try (DuckDbEventStore store = openStore();
+        LogSink sink = new LogSink(dir.resolve("log"), store, FAST).start()) {
+      acknowledge(sink, requests(1, 9));
+      await(() -> journal(store) == 51, "the next position to be 51");
+    }
+  }
+
+  private static long journal(EventStore store) {
+    try {
+      return store.journalPosition();
+    } catch (StoreException e) {
+      return -1;
+    }
   }
 
   @Test
