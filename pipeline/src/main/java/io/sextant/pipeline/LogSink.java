@@ -2,6 +2,7 @@ package io.sextant.pipeline;
 
 import io.sextant.model.Event;
 import io.sextant.store.spi.EventStore;
+import io.sextant.store.spi.PreparedBatch;
 import io.sextant.store.spi.StoreException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -43,9 +44,9 @@ public final class LogSink implements StoreSink {
     }
   }
 
-  private record Request(List<Event> events, CompletableFuture<Void> done) {}
+  private record Request(PreparedBatch batch, int size, CompletableFuture<Void> done) {}
 
-  private record Durable(long position, List<Event> events, long at) {}
+  private record Durable(long position, PreparedBatch batch, int size, long at) {}
 
   private final EventStore store;
   private final Config config;
@@ -82,14 +83,14 @@ public final class LogSink implements StoreSink {
               @Override
               public void durable(long position, Object attachment) {
                 Request r = (Request) attachment;
-                toLoad.add(new Durable(position, r.events(), System.nanoTime()));
+                toLoad.add(new Durable(position, r.batch(), r.size(), System.nanoTime()));
                 r.done().complete(null);
               }
 
               @Override
               public void failed(Object attachment, IOException cause) {
                 Request r = (Request) attachment;
-                unloaded.addAndGet(-r.events().size());
+                unloaded.addAndGet(-r.size());
                 r.done().completeExceptionally(cause);
               }
             });
@@ -102,7 +103,8 @@ public final class LogSink implements StoreSink {
         throw new IOException(
             "log record " + r.position() + " in " + dir + " cannot be read: " + e.getMessage());
       }
-      toLoad.add(new Durable(r.position(), events, System.nanoTime()));
+      toLoad.add(
+          new Durable(r.position(), store.prepare(events), events.size(), System.nanoTime()));
       unloaded.addAndGet(events.size());
       replayed += events.size();
     }
@@ -136,10 +138,13 @@ public final class LogSink implements StoreSink {
           (after - events.size()) + " acknowledged events wait to be stored; retry after a delay",
           1);
     }
+    // Encoding and the store's columns are built here, on the caller's thread: the log's thread
+    // only writes bytes, the loader's only hands columns over.
     byte[] payload = EventCodec.encode(events);
+    PreparedBatch prepared = store.prepare(events);
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
-      segments.append(payload, new Request(events, done));
+      segments.append(payload, new Request(prepared, events.size(), done));
     } catch (IOException e) {
       unloaded.addAndGet(-events.size());
       done.completeExceptionally(e);
@@ -156,7 +161,7 @@ public final class LogSink implements StoreSink {
           continue;
         }
         batch.add(first);
-        int size = first.events().size();
+        int size = first.size();
         long deadline = first.at() + TimeUnit.MILLISECONDS.toNanos(config.flushMillis());
         while (size < config.batchEvents()) {
           long wait = deadline - System.nanoTime();
@@ -166,7 +171,7 @@ public final class LogSink implements StoreSink {
             break;
           }
           batch.add(more);
-          size += more.events().size();
+          size += more.size();
         }
         load(batch, size);
       } catch (InterruptedException e) {
@@ -180,16 +185,16 @@ public final class LogSink implements StoreSink {
 
   /** Writes {@code batch} with its last position, retrying while the store refuses. */
   private void load(List<Durable> batch, int size) throws InterruptedException {
-    List<Event> events = new ArrayList<>(size);
+    List<PreparedBatch> prepared = new ArrayList<>(batch.size());
     for (Durable d : batch) {
-      events.addAll(d.events());
+      prepared.add(d.batch());
     }
     long position = batch.getLast().position();
     long backoff = 100;
     while (true) {
       long start = System.nanoTime();
       try {
-        store.write(events, position);
+        store.writePrepared(prepared, position);
         lastLoadEvents = size;
         lastLoadMillis = (System.nanoTime() - start) / 1_000_000;
         loaded.add(size);

@@ -139,8 +139,8 @@ class LogSinkTest {
       EventStore dying =
           new ForwardingEventStore(store) {
             @Override
-            public void write(List<Event> batch, long journalPosition) throws StoreException {
-              super.write(batch, journalPosition);
+            protected void writing(int events, Write write) throws StoreException {
+              write.run();
               loadedOnce.countDown();
               try {
                 dead.await(); // the process is gone before it deletes the segments
@@ -226,11 +226,11 @@ class LogSinkTest {
         s ->
             new ForwardingEventStore(s) {
               @Override
-              public void write(List<Event> batch, long journalPosition) throws StoreException {
+              protected void writing(int events, Write write) throws StoreException {
                 if (refuse.get()) {
                   throw new StoreException("the store refuses");
                 }
-                super.write(batch, journalPosition);
+                write.run();
               }
             };
     return wrap.apply(store);

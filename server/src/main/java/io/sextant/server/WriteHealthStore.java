@@ -1,13 +1,11 @@
 package io.sextant.server;
 
-import io.sextant.model.Event;
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.ForwardingEventStore;
 import io.sextant.store.spi.Health;
 import io.sextant.store.spi.StoreException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * The store as the server sees it, with health that tells the truth about writes: after a write
@@ -26,20 +24,9 @@ final class WriteHealthStore extends ForwardingEventStore {
   }
 
   @Override
-  public void write(List<Event> batch) throws StoreException {
+  protected void writing(int events, Write write) throws StoreException {
     try {
-      super.write(batch);
-    } catch (StoreException | RuntimeException e) {
-      failed(e);
-      throw e;
-    }
-    failure = null;
-  }
-
-  @Override
-  public void write(List<Event> batch, long journalPosition) throws StoreException {
-    try {
-      super.write(batch, journalPosition);
+      write.run();
     } catch (StoreException | RuntimeException e) {
       failed(e);
       throw e;

@@ -12,7 +12,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
-import io.sextant.model.Event;
 import io.sextant.server.security.ApiToken;
 import io.sextant.server.security.Scope;
 import io.sextant.server.security.SecurityConfig;
@@ -759,19 +758,11 @@ class SecurityIT {
         store ->
             new ForwardingEventStore(store) {
               @Override
-              public void write(List<Event> batch) throws StoreException {
+              protected void writing(int events, Write write) throws StoreException {
                 if (diskFull.get()) {
                   throw new StoreException("IO Error: No space left on device");
                 }
-                super.write(batch);
-              }
-
-              @Override
-              public void write(List<Event> batch, long journalPosition) throws StoreException {
-                if (diskFull.get()) {
-                  throw new StoreException("IO Error: No space left on device");
-                }
-                super.write(batch, journalPosition);
+                write.run();
               }
             };
     try (TestServer s = server(SecurityConfig.DEFAULTS, failing)) {

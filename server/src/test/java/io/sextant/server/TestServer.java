@@ -2,7 +2,6 @@ package io.sextant.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sextant.model.Event;
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.ForwardingEventStore;
 import io.sextant.store.spi.StoreException;
@@ -80,13 +79,13 @@ final class TestServer implements AutoCloseable {
     return store ->
         new ForwardingEventStore(store) {
           @Override
-          public void write(List<Event> batch) throws StoreException {
+          protected void writing(int events, Write write) throws StoreException {
             try {
               Thread.sleep(millis);
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
-            super.write(batch);
+            write.run();
           }
         };
   }

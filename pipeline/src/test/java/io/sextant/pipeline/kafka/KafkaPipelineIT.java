@@ -139,9 +139,9 @@ class KafkaPipelineIT {
     EventStore counting =
         new ForwardingEventStore(data) {
           @Override
-          public void write(List<Event> batch) throws StoreException {
-            writes.addAndGet(batch.size());
-            super.write(batch);
+          protected void writing(int events, Write write) throws StoreException {
+            writes.addAndGet(events);
+            write.run();
           }
         };
     List<Event> sent = sendAll(sink(), requests(30, "default"));
@@ -217,11 +217,11 @@ class KafkaPipelineIT {
     EventStore flaky =
         new ForwardingEventStore(data) {
           @Override
-          public void write(List<Event> batch) throws StoreException {
+          protected void writing(int events, Write write) throws StoreException {
             if (down.get()) {
               throw new StoreException("ClickHouse does not answer: connection refused");
             }
-            super.write(batch);
+            write.run();
           }
         };
     List<Event> sent = sendAll(sink(), requests(60, "default"));

@@ -125,20 +125,10 @@ public final class SelfMetrics {
   public EventStore timed(EventStore store) {
     return new ForwardingEventStore(store) {
       @Override
-      public void write(List<Event> batch) throws StoreException {
+      protected void writing(int events, Write write) throws StoreException {
         long t = System.nanoTime();
         try {
-          super.write(batch);
-        } finally {
-          storeWrite.observe((System.nanoTime() - t) / 1e9);
-        }
-      }
-
-      @Override
-      public void write(List<Event> batch, long journalPosition) throws StoreException {
-        long t = System.nanoTime();
-        try {
-          super.write(batch, journalPosition);
+          write.run();
         } finally {
           storeWrite.observe((System.nanoTime() - t) / 1e9);
         }

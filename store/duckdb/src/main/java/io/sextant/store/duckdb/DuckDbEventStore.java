@@ -48,7 +48,7 @@ public final class DuckDbEventStore implements EventStore {
   static final String WAL_LIMIT = "1GB";
   private final DuckDbConfig config;
   private final Object writeLock = new Object();
-  private volatile StagedBatch current;
+  private volatile List<StagedBatch> current;
   private DuckDBConnection writer;
   private String insertSql;
   private volatile boolean closed;
@@ -158,21 +158,52 @@ public final class DuckDbEventStore implements EventStore {
     }
   }
 
+  /** Builds the batch's columns on the caller's thread; the writer only hands them to DuckDB. */
+  @Override
+  public io.sextant.store.spi.PreparedBatch prepare(List<Event> batch) {
+    return new StagedBatch(batch);
+  }
+
+  @Override
+  public void writePrepared(List<io.sextant.store.spi.PreparedBatch> batches, long journalPosition)
+      throws StoreException {
+    List<StagedBatch> staged = new ArrayList<>(batches.size());
+    for (io.sextant.store.spi.PreparedBatch b : batches) {
+      if (b instanceof StagedBatch s) {
+        if (s.size > 0) {
+          staged.add(s);
+        }
+      } else if (!b.events().isEmpty()) {
+        staged.add(new StagedBatch(b.events()));
+      }
+    }
+    writeChunks(staged, journalPosition);
+  }
+
   private void write(List<Event> batch, Long journalPosition) throws StoreException {
     if (batch.isEmpty() && journalPosition == null) {
       return;
     }
-    StagedBatch staged = new StagedBatch(batch);
+    writeChunks(batch.isEmpty() ? List.of() : List.of(new StagedBatch(batch)), journalPosition);
+  }
+
+  private void writeChunks(List<StagedBatch> chunks, Long journalPosition) throws StoreException {
+    int size = 0;
+    for (StagedBatch c : chunks) {
+      size += c.size;
+    }
     synchronized (writeLock) {
       ensureOpen();
-      current = staged;
+      current = chunks;
       try (Statement s = writer.createStatement()) {
         // Resources and scopes first: a crash between the two leaves an unused row, never an
         // event whose resource is missing.
-        storeNew(staged.resources, knownResources, "resources");
-        storeNew(staged.scopes, knownScopes, "scopes");
-        storeNewKeys(staged);
-        storeTraceWindows(staged);
+        for (StagedBatch staged : chunks) {
+          storeNew(staged.resources, knownResources, "resources");
+          storeNew(staged.scopes, knownScopes, "scopes");
+          storeNewKeys(staged);
+          storeTraceWindows(staged);
+        }
         // The INSERT is one transaction, committed and fsynced before this returns; with a journal
         // position, the position is in the same transaction.
         int rows = 0;
@@ -180,12 +211,11 @@ public final class DuckDbEventStore implements EventStore {
           writer.setAutoCommit(false);
         }
         try {
-          if (!batch.isEmpty()) {
+          if (size > 0) {
             rows = s.executeUpdate(insertSql);
           }
-          if (rows != batch.size()) {
-            throw new StoreException(
-                "DuckDB stored " + rows + " rows of a batch of " + batch.size());
+          if (rows != size) {
+            throw new StoreException("DuckDB stored " + rows + " rows of a batch of " + size);
           }
           if (journalPosition != null) {
             try (PreparedStatement ps =
@@ -210,8 +240,7 @@ public final class DuckDbEventStore implements EventStore {
           checkpoint(s);
         }
       } catch (SQLException e) {
-        throw new StoreException(
-            "writing " + batch.size() + " events failed: " + e.getMessage(), e);
+        throw new StoreException("writing " + size + " events failed: " + e.getMessage(), e);
       } finally {
         current = null;
       }

@@ -20,8 +20,9 @@ import org.duckdb.DuckDBWritableVector;
  * at a time. Handing DuckDB whole vectors is 3–4× faster than the row appender on this machine
  * (shared/research/ingest-limits.md).
  */
-final class StagedBatch {
+final class StagedBatch implements io.sextant.store.spi.PreparedBatch {
   final int size;
+  private final List<Event> events;
   final List<Column> columns = new ArrayList<>();
 
   /** The distinct resources and scopes of the batch, by id, as JSON text. */
@@ -70,6 +71,7 @@ final class StagedBatch {
   }
 
   StagedBatch(List<Event> events) {
+    this.events = events;
     size = events.size();
     LongColumn time = longs("time");
     StringColumn kind = strings("kind");
@@ -167,6 +169,11 @@ final class StagedBatch {
       spanEvents.values[r] = JsonText.spanEvents(e.events());
       links.values[r] = JsonText.links(e.links());
     }
+  }
+
+  @Override
+  public List<Event> events() {
+    return events;
   }
 
   private long resourceId(Resource resource) {

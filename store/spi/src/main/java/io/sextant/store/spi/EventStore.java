@@ -39,6 +39,26 @@ public interface EventStore extends AutoCloseable {
     throw new StoreException("this store does not keep a journal position");
   }
 
+  /**
+   * {@code batch} made ready for {@link #writePrepared}; any thread may call it, many at once. The
+   * default keeps the events.
+   */
+  default PreparedBatch prepare(List<Event> batch) {
+    return PreparedBatch.of(batch);
+  }
+
+  /**
+   * {@link #write(List, long)} of the events of {@code batches}, made ready by {@link #prepare}.
+   */
+  default void writePrepared(List<PreparedBatch> batches, long journalPosition)
+      throws StoreException {
+    List<Event> all = new java.util.ArrayList<>();
+    for (PreparedBatch b : batches) {
+      all.addAll(b.events());
+    }
+    write(all, journalPosition);
+  }
+
   /** The journal position the last {@link #write(List, long)} stored; 0 when none; -1 unkept. */
   default long journalPosition() throws StoreException {
     return -1;

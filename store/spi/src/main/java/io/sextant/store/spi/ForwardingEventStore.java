@@ -13,14 +13,46 @@ public abstract class ForwardingEventStore implements EventStore {
     this.delegate = delegate;
   }
 
+  /** One write to the delegate, as {@link #writing} sees it. */
+  @FunctionalInterface
+  protected interface Write {
+    void run() throws StoreException;
+  }
+
+  /**
+   * Every write of every kind goes through here ({@link #write(List)}, {@link #write(List, long)},
+   * {@link #writePrepared}): a decorator that times, watches or fails writes overrides this one
+   * method and sees them all.
+   *
+   * @param events how many events the write holds
+   */
+  protected void writing(int events, Write write) throws StoreException {
+    write.run();
+  }
+
   @Override
   public void write(List<Event> batch) throws StoreException {
-    delegate.write(batch);
+    writing(batch.size(), () -> delegate.write(batch));
   }
 
   @Override
   public void write(List<Event> batch, long journalPosition) throws StoreException {
-    delegate.write(batch, journalPosition);
+    writing(batch.size(), () -> delegate.write(batch, journalPosition));
+  }
+
+  @Override
+  public PreparedBatch prepare(List<Event> batch) {
+    return delegate.prepare(batch);
+  }
+
+  @Override
+  public void writePrepared(List<PreparedBatch> batches, long journalPosition)
+      throws StoreException {
+    int events = 0;
+    for (PreparedBatch b : batches) {
+      events += b.events().size();
+    }
+    writing(events, () -> delegate.writePrepared(batches, journalPosition));
   }
 
   @Override

@@ -1,0 +1,18 @@
+package io.sextant.store.spi;
+
+import io.sextant.model.Event;
+import java.util.List;
+
+/**
+ * A batch made ready for a store's write ahead of time, on whatever thread has the events ({@link
+ * EventStore#prepare}): the DuckDB store builds its columns there, so its one writer thread only
+ * hands them over. A store that prepares nothing keeps the events.
+ */
+public interface PreparedBatch {
+  List<Event> events();
+
+  /** The events as they are, for stores that prepare nothing. */
+  static PreparedBatch of(List<Event> events) {
+    return () -> events;
+  }
+}
