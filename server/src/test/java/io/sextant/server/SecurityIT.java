@@ -286,6 +286,7 @@ class SecurityIT {
       assertThat(grpc(s, secrets.get(Scope.INGEST)).export(request).hasPartialSuccess()).isFalse();
 
       // What the ingest token sent is there, read with the read token.
+      s.loaded();
       Raw trace =
           Raw.send(
               s.config.apiPort(),
