@@ -40,7 +40,7 @@ public final class LogSink implements StoreSink {
   public record Config(
       long maxUnloadedEvents, int batchEvents, long flushMillis, long segmentBytes) {
     public static Config defaults() {
-      return new Config(1_000_000, 122_880, 250, 64L << 20);
+      return new Config(1_000_000, 122_880, 100, 64L << 20);
     }
   }
 
