@@ -60,6 +60,9 @@ public final class LogSink implements StoreSink {
   private volatile long lastLoadEvents;
   private volatile long lastLoadMillis;
   private volatile long loadedThrough;
+  // The last position acknowledged (durable in the log), and a monitor the loader signals.
+  private volatile long acknowledgedThrough;
+  private final Object progress = new Object();
   private final Thread loader;
   private volatile boolean closing;
 
@@ -74,6 +77,7 @@ public final class LogSink implements StoreSink {
     if (stored < 0) {
       throw new StoreException("the segment log needs a store that keeps a journal position");
     }
+    this.loadedThrough = stored;
     this.segments =
         SegmentLog.open(
             dir,
@@ -84,6 +88,7 @@ public final class LogSink implements StoreSink {
               public void durable(long position, Object attachment) {
                 Request r = (Request) attachment;
                 toLoad.add(new Durable(position, r.batch(), r.size(), System.nanoTime()));
+                acknowledgedThrough = position;
                 r.done().complete(null);
               }
 
@@ -105,6 +110,7 @@ public final class LogSink implements StoreSink {
       }
       toLoad.add(
           new Durable(r.position(), store.prepare(events), events.size(), System.nanoTime()));
+      acknowledgedThrough = r.position();
       unloaded.addAndGet(events.size());
       replayed += events.size();
     }
@@ -201,6 +207,9 @@ public final class LogSink implements StoreSink {
         loads.increment();
         loadedThrough = position;
         unloaded.addAndGet(-size);
+        synchronized (progress) {
+          progress.notifyAll();
+        }
         segments.deleteThrough(position);
         return;
       } catch (StoreException | RuntimeException e) {
@@ -238,6 +247,29 @@ public final class LogSink implements StoreSink {
         failedLoads.sum(),
         lastLoadEvents,
         lastLoadMillis);
+  }
+
+  /**
+   * Waits until everything acknowledged before this call is in the store, at most {@code max}:
+   * reads that follow see what was acknowledged before them (one load, ~100 ms at most, when idle;
+   * under load, the load in progress). Returns whether it caught up.
+   */
+  public boolean awaitCaughtUp(java.time.Duration max) throws InterruptedException {
+    long target = acknowledgedThrough;
+    if (loadedThrough >= target) {
+      return true;
+    }
+    long deadline = System.nanoTime() + max.toNanos();
+    synchronized (progress) {
+      while (loadedThrough < target) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(progress, left);
+      }
+    }
+    return true;
   }
 
   /** How many segment files the log holds. */

@@ -112,6 +112,23 @@ class LogSinkTest {
   }
 
   @Test
+  void acknowledgeThenQueryAtOnce_seesEverythingAcknowledged() throws Exception {
+    try (DuckDbEventStore store = openStore();
+        LogSink sink =
+            new LogSink(
+                    dir.resolve("log"), store, new LogSink.Config(1_000_000, 122_880, 100, 1 << 20))
+                .start()) {
+      long total = 0;
+      for (int round = 0; round < 20; round++) {
+        total += acknowledge(sink, requests(5, 100 + round));
+        // What a reader does first (the server's FreshReads): catch up with what was acknowledged.
+        assertThat(sink.awaitCaughtUp(java.time.Duration.ofSeconds(10))).isTrue();
+        assertThat(count(store)).isEqualTo(total);
+      }
+    }
+  }
+
+  @Test
   void aCrashAfterTheAppend_beforeTheLoad_isLoadedAtTheNextStart() throws Exception {
     long events;
     AtomicBoolean refuse = new AtomicBoolean(true);

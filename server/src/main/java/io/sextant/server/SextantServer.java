@@ -194,7 +194,10 @@ public final class SextantServer implements AutoCloseable {
     }
     BlockingTaskExecutor blocking = BlockingTaskExecutor.builder().numThreads(4).build();
     // Every API answer is built over the request's tenant's view of the store.
-    Tenancy tenancy = new Tenancy(store, view -> new TimedEngine(Engine.of(view), metrics));
+    // Reads behind the segment log first let the loader catch up with what was acknowledged.
+    EventStore reads =
+        writer instanceof LogSink log ? new FreshReads(store, () -> catchUp(log)) : store;
+    Tenancy tenancy = new Tenancy(reads, view -> new TimedEngine(Engine.of(view), metrics));
     Tenancy.Reads operations = tenancy.of(operationsTenant);
     VirtualHostBuilder api =
         ApiService.bind(
@@ -320,6 +323,18 @@ public final class SextantServer implements AutoCloseable {
           e);
     }
     return new BatchingWriter(store, config.pipeline());
+  }
+
+  /** How long a read waits at most for the loader; past it, it reads what is loaded. */
+  static final java.time.Duration CATCH_UP = java.time.Duration.ofSeconds(2);
+
+  private static void catchUp(LogSink sink) throws io.sextant.store.spi.StoreException {
+    try {
+      sink.awaitCaughtUp(CATCH_UP);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new io.sextant.store.spi.StoreException("interrupted while waiting for the loader");
+    }
   }
 
   /** The ingest listeners of {@code config}. */
