@@ -2,22 +2,18 @@ package io.sextant.server;
 
 import io.sextant.model.Event;
 import io.sextant.model.TraceId;
-import io.sextant.store.spi.AttributeKey;
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.ForwardingEventStore;
-import io.sextant.store.spi.ServiceSummary;
-import io.sextant.store.spi.SqlAccess;
 import io.sextant.store.spi.StoreException;
-import io.sextant.store.spi.StoreStats;
-import io.sextant.store.spi.TimeRange;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * The store as its readers see it behind the segment log (docs/adr/0021-segment-log.md): each read
- * first waits, briefly, until what was acknowledged before it is loaded, so an answer includes
- * every event acknowledged before the question — a probe reading its own trace, a user opening the
- * trace they just sent, a test. Tenant views read the same way.
+ * The store as its readers see it behind the segment log (docs/adr/0021-segment-log.md): reading a
+ * trace by id first waits, briefly, until what was acknowledged before it is loaded, so the trace
+ * holds every span acknowledged before the read — a probe reading its own trace, a user opening the
+ * trace they just sent. Questions over many events (the engine's SQL) do not wait: they may miss
+ * the last load interval (100 ms and one load), and a page such as the map asks many of them.
+ * Tenant views read the same way.
  */
 final class FreshReads extends ForwardingEventStore {
   /** Waits until the loader has caught up with what was acknowledged, up to a bound. */
@@ -36,55 +32,6 @@ final class FreshReads extends ForwardingEventStore {
   public List<Event> trace(TraceId traceId) throws StoreException {
     catchUp.await();
     return super.trace(traceId);
-  }
-
-  @Override
-  public List<ServiceSummary> services(TimeRange range) throws StoreException {
-    catchUp.await();
-    return super.services(range);
-  }
-
-  @Override
-  public List<AttributeKey> attributeKeys() throws StoreException {
-    catchUp.await();
-    return super.attributeKeys();
-  }
-
-  @Override
-  public Optional<List<Event>> scan(TimeRange range) throws StoreException {
-    catchUp.await();
-    return super.scan(range);
-  }
-
-  @Override
-  public StoreStats stats() throws StoreException {
-    catchUp.await();
-    return super.stats();
-  }
-
-  @Override
-  public Optional<SqlAccess> sql() {
-    return super.sql()
-        .map(
-            sql ->
-                new SqlAccess() {
-                  @Override
-                  public String dialect() {
-                    return sql.dialect();
-                  }
-
-                  @Override
-                  public SqlLayout layout() {
-                    return sql.layout();
-                  }
-
-                  @Override
-                  public <T> T select(String statement, List<?> params, RowReader<T> reader)
-                      throws StoreException {
-                    catchUp.await();
-                    return sql.select(statement, params, reader);
-                  }
-                });
   }
 
   @Override
