@@ -36,14 +36,20 @@ final class SqlEngine implements Engine {
 
   private final EventStore store;
   private final SqlAccess sql;
-  private final SqlAccess.SqlLayout layout;
   private final SqlDialect dialect;
 
   private SqlEngine(EventStore store, SqlAccess sql, SqlDialect dialect) {
     this.store = store;
     this.sql = sql;
-    this.layout = sql.layout();
     this.dialect = dialect;
+  }
+
+  /**
+   * The store's layout now: a store may add columns it learned from the data (always additive, so
+   * statements written against an earlier layout stay right).
+   */
+  private SqlAccess.SqlLayout layout() {
+    return sql.layout();
   }
 
   static SqlEngine of(EventStore store, SqlAccess sql) {
@@ -88,7 +94,7 @@ final class SqlEngine implements Engine {
 
     /** The SQL expression of a field; notes when it needs the resources joined. */
     String expr(Field f) {
-      SqlColumn col = layout.columns().get(f.name());
+      SqlColumn col = layout().columns().get(f.name());
       if (f.core()) {
         return col.sql();
       }
@@ -100,13 +106,14 @@ final class SqlEngine implements Engine {
                 : f.type() == FieldType.STRING ? dialect.toText(col.sql()) : null);
         parts.removeIf(java.util.Objects::isNull);
       }
-      boolean columnHoldsAll = col != null && col.type() == f.type() && f.typesSeen().size() == 1;
+      boolean columnHoldsAll =
+          col != null && col.complete() && col.type() == f.type() && f.typesSeen().size() == 1;
       if (f.onRecords() && !columnHoldsAll) {
-        parts.add(json(layout.recordAttributes(), f));
+        parts.add(json(layout().recordAttributes(), f));
       }
       if (f.onResources() && (col == null || f.onRecords())) {
         joinResources = true;
-        parts.add(json(layout.resourceAttributes(), f));
+        parts.add(json(layout().resourceAttributes(), f));
       }
       if (parts.isEmpty()) {
         return "NULL";
@@ -173,8 +180,8 @@ final class SqlEngine implements Engine {
       Statement w = new Statement();
       w.add(" WHERE e.time >= ").param(range.fromUnixNano());
       w.add(" AND e.time < ").param(range.toUnixNano());
-      if (layout.tenant() != null) {
-        w.add(" AND " + tenantColumn("e") + " = ").param(layout.tenant().tenant());
+      if (layout().tenant() != null) {
+        w.add(" AND " + tenantColumn("e") + " = ").param(layout().tenant().tenant());
       }
       if (where != null) {
         w.add(" AND ");
@@ -187,9 +194,9 @@ final class SqlEngine implements Engine {
     }
 
     void from(boolean join) {
-      add(" FROM " + dialect.from(layout.eventsTable(), "e", tableSample));
-      if ((join || joinResources) && layout.resourcesTable() != null) {
-        add(" JOIN " + layout.resourcesTable() + " r ON r.id = e." + layout.resourceIdColumn());
+      add(" FROM " + dialect.from(layout().eventsTable(), "e", tableSample));
+      if ((join || joinResources) && layout().resourcesTable() != null) {
+        add(" JOIN " + layout().resourcesTable() + " r ON r.id = e." + layout().resourceIdColumn());
       }
       add(extraJoin);
       params.addAll(extraJoinParams);
@@ -486,9 +493,9 @@ final class SqlEngine implements Engine {
       select.add(st.expr(f));
     }
     int nb = select.size();
-    select.add(layout.columns().get("time").sql());
+    select.add(layout().columns().get("time").sql());
     List<String> promoted = new ArrayList<>();
-    layout
+    layout()
         .columns()
         .forEach(
             (name, col) -> {
@@ -500,25 +507,29 @@ final class SqlEngine implements Engine {
     AttributeColumns attributeColumns = attributeColumns(select);
     st.add("SELECT " + selectList(select));
     st.fromWhere(Histograms.fetchRange(plan.question().range()), plan.where());
-    st.add(" AND " + layout.columns().get("kind").sql() + " = ").param(EventKind.METRIC.label());
+    st.add(" AND " + layout().columns().get("kind").sql() + " = ").param(EventKind.METRIC.label());
     List<HistogramPoint> points =
         st.run(
             rs -> {
               List<HistogramPoint> out = new ArrayList<>();
               while (rs.next()) {
                 Map<String, Object> record = dialect.readAttributes(rs, attributeColumns.record());
-                if (!(record.get("metric.type") instanceof String type)
-                    || !type.endsWith("histogram")) {
+                Map<String, Object> columns = new HashMap<>();
+                for (int i = 0; i < promoted.size(); i++) {
+                  columns.put(promoted.get(i), rs.getObject(nb + 2 + i));
+                }
+                // A store may have given metric.type a column of its own (learned from the data).
+                Object metricType = record.get("metric.type");
+                if (metricType == null) {
+                  metricType = columns.get("metric.type");
+                }
+                if (!(metricType instanceof String type) || !type.endsWith("histogram")) {
                   continue;
                 }
                 List<Object> key = new ArrayList<>(nb);
                 for (int i = 0; i < nb; i++) {
                   Field f = plan.breakdowns().get(i);
                   key.add(Results.breakdownValue(f, read(rs, i + 1, f.type())));
-                }
-                Map<String, Object> columns = new HashMap<>();
-                for (int i = 0; i < promoted.size(); i++) {
-                  columns.put(promoted.get(i), rs.getObject(nb + 2 + i));
                 }
                 HistogramPoint p =
                     HistogramPoint.of(
@@ -565,13 +576,13 @@ final class SqlEngine implements Engine {
   }
 
   /** A core column's expression over the events aliased {@code alias} instead of {@code e}. */
-  /** The tenant column of the events read under {@code alias}, for a tenant's layout. */
+  /** The tenant column of the events read under {@code alias}, for a tenant's layout(). */
   private String tenantColumn(String alias) {
-    return alias + "." + layout.tenant().column();
+    return alias + "." + layout().tenant().column();
   }
 
   private String core(String field, String alias) {
-    String sqlText = layout.columns().get(field).sql();
+    String sqlText = layout().columns().get(field).sql();
     if (!sqlText.startsWith("e.")) {
       throw new QueryException("the column of " + field + " is not a plain column: " + sqlText);
     }
@@ -611,7 +622,7 @@ final class SqlEngine implements Engine {
             + " AS p, min("
             + core("service.name", "c")
             + ") AS s FROM "
-            + dialect.from(layout.eventsTable(), "c", "")
+            + dialect.from(layout().eventsTable(), "c", "")
             + " WHERE "
             + core("time", "c")
             + " >= ? AND "
@@ -623,7 +634,7 @@ final class SqlEngine implements Engine {
             + " IS NOT NULL AND "
             + core("span.kind", "c")
             + " IN (?, ?)"
-            + (layout.tenant() == null ? "" : " AND " + tenantColumn("c") + " = ?")
+            + (layout().tenant() == null ? "" : " AND " + tenantColumn("c") + " = ?")
             + " GROUP BY t, p) k ON k.t = "
             + core("trace_id", "e")
             + " AND k.p = "
@@ -635,8 +646,8 @@ final class SqlEngine implements Engine {
             EventKind.SPAN.label(),
             SpanKind.SERVER.label(),
             SpanKind.CONSUMER.label()));
-    if (layout.tenant() != null) {
-      st.extraJoinParams.add(layout.tenant().tenant());
+    if (layout().tenant() != null) {
+      st.extraJoinParams.add(layout().tenant().tenant());
     }
     st.fromWhere(query.range(), plan.where());
     st.add(" AND " + core("kind", "e") + " = ").param(EventKind.SPAN.label());
@@ -835,7 +846,7 @@ final class SqlEngine implements Engine {
     List<String> select = new ArrayList<>();
     int[] columnIndex = new int[fields.size()];
     for (int i = 0; i < fields.size(); i++) {
-      SqlColumn col = layout.columns().get(fields.get(i).name());
+      SqlColumn col = layout().columns().get(fields.get(i).name());
       columnIndex[i] = col == null ? -1 : select.size() + 1;
       if (col != null) {
         select.add(col.sql());
@@ -883,9 +894,9 @@ final class SqlEngine implements Engine {
   /** Adds the columns of a row's record and resource attributes to {@code select}. */
   private AttributeColumns attributeColumns(List<String> select) {
     int record = select.size() + 1;
-    select.addAll(dialect.attributeColumns(layout.recordAttributes()));
+    select.addAll(dialect.attributeColumns(layout().recordAttributes()));
     int resource = select.size() + 1;
-    select.addAll(dialect.attributeColumns(layout.resourceAttributes()));
+    select.addAll(dialect.attributeColumns(layout().resourceAttributes()));
     return new AttributeColumns(record, resource);
   }
 }

@@ -55,6 +55,13 @@ public final class StoreLoad implements Callable<Integer> {
       description = "DuckDB worker threads; 0: one per core, as the server runs it.")
   int threads;
 
+  @Option(
+      names = "--learn",
+      defaultValue = "true",
+      arity = "1",
+      description = "Whether the store learns typed columns from the data (as the server does).")
+  boolean learn;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new StoreLoad()).execute(args));
   }
@@ -96,7 +103,8 @@ public final class StoreLoad implements Callable<Integer> {
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     DuckDbEventStore store =
         DuckDbEventStore.open(
-            new DuckDbConfig(dir, DuckDbConfig.defaults(dir).memoryLimit(), threads));
+            new DuckDbConfig(dir, DuckDbConfig.defaults(dir).memoryLimit(), threads)
+                .withLearning(learn ? DuckDbConfig.Learning.DEFAULT : DuckDbConfig.Learning.OFF));
     var threads = ManagementFactory.getThreadMXBean();
     long cpu0 = os.getProcessCpuTime();
     long own0 = threads.getCurrentThreadCpuTime();

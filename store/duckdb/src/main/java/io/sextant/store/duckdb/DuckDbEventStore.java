@@ -3,6 +3,7 @@ package io.sextant.store.duckdb;
 import io.sextant.model.Event;
 import io.sextant.model.EventKind;
 import io.sextant.model.TraceId;
+import io.sextant.store.duckdb.Schema.Promoted;
 import io.sextant.store.spi.AttributeKey;
 import io.sextant.store.spi.Capabilities;
 import io.sextant.store.spi.EventStore;
@@ -50,7 +51,9 @@ public final class DuckDbEventStore implements EventStore {
   private final Object writeLock = new Object();
   private volatile List<StagedBatch> current;
   private DuckDBConnection writer;
-  private String insertSql;
+  // The promoted columns now: the fixed list and those learned from the data.
+  private volatile Columns columns = Columns.FIXED;
+  private final ColumnLearner learner;
   private volatile boolean closed;
   private volatile String openError;
   // Ids of the resources and scopes already stored; only the writer thread touches them.
@@ -58,11 +61,12 @@ public final class DuckDbEventStore implements EventStore {
   private final Set<Long> knownScopes = new HashSet<>();
   // Each tenant's attribute keys: its columns are its own.
   private final Map<String, Set<AttributeKey>> knownKeys = new ConcurrentHashMap<>();
-  private final SqlAccess sql = new DuckDbSql(LAYOUT);
+  private final SqlAccess sql = new DuckDbSql(null);
   private long rowsSinceCheckpoint;
 
   private DuckDbEventStore(DuckDbConfig config) {
     this.config = config.validate();
+    this.learner = new ColumnLearner(config.learning());
   }
 
   /**
@@ -110,17 +114,42 @@ public final class DuckDbEventStore implements EventStore {
         }
         loadIds(s, "SELECT id FROM resources", knownResources);
         loadIds(s, "SELECT id FROM scopes", knownScopes);
+        columns = Columns.FIXED.plus(learnedColumns(s));
       }
       DuckDBFunctions.tableFunction()
           .withName(BatchTableFunction.NAME)
           .withFunction(new BatchTableFunction(() -> current))
           .register(writer);
-      insertSql = Schema.insertFromBatch(BatchTableFunction.NAME);
-      log.info("store opened file={}", config.file());
+      log.info(
+          "store opened file={} learned_columns={}",
+          config.file(),
+          columns.promoted.stream().filter(Promoted::learned).map(Promoted::key).toList());
     } catch (SQLException | IOException | RuntimeException e) {
       openError = "cannot open DuckDB file " + config.file() + ": " + e.getMessage();
       log.error("store unavailable: {}", openError);
     }
+  }
+
+  /** The columns learned before: every column of the table the fixed layout does not have. */
+  private static List<Promoted> learnedColumns(Statement s) throws SQLException {
+    Set<String> fixed = new HashSet<>(Schema.CORE_NAMES);
+    fixed.addAll(Schema.TAIL_NAMES);
+    Schema.PROMOTED.forEach(p -> fixed.add(p.key()));
+    List<Promoted> out = new ArrayList<>();
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT column_name, data_type FROM information_schema.columns"
+                + " WHERE table_name = 'events' ORDER BY ordinal_position")) {
+      while (rs.next()) {
+        String name = rs.getString(1);
+        if (!fixed.contains(name)) {
+          Schema.Type type =
+              "BIGINT".equals(rs.getString(2)) ? Schema.Type.LONG : Schema.Type.STRING;
+          out.add(new Promoted(name, type, false, true));
+        }
+      }
+    }
+    return out;
   }
 
   private static boolean hasTable(Statement s, String table) throws SQLException {
@@ -161,7 +190,7 @@ public final class DuckDbEventStore implements EventStore {
   /** Builds the batch's columns on the caller's thread; the writer only hands them to DuckDB. */
   @Override
   public io.sextant.store.spi.PreparedBatch prepare(List<Event> batch) {
-    return new StagedBatch(batch);
+    return new StagedBatch(batch, columns);
   }
 
   @Override
@@ -174,7 +203,7 @@ public final class DuckDbEventStore implements EventStore {
           staged.add(s);
         }
       } else if (!b.events().isEmpty()) {
-        staged.add(new StagedBatch(b.events()));
+        staged.add(new StagedBatch(b.events(), columns));
       }
     }
     writeChunks(staged, journalPosition);
@@ -184,16 +213,24 @@ public final class DuckDbEventStore implements EventStore {
     if (batch.isEmpty() && journalPosition == null) {
       return;
     }
-    writeChunks(batch.isEmpty() ? List.of() : List.of(new StagedBatch(batch)), journalPosition);
+    writeChunks(
+        batch.isEmpty() ? List.of() : List.of(new StagedBatch(batch, columns)), journalPosition);
   }
 
-  private void writeChunks(List<StagedBatch> chunks, Long journalPosition) throws StoreException {
+  private void writeChunks(List<StagedBatch> given, Long journalPosition) throws StoreException {
     int size = 0;
-    for (StagedBatch c : chunks) {
+    for (StagedBatch c : given) {
       size += c.size;
     }
     synchronized (writeLock) {
       ensureOpen();
+      // One INSERT takes chunks of one layout: a chunk staged before a column was learned is
+      // staged again (rare: once per learned column).
+      Columns layout = columns;
+      List<StagedBatch> chunks = new ArrayList<>(given.size());
+      for (StagedBatch c : given) {
+        chunks.add(c.layout == layout ? c : new StagedBatch(c.events(), layout));
+      }
       current = chunks;
       try (Statement s = writer.createStatement()) {
         // Resources and scopes first: a crash between the two leaves an unused row, never an
@@ -212,7 +249,7 @@ public final class DuckDbEventStore implements EventStore {
         }
         try {
           if (size > 0) {
-            rows = s.executeUpdate(insertSql);
+            rows = s.executeUpdate(layout.insertSql);
           }
           if (rows != size) {
             throw new StoreException("DuckDB stored " + rows + " rows of a batch of " + size);
@@ -239,11 +276,39 @@ public final class DuckDbEventStore implements EventStore {
         if (rowsSinceCheckpoint >= ROW_GROUP_ROWS) {
           checkpoint(s);
         }
+        boolean windowFull = false;
+        for (StagedBatch c : chunks) {
+          windowFull |= learner.observe(c);
+        }
+        if (windowFull) {
+          learn(s);
+        }
       } catch (SQLException e) {
         throw new StoreException("writing " + size + " events failed: " + e.getMessage(), e);
       } finally {
         current = null;
       }
+    }
+  }
+
+  /**
+   * Gives the keys the learner picked their columns. After a row group's checkpoint (by default),
+   * so a new column starts with a row group. A failed ALTER is logged and the key stays in the
+   * attributes object: nothing is lost, the key is only slower to filter on.
+   */
+  private void learn(Statement s) {
+    List<Promoted> added = new ArrayList<>();
+    for (Promoted p : learner.decide(columns)) {
+      try {
+        s.execute(Schema.addColumn(p));
+        added.add(p);
+        log.info("column learned key={} type={}", p.key(), p.type().sql);
+      } catch (SQLException e) {
+        log.warn("learning a column failed key={}: {}", p.key(), e.getMessage());
+      }
+    }
+    if (!added.isEmpty()) {
+      columns = columns.plus(added);
     }
   }
 
@@ -373,22 +438,13 @@ public final class DuckDbEventStore implements EventStore {
     return Optional.of(sql);
   }
 
-  private static final SqlAccess.SqlLayout LAYOUT =
-      new SqlAccess.SqlLayout(
-          Schema.TABLE,
-          Schema.queryColumns(),
-          "e.attributes",
-          "resources",
-          "resource_id",
-          "r.resource",
-          null);
-
   /** Read-only SQL on a connection of its own per statement, beside the writer. */
   private final class DuckDbSql implements SqlAccess {
-    private final SqlLayout layout;
+    private final String tenant;
 
-    DuckDbSql(SqlLayout layout) {
-      this.layout = layout;
+    /** Over every tenant's events when {@code tenant} is null, else over that tenant's only. */
+    DuckDbSql(String tenant) {
+      this.tenant = tenant;
     }
 
     @Override
@@ -398,7 +454,8 @@ public final class DuckDbEventStore implements EventStore {
 
     @Override
     public SqlLayout layout() {
-      return layout;
+      SqlLayout now = columns.layout;
+      return tenant == null ? now : now.forTenant(Schema.TENANT, tenant);
     }
 
     @Override
@@ -437,9 +494,10 @@ public final class DuckDbEventStore implements EventStore {
   }
 
   private List<Event> trace(String tenant, TraceId traceId) throws StoreException {
+    Columns layout = columns;
     String sql =
         "SELECT "
-            + EventRows.COLUMNS
+            + layout.rowColumns
             + " FROM events WHERE time >= ? AND time <= ? AND trace_id = ?"
             + tenantCondition(tenant)
             + " ORDER BY time, span_id";
@@ -467,6 +525,7 @@ public final class DuckDbEventStore implements EventStore {
         }
         EventRows rows =
             new EventRows(
+                layout,
                 id -> text(c, resourceTexts, "resources", "resource", id),
                 id -> text(c, scopeTexts, "scopes", "scope", id));
         Set<String> spans = new HashSet<>();
@@ -599,7 +658,7 @@ public final class DuckDbEventStore implements EventStore {
 
   @Override
   public EventStore forTenant(String tenant) {
-    SqlAccess scoped = new DuckDbSql(LAYOUT.forTenant(Schema.TENANT, tenant));
+    SqlAccess scoped = new DuckDbSql(tenant);
     return new io.sextant.store.spi.TenantView(this, tenant) {
       @Override
       public List<Event> trace(TraceId traceId) throws StoreException {

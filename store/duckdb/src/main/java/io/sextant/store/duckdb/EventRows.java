@@ -20,23 +20,6 @@ import java.util.Map;
 
 /** Turns rows of the events table back into {@link Event}s, exactly as they were written. */
 final class EventRows {
-  /** The columns {@link #read} expects, in order. */
-  static final String COLUMNS;
-
-  static {
-    StringBuilder sql =
-        new StringBuilder(
-            "time, kind, trace_id, span_id, parent_span_id, name, \"span.kind\", duration, status,"
-                + " status_message, severity_number, severity_text, body, trace_state, flags,"
-                + " resource_id, scope_id, span_events, links, attributes");
-    for (Promoted p : Schema.PROMOTED) {
-      if (!p.fromResource()) {
-        sql.append(", ").append(p.column());
-      }
-    }
-    COLUMNS = sql.append(", ").append(Schema.TENANT).toString();
-  }
-
   /** The JSON text of a resource or scope by id. */
   interface Texts {
     String of(long id) throws SQLException;
@@ -47,8 +30,11 @@ final class EventRows {
   private final Map<Long, Scope> scopes = new HashMap<>();
   private final Texts resourceTexts;
   private final Texts scopeTexts;
+  private final Columns columns;
 
-  EventRows(Texts resourceTexts, Texts scopeTexts) {
+  /** Reads rows selected as {@code columns.rowColumns}. */
+  EventRows(Columns columns, Texts resourceTexts, Texts scopeTexts) {
+    this.columns = columns;
     this.resourceTexts = resourceTexts;
     this.scopeTexts = scopeTexts;
   }
@@ -97,7 +83,7 @@ final class EventRows {
     Map<String, Object> attributes = new LinkedHashMap<>();
     JsonText.readAttributesInto(rs.getString(20), attributes);
     int col = 21;
-    for (Promoted p : Schema.PROMOTED) {
+    for (Promoted p : columns.promoted) {
       if (p.fromResource()) {
         continue;
       }

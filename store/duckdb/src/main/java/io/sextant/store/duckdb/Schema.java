@@ -29,7 +29,12 @@ final class Schema {
    * attribute (the resource JSON stays authoritative); the others are span or log attributes moved
    * out of the maps, and only when the value has the column's type, so the round trip is exact.
    */
-  record Promoted(String key, Type type, boolean fromResource) {
+  record Promoted(String key, Type type, boolean fromResource, boolean learned) {
+    /** One of the fixed list. */
+    Promoted(String key, Type type, boolean fromResource) {
+      this(key, type, fromResource, false);
+    }
+
     String column() {
       return quote(key);
     }
@@ -79,6 +84,19 @@ final class Schema {
       trace_state VARCHAR,
       flags INTEGER""";
 
+  /** The names of the {@link #CORE} columns, in table order, unquoted. */
+  static final List<String> CORE_NAMES =
+      java.util.Arrays.stream(CORE.split(",\n"))
+          .map(c -> c.strip().split(" ")[0].replace("\"", ""))
+          .toList();
+
+  /**
+   * The columns after the promoted ones, as the batch function yields them, in order: the staged
+   * batch's last six columns.
+   */
+  static final List<String> TAIL_NAMES =
+      List.of("attributes", "resource_id", "scope_id", "span_events", "links", "sextant_tenant");
+
   static final String TAIL =
       """
       attributes VARCHAR USING COMPRESSION zstd,
@@ -116,8 +134,12 @@ final class Schema {
       "INSERT INTO tenant_keys SELECT 'default', key, origin, type FROM attribute_keys"
           + " ON CONFLICT DO NOTHING";
 
-  /** The fields that have a column, by the name the query engine uses, for {@code SqlLayout}. */
-  static java.util.Map<String, io.sextant.store.spi.SqlAccess.SqlColumn> queryColumns() {
+  /**
+   * The fields that have a column, by the name the query engine uses, for {@code SqlLayout}: the
+   * core fields, then {@code promoted} (the fixed list and the learned columns).
+   */
+  static java.util.Map<String, io.sextant.store.spi.SqlAccess.SqlColumn> queryColumns(
+      List<Promoted> promoted) {
     var out = new java.util.LinkedHashMap<String, io.sextant.store.spi.SqlAccess.SqlColumn>();
     io.sextant.store.spi.FieldType str = io.sextant.store.spi.FieldType.STRING;
     io.sextant.store.spi.FieldType num = io.sextant.store.spi.FieldType.NUMBER;
@@ -144,11 +166,11 @@ final class Schema {
           new io.sextant.store.spi.SqlAccess.SqlColumn(
               "e." + quote(c[0]), io.sextant.store.spi.FieldType.valueOf(c[1])));
     }
-    for (Promoted p : PROMOTED) {
+    for (Promoted p : promoted) {
       out.put(
           p.key(),
           new io.sextant.store.spi.SqlAccess.SqlColumn(
-              "e." + p.column(), p.type() == Type.LONG ? num : str));
+              "e." + p.column(), p.type() == Type.LONG ? num : str, !p.learned()));
     }
     return java.util.Collections.unmodifiableMap(out);
   }
@@ -206,9 +228,27 @@ final class Schema {
     return sql.append(TAIL).append("\n)").toString();
   }
 
-  /** The INSERT that moves one staged batch from the table function into the table. */
-  static String insertFromBatch(String function) {
-    return "INSERT INTO " + TABLE + " SELECT * FROM " + function + "()";
+  /**
+   * The INSERT that moves one staged batch from the table function into the table, naming the
+   * columns: learned columns come last in the table but among the promoted ones in a batch.
+   */
+  static String insertFromBatch(String function, List<Promoted> promoted) {
+    List<String> columns = new java.util.ArrayList<>();
+    CORE_NAMES.forEach(c -> columns.add(quote(c)));
+    promoted.forEach(p -> columns.add(p.column()));
+    TAIL_NAMES.forEach(c -> columns.add(quote(c)));
+    return "INSERT INTO "
+        + TABLE
+        + " ("
+        + String.join(", ", columns)
+        + ") SELECT * FROM "
+        + function
+        + "()";
+  }
+
+  /** Adds a learned column to the table. */
+  static String addColumn(Promoted p) {
+    return "ALTER TABLE " + TABLE + " ADD COLUMN " + p.column() + " " + p.type().sql;
   }
 
   static String quote(String identifier) {

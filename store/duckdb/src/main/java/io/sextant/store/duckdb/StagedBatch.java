@@ -49,29 +49,24 @@ final class StagedBatch implements io.sextant.store.spi.PreparedBatch {
     return 1 << io.sextant.store.spi.FieldType.of(value).ordinal();
   }
 
-  /** Promoted span/log attribute keys → their index in {@link Schema#PROMOTED}. */
-  private static final Map<String, Integer> ATTRIBUTE_COLUMNS = new HashMap<>();
+  /** Every this many rows, a row's attributes without a column are counted for learning. */
+  static final int SAMPLE_EVERY = 8;
 
-  /** Indexes in {@link Schema#PROMOTED} of the copies of resource attributes (all strings). */
-  private static final int[] RESOURCE_COLUMNS;
+  /** The columns this batch was staged against. */
+  final Columns layout;
 
-  static {
-    List<Integer> fromResource = new ArrayList<>();
-    for (int i = 0; i < Schema.PROMOTED.size(); i++) {
-      Promoted p = Schema.PROMOTED.get(i);
-      if (!p.fromResource()) {
-        ATTRIBUTE_COLUMNS.put(p.key(), i);
-      } else if (p.type() == Schema.Type.STRING) {
-        fromResource.add(i);
-      } else {
-        throw new IllegalStateException("a resource copy must be a string column: " + p.key());
-      }
-    }
-    RESOURCE_COLUMNS = fromResource.stream().mapToInt(Integer::intValue).toArray();
-  }
+  /**
+   * Of the sampled rows, per attribute key without a column: how many hold a string ({@code [0]})
+   * and how many a whole number ({@code [1]}), for {@link ColumnLearner}.
+   */
+  final Map<String, int[]> unpromoted = new HashMap<>();
 
-  StagedBatch(List<Event> events) {
+  /** The number of rows sampled for {@link #unpromoted}. */
+  int sampled;
+
+  StagedBatch(List<Event> events, Columns layout) {
     this.events = events;
+    this.layout = layout;
     size = events.size();
     LongColumn time = longs("time");
     StringColumn kind = strings("kind");
@@ -91,7 +86,7 @@ final class StagedBatch implements io.sextant.store.spi.PreparedBatch {
     columns.add(error);
     StringColumn traceState = strings("trace_state");
     LongColumn flags = longs("flags");
-    List<Promoted> promoted = Schema.PROMOTED;
+    List<Promoted> promoted = layout.promoted;
     Column[] promotedColumns = new Column[promoted.size()];
     for (int i = 0; i < promotedColumns.length; i++) {
       promotedColumns[i] =
@@ -150,19 +145,25 @@ final class StagedBatch implements io.sextant.store.spi.PreparedBatch {
         }
       }
       rest.setLength(0);
+      boolean sample = r % SAMPLE_EVERY == 0;
+      if (sample) {
+        sampled++;
+      }
       for (Map.Entry<String, Object> a : e.attributes().asMap().entrySet()) {
         keys.merge(a.getKey(), typeBit(a.getValue()), (x, y) -> x | y);
-        Integer column = ATTRIBUTE_COLUMNS.get(a.getKey());
+        Integer column = layout.attributeColumns.get(a.getKey());
         if (column == null || !setPromoted(promotedColumns[column], r, a.getValue())) {
           rest.append(rest.isEmpty() ? '{' : ',');
           JsonText.appendMember(rest, a.getKey(), a.getValue());
+          if (sample && column == null) {
+            count(a.getKey(), a.getValue());
+          }
         }
       }
       attributes.values[r] = rest.isEmpty() ? null : rest.append('}').toString();
-      String[] fromResource =
-          resourceColumns.computeIfAbsent(e.resource(), StagedBatch::fromResource);
-      for (int i = 0; i < RESOURCE_COLUMNS.length; i++) {
-        ((StringColumn) promotedColumns[RESOURCE_COLUMNS[i]]).values[r] = fromResource[i];
+      String[] fromResource = resourceColumns.computeIfAbsent(e.resource(), this::fromResource);
+      for (int i = 0; i < layout.resourceColumns.length; i++) {
+        ((StringColumn) promotedColumns[layout.resourceColumns[i]]).values[r] = fromResource[i];
       }
       resourceId.set(r, resourceIds.computeIfAbsent(e.resource(), this::resourceId));
       scopeId.set(r, scopeIds.computeIfAbsent(e.scope(), x -> idInto(scopes, JsonText.scope(x))));
@@ -196,13 +197,22 @@ final class StagedBatch implements io.sextant.store.spi.PreparedBatch {
     return false;
   }
 
-  /** The values of the resource's promoted copies, in {@link #RESOURCE_COLUMNS} order. */
-  private static String[] fromResource(Resource resource) {
-    String[] out = new String[RESOURCE_COLUMNS.length];
+  /** The values of the resource's promoted copies, in {@code layout.resourceColumns} order. */
+  private String[] fromResource(Resource resource) {
+    String[] out = new String[layout.resourceColumns.length];
     for (int i = 0; i < out.length; i++) {
-      out[i] = resource.attributes().getString(Schema.PROMOTED.get(RESOURCE_COLUMNS[i]).key());
+      out[i] =
+          resource.attributes().getString(layout.promoted.get(layout.resourceColumns[i]).key());
     }
     return out;
+  }
+
+  /** Counts a value of a key without a column; only strings and whole numbers get columns. */
+  private void count(String key, Object value) {
+    int type = value instanceof String ? 0 : value instanceof Long ? 1 : -1;
+    if (type >= 0) {
+      unpromoted.computeIfAbsent(key, k -> new int[2])[type]++;
+    }
   }
 
   private static long idInto(Map<Long, String> texts, String json) {

@@ -83,6 +83,14 @@ public interface SqlAccess {
    *
    * @param sql the expression, e.g. {@code e."http.route"}
    * @param type its type; a TIMESTAMP or NUMBER duration column holds nanoseconds
+   * @param complete whether the column holds every value of its type; false for a column the store
+   *     learned from the data (events stored before it keep the key in the attributes object, so a
+   *     read takes the column or, where it is empty, the object)
    */
-  record SqlColumn(String sql, FieldType type) {}
+  record SqlColumn(String sql, FieldType type, boolean complete) {
+    /** A column that holds every value of its type. */
+    public SqlColumn(String sql, FieldType type) {
+      this(sql, type, true);
+    }
+  }
 }

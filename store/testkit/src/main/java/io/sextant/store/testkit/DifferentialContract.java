@@ -86,7 +86,11 @@ public abstract class DifferentialContract {
       store.write(batch);
       reference.write(batch);
     }
+    afterWrite(store);
   }
+
+  /** Checks a store may make once every event is written (for example, of its own layout). */
+  protected void afterWrite(EventStore store) throws Exception {}
 
   @AfterEach
   void tearDown() {
