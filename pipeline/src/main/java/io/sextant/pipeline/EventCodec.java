@@ -11,7 +11,6 @@ import io.sextant.model.SpanKind;
 import io.sextant.model.SpanLink;
 import io.sextant.model.StatusCode;
 import io.sextant.model.TraceId;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,18 +62,39 @@ public final class EventCodec {
     out.raw(MAGIC_0);
     out.raw(MAGIC_1);
     out.raw(VERSION);
-    Map<Resource, Integer> resources = new LinkedHashMap<>();
-    Map<Scope, Integer> scopes = new LinkedHashMap<>();
+    // By identity first: the events of one request usually share their resource and scope
+    // objects, and hashing a resource's attributes for every event cost more than the rest of the
+    // encoding (measured). Distinct objects that are equal are still written once.
+    Map<Resource, Integer> resources = new java.util.IdentityHashMap<>();
+    Map<Scope, Integer> scopes = new java.util.IdentityHashMap<>();
+    Map<Resource, Integer> resourcesByValue = new java.util.HashMap<>();
+    Map<Scope, Integer> scopesByValue = new java.util.HashMap<>();
+    List<Resource> resourceList = new java.util.ArrayList<>();
+    List<Scope> scopeList = new java.util.ArrayList<>();
     for (Event e : events) {
-      resources.putIfAbsent(e.resource(), resources.size());
-      scopes.putIfAbsent(e.scope(), scopes.size());
+      if (!resources.containsKey(e.resource())) {
+        Integer index = resourcesByValue.putIfAbsent(e.resource(), resourceList.size());
+        if (index == null) {
+          index = resourceList.size();
+          resourceList.add(e.resource());
+        }
+        resources.put(e.resource(), index);
+      }
+      if (!scopes.containsKey(e.scope())) {
+        Integer index = scopesByValue.putIfAbsent(e.scope(), scopeList.size());
+        if (index == null) {
+          index = scopeList.size();
+          scopeList.add(e.scope());
+        }
+        scopes.put(e.scope(), index);
+      }
     }
-    out.varint(resources.size());
-    for (Resource r : resources.keySet()) {
+    out.varint(resourceList.size());
+    for (Resource r : resourceList) {
       out.attributes(r.attributes());
     }
-    out.varint(scopes.size());
-    for (Scope s : scopes.keySet()) {
+    out.varint(scopeList.size());
+    for (Scope s : scopeList) {
       out.string(s.name());
       out.string(s.version());
       out.attributes(s.attributes());
@@ -267,15 +287,24 @@ public final class EventCodec {
     };
   }
 
+  /** A growable byte buffer without {@link java.io.ByteArrayOutputStream}'s lock per byte. */
   private static final class Out {
-    private final ByteArrayOutputStream bytes;
+    private byte[] buf;
+    private int size;
 
     Out(int size) {
-      bytes = new ByteArrayOutputStream(size);
+      buf = new byte[Math.max(16, size)];
+    }
+
+    private void room(int more) {
+      if (size + more > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+      }
     }
 
     void raw(byte b) {
-      bytes.write(b);
+      room(1);
+      buf[size++] = b;
     }
 
     void varint(int v) {
@@ -284,24 +313,28 @@ public final class EventCodec {
 
     /** Zig-zag, so small negative numbers stay small. */
     void varlong(long v) {
+      room(10);
       long z = (v << 1) ^ (v >> 63);
       while ((z & ~0x7FL) != 0) {
-        bytes.write((int) ((z & 0x7F) | 0x80));
+        buf[size++] = (byte) ((z & 0x7F) | 0x80);
         z >>>= 7;
       }
-      bytes.write((int) z);
+      buf[size++] = (byte) z;
     }
 
     void fixed(long v) {
+      room(8);
       for (int i = 56; i >= 0; i -= 8) {
-        bytes.write((int) (v >>> i));
+        buf[size++] = (byte) (v >>> i);
       }
     }
 
     void string(String s) {
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
       varint(b.length);
-      bytes.write(b, 0, b.length);
+      room(b.length);
+      System.arraycopy(b, 0, buf, size, b.length);
+      size += b.length;
     }
 
     void attributes(Attributes a) {
@@ -334,7 +367,7 @@ public final class EventCodec {
     }
 
     byte[] bytes() {
-      return bytes.toByteArray();
+      return java.util.Arrays.copyOf(buf, size);
     }
   }
 

@@ -63,6 +63,11 @@ public final class LogSink implements StoreSink {
   // The last position acknowledged (durable in the log), and a monitor the loader signals.
   private volatile long acknowledgedThrough;
   private final Object progress = new Object();
+  // Acknowledgements held back while too much waits to be loaded (see holdAbove).
+  private final java.util.concurrent.ConcurrentLinkedQueue<CompletableFuture<Void>> held =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final long holdAbove;
+  private volatile boolean loadsFailing;
   private final Thread loader;
   private volatile boolean closing;
 
@@ -78,6 +83,7 @@ public final class LogSink implements StoreSink {
       throw new StoreException("the segment log needs a store that keeps a journal position");
     }
     this.loadedThrough = stored;
+    this.holdAbove = Math.min(config.maxUnloadedEvents(), 2L * config.batchEvents());
     this.segments =
         SegmentLog.open(
             dir,
@@ -89,7 +95,7 @@ public final class LogSink implements StoreSink {
                 Request r = (Request) attachment;
                 toLoad.add(new Durable(position, r.batch(), r.size(), System.nanoTime()));
                 acknowledgedThrough = position;
-                r.done().complete(null);
+                acknowledge(r.done());
               }
 
               @Override
@@ -158,6 +164,37 @@ public final class LogSink implements StoreSink {
     return done;
   }
 
+  /**
+   * Acknowledges a request whose events are durable in the log, or holds the acknowledgement back
+   * while more than {@code holdAbove} events wait to be loaded: clients that wait for their
+   * acknowledgements then send at the loader's pace, and what waits in memory stays about two loads
+   * (the group commit paces its clients the same way). While loads fail the store refuses, so
+   * nothing is held: requests are acknowledged up to {@code maxUnloadedEvents}, then refused. Every
+   * held request's events are queued for loading before it is held, so a load follows that releases
+   * it.
+   */
+  private void acknowledge(CompletableFuture<Void> done) {
+    if (unloaded.get() > holdAbove && !loadsFailing && !closing) {
+      held.add(done);
+      if (unloaded.get() > holdAbove) {
+        return;
+      }
+      // The loader caught up between the check and the add: release it ourselves.
+    }
+    done.complete(null);
+    releaseHeld();
+  }
+
+  private void releaseHeld() {
+    if (unloaded.get() > holdAbove && !loadsFailing && !closing) {
+      return;
+    }
+    CompletableFuture<Void> f;
+    while ((f = held.poll()) != null) {
+      f.complete(null);
+    }
+  }
+
   private void run() {
     List<Durable> batch = new ArrayList<>();
     while (!(closing && toLoad.isEmpty())) {
@@ -207,6 +244,8 @@ public final class LogSink implements StoreSink {
         loads.increment();
         loadedThrough = position;
         unloaded.addAndGet(-size);
+        loadsFailing = false;
+        releaseHeld();
         synchronized (progress) {
           progress.notifyAll();
         }
@@ -214,6 +253,8 @@ public final class LogSink implements StoreSink {
         return;
       } catch (StoreException | RuntimeException e) {
         failedLoads.increment();
+        loadsFailing = true;
+        releaseHeld();
         if (!closing) {
           log.error(
               "loading {} acknowledged events failed, retrying in {} ms (they are safe in the"
@@ -282,11 +323,13 @@ public final class LogSink implements StoreSink {
   public void close() {
     closing = true;
     segments.close();
+    releaseHeld(); // durable in the log: true acknowledgements, whatever the loader does now
     try {
       loader.join(30_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    releaseHeld();
     if (!loader.isAlive() && unloaded.get() == 0) {
       segments.dropAllThrough(loadedThrough);
     }

@@ -129,6 +129,51 @@ class LogSinkTest {
   }
 
   @Test
+  void whileTwoLoadsWait_acknowledgementsAreHeld_notRefused_andReleasedAsTheLoaderCatchesUp()
+      throws Exception {
+    java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+    try (DuckDbEventStore store = openStore();
+        LogSink sink =
+            new LogSink(
+                    dir.resolve("log"),
+                    new ForwardingEventStore(store) {
+                      @Override
+                      protected void writing(int events, Write write) throws StoreException {
+                        try {
+                          open.await();
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                        write.run();
+                      }
+                    },
+                    // Loads of up to 100 events: acknowledgements wait above 200 unloaded.
+                    new LogSink.Config(1_000_000, 100, 50, 1 << 20))
+                .start()) {
+      List<List<Event>> requests = requests(100, 7);
+      List<CompletableFuture<Void>> acks = new ArrayList<>();
+      long events = 0;
+      for (List<Event> r : requests) {
+        acks.add(sink.submit(r));
+        events += r.size();
+      }
+      Thread.sleep(1_000); // every request is durable by now; the loader is stuck in its first load
+      long before = 0;
+      for (int i = 0; i < acks.size(); i++) {
+        before += requests.get(i).size();
+        if (before > 200) {
+          assertThat(acks.get(i)).as("request %d, %d events before it", i, before).isNotDone();
+        }
+      }
+      open.countDown();
+      CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+      assertThat(sink.stats().rejectedRequests()).isZero();
+      long total = events;
+      await(() -> count(store) == total, "every event to be stored");
+    }
+  }
+
+  @Test
   void aCrashAfterTheAppend_beforeTheLoad_isLoadedAtTheNextStart() throws Exception {
     long events;
     AtomicBoolean refuse = new AtomicBoolean(true);

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,10 +24,13 @@ class CrashDurabilityIT {
 
   @TempDir Path dir;
 
-  @Test
-  void sigkillAfterAcks_losesNoAcknowledgedSpan() throws Exception {
+  /** Both ingest paths: the group commit (the default) and the segment log. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "SEXTANT_INGEST_PATH={0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"commit", "log"})
+  void sigkillAfterAcks_losesNoAcknowledgedSpan(String path) throws Exception {
     Path data = dir.resolve("data");
     int[] ports = TestServer.freePorts(4);
+    this.path = path;
     Process first = startServer(data, ports);
     ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
     AtomicBoolean sending = new AtomicBoolean(true);
@@ -104,7 +106,10 @@ class CrashDurabilityIT {
     return Otlp.request("crash", spans).toByteArray();
   }
 
+  private String path;
+
   private Process startServer(Path data, int[] ports) throws Exception {
-    return ServerProcess.start(dir, data, ports, List.of("-Xmx1g"));
+    return ServerProcess.start(
+        java.util.Map.of("SEXTANT_INGEST_PATH", path), dir, data, ports, List.of("-Xmx1g"));
   }
 }

@@ -26,6 +26,18 @@ final class ServerProcess {
    */
   static Process start(Path logs, Path data, int[] ports, List<String> jvm, String... serve)
       throws Exception {
+    return start(java.util.Map.of(), logs, data, ports, jvm, serve);
+  }
+
+  /** As {@link #start(Path, Path, int[], List, String...)}, with {@code env} added. */
+  static Process start(
+      java.util.Map<String, String> env,
+      Path logs,
+      Path data,
+      int[] ports,
+      List<String> jvm,
+      String... serve)
+      throws Exception {
     Path jar = Path.of("target/sextant-server.jar").toAbsolutePath();
     assertThat(jar).exists();
     List<String> command = new ArrayList<>();
@@ -41,8 +53,10 @@ final class ServerProcess {
             "--zipkin-port=" + ports[2],
             "--api-port=" + ports[3]));
     Path log = Files.createTempFile(logs, "server", ".log");
-    Process p =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Process p = builder.start();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {

@@ -224,14 +224,14 @@ public final class DuckDbEventStore implements EventStore {
     }
     synchronized (writeLock) {
       ensureOpen();
-      // One INSERT takes chunks of one layout: a chunk staged before a column was learned is
-      // staged again (rare: once per learned column).
-      Columns layout = columns;
-      List<StagedBatch> chunks = new ArrayList<>(given.size());
+      // One INSERT takes the chunks of one layout: chunks staged before a column was learned
+      // (rare: around a learned column) are inserted by their own, in the same transaction.
+      Map<Columns, List<StagedBatch>> byLayout = new java.util.LinkedHashMap<>();
       for (StagedBatch c : given) {
-        chunks.add(c.layout == layout ? c : new StagedBatch(c.events(), layout));
+        byLayout.computeIfAbsent(c.layout, l -> new ArrayList<>()).add(c);
       }
-      current = chunks;
+      List<StagedBatch> chunks = given;
+      boolean transaction = journalPosition != null || byLayout.size() > 1;
       try (Statement s = writer.createStatement()) {
         // Resources and scopes first: a crash between the two leaves an unused row, never an
         // event whose resource is missing.
@@ -244,12 +244,13 @@ public final class DuckDbEventStore implements EventStore {
         // The INSERT is one transaction, committed and fsynced before this returns; with a journal
         // position, the position is in the same transaction.
         int rows = 0;
-        if (journalPosition != null) {
+        if (transaction) {
           writer.setAutoCommit(false);
         }
         try {
-          if (size > 0) {
-            rows = s.executeUpdate(layout.insertSql);
+          for (Map.Entry<Columns, List<StagedBatch>> group : byLayout.entrySet()) {
+            current = group.getValue();
+            rows += s.executeUpdate(group.getKey().insertSql);
           }
           if (rows != size) {
             throw new StoreException("DuckDB stored " + rows + " rows of a batch of " + size);
@@ -260,15 +261,17 @@ public final class DuckDbEventStore implements EventStore {
               ps.setLong(1, journalPosition);
               ps.executeUpdate();
             }
+          }
+          if (transaction) {
             writer.commit();
           }
         } catch (SQLException | StoreException e) {
-          if (journalPosition != null) {
+          if (transaction) {
             writer.rollback();
           }
           throw e;
         } finally {
-          if (journalPosition != null) {
+          if (transaction) {
             writer.setAutoCommit(true);
           }
         }

@@ -195,7 +195,8 @@ class LearnedColumnsTest {
       assertThat(store.trace(new TraceId(9, 80)))
           .containsExactlyInAnyOrderElementsOf(events(790, 800));
       assertThat(answer(store, "where order.id = o-3 | count")).isEqualTo(expected(1_000, "o-3"));
-      assertThat(count(store, "SELECT count(\"order.id\") FROM events")).isEqualTo(250);
+      // Inserted as it was staged, without the column: its values are in the JSON.
+      assertThat(count(store, "SELECT count(\"order.id\") FROM events")).isZero();
     }
   }
 

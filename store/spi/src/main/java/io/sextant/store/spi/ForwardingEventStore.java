@@ -50,7 +50,7 @@ public abstract class ForwardingEventStore implements EventStore {
       throws StoreException {
     int events = 0;
     for (PreparedBatch b : batches) {
-      events += b.events().size();
+      events += b.size();
     }
     writing(events, () -> delegate.writePrepared(batches, journalPosition));
   }

@@ -9,7 +9,17 @@ import java.util.List;
  * hands them over. A store that prepares nothing keeps the events.
  */
 public interface PreparedBatch {
+  /**
+   * The events, for stores that prepare nothing. A store's own prepared batch may have let them go
+   * once its columns were built (the DuckDB store does, so that what waits to be loaded is only
+   * columns): it throws then, and only that store reads it.
+   */
   List<Event> events();
+
+  /** How many events the batch holds. */
+  default int size() {
+    return events().size();
+  }
 
   /** The events as they are, for stores that prepare nothing. */
   static PreparedBatch of(List<Event> events) {
