@@ -10,20 +10,16 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
  * A seeded fuzz driver: runs a parser on many inputs, each one an answer or the parser's documented
- * refusal. Anything else (another exception, an {@link Error} such as a stack overflow, a parse
- * longer than {@link #HANG}) fails the test with the seed, the execution and the input, made
- * smaller first by deleting pieces while it still fails the same way, and saved under {@code
- * target/fuzz-failures/}.
+ * refusal. Anything else (another exception, an {@link Error} such as a stack overflow) fails the
+ * test with the seed, the execution and the input, made smaller first by deleting pieces while it
+ * still fails the same way, and saved under {@code target/fuzz-failures/}. A parse longer than
+ * {@link #HANG} is reported the same way (not made smaller) by a watchdog, which then ends the JVM:
+ * a stuck thread cannot be stopped.
  *
  * <p>Runs are repeatable: {@code -Dfuzz.seed=N} (default 1) fixes every input, {@code
  * -Dfuzz.executions=N} (default 2,000 a property, CI's bounded pass) sets the count, {@code
@@ -47,13 +43,12 @@ public final class Fuzz<T> {
   private final Set<Class<? extends Throwable>> refusals;
   private final Function<T, byte[]> bytes;
   private final Function<byte[], T> input;
-  private final ExecutorService worker =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(null, r, "fuzz", 8L << 20);
-            t.setDaemon(true);
-            return t;
-          });
+  // The parser runs on the caller's thread (a hand-over per input cost as much as the parsers);
+  // a watchdog notices a parse that outlasts HANG, reports it with its input and, since a thread
+  // cannot be stopped, ends the JVM: a hang fails the run either way.
+  private volatile long startedAt;
+  private volatile T running;
+  private Thread watchdog;
   private long executions;
   private long refused;
 
@@ -127,41 +122,58 @@ public final class Fuzz<T> {
 
   /** Prints {@code fuzz <name> N executions, M refused}, the figures bench/README.md records. */
   public void report() {
-    worker.shutdownNow();
+    if (watchdog != null) {
+      watchdog.interrupt();
+    }
     System.out.printf("fuzz %s %,d executions, %,d refused%n", name, executions, refused);
   }
 
   private Throwable outcome(T input) {
-    Future<?> f =
-        worker.submit(
-            () -> {
-              target.run(input);
-              return null;
-            });
+    if (watchdog == null) {
+      watchdog = Thread.ofPlatform().daemon().name("fuzz-watchdog").start(this::watch);
+    }
+    running = input;
+    startedAt = executions < WARM_UP ? Long.MAX_VALUE : System.nanoTime();
     try {
-      if (executions < WARM_UP) {
-        f.get();
-      } else {
-        f.get(HANG, TimeUnit.NANOSECONDS);
-      }
+      target.run(input);
       return null;
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (TimeoutException e) {
-      f.cancel(true);
-      return new Hang();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    } catch (Throwable t) {
+      return t;
+    } finally {
+      startedAt = 0;
+    }
+  }
+
+  private void watch() {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long at = startedAt;
+      T input = running;
+      if (at != 0 && at != Long.MAX_VALUE && System.nanoTime() - at > HANG && input != null) {
+        Path saved = save(bytes.apply(input));
+        System.err.println(
+            "fuzz "
+                + name
+                + ": execution "
+                + (executions + 1)
+                + " (seed "
+                + System.getProperty("fuzz.seed", "1")
+                + ") failed with "
+                + new Hang()
+                + ", input saved to "
+                + saved);
+        System.err.flush();
+        Runtime.getRuntime().halt(70);
+      }
     }
   }
 
   private void failWith(T input, Throwable problem) {
-    // A hang is not made smaller: each try would take HANG, behind a thread that is still stuck.
-    byte[] raw =
-        problem instanceof Hang
-            ? bytes.apply(input)
-            : smaller(bytes.apply(input), problem.getClass());
+    byte[] raw = smaller(bytes.apply(input), problem.getClass());
     Path saved = save(raw);
     String shown =
         raw.length <= 512
@@ -170,7 +182,9 @@ public final class Fuzz<T> {
                 + "\n  as hex:  "
                 + HexFormat.of().formatHex(raw)
             : "";
-    worker.shutdownNow();
+    if (watchdog != null) {
+      watchdog.interrupt();
+    }
     fail(
         "fuzz "
             + name
