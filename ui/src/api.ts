@@ -178,9 +178,21 @@ export const trace = (id: string, signal?: AbortSignal) =>
   get<{ trace_id: string; events: TraceEvent[] }>(`/api/v1/traces/${encodeURIComponent(id)}`, signal);
 
 // ---- map ----
+/** A component as the API shows it: read its parts here, never from the id's text. */
+export interface Component {
+  id: string;
+  kind: 'service' | 'database' | 'cache' | 'queue' | 'external' | 'host' | string;
+  name: string;
+  system: string | null;
+  address: string | null;
+}
+
 export interface MapNode {
   id: string;
   kind: 'service' | 'database' | 'cache' | 'queue' | 'external' | string;
+  name: string;
+  system: string | null;
+  address: string | null;
   instrumented: boolean;
   calls: number;
   rate: number;
@@ -276,6 +288,7 @@ export interface TriageProbe {
 export interface Suspect {
   rank: number;
   members: string[];
+  components: Component[];
   kind?: string;
   probability: number;
   scores: Record<string, number>;
@@ -289,7 +302,13 @@ export interface TriageResult {
   analysis_millis: number;
   probes: TriageProbe[];
   suspects: Suspect[];
-  matrix: { probes: string[]; components: string[]; touches: number[][]; failed: boolean[] };
+  matrix: {
+    probes: string[];
+    components: string[];
+    component_details: Component[];
+    touches: number[][];
+    failed: boolean[];
+  };
   error_origins: { component: string; share: number; trace_id?: string; traces?: number; example?: string }[];
   latency_shifts: { component: string; delta_ms: number; z: number }[];
   explanation: string[];

@@ -5,6 +5,9 @@ import { callsInto, edgeWidth, neighbourhood, nodeState } from './graph';
 const node = (id: string, extra: Partial<MapNode> = {}): MapNode => ({
   id,
   kind: 'service',
+  name: id,
+  system: null,
+  address: null,
   instrumented: true,
   calls: 10,
   rate: 1,

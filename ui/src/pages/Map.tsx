@@ -138,7 +138,7 @@ function Troubled({ nodes, onFocus }: { nodes: MapNode[]; onFocus: (id: string) 
       {bad.map((n) => (
         <button key={n.id} type="button" className="ghost" onClick={() => onFocus(n.id)}>
           <span className={`dot ${nodeState(n)}`} />
-          {n.id.replace(/ \(.*\)$/, '')} {n.health === 'failing' ? 'check failing' : formatPercent(n.error_pct / 100, 1)}
+          {n.name} {n.health === 'failing' ? 'check failing' : formatPercent(n.error_pct / 100, 1)}
         </button>
       ))}
     </div>
@@ -255,7 +255,7 @@ function Graph({
     const maxCalls = Math.max(1, ...view.nodes.map((n) => n.calls));
     const data = (n: MapNode) => ({
       id: n.id,
-      label: n.id.replace(/ \(.*\)$/, ''),
+      label: n.name,
       shape: SHAPES[n.kind] ?? 'ellipse',
       state: nodeState(n),
       size: 22 + 26 * Math.sqrt(n.calls / maxCalls),
@@ -470,7 +470,7 @@ function CallsRed({ where, last }: { where: string; last: string }) {
 }
 
 function HealthHistory({ node, last }: { node: MapNode; last: string }) {
-  const name = node.id.replace(/ \(.*\)$/, '');
+  const name = node.name;
   const q = `where kind = log and health.check exists and (service.name = ${JSON.stringify(name)} or health.check = ${JSON.stringify(name)}) | count() by health.healthy | last ${last} | every auto`;
   const res = useApi(`hh:${q}`, (s) => queryIfColumn('health.check', last, q, s));
   const polled = useApi('health', (s) => fetchHealth(s));

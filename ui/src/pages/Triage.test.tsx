@@ -14,12 +14,13 @@ const RESULT: TriageResult = {
     { name: 'checkout', runs: 2, failures: 2, passed: false, reasons: ['status 500, expected 200'], trace_ids: ['bb', 'cc'], extra: false, flake_rate: 0.02 },
   ],
   suspects: [
-    { rank: 1, members: ['payments-db (h2 @ 127.0.0.1:1)'], kind: 'database', probability: 0.93, scores: { probes: 0.9 }, why: ['touched by every failing probe'], split_by: null },
-    { rank: 2, members: ['payments'], kind: 'service', probability: 0.05, scores: { probes: 0.5 }, why: ['also on checkout'], split_by: null },
+    { rank: 1, members: ['payments-db (h2 @ 127.0.0.1:1)'], components: [{ id: 'payments-db (h2 @ 127.0.0.1:1)', kind: 'database', name: 'payments-db', system: 'h2', address: '127.0.0.1:1' }], kind: 'database', probability: 0.93, scores: { probes: 0.9 }, why: ['touched by every failing probe'], split_by: null },
+    { rank: 2, members: ['payments'], components: [{ id: 'payments', kind: 'service', name: 'payments', system: null, address: null }], kind: 'service', probability: 0.05, scores: { probes: 0.5 }, why: ['also on checkout'], split_by: null },
   ],
   matrix: {
     probes: ['browse', 'checkout'],
     components: ['gateway', 'payments', 'payments-db (h2 @ 127.0.0.1:1)'],
+    component_details: [{ id: 'gateway', kind: 'service', name: 'gateway', system: null, address: null }, { id: 'payments', kind: 'service', name: 'payments', system: null, address: null }, { id: 'payments-db (h2 @ 127.0.0.1:1)', kind: 'database', name: 'payments-db', system: 'h2', address: '127.0.0.1:1' }],
     touches: [
       [1, 0, 0],
       [1, 1, 1],

@@ -279,9 +279,9 @@ function Matrix({ result, topMembers }: { result: TriageResult; topMembers: Set<
           <thead>
             <tr>
               <th />
-              {m.components.map((c) => (
+              {m.components.map((c, j) => (
                 <th key={c} className={`comp${topMembers.has(c) ? ' top' : ''}`} title={c}>
-                  <span>{c.replace(/ \(.*\)$/, '')}</span>
+                  <span>{m.component_details[j]?.name ?? c}</span>
                 </th>
               ))}
             </tr>

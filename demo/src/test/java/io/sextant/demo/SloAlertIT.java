@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.sextant.demo.fault.FaultKind;
 import io.sextant.server.slo.SloConfig;
-import io.sextant.triage.ComponentNames;
+import io.sextant.topology.ComponentId;
+import io.sextant.topology.NodeKind;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -84,8 +85,15 @@ class SloAlertIT {
       assertThat(firing.path("link").asText()).startsWith(demo.apiUrl() + "/explore?q=");
       JsonNode suspects = firing.path("triage").path("suspects");
       assertThat(suspects.size()).as(firing.toString()).isGreaterThan(0);
+      JsonNode first = suspects.get(0).path("components").get(0);
       assertThat(
-              ComponentNames.names(suspects.get(0).path("members").get(0).asText(), "payments-db"))
+              new ComponentId(
+                      NodeKind.valueOf(
+                          first.path("kind").asText().toUpperCase(java.util.Locale.ROOT)),
+                      first.path("name").asText(),
+                      first.path("system").isNull() ? null : first.path("system").asText(),
+                      first.path("address").isNull() ? null : first.path("address").asText())
+                  .matches("payments-db"))
           .as(firing.path("triage").toString())
           .isTrue();
 

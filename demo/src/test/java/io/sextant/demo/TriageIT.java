@@ -3,7 +3,7 @@ package io.sextant.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sextant.demo.fault.FaultKind;
-import io.sextant.triage.ComponentNames;
+import io.sextant.topology.ComponentIds;
 import io.sextant.triage.Triage;
 import io.sextant.triage.TriageReport;
 import io.sextant.triage.rank.Ranking;
@@ -84,7 +84,7 @@ class TriageIT {
             + k.errorOrigins()
             + "\nlatency shifts: "
             + k.latencyShifts();
-    assertThat(ComponentNames.names(top.get(0), target))
+    assertThat(ComponentIds.known(top.get(0)).matches(target))
         .as("top suspect %s names %s; %s", top, target, evidence)
         .isTrue();
   }

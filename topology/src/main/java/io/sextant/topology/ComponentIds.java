@@ -5,11 +5,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The human-readable identities of components, shared by the map (its node ids) and triage (what it
- * blames): a service by its {@code service.name}; a database or cache by {@code name (system @
- * address:port)}; a queue by {@code destination (system)}; an uninstrumented service by its {@code
- * peer.service}; anything else reached by address as {@code address:port}; a host as {@code name
- * (host)}.
+ * How components are recognised from span attributes, shared by the map (its node ids) and triage
+ * (what it blames): a service by its {@code service.name}; a database or cache by its namespace,
+ * system and address; a queue by destination and system; an uninstrumented service by its {@code
+ * peer.service}; anything else reached by address; a host by its name. Each is a {@link
+ * ComponentId}, whose {@link ComponentId#display()} is the key both use; {@link #known} gives the
+ * value back for a key, so nothing downstream reads the text.
  */
 public final class ComponentIds {
   public static final String SERVICE = "service.name";
@@ -37,29 +38,22 @@ public final class ComponentIds {
   public static Callee callee(Map<String, String> a, Map<String, String> addressOf) {
     String destination = a.get(DESTINATION);
     if (destination != null) {
-      return new Callee(queue(destination, a.get(MSG_SYSTEM)), NodeKind.QUEUE);
+      return new Callee(ComponentId.queue(destination, a.get(MSG_SYSTEM)));
     }
     String system = a.getOrDefault(DB_SYSTEM, a.get(DB_SYSTEM_NAME));
     String address = address(a);
     String peer = a.get(PEER);
     if (system != null) {
       String name = a.getOrDefault(DB_NAMESPACE, a.getOrDefault(DB_NAME, peer));
-      String id =
-          (name == null ? system : name)
-              + " ("
-              + system
-              + (address == null ? "" : " @ " + address)
-              + ")";
-      return new Callee(id, isCache(system) ? NodeKind.CACHE : NodeKind.DATABASE);
+      return new Callee(ComponentId.datastore(name, system, address));
     }
     if (peer != null) {
-      return new Callee(peer, NodeKind.SERVICE);
+      return new Callee(ComponentId.service(peer));
     }
     if (address != null) {
       String service = addressOf.get(address);
-      return service != null
-          ? new Callee(service, NodeKind.SERVICE)
-          : new Callee(address, NodeKind.EXTERNAL);
+      return new Callee(
+          service != null ? ComponentId.service(service) : ComponentId.external(address));
     }
     return null;
   }
@@ -74,18 +68,56 @@ public final class ComponentIds {
     return address + (port == null ? "" : ":" + port);
   }
 
+  /** The key of a queue ({@link ComponentId#queue}). */
   public static String queue(String destination, String system) {
-    return destination + " (" + (system == null ? "queue" : system) + ")";
+    return ComponentId.queue(destination, system).display();
   }
 
+  /** The key of a host ({@link ComponentId#host}). */
   public static String host(String hostName) {
-    return hostName + " (host)";
+    return ComponentId.host(hostName).display();
+  }
+
+  /** At most this many components are remembered by {@link #known}; the least recent go first. */
+  static final int REMEMBERED = 50_000;
+
+  private static final Map<String, ComponentId> KNOWN =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ComponentId> eldest) {
+              return size() > REMEMBERED;
+            }
+          });
+
+  static String remember(ComponentId id) {
+    String key = id.display();
+    KNOWN.putIfAbsent(key, id);
+    return key;
+  }
+
+  /**
+   * The component whose {@link ComponentId#display()} is {@code key}, as it was recognised from
+   * spans (the most recent {@link #REMEMBERED}); a key never recognised here is a service's name.
+   */
+  public static ComponentId known(String key) {
+    ComponentId id = KNOWN.get(key);
+    return id != null ? id : ComponentId.service(key);
   }
 
   public static boolean isCache(String dbSystem) {
     return CACHES.contains(dbSystem.toLowerCase(Locale.ROOT));
   }
 
-  /** A component a call went to, and what kind of thing it is. */
-  public record Callee(String id, NodeKind kind) {}
+  /** A component a call went to. */
+  public record Callee(ComponentId component) {
+    /** Its key: {@link ComponentId#display()}. */
+    public String id() {
+      return component.display();
+    }
+
+    public NodeKind kind() {
+      return component.kind();
+    }
+  }
 }

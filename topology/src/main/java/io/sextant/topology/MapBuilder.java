@@ -181,8 +181,8 @@ public final class MapBuilder {
     void service(String name, Red red) {
       nodes.merge(
           name,
-          new Node(name, NodeKind.SERVICE, true, Map.of(), red),
-          (old, neu) -> new Node(name, NodeKind.SERVICE, true, Map.of(), neu.red()));
+          new Node(ComponentId.service(name), true, Map.of(), red),
+          (old, neu) -> new Node(ComponentId.service(name), true, Map.of(), neu.red()));
     }
 
     void queue(Map<String, String> a) {
@@ -192,7 +192,8 @@ public final class MapBuilder {
           attrs.put(k, a.get(k));
         }
       }
-      nodes.putIfAbsent(queueId(a), new Node(queueId(a), NodeKind.QUEUE, false, attrs, Red.NONE));
+      ComponentId queue = ComponentId.queue(a.get(DESTINATION), a.get(MSG_SYSTEM));
+      nodes.putIfAbsent(queue.display(), new Node(queue, false, attrs, Red.NONE));
     }
 
     /** The id of the component a callee-less call went to (adding its node), or null. */
@@ -203,13 +204,13 @@ public final class MapBuilder {
       }
       if (c.kind() != NodeKind.SERVICE
           || a.get(PEER) != null) { // a service found by address is already a node
-        nodes.putIfAbsent(c.id(), new Node(c.id(), c.kind(), false, new TreeMap<>(a), Red.NONE));
+        nodes.putIfAbsent(c.id(), new Node(c.component(), false, new TreeMap<>(a), Red.NONE));
       }
       return c.id();
     }
 
     void edge(String from, String to, Red red) {
-      nodes.putIfAbsent(from, new Node(from, NodeKind.SERVICE, false, Map.of(), Red.NONE));
+      nodes.putIfAbsent(from, new Node(ComponentId.service(from), false, Map.of(), Red.NONE));
       edges.merge(List.of(from, to), red, Red::merge);
     }
 
@@ -265,8 +266,7 @@ public final class MapBuilder {
             measured
                 ? n
                 : new Node(
-                    n.id(),
-                    n.kind(),
+                    n.component(),
                     n.instrumented(),
                     n.attributes(),
                     incoming.getOrDefault(n.id(), Red.NONE)));

@@ -5,9 +5,9 @@ import java.util.Map;
 /**
  * A node of the map.
  *
- * @param id stable and human-readable: a service's name, or for a component its name, system and
- *     address, e.g. {@code payments (h2 @ 127.0.0.1:5433)}; what triage blames
- * @param kind what it is
+ * @param component what it is: a service, or a database, cache, queue or external component with
+ *     its name, system and address; its {@link ComponentId#display()} is the node's id, what triage
+ *     blames
  * @param instrumented whether spans come from the node itself (false for components and for
  *     services seen only from their callers' side)
  * @param attributes the span attributes that identified it ({@code db.system}, {@code
@@ -16,8 +16,17 @@ import java.util.Map;
  *     client and producer spans otherwise
  */
 public record Node(
-    String id, NodeKind kind, boolean instrumented, Map<String, String> attributes, Red red) {
+    ComponentId component, boolean instrumented, Map<String, String> attributes, Red red) {
   public Node {
     attributes = Map.copyOf(attributes);
+  }
+
+  /** Stable and human-readable: {@code checkout}, {@code payments (h2 @ 127.0.0.1:5433)}. */
+  public String id() {
+    return component.display();
+  }
+
+  public NodeKind kind() {
+    return component.kind();
   }
 }

@@ -11,7 +11,9 @@ public enum NodeKind {
   /** A queue or topic ({@code messaging.destination.name}). */
   QUEUE,
   /** A host called by address only, with no span from its side. */
-  EXTERNAL;
+  EXTERNAL,
+  /** A machine that services run on ({@code host.name}); triage may blame one, the map has none. */
+  HOST;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);

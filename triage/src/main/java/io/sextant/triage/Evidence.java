@@ -456,7 +456,7 @@ final class Evidence {
     }
     List<String> out = new ArrayList<>();
     for (String c : components) {
-      if (ComponentNames.names(c, name)) {
+      if (ComponentIds.known(c).matches(name)) {
         out.add(c);
       }
     }
@@ -530,7 +530,7 @@ final class Evidence {
                 service
                     + "'s health check reports "
                     + d.name()
-                    + (d.name().equals(c) || ComponentNames.names(c, d.name())
+                    + (d.name().equals(c) || ComponentIds.known(c).matches(d.name())
                         ? ""
                         : " (" + c + ")")
                     + (d.detail() != null && d.detail().startsWith("no answer")
@@ -598,7 +598,7 @@ final class Evidence {
                     "The health checks of "
                         + String.join(" and ", services)
                         + ", all on "
-                        + host.replace(" (host)", "")
+                        + ComponentIds.known(host).name()
                         + ", fail.");
           }
         });
@@ -718,7 +718,7 @@ final class Evidence {
     }
     if (out.isEmpty()) {
       for (String c : components) {
-        if (ComponentNames.names(c, part)) {
+        if (ComponentIds.known(c).matches(part)) {
           out.add(c);
         }
       }
@@ -731,12 +731,7 @@ final class Evidence {
 
   /** {@code postgresql} of {@code shop (postgresql @ 127.0.0.1:5432)}; null when none. */
   private static String system(String id) {
-    int open = id.indexOf(" (");
-    if (open < 0) {
-      return null;
-    }
-    String inner = id.substring(open + 2, id.length() - 1);
-    int at = inner.indexOf(" @");
-    return (at < 0 ? inner : inner.substring(0, at)).toLowerCase(Locale.ROOT);
+    String system = ComponentIds.known(id).system();
+    return system == null ? null : system.toLowerCase(Locale.ROOT);
   }
 }

@@ -10,6 +10,8 @@ import io.sextant.query.Engine;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.topology.Change;
+import io.sextant.topology.ComponentId;
+import io.sextant.topology.ComponentIds;
 import io.sextant.topology.health.HealthResult;
 import io.sextant.topology.health.HealthTarget;
 import io.sextant.triage.rank.Prior;
@@ -40,7 +42,8 @@ class EvidenceTest {
 
   @Test
   void aFailingHealthSignalCountsOncePerComponentAndTwoServicesDownOnAHostRaiseTheHost() {
-    Map<String, String> hosts = Map.of("assets", "node-6 (host)", "photos", "node-6 (host)");
+    Map<String, String> hosts =
+        Map.of("assets", ComponentIds.host("node-6"), "photos", ComponentIds.host("node-6"));
     Map<String, Prior> p =
         Evidence.priors(
             List.of(
@@ -51,7 +54,7 @@ class EvidenceTest {
                 check("catalog", true, "assets")),
             Set.of("web"),
             List.of(),
-            Set.of("assets", "photos", "web", "node-6 (host)"),
+            Set.of("assets", "photos", "web", ComponentIds.host("node-6")),
             hosts::get,
             s -> Map.of());
     // assets' own check and three callers' checks say it is down: one × 10, every reason kept.
@@ -59,8 +62,8 @@ class EvidenceTest {
     assertThat(String.join(" ", p.get("assets").reasons()))
         .contains("The health check of assets fails")
         .contains("web's health check reports assets down");
-    assertThat(p.get("node-6 (host)").multiplier()).isEqualTo(10);
-    assertThat(p.get("node-6 (host)").reasons())
+    assertThat(p.get(ComponentIds.host("node-6")).multiplier()).isEqualTo(10);
+    assertThat(p.get(ComponentIds.host("node-6")).reasons())
         .containsExactly("The health checks of assets and photos, all on node-6, fail.");
     assertThat(p).doesNotContainKey("web");
   }
@@ -125,8 +128,8 @@ class EvidenceTest {
 
   @Test
   void aDatabaseAnsweringItsOwnCheck_isNotRaisedByItsServicesReport_andIsAnswering() {
-    String payments = "mem:payments (h2 @ 127.0.0.1:9100)";
-    String search = "mem:search (h2 @ 127.0.0.1:9101)";
+    String payments = ComponentId.datastore("mem:payments", "h2", "127.0.0.1:9100").display();
+    String search = ComponentId.datastore("mem:search", "h2", "127.0.0.1:9101").display();
     Set<String> components = Set.of("payments", payments, "search", search);
     List<HealthResult> checks =
         List.of(

@@ -10,7 +10,7 @@ import io.sextant.query.Filter;
 import io.sextant.query.Op;
 import io.sextant.query.Question;
 import io.sextant.store.spi.TimeRange;
-import io.sextant.triage.ComponentNames;
+import io.sextant.topology.ComponentIds;
 import io.sextant.triage.Triage;
 import io.sextant.triage.TriageReport;
 import io.sextant.triage.rank.Ranker;
@@ -331,7 +331,7 @@ public final class DemoGrid {
   static int rank(Answer a, String target) {
     for (int i = 0; i < a.groups().size(); i++) {
       for (String c : a.groups().get(i)) {
-        if (ComponentNames.names(c, target)) {
+        if (ComponentIds.known(c).matches(target)) {
           return i + 1;
         }
       }
@@ -344,7 +344,7 @@ public final class DemoGrid {
     int seen = 0;
     for (List<String> g : a.groups()) {
       for (String c : g) {
-        if (ComponentNames.names(c, target)) {
+        if (ComponentIds.known(c).matches(target)) {
           return seen + g.size();
         }
       }
@@ -373,7 +373,7 @@ public final class DemoGrid {
               ? !r.ours().fault()
               : r.ours().fault()
                   && !r.ours().groups().isEmpty()
-                  && ComponentNames.names(r.ours().groups().get(0).get(0), r.c().target());
+                  && ComponentIds.known(r.ours().groups().get(0).get(0)).matches(r.c().target());
       cal.add(r.stated(), right);
     }
     System.out.println();

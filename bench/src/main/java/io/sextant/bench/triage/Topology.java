@@ -1,5 +1,6 @@
 package io.sextant.bench.triage;
 
+import io.sextant.topology.ComponentId;
 import io.sextant.topology.ComponentIds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +21,7 @@ final class Topology {
     String id() {
       return system.equals("kafka")
           ? ComponentIds.queue(name, system)
-          : name + " (" + system + " @ " + address + ":" + port + ")";
+          : ComponentId.datastore(name, system, address + ":" + port).display();
     }
   }
 

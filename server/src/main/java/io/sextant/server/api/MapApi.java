@@ -177,6 +177,7 @@ public final class MapApi {
         g.writeStartObject();
         g.writeStringField("id", n.id());
         g.writeStringField("kind", n.kind().label());
+        ComponentJson.parts(g, n.component());
         g.writeBooleanField("instrumented", n.instrumented());
         if (!n.attributes().isEmpty()) {
           g.writeObjectFieldStart("attributes");

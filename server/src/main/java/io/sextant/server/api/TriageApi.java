@@ -11,6 +11,7 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import io.sextant.topology.ComponentIds;
 import io.sextant.triage.Audit;
 import io.sextant.triage.Triage;
 import io.sextant.triage.TriageReport;
@@ -361,22 +362,6 @@ public final class TriageApi {
     }
   }
 
-  /** What a component id names: service, database, cache, queue, host or external. */
-  static String kind(String id) {
-    if (id.endsWith(" (host)")) {
-      return "host";
-    }
-    if (id.endsWith(" (kafka)") || id.endsWith(" (queue)") || id.matches(".* \\([a-z]+mq\\)")) {
-      return "queue";
-    }
-    int paren = id.indexOf(" (");
-    if (paren > 0) {
-      String system = id.substring(paren + 2).split("[ )]")[0];
-      return io.sextant.topology.ComponentIds.isCache(system) ? "cache" : "database";
-    }
-    return id.matches(".*:[0-9]+$") ? "external" : "service";
-  }
-
   /** The report as JSON (the shape in docs/api.md). */
   public static ObjectNode report(TriageReport r) {
     Ranking k = r.ranking();
@@ -405,7 +390,9 @@ public final class TriageApi {
       ObjectNode so = suspects.addObject();
       so.put("rank", s.rank());
       so.set("members", JSON.valueToTree(s.members()));
-      so.put("kind", kind(s.members().get(0)));
+      ArrayNode components = so.putArray("components");
+      s.members().forEach(m -> components.add(ComponentJson.of(m)));
+      so.put("kind", ComponentIds.known(s.members().get(0)).kind().label());
       so.put("probability", s.probability());
       ObjectNode sc = so.putObject("scores");
       sc.put("probes", s.scores().probes());
@@ -423,6 +410,8 @@ public final class TriageApi {
     ObjectNode m = o.putObject("matrix");
     m.set("probes", JSON.valueToTree(k.matrix().probes()));
     m.set("components", JSON.valueToTree(k.matrix().components()));
+    ArrayNode details = m.putArray("component_details");
+    k.matrix().components().forEach(c -> details.add(ComponentJson.of(c)));
     ArrayNode touches = m.putArray("touches");
     for (double[] row : k.matrix().touches()) {
       ArrayNode r2 = touches.addArray();

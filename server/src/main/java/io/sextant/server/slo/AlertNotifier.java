@@ -166,6 +166,8 @@ public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseabl
           o.put("rank", s.rank());
           ArrayNode members = o.putArray("members");
           s.members().forEach(members::add);
+          ArrayNode components = o.putArray("components");
+          s.members().forEach(m -> components.add(io.sextant.server.api.ComponentJson.of(m)));
           o.put("probability", round(s.probability()));
           ArrayNode why = o.putArray("why");
           s.why().forEach(why::add);

@@ -3,7 +3,6 @@ package io.sextant.topology.declared;
 import io.sextant.topology.DependencyMap;
 import io.sextant.topology.Edge;
 import io.sextant.topology.Node;
-import io.sextant.topology.NodeNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +33,7 @@ public record DeclaredComparison(Map<List<String>, String> edges, List<Missing> 
         boolean seen = false;
         for (Edge e : map.edges()) {
           Node to = map.node(e.to()).orElse(null);
-          if (!e.from().equals(from) || to == null || !NodeNames.names(to, d.callee())) {
+          if (!e.from().equals(from) || to == null || !to.component().matches(d.callee())) {
             continue;
           }
           seen = true;

@@ -22,7 +22,8 @@ import java.util.Map;
  *   - cart-db: {p99_ms: 50, error_pct: 1}
  * </pre>
  *
- * Callees are named as health checks name dependencies ({@link io.sextant.topology.NodeNames}).
+ * Callees are named as health checks name dependencies ({@link
+ * io.sextant.topology.ComponentId#matches}).
  */
 public record DeclaredModel(Map<String, List<Declared>> services) {
   public DeclaredModel {

@@ -2,7 +2,6 @@ package io.sextant.topology.health;
 
 import io.sextant.topology.DependencyMap;
 import io.sextant.topology.Node;
-import io.sextant.topology.NodeNames;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +30,14 @@ public final class HealthOverlay {
         nodes.merge(service, r.healthy(), Boolean::logicalAnd);
       } else {
         for (Node n : map.nodes()) { // a database's own check: payments-db names mem:payments (…)
-          if (NodeNames.names(n, service)) {
+          if (n.component().matches(service)) {
             nodes.merge(n.id(), r.healthy(), Boolean::logicalAnd);
           }
         }
       }
       for (HealthResult.Dependency d : r.dependencies()) {
         for (Node n : map.nodes()) {
-          if (!n.id().equals(service) && NodeNames.names(n, d.name())) {
+          if (!n.id().equals(service) && n.component().matches(d.name())) {
             nodes.merge(n.id(), d.healthy(), Boolean::logicalAnd);
             edges.merge(List.of(service, n.id()), d.healthy(), Boolean::logicalAnd);
           }

@@ -4,17 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sextant.store.spi.TimeRange;
+import io.sextant.topology.ComponentId;
 import io.sextant.topology.DependencyMap;
 import io.sextant.topology.Edge;
 import io.sextant.topology.Node;
-import io.sextant.topology.NodeKind;
 import io.sextant.topology.Red;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DeclaredComparisonTest {
-  static final String DB = "mem:checkout (h2 @ 127.0.0.1:5433)";
+  static final ComponentId DB_ID = ComponentId.datastore("mem:checkout", "h2", "127.0.0.1:5433");
+  static final String DB = DB_ID.display();
 
   static Red red(double p99Ms, long calls, long errors) {
     return new Red(calls, calls / 60.0, errors, p99Ms * 5e5, p99Ms * 1e6);
@@ -26,15 +27,10 @@ class DeclaredComparisonTest {
         new DependencyMap(
             new TimeRange(0, 60_000_000_000L),
             List.of(
-                new Node("checkout", NodeKind.SERVICE, true, Map.of(), Red.NONE),
-                new Node("payments", NodeKind.SERVICE, true, Map.of(), Red.NONE),
-                new Node("legacy", NodeKind.SERVICE, false, Map.of(), Red.NONE),
-                new Node(
-                    DB,
-                    NodeKind.DATABASE,
-                    false,
-                    Map.of("db.namespace", "mem:checkout"),
-                    Red.NONE)),
+                new Node(ComponentId.service("checkout"), true, Map.of(), Red.NONE),
+                new Node(ComponentId.service("payments"), true, Map.of(), Red.NONE),
+                new Node(ComponentId.service("legacy"), false, Map.of(), Red.NONE),
+                new Node(DB_ID, false, Map.of("db.namespace", "mem:checkout"), Red.NONE)),
             List.of(
                 new Edge("checkout", "payments", red(80, 100, 0)),
                 new Edge("checkout", DB, red(12, 300, 9)),

@@ -3,10 +3,10 @@ package io.sextant.topology.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sextant.store.spi.TimeRange;
+import io.sextant.topology.ComponentId;
 import io.sextant.topology.DependencyMap;
 import io.sextant.topology.Edge;
 import io.sextant.topology.Node;
-import io.sextant.topology.NodeKind;
 import io.sextant.topology.Red;
 import java.net.URI;
 import java.util.List;
@@ -14,7 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HealthOverlayTest {
-  static final String DB = "mem:cart (h2 @ 127.0.0.1:5433)";
+  static final ComponentId DB_ID = ComponentId.datastore("mem:cart", "h2", "127.0.0.1:5433");
+  static final String DB = DB_ID.display();
 
   @Test
   void unhealthyDependency_marksItsNodeAndTheEdgeToIt() {
@@ -22,16 +23,11 @@ class HealthOverlayTest {
         new DependencyMap(
             new TimeRange(0, 1),
             List.of(
-                new Node("cart", NodeKind.SERVICE, true, Map.of(), Red.NONE),
+                new Node(ComponentId.service("cart"), true, Map.of(), Red.NONE),
                 new Node(
-                    DB,
-                    NodeKind.DATABASE,
-                    false,
-                    Map.of("db.namespace", "mem:cart", "db.system", "h2"),
-                    Red.NONE),
+                    DB_ID, false, Map.of("db.namespace", "mem:cart", "db.system", "h2"), Red.NONE),
                 new Node(
-                    "cache (memcached @ 127.0.0.1:1)",
-                    NodeKind.CACHE,
+                    ComponentId.datastore("cache", "memcached", "127.0.0.1:1"),
                     false,
                     Map.of("peer.service", "cache"),
                     Red.NONE)),
