@@ -29,6 +29,9 @@ public final class Fuzz<T> {
   /** A parse longer than this is a hang. The parsers' real cost is well under a millisecond. */
   static final long HANG = TimeUnit.SECONDS.toNanos(10);
 
+  /** A long run prints its progress every this many executions. */
+  private static final long PROGRESS = 1_000_000;
+
   /** The first inputs of a parser load its classes on a loaded machine: not timed. */
   private static final int WARM_UP = 50;
 
@@ -106,6 +109,10 @@ public final class Fuzz<T> {
   public boolean check(T input) {
     Throwable problem = outcome(input);
     executions++;
+    if (executions % PROGRESS == 0) { // a long run's figures survive it being stopped
+      System.out.printf(
+          "fuzz %s %,d executions, %,d refused so far, 0 crashes%n", name, executions, refused);
+    }
     if (problem == null) {
       return true;
     }
