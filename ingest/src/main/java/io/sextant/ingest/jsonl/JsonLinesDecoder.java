@@ -403,19 +403,7 @@ public final class JsonLinesDecoder {
   }
 
   private static byte[] hex(String s) {
-    if (s.length() % 2 != 0) {
-      return null;
-    }
-    byte[] out = new byte[s.length() / 2];
-    for (int i = 0; i < out.length; i++) {
-      int hi = Character.digit(s.charAt(2 * i), 16);
-      int lo = Character.digit(s.charAt(2 * i + 1), 16);
-      if (hi < 0 || lo < 0 || s.charAt(2 * i) > 'f' || s.charAt(2 * i + 1) > 'f') {
-        return null;
-      }
-      out[i] = (byte) (hi << 4 | lo);
-    }
-    return out;
+    return io.sextant.model.Hex.bytes(s);
   }
 
   private static boolean allZero(byte[] id) {

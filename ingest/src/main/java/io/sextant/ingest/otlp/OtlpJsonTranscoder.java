@@ -177,33 +177,7 @@ final class OtlpJsonTranscoder {
 
   /** Decodes hex digits of either case; null when {@code s} is not an even number of them. */
   static byte[] hex(String s) {
-    if (s.length() % 2 != 0) {
-      return null;
-    }
-    byte[] out = new byte[s.length() / 2];
-    for (int i = 0; i < out.length; i++) {
-      int high = nibble(s.charAt(2 * i));
-      int low = nibble(s.charAt(2 * i + 1));
-      if (high < 0 || low < 0) {
-        return null;
-      }
-      out[i] = (byte) (high << 4 | low);
-    }
-    return out;
-  }
-
-  // Not Character.digit: it also accepts non-ASCII digits, such as Arabic-Indic ones.
-  private static int nibble(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
+    return io.sextant.model.Hex.bytes(s);
   }
 
   private static MalformedRequestException malformed(String reason) {
