@@ -184,7 +184,8 @@ public record ServerConfig(
         requestTimeout,
         health,
         declared,
-        security);
+        security,
+        archive);
   }
 
   public ServerConfig withPipeline(BatchingWriter.Config p) {
@@ -202,7 +203,8 @@ public record ServerConfig(
         requestTimeout,
         health,
         declared,
-        security);
+        security,
+        archive);
   }
 
   public ServerConfig withLimits(IngestLimits l) {
@@ -220,7 +222,8 @@ public record ServerConfig(
         requestTimeout,
         health,
         declared,
-        security);
+        security,
+        archive);
   }
 
   /** {@code file}: the declared dependencies (YAML), or null for none. */
@@ -239,7 +242,8 @@ public record ServerConfig(
         requestTimeout,
         health,
         file,
-        security);
+        security,
+        archive);
   }
 
   public ServerConfig withHealth(HealthConfig h) {
@@ -257,7 +261,8 @@ public record ServerConfig(
         requestTimeout,
         h,
         declared,
-        security);
+        security,
+        archive);
   }
 
   public ServerConfig withSecurity(SecurityConfig s) {
@@ -275,6 +280,7 @@ public record ServerConfig(
         requestTimeout,
         health,
         declared,
-        s);
+        s,
+        archive);
   }
 }

@@ -264,4 +264,48 @@ class ArchiverIT {
       assertThat(progress.caughtUp()).isTrue();
     }
   }
+
+  @Test
+  void theArchiverRole_reportsItsProgress_andItsFilesAnswerTheCli() throws Exception {
+    List<Event> sent = sendAll();
+    Path archiveDir = dir.resolve("archive");
+    ServerConfig config = TestServer.ports(ServerConfig.defaults(dir.resolve("data")));
+    ArchiverNode node =
+        opened(
+            new ArchiverNode(
+                    config,
+                    settings.withGroup(KafkaArchiver.DEFAULT_GROUP),
+                    archiveDir,
+                    new KafkaArchiver.Batching(100_000, Duration.ofMillis(500)))
+                .start());
+    await(() -> node.stats().archivedEvents() >= sent.size(), "the archiver node to write all");
+    var http = java.net.http.HttpClient.newHttpClient();
+    var status =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + config.apiPort() + "/api/v1/status"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(status.statusCode()).isEqualTo(200);
+    var json = TestServer.JSON.readTree(status.body());
+    assertThat(json.path("role").asText()).isEqualTo("archiver");
+    assertThat(json.at("/archiver/group").asText()).isEqualTo(KafkaArchiver.DEFAULT_GROUP);
+    assertThat(json.at("/archiver/archived_events").asLong()).isEqualTo(sent.size());
+    var health =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + config.apiPort() + "/health"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine cli = new picocli.CommandLine(new Main());
+    cli.setOut(new java.io.PrintWriter(out, true));
+    int code =
+        cli.execute("query", "--archive", archiveDir.toString(), "--json", "count()" + RANGE);
+    assertThat(code).isZero();
+    long defaults = sent.stream().filter(e -> e.tenant().equals("default")).count();
+    assertThat(out.toString()).contains("\"rows\":[[" + defaults + "]]");
+  }
 }
