@@ -59,6 +59,49 @@ final class ArchiveFiles {
     }
   }
 
+  static final String KEYS = "_keys";
+
+  /**
+   * The attribute keys {@code source} has written for {@code tenant}, one {@code origin type key} a
+   * line: the reader's catalog, without opening the Parquet files (each also lists its keys in its
+   * own metadata). One file per source, so writers of different sources never race.
+   */
+  static Path keysFile(Path root, String tenant, String source) {
+    return keysOf(root, tenant).resolve(source);
+  }
+
+  /** The directory of {@code tenant}'s keys files. */
+  static Path keysOf(Path root, String tenant) {
+    return root.resolve(KEYS).resolve("sextant_tenant=" + tenant);
+  }
+
+  /** Adds {@code lines} to {@code tenant}'s keys of {@code source}, durably, if any is new. */
+  static void addKeys(Path root, String tenant, String source, java.util.Collection<String> lines)
+      throws IOException {
+    Path file = keysFile(root, tenant, source);
+    java.util.Set<String> all = new java.util.TreeSet<>();
+    if (Files.exists(file)) {
+      all.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
+    }
+    int before = all.size();
+    for (String l : lines) {
+      if (!l.isBlank()) {
+        all.add(l);
+      }
+    }
+    if (all.size() == before && Files.exists(file)) {
+      return;
+    }
+    Files.createDirectories(file.getParent());
+    Path tmp = temporary(file);
+    Files.write(tmp, all, StandardCharsets.UTF_8);
+    sync(tmp);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    sync(file.getParent());
+    sync(file.getParent().getParent());
+    sync(root.resolve(KEYS).getParent());
+  }
+
   /** A write in progress: the first position it holds and its files, relative to the root. */
   record Pending(long first, List<Path> files) {}
 

@@ -306,44 +306,35 @@ public final class ParquetArchiveStore implements EventStore {
     return attributeKeys(null);
   }
 
-  /** The keys each file lists in its metadata ({@link ParquetArchiveWriter#KEYS_METADATA}). */
+  /** The keys the writers listed under {@code _keys/} ({@link ArchiveFiles#keysFile}). */
   private List<AttributeKey> attributeKeys(String tenant) throws StoreException {
+    if (closed) {
+      throw new StoreException("the archive is closed");
+    }
     Set<AttributeKey> keys = new HashSet<>();
-    try (Connection c = reader();
-        Statement s = c.createStatement()) {
-      if (!viewOverFiles) {
-        return List.of();
-      }
-      String files =
-          tenant == null
-              ? glob
-              : root.resolve("sextant_tenant=" + tenant)
-                  .resolve("date=*/hour=*/part-*.parquet")
-                  .toString();
-      if (tenant != null && !Files.isDirectory(root.resolve("sextant_tenant=" + tenant))) {
-        return List.of();
-      }
-      try (ResultSet rs =
-          s.executeQuery(
-              "SELECT DISTINCT decode(value) FROM parquet_kv_metadata("
-                  + ParquetArchiveWriter.literal(files)
-                  + ") WHERE decode(key) = '"
-                  + ParquetArchiveWriter.KEYS_METADATA
-                  + "'")) {
-        while (rs.next()) {
-          for (String line : rs.getString(1).split("\n")) {
-            String[] parts = line.split(" ", 3);
-            if (parts.length == 3) {
-              keys.add(
-                  new AttributeKey(
-                      URLDecoder.decode(parts[2], StandardCharsets.UTF_8),
-                      AttributeKey.Origin.valueOf(parts[0]),
-                      FieldType.valueOf(parts[1])));
-            }
+    Path dir = root.resolve(ArchiveFiles.KEYS);
+    try (Stream<Path> files =
+        Files.isDirectory(dir)
+            ? Files.find(
+                tenant == null ? dir : ArchiveFiles.keysOf(root, tenant),
+                tenant == null ? 2 : 1,
+                (p, a) -> a.isRegularFile() && !p.getFileName().toString().startsWith("."))
+            : Stream.empty()) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+          String[] parts = line.split(" ", 3);
+          if (parts.length == 3) {
+            keys.add(
+                new AttributeKey(
+                    URLDecoder.decode(parts[2], StandardCharsets.UTF_8),
+                    AttributeKey.Origin.valueOf(parts[0]),
+                    FieldType.valueOf(parts[1])));
           }
         }
       }
-    } catch (SQLException e) {
+    } catch (java.nio.file.NoSuchFileException e) {
+      return List.of(); // no keys of this tenant yet
+    } catch (IOException | IllegalArgumentException e) {
       throw new StoreException("reading the archive's keys failed: " + e.getMessage(), e);
     }
     List<AttributeKey> out = new ArrayList<>(keys);

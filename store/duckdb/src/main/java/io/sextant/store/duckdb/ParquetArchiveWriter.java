@@ -160,6 +160,15 @@ public final class ParquetArchiveWriter implements AutoCloseable {
         }
       }
       directories.add(root);
+      java.util.Map<String, Set<String>> keyLines = new java.util.TreeMap<>();
+      for (Bucket b : buckets) {
+        keyLines
+            .computeIfAbsent(b.tenant(), t -> new TreeSet<>())
+            .addAll(List.of(keys.apply(b).split("\n")));
+      }
+      for (Map.Entry<String, Set<String>> k : keyLines.entrySet()) {
+        ArchiveFiles.addKeys(root, k.getKey(), source, k.getValue());
+      }
       ArchiveFiles.writePending(root, source, new ArchiveFiles.Pending(first, files));
       for (Path f : files) {
         Path file = root.resolve(f);

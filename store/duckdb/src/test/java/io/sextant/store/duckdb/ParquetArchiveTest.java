@@ -152,6 +152,26 @@ class ParquetArchiveTest {
   }
 
   @Test
+  void aQuestion_opensOnlyTheFilesOfItsHours() throws Exception {
+    List<Event> events = events();
+    writer.write("0", 0, events);
+    writer.committed("0");
+    // The last hour's file is unreadable: a question that opened it would fail.
+    Path broken = dir.resolve("sextant_tenant=acme/date=2025-01-01/hour=02/part-0-0.parquet");
+    Files.write(broken, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    MemoryEventStore reference = new MemoryEventStore();
+    reference.write(events);
+    TimeRange earlier = new TimeRange(START, START + 4 * H);
+    assertThat(count(archive.forTenant("acme"), earlier))
+        .isEqualTo(count(reference.forTenant("acme"), earlier))
+        .isPositive();
+    assertThat(archive.forTenant("acme").services(earlier)).isNotEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> count(archive.forTenant("acme"), new TimeRange(START, START + 5 * H)))
+        .isInstanceOf(io.sextant.store.spi.StoreException.class);
+  }
+
+  @Test
   void trace_readsBackEveryFieldExactly() throws Exception {
     TraceId trace = new TraceId(0x1234, 0x5678);
     Event full = Fixtures.spanWithEveryField(trace, new SpanId(7), new SpanId(6), START);
