@@ -75,6 +75,9 @@ public final class ArchiverNode implements AutoCloseable {
           @Override
           public String problem() {
             KafkaArchiver.Stats s = archiver.stats();
+            if (s.stopped()) {
+              return "the archiver stopped: " + s.lastError();
+            }
             return s.archiveRefusing() ? "the archive refuses writes: " + s.lastError() : null;
           }
 

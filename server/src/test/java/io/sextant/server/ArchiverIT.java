@@ -221,6 +221,8 @@ class ArchiverIT {
             });
     doomed.start();
     await(died::get, "the first archiver to write a batch and die");
+    await(() -> doomed.stats().stopped(), "the first archiver's thread to end");
+    assertThat(doomed.stats().lastError()).contains("gone before the commit");
     doomed.close();
     first.close();
     assertThat(files(archiveDir)).as("the dead archiver's files").isNotEmpty();

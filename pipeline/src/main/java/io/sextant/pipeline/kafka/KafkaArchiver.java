@@ -78,7 +78,7 @@ public final class KafkaArchiver implements AutoCloseable {
     }
   }
 
-  /** Counters for the status endpoint. */
+  /** Counters for the status endpoint; {@code stopped} once the archiver no longer reads. */
   public record Stats(
       long lagMessages,
       long archivedEvents,
@@ -86,6 +86,7 @@ public final class KafkaArchiver implements AutoCloseable {
       long failedWrites,
       long skippedMessages,
       boolean archiveRefusing,
+      boolean stopped,
       String lastError) {}
 
   /** Called between a batch's durable files and its offset commit; tests halt the process there. */
@@ -172,6 +173,9 @@ public final class KafkaArchiver implements AutoCloseable {
     } catch (RuntimeException e) {
       lastError = KafkaSink.root(e);
       log.error("archiver stopped: {}", lastError, e);
+    } catch (Error e) {
+      lastError = e.toString();
+      throw e;
     } finally {
       try {
         if (closing && gathered > 0) {
@@ -378,7 +382,14 @@ public final class KafkaArchiver implements AutoCloseable {
 
   public Stats stats() {
     return new Stats(
-        lag, archived.sum(), batches.sum(), failedWrites.sum(), skipped.sum(), refusing, lastError);
+        lag,
+        archived.sum(),
+        batches.sum(),
+        failedWrites.sum(),
+        skipped.sum(),
+        refusing,
+        stopped.getCount() == 0,
+        lastError);
   }
 
   /** Writes and commits what it gathered (left to be read again if that fails), then stops. */
