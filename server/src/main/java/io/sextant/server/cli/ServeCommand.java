@@ -476,7 +476,15 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     if (sloConfig != null) {
       server.startSlos(sloConfig);
     }
-    return runUntilStopped(server);
+    if (progress == null) {
+      return runUntilStopped(server);
+    }
+    io.sextant.pipeline.kafka.ArchiveProgress asked = progress;
+    return runUntilStopped(
+        () -> {
+          server.close();
+          asked.close();
+        });
   }
 
   /** Waits for a signal to stop (Ctrl-C, SIGTERM), then closes {@code node}. */
