@@ -14,7 +14,13 @@ import org.slf4j.LoggerFactory;
 public final class RetentionJob implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
 
-  private final EventStore store;
+  /** What retention does with the events older than its cutoff; returns how many went. */
+  @FunctionalInterface
+  public interface Deletion {
+    long deleteBefore(long cutoffUnixNano) throws StoreException;
+  }
+
+  private final Deletion store;
   private final Duration retention;
   private final Clock clock;
   private final ScheduledExecutorService executor =
@@ -22,10 +28,18 @@ public final class RetentionJob implements AutoCloseable {
           r -> Thread.ofPlatform().daemon().name("sextant-retention").unstarted(r));
 
   public RetentionJob(EventStore store, Duration retention, Clock clock) {
+    this(store::deleteBefore, retention, clock);
+  }
+
+  /**
+   * Retention that hands the events older than the cutoff to {@code deletion}: the embedded store
+   * with the archive on moves them into it first (docs/adr/0020-parquet-archive.md).
+   */
+  public RetentionJob(Deletion deletion, Duration retention, Clock clock) {
     if (retention.isNegative() || retention.isZero()) {
       throw new IllegalArgumentException("retention must be positive, e.g. 7d");
     }
-    this.store = store;
+    this.store = deletion;
     this.retention = retention;
     this.clock = clock;
   }

@@ -180,6 +180,11 @@ final class SqlEngine implements Engine {
       Statement w = new Statement();
       w.add(" WHERE e.time >= ").param(range.fromUnixNano());
       w.add(" AND e.time < ").param(range.toUnixNano());
+      if (layout().partitions() != null) {
+        w.add(
+            " AND "
+                + layout().partitions().condition("e", range.fromUnixNano(), range.toUnixNano()));
+      }
       if (layout().tenant() != null) {
         w.add(" AND " + tenantColumn("e") + " = ").param(layout().tenant().tenant());
       }
@@ -635,6 +640,15 @@ final class SqlEngine implements Engine {
             + core("span.kind", "c")
             + " IN (?, ?)"
             + (layout().tenant() == null ? "" : " AND " + tenantColumn("c") + " = ?")
+            + (layout().partitions() == null
+                ? ""
+                : " AND "
+                    + layout()
+                        .partitions()
+                        .condition(
+                            "c",
+                            query.childRange().fromUnixNano(),
+                            query.childRange().toUnixNano()))
             + " GROUP BY t, p) k ON k.t = "
             + core("trace_id", "e")
             + " AND k.p = "

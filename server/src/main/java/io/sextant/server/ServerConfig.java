@@ -28,7 +28,65 @@ public record ServerConfig(
     Duration requestTimeout,
     HealthConfig health,
     java.nio.file.Path declared,
-    SecurityConfig security) {
+    SecurityConfig security,
+    java.nio.file.Path archive) {
+
+  /** As the canonical constructor, with no archive (docs/adr/0020-parquet-archive.md). */
+  public ServerConfig(
+      String bindAddress,
+      int otlpGrpcPort,
+      int otlpHttpPort,
+      int zipkinPort,
+      int apiPort,
+      DuckDbConfig store,
+      Duration retention,
+      Duration retentionCheckEvery,
+      IngestLimits limits,
+      BatchingWriter.Config pipeline,
+      Duration requestTimeout,
+      HealthConfig health,
+      java.nio.file.Path declared,
+      SecurityConfig security) {
+    this(
+        bindAddress,
+        otlpGrpcPort,
+        otlpHttpPort,
+        zipkinPort,
+        apiPort,
+        store,
+        retention,
+        retentionCheckEvery,
+        limits,
+        pipeline,
+        requestTimeout,
+        health,
+        declared,
+        security,
+        null);
+  }
+
+  /**
+   * This config with the Parquet archive in {@code dir}: questions whose range begins before the
+   * retention cutoff read it.
+   */
+  public ServerConfig withArchive(java.nio.file.Path dir) {
+    return new ServerConfig(
+        bindAddress,
+        otlpGrpcPort,
+        otlpHttpPort,
+        zipkinPort,
+        apiPort,
+        store,
+        retention,
+        retentionCheckEvery,
+        limits,
+        pipeline,
+        requestTimeout,
+        health,
+        declared,
+        security,
+        dir);
+  }
 
   /** As the canonical constructor, with the default security: open on loopback only. */
   public ServerConfig(
@@ -126,7 +184,8 @@ public record ServerConfig(
         requestTimeout,
         health,
         declared,
-        security);
+        security,
+        archive);
   }
 
   public ServerConfig withPipeline(BatchingWriter.Config p) {
@@ -144,7 +203,8 @@ public record ServerConfig(
         requestTimeout,
         health,
         declared,
-        security);
+        security,
+        archive);
   }
 
   public ServerConfig withLimits(IngestLimits l) {
@@ -162,7 +222,8 @@ public record ServerConfig(
         requestTimeout,
         health,
         declared,
-        security);
+        security,
+        archive);
   }
 
   /** {@code file}: the declared dependencies (YAML), or null for none. */
@@ -181,7 +242,8 @@ public record ServerConfig(
         requestTimeout,
         health,
         file,
-        security);
+        security,
+        archive);
   }
 
   public ServerConfig withHealth(HealthConfig h) {
@@ -199,7 +261,8 @@ public record ServerConfig(
         requestTimeout,
         h,
         declared,
-        security);
+        security,
+        archive);
   }
 
   public ServerConfig withSecurity(SecurityConfig s) {
@@ -217,6 +280,7 @@ public record ServerConfig(
         requestTimeout,
         health,
         declared,
-        s);
+        s,
+        archive);
   }
 }

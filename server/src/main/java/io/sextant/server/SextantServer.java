@@ -14,6 +14,7 @@ import io.sextant.pipeline.RetentionJob;
 import io.sextant.pipeline.StoreSink;
 import io.sextant.query.Engine;
 import io.sextant.server.api.ApiService;
+import io.sextant.server.api.ArchiveRouting;
 import io.sextant.server.api.JaegerApi;
 import io.sextant.server.api.MapApi;
 import io.sextant.server.api.QueryApi;
@@ -177,10 +178,12 @@ public final class SextantServer implements AutoCloseable {
     IngestCounters counters = new IngestCounters();
     StoreSink[] writerRef = new StoreSink[1];
     this.metrics = new SelfMetrics(counters, () -> writerRef[0].stats());
-    this.store = new WriteHealthStore(metrics.timed(decorate.apply(openStore.get())), clock);
+    EventStore opened = openStore.get();
+    this.store = new WriteHealthStore(metrics.timed(decorate.apply(opened)), clock);
     this.writer = sink(config, store);
     writerRef[0] = writer;
-    this.retention = new RetentionJob(store, config.retention(), clock);
+    this.retention =
+        new RetentionJob(retention(config, opened, store, archived), config.retention(), clock);
     this.rates = new RateMeter(counters);
     IngestGate gate = new IngestGate(writer, counters, redactor, security.tenantLimits());
     this.operationsTenant = security.operationsTenant();
@@ -197,7 +200,19 @@ public final class SextantServer implements AutoCloseable {
     // Reads behind the segment log first let the loader catch up with what was acknowledged.
     EventStore reads =
         writer instanceof LogSink log ? new FreshReads(store, () -> catchUp(log)) : store;
-    Tenancy tenancy = new Tenancy(reads, view -> new TimedEngine(Engine.of(view), metrics));
+    this.archive = openArchive(config);
+    Tenancy tenancy =
+        new Tenancy(
+            reads,
+            (tenant, view) -> {
+              Engine hot = Engine.of(view);
+              return new TimedEngine(
+                  archive == null
+                      ? hot
+                      : new ArchiveRouting(
+                          hot, Engine.of(archive.forTenant(tenant)), config.retention(), clock),
+                  metrics);
+            });
     Tenancy.Reads operations = tenancy.of(operationsTenant);
     VirtualHostBuilder api =
         ApiService.bind(
@@ -287,6 +302,8 @@ public final class SextantServer implements AutoCloseable {
   }
 
   private final Engine engine;
+  // The Parquet archive, read for questions older than retention (null without --archive).
+  private final io.sextant.store.duckdb.ParquetArchiveStore archive;
   // The operations tenant (docs/security.md, "Tenants"): probes, triage, SLOs and health checks
   // read its view and write its events.
   private final String operationsTenant;
@@ -687,6 +704,62 @@ public final class SextantServer implements AutoCloseable {
     return config;
   }
 
+  /**
+   * What retention does with old events: deletes them; with the archive on, the embedded store
+   * moves them into it first, and a shared store (ClickHouse) is deleted from only once the
+   * archivers have written everything the topic held ({@link #archivedUpToNow}); without that
+   * knowledge it holds its deletes (docs/adr/0020-parquet-archive.md).
+   */
+  private static RetentionJob.Deletion retention(
+      ServerConfig config,
+      EventStore opened,
+      EventStore store,
+      java.util.concurrent.atomic.AtomicReference<java.util.function.BooleanSupplier> archived) {
+    if (config.archive() == null) {
+      return store::deleteBefore;
+    }
+    if (opened instanceof DuckDbEventStore duck) {
+      return cutoff -> duck.archiveBefore(cutoff, config.archive());
+    }
+    return cutoff -> {
+      java.util.function.BooleanSupplier upToNow = archived.get();
+      if (upToNow == null) {
+        log.warn(
+            "retention holds its deletes: with --archive over a shared store it needs --kafka to"
+                + " tell which events the archivers have written");
+        return 0;
+      }
+      if (!upToNow.getAsBoolean()) {
+        log.warn("retention waits: the archivers have not yet written everything on the topic");
+        return 0;
+      }
+      return store.deleteBefore(cutoff);
+    };
+  }
+
+  /**
+   * With {@code --archive} over a shared store: {@code upToNow} says whether the archivers have
+   * written everything the topic holds now; retention deletes only when it does.
+   */
+  public SextantServer archivedUpToNow(java.util.function.BooleanSupplier upToNow) {
+    archived.set(upToNow);
+    return this;
+  }
+
+  private final java.util.concurrent.atomic.AtomicReference<java.util.function.BooleanSupplier>
+      archived = new java.util.concurrent.atomic.AtomicReference<>();
+
+  private static io.sextant.store.duckdb.ParquetArchiveStore openArchive(ServerConfig config) {
+    if (config.archive() == null) {
+      return null;
+    }
+    try {
+      return io.sextant.store.duckdb.ParquetArchiveStore.open(config.archive());
+    } catch (io.sextant.store.spi.StoreException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
   /** Stops listening, writes what was accepted, then closes the store. */
   @Override
   public void close() {
@@ -707,6 +780,9 @@ public final class SextantServer implements AutoCloseable {
     retention.close();
     rates.close();
     store.close();
+    if (archive != null) {
+      archive.close();
+    }
     log.info("sextant stopped");
   }
 }

@@ -251,25 +251,33 @@ public final class KafkaLoader implements AutoCloseable {
       return;
     }
     lagMeasuredAt = now;
-    Set<TopicPartition> assigned = consumer.assignment();
-    if (assigned.isEmpty()) {
-      lag = 0;
-      return;
-    }
     try {
-      Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(2));
-      Map<TopicPartition, OffsetAndMetadata> committed =
-          consumer.committed(assigned, Duration.ofSeconds(2));
-      long total = 0;
-      for (TopicPartition tp : assigned) {
-        OffsetAndMetadata c = committed.get(tp);
-        long from = c == null ? consumer.beginningOffsets(Set.of(tp)).get(tp) : c.offset();
-        total += Math.max(0, ends.getOrDefault(tp, from) - from);
-      }
-      lag = total;
+      lag = lagOf(consumer);
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
       // the brokers are slow or gone: the last figure stays
     }
+  }
+
+  /**
+   * The messages of {@code consumer}'s partitions after its group's committed offsets.
+   *
+   * @throws org.apache.kafka.common.errors.TimeoutException when the brokers do not answer in 2 s
+   */
+  static long lagOf(KafkaConsumer<?, ?> consumer) {
+    Set<TopicPartition> assigned = consumer.assignment();
+    if (assigned.isEmpty()) {
+      return 0;
+    }
+    Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(2));
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        consumer.committed(assigned, Duration.ofSeconds(2));
+    long total = 0;
+    for (TopicPartition tp : assigned) {
+      OffsetAndMetadata c = committed.get(tp);
+      long from = c == null ? consumer.beginningOffsets(Set.of(tp)).get(tp) : c.offset();
+      total += Math.max(0, ends.getOrDefault(tp, from) - from);
+    }
+    return total;
   }
 
   private static void sleep(long millis) {

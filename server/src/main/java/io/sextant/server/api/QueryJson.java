@@ -29,8 +29,19 @@ import java.util.Map;
  * The JSON shapes of the query API (docs/api.md): questions in, results out. Reading refuses
  * anything it does not understand with a {@link QueryException} whose message names the field.
  */
-final class QueryJson {
+public final class QueryJson {
   private QueryJson() {}
+
+  /** {@code r} as the query API answers it, for {@code sextant query --archive}. */
+  public static String answer(Result r) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    try (JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(out)) {
+      write(g, r);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toString();
+  }
 
   /** {@code 90s}, {@code 15m}, {@code 1h}, {@code 7d} in nanoseconds ({@link DurationText}). */
   static long duration(String text, String field) {

@@ -64,10 +64,16 @@ public final class Tenancy {
 
   /** Tenants over {@code store}, each with the engine {@code engineOf} makes over its view. */
   public Tenancy(EventStore store, Function<EventStore, Engine> engineOf) {
+    this(store, (tenant, view) -> engineOf.apply(view));
+  }
+
+  /** As above; {@code engineOf} is given the tenant's name beside its view. */
+  public Tenancy(
+      EventStore store, java.util.function.BiFunction<String, EventStore, Engine> engineOf) {
     this.make =
         tenant -> {
           EventStore view = store.forTenant(tenant);
-          return new Reads(tenant, view, engineOf.apply(view));
+          return new Reads(tenant, view, engineOf.apply(tenant, view));
         };
   }
 

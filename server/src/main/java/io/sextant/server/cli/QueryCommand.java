@@ -46,6 +46,20 @@ public final class QueryCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the server's JSON answer as it is.")
   boolean json;
 
+  @Option(
+      names = "--archive",
+      paramLabel = "DIR",
+      description =
+          "Answer from the Parquet archive in DIR (written by serve --role archiver), here, with"
+              + " no server (docs/scale-out.md).")
+  java.nio.file.Path archive;
+
+  @Option(
+      names = "--tenant",
+      defaultValue = "default",
+      description = "With --archive: the tenant whose events are read. Default: ${DEFAULT-VALUE}")
+  String tenant;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -61,6 +75,9 @@ public final class QueryCommand implements Callable<Integer> {
 
   private Integer answer(PrintWriter out, PrintWriter err) {
     String query = String.join(" ", words);
+    if (archive != null) {
+      return fromArchive(query, out, err);
+    }
     String body;
     try {
       body = JSON.writeValueAsString(Map.of("q", query));
@@ -101,6 +118,42 @@ public final class QueryCommand implements Callable<Integer> {
     }
     err.println(ApiCall.failed(server.url, status, message));
     return 1;
+  }
+
+  /** Answers {@code query} over the archive with DuckDB in this process. */
+  private Integer fromArchive(String query, PrintWriter out, PrintWriter err) {
+    if (!java.nio.file.Files.isDirectory(archive)) {
+      err.println("sextant: --archive " + archive + " is not a directory");
+      return 1;
+    }
+    String problem = io.sextant.model.Tenant.problem(tenant);
+    if (problem != null) {
+      err.println("sextant: --tenant: " + problem);
+      return 2;
+    }
+    try (io.sextant.store.duckdb.ParquetArchiveStore store =
+        io.sextant.store.duckdb.ParquetArchiveStore.open(archive)) {
+      long now = java.time.Instant.now().toEpochMilli() * 1_000_000L;
+      io.sextant.query.Result result;
+      try {
+        result =
+            io.sextant.query.Engine.of(store.forTenant(tenant))
+                .run(io.sextant.query.QueryText.parse(query, now));
+      } catch (io.sextant.query.QueryException e) {
+        err.print(pointAt(query, e.position(), e.getMessage()));
+        return 2;
+      }
+      String answer = io.sextant.server.api.QueryJson.answer(result);
+      if (json) {
+        out.println(answer);
+      } else {
+        out.print(TableRenderer.render(answer));
+      }
+      return 0;
+    } catch (io.sextant.store.spi.StoreException | JsonProcessingException e) {
+      err.println("sextant: reading the archive " + archive + " failed: " + e.getMessage());
+      return 1;
+    }
   }
 
   /** The query, a caret under {@code position} (when there is one) and the message. */

@@ -5,6 +5,7 @@ import io.sextant.ingest.redact.Redactor;
 import io.sextant.pipeline.BatchingWriter;
 import io.sextant.pipeline.kafka.KafkaSettings;
 import io.sextant.query.DurationText;
+import io.sextant.server.ArchiverNode;
 import io.sextant.server.CollectorNode;
 import io.sextant.server.ServerConfig;
 import io.sextant.server.SextantServer;
@@ -74,15 +75,18 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
       description =
           "all: everything in one process (the default). collector: the ingest ports, producing"
               + " to Kafka (--kafka). writer: Kafka into the store (--kafka, --store clickhouse)."
-              + " query: the API and UI over the store (--store clickhouse). docs/scale-out.md"
-              + " (env SEXTANT_ROLE). Default: ${DEFAULT-VALUE}")
+              + " archiver: Kafka into Parquet files (--kafka, --archive). query: the API and UI"
+              + " over the store (--store clickhouse). docs/scale-out.md (env SEXTANT_ROLE)."
+              + " Default: ${DEFAULT-VALUE}")
   String role;
 
   @Option(
       names = "--kafka",
       defaultValue = "${env:SEXTANT_KAFKA:-}",
       description =
-          "The Kafka brokers, host:port,… for --role collector and writer (env SEXTANT_KAFKA)")
+          "The Kafka brokers, host:port,… for --role collector, writer and archiver; for a query"
+              + " node with --archive, where retention asks how far the archivers are (env"
+              + " SEXTANT_KAFKA)")
   String kafka;
 
   @Option(
@@ -93,6 +97,24 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
               + " <topic>.dead for messages a writer cannot read) (env SEXTANT_TOPIC). Default:"
               + " ${DEFAULT-VALUE}")
   String topic;
+
+  @Option(
+      names = "--archive",
+      defaultValue = "${env:SEXTANT_ARCHIVE}",
+      description =
+          "The Parquet archive's directory (docs/scale-out.md, \"The archive\"): --role archiver"
+              + " writes it from the topic; the other roles read it for questions whose time range"
+              + " begins before --retention (env SEXTANT_ARCHIVE).")
+  Path archive;
+
+  @Option(
+      names = "--archive-every",
+      defaultValue = "${env:SEXTANT_ARCHIVE_EVERY:-1m}",
+      description =
+          "How long an archiver gathers events before it writes them (at most 500,000 events):"
+              + " how far the archive trails the topic (env SEXTANT_ARCHIVE_EVERY). Default:"
+              + " ${DEFAULT-VALUE}")
+  String archiveEvery;
 
   @Option(
       names = "--store",
@@ -379,7 +401,8 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
                     DurationText.duration(healthEvery, "--health-every"),
                     defaults.health().timeout()),
                 declared,
-                security())
+                security(),
+                archive)
             .validate();
     java.util.function.Supplier<io.sextant.store.spi.EventStore> openStore =
         switch (storeKind) {
@@ -405,10 +428,34 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
         sharedStore("writer");
         return runUntilStopped(new WriterNode(config, kafka(), openStore).start());
       }
+      case "archiver" -> {
+        if (archive == null) {
+          throw new IllegalArgumentException(
+              "--role archiver needs --archive DIR, the directory of the Parquet files");
+        }
+        return runUntilStopped(
+            new ArchiverNode(
+                    config,
+                    kafka().withGroup(io.sextant.pipeline.kafka.KafkaArchiver.DEFAULT_GROUP),
+                    archive,
+                    new io.sextant.pipeline.kafka.KafkaArchiver.Batching(
+                        500_000, DurationText.duration(archiveEvery, "--archive-every")))
+                .start());
+      }
       case "query" -> sharedStore("query node");
       default ->
           throw new IllegalArgumentException(
-              "--role is all, collector, writer or query, not " + role);
+              "--role is all, collector, writer, archiver or query, not " + role);
+    }
+    io.sextant.pipeline.kafka.ArchiveProgress progress = null;
+    if (archive != null && storeKind.equals("clickhouse") && kafka != null && !kafka.isBlank()) {
+      // Retention over the shared store deletes only what the archivers have written.
+      progress =
+          new io.sextant.pipeline.kafka.ArchiveProgress(
+              kafka().withGroup(io.sextant.pipeline.kafka.KafkaArchiver.DEFAULT_GROUP),
+              DurationText.duration(archiveEvery, "--archive-every")
+                  .multipliedBy(2)
+                  .plusSeconds(30));
     }
     SextantServer server =
         (role.equals("query")
@@ -420,13 +467,24 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
                     java.util.List.of(),
                     selfTrace))
             .start();
+    if (progress != null) {
+      server.archivedUpToNow(progress::caughtUp);
+    }
     if (suite != null) {
       server.startTriage(probes, java.util.Map.of()); // and reloads it when the file changes
     }
     if (sloConfig != null) {
       server.startSlos(sloConfig);
     }
-    return runUntilStopped(server);
+    if (progress == null) {
+      return runUntilStopped(server);
+    }
+    io.sextant.pipeline.kafka.ArchiveProgress asked = progress;
+    return runUntilStopped(
+        () -> {
+          server.close();
+          asked.close();
+        });
   }
 
   /** Waits for a signal to stop (Ctrl-C, SIGTERM), then closes {@code node}. */
@@ -448,7 +506,7 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     return 0;
   }
 
-  /** The Kafka settings of a collector or writer. */
+  /** The Kafka settings of a collector, writer or archiver. */
   private KafkaSettings kafka() {
     if (kafka == null || kafka.isBlank()) {
       throw new IllegalArgumentException(

@@ -74,4 +74,30 @@ class ServeCommandTest {
         .doesNotContain("Exception")
         .doesNotContain("\n");
   }
+
+  @Test
+  void archiveOptions_areParsed_andAnArchiverWithoutADirectory_isOneSentence(
+      @org.junit.jupiter.api.io.TempDir Path dir) {
+    ServeCommand none = new ServeCommand();
+    new CommandLine(none).parseArgs();
+    assertThat(none.archive).isNull();
+    assertThat(none.archiveEvery).isEqualTo("1m");
+
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.err;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    int code;
+    try {
+      code =
+          new CommandLine(new ServeCommand())
+              .execute(
+                  "--role", "archiver", "--kafka", "127.0.0.1:1", "--data-dir", dir.toString());
+    } finally {
+      System.setErr(old);
+    }
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8).strip())
+        .isEqualTo(
+            "sextant: --role archiver needs --archive DIR, the directory of the Parquet files");
+  }
 }

@@ -98,6 +98,7 @@ public final class DuckDbEventStore implements EventStore {
         s.execute(Schema.CREATE_TRACE_INDEX);
         s.execute(Schema.CREATE_JOURNAL);
         s.execute(Schema.INIT_JOURNAL);
+        s.execute(Schema.CREATE_ARCHIVE_MOVES);
         if (hasTable(s, "attribute_keys")) {
           s.execute(Schema.MIGRATE_KEYS);
           s.execute("DROP TABLE attribute_keys");
@@ -634,6 +635,109 @@ public final class DuckDbEventStore implements EventStore {
     } catch (SQLException e) {
       throw new StoreException("deleting old events failed: " + e.getMessage(), e);
     }
+  }
+
+  /** The archive source of the moves by {@link #archiveBefore}: {@code part-hot-<cutoff>}. */
+  static final String HOT_SOURCE = "hot";
+
+  /**
+   * Retention with the Parquet archive on (docs/adr/0020-parquet-archive.md): writes every event
+   * older than {@code cutoffUnixNano} into the archive under {@code root}, one file per tenant and
+   * hour, then deletes them, in one transaction: the delete sees the snapshot the files were copied
+   * from, so an event that arrives meanwhile is neither archived nor deleted. A move cut short by a
+   * crash is undone (its files removed) by the next call unless its delete committed. Returns how
+   * many events moved.
+   */
+  public long archiveBefore(long cutoffUnixNano, Path archive) throws StoreException {
+    Path root = archive.toAbsolutePath();
+    try (Connection c = reader()) {
+      recoverMove(c, root);
+      c.setAutoCommit(false);
+      try {
+        java.util.Set<ParquetArchiveWriter.Bucket> buckets = new java.util.TreeSet<>();
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT DISTINCT "
+                    + Schema.TENANT
+                    + ", time // "
+                    + ArchiveFiles.HOUR_NANOS
+                    + " FROM events WHERE time < ?")) {
+          ps.setLong(1, cutoffUnixNano);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              buckets.add(new ParquetArchiveWriter.Bucket(rs.getString(1), rs.getLong(2)));
+            }
+          }
+        }
+        if (buckets.isEmpty()) {
+          c.rollback();
+          return 0;
+        }
+        ParquetArchiveWriter.copy(
+            c,
+            root,
+            HOT_SOURCE,
+            cutoffUnixNano,
+            buckets,
+            b ->
+                ParquetArchiveWriter.selectBucket(
+                    "events", "resources", "scopes", b.where("e", cutoffUnixNano)),
+            b -> keysLines(b.tenant()));
+        long moved;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE time < ?");
+            PreparedStatement index = c.prepareStatement("DELETE FROM trace_index WHERE last < ?");
+            PreparedStatement mark = c.prepareStatement("INSERT INTO archive_moves VALUES (?)")) {
+          ps.setLong(1, cutoffUnixNano);
+          moved = ps.executeLargeUpdate();
+          index.setLong(1, cutoffUnixNano);
+          index.executeLargeUpdate();
+          mark.setLong(1, cutoffUnixNano);
+          mark.executeUpdate();
+        }
+        c.commit();
+        ParquetArchiveWriter.clearPending(root, HOT_SOURCE);
+        return moved;
+      } catch (SQLException | StoreException | RuntimeException e) {
+        c.rollback();
+        recoverMove(c, root);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("moving old events to the archive failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Removes the files of a move whose delete did not commit. */
+  private static void recoverMove(Connection c, Path root) throws StoreException {
+    ParquetArchiveWriter.recover(
+        root,
+        HOT_SOURCE,
+        id -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT count(*) FROM archive_moves WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1) > 0;
+            }
+          } catch (SQLException e) {
+            throw new IllegalStateException("cannot read archive_moves: " + e.getMessage(), e);
+          }
+        });
+  }
+
+  /** Every attribute key of {@code tenant}, as an archive file's metadata lists them. */
+  private String keysLines(String tenant) {
+    StringBuilder out = new StringBuilder();
+    for (AttributeKey k : knownKeys.getOrDefault(tenant, Set.of())) {
+      out.append(k.origin().name())
+          .append(' ')
+          .append(k.type().name())
+          .append(' ')
+          .append(java.net.URLEncoder.encode(k.key(), java.nio.charset.StandardCharsets.UTF_8))
+          .append('\n');
+    }
+    return out.toString();
   }
 
   @Override

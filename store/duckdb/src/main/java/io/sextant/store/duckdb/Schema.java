@@ -196,6 +196,14 @@ final class Schema {
   static final String INIT_JOURNAL =
       "INSERT INTO journal SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM journal)";
 
+  /**
+   * The moves of old events into the Parquet archive (docs/adr/0020-parquet-archive.md): each
+   * move's id is written in the transaction that deletes the events it archived, so after a crash
+   * its files are kept if and only if the delete happened.
+   */
+  static final String CREATE_ARCHIVE_MOVES =
+      "CREATE TABLE IF NOT EXISTS archive_moves (id BIGINT NOT NULL)";
+
   /** The key of a trace in {@code trace_index}. */
   static long traceKey(io.sextant.model.TraceId id) {
     return id.high() ^ (id.low() * 0x9E3779B97F4A7C15L);

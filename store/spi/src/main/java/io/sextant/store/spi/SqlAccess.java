@@ -41,6 +41,9 @@ public interface SqlAccess {
    * @param resourceAttributes the expression over {@code r} of a resource's JSON attribute object
    * @param tenant when not null, the only tenant whose events this layout may read: every statement
    *     over {@code eventsTable} must hold its condition ({@link TenantScope})
+   * @param partitions when not null, how the events are split into files by time (the Parquet
+   *     archive): statements over a time range add its condition, so only that range's files are
+   *     read
    */
   record SqlLayout(
       String eventsTable,
@@ -49,7 +52,28 @@ public interface SqlAccess {
       String resourcesTable,
       String resourceIdColumn,
       String resourceAttributes,
-      TenantScope tenant) {
+      TenantScope tenant,
+      TimePartitions partitions) {
+
+    /** A layout of one table, not split into files by time. */
+    public SqlLayout(
+        String eventsTable,
+        Map<String, SqlColumn> columns,
+        String recordAttributes,
+        String resourcesTable,
+        String resourceIdColumn,
+        String resourceAttributes,
+        TenantScope tenant) {
+      this(
+          eventsTable,
+          columns,
+          recordAttributes,
+          resourcesTable,
+          resourceIdColumn,
+          resourceAttributes,
+          tenant,
+          null);
+    }
 
     /** This layout, reading only {@code tenant}'s events, whose tenant is in {@code column}. */
     public SqlLayout forTenant(String column, String tenant) {
@@ -60,8 +84,24 @@ public interface SqlAccess {
           resourcesTable,
           resourceIdColumn,
           resourceAttributes,
-          new TenantScope(column, tenant));
+          new TenantScope(column, tenant),
+          partitions);
     }
+  }
+
+  /**
+   * Events kept in files by time, whose partition columns the engine filters beside the events'
+   * time so that the reader skips whole files (DuckDB prunes Hive-style directories on conditions
+   * over their partition columns alone).
+   */
+  @FunctionalInterface
+  interface TimePartitions {
+    /**
+     * A condition over {@code alias} that holds for every event with a time in {@code [from, to)}
+     * (it may hold for more); literal values only, no parameters, so the reader can prune files
+     * while planning.
+     */
+    String condition(String alias, long fromUnixNano, long toUnixNano);
   }
 
   /**

@@ -1,0 +1,13 @@
+package io.sextant.store.duckdb;
+
+import io.sextant.store.spi.EventStore;
+import io.sextant.store.testkit.DifferentialContract;
+import java.nio.file.Path;
+
+/** The archive's answers, DuckDB over Parquet files, equal the naive engine's. */
+class ParquetArchiveDifferentialTest extends DifferentialContract {
+  @Override
+  protected EventStore openStore(Path dir) throws Exception {
+    return ArchiveBacked.open(dir.resolve("archive"));
+  }
+}

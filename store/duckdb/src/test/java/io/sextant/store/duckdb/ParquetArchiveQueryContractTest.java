@@ -1,0 +1,13 @@
+package io.sextant.store.duckdb;
+
+import io.sextant.store.spi.EventStore;
+import io.sextant.store.testkit.QueryContract;
+import java.nio.file.Path;
+
+/** The query contract over the Parquet archive. */
+class ParquetArchiveQueryContractTest extends QueryContract {
+  @Override
+  protected EventStore openStore(Path dir) throws Exception {
+    return ArchiveBacked.open(dir.resolve("archive"));
+  }
+}
