@@ -180,15 +180,22 @@ public final class KafkaLoader implements AutoCloseable {
     batches.increment();
   }
 
-  /** Writes {@code events}, retrying while the store refuses, with the partitions paused. */
+  /**
+   * Writes {@code events}, retrying while the store refuses, with the partitions paused. Polling
+   * keeps this member in the group; a rebalance may meanwhile hand it partitions that are not
+   * paused, and what a poll returns from them is put back (seek to its first offset) and those
+   * partitions paused too, so nothing is skipped and later committed past.
+   */
   private void writeUntilStored(List<Event> events) {
     long backoff = 200;
-    Set<TopicPartition> paused = Set.of();
+    Set<TopicPartition> paused = new java.util.HashSet<>();
     while (running) {
       try {
         store.write(events);
         if (!paused.isEmpty()) {
-          consumer.resume(paused);
+          Set<TopicPartition> still = new java.util.HashSet<>(paused);
+          still.retainAll(consumer.assignment()); // a rebalance may have taken some away
+          consumer.resume(still);
           log.info("store accepts writes again; writer resumed");
         }
         refusing = false;
@@ -200,15 +207,25 @@ public final class KafkaLoader implements AutoCloseable {
           log.warn("store refused {} events, retrying with backoff: {}", events.size(), lastError);
         }
         refusing = true;
-        if (paused.isEmpty()) {
-          paused = Set.copyOf(consumer.assignment());
-          consumer.pause(paused);
+        pauseAll(paused);
+        ConsumerRecords<byte[], byte[]> stray = consumer.poll(Duration.ofMillis(backoff));
+        for (TopicPartition tp : stray.partitions()) {
+          consumer.seek(tp, stray.records(tp).getFirst().offset());
         }
-        // Polling while paused reads nothing and keeps this member in the group.
-        consumer.poll(Duration.ofMillis(backoff));
+        pauseAll(paused);
         measureLag();
         backoff = Math.min(5_000, backoff * 2);
       }
+    }
+  }
+
+  /** Pauses every assigned partition not yet in {@code paused}, and adds it there. */
+  private void pauseAll(Set<TopicPartition> paused) {
+    Set<TopicPartition> fresh = new java.util.HashSet<>(consumer.assignment());
+    fresh.removeAll(paused);
+    if (!fresh.isEmpty()) {
+      consumer.pause(fresh);
+      paused.addAll(fresh);
     }
   }
 

@@ -112,6 +112,38 @@ class KafkaPipelineIT {
     return all;
   }
 
+  /** Each request to each of the topic's two partitions in turn, acknowledged by the broker. */
+  private List<Event> sendToEachPartition(List<List<Event>> requests) throws Exception {
+    java.util.Properties p = new java.util.Properties();
+    p.put("bootstrap.servers", kafka.bootstrap());
+    p.put("acks", "all");
+    p.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class);
+    p.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class);
+    List<Event> all = new ArrayList<>();
+    try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(p)) {
+      for (int i = 0; i < requests.size(); i++) {
+        producer
+            .send(
+                new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    settings.topic(),
+                    i % 2,
+                    null,
+                    io.sextant.pipeline.EventCodec.encode(requests.get(i))))
+            .get(30, TimeUnit.SECONDS);
+        all.addAll(requests.get(i));
+      }
+    }
+    return all;
+  }
+
+  private static long stored(EventStore store) {
+    try {
+      return store.stats().events();
+    } catch (StoreException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   /** Every event of {@code expected} is in {@code store} exactly once, and nothing else. */
   private static void assertStoredOnce(MemoryEventStore store, List<Event> expected)
       throws Exception {
@@ -235,6 +267,43 @@ class KafkaPipelineIT {
     await(() -> writer.stats().writtenEvents() >= sent.size(), "the writer to catch up");
     await(() -> writer.stats().lagMessages() == 0, "the lag to clear");
     assertThat(writer.stats().storeRefusing()).isFalse();
+    assertStoredOnce(data, sent);
+  }
+
+  /**
+   * A writer waiting out a refusing store keeps polling, so a rebalance can hand it another
+   * writer's partitions meanwhile: what it reads from them must be read again later, not dropped.
+   */
+  @Test
+  void partitionsGainedWhileTheStoreRefuses_loseNothing() throws Exception {
+    MemoryEventStore data = new MemoryEventStore();
+    AtomicBoolean down = new AtomicBoolean(true);
+    EventStore flaky =
+        new ForwardingEventStore(data) {
+          @Override
+          protected void writing(int events, Write write) throws StoreException {
+            if (down.get()) {
+              throw new StoreException("ClickHouse does not answer: connection refused");
+            }
+            write.run();
+          }
+        };
+    KafkaLoader waiting = opened(new KafkaLoader(settings, flaky).start());
+    KafkaLoader other = new KafkaLoader(settings, flaky).start();
+    List<Event> sent = new ArrayList<>();
+    // Both partitions get events (the sink's sticky partitioner might fill one only).
+    sent.addAll(sendToEachPartition(requests(20, "acme")));
+    await(
+        () -> waiting.stats().storeRefusing() || other.stats().storeRefusing(),
+        "the writers to hold refused batches");
+    Thread.sleep(2_000); // both have joined and read by now, as a rule
+    other.close(); // its partitions go to the waiting writer, whose store still refuses
+    sent.addAll(sendToEachPartition(requests(20, "globex")));
+    Thread.sleep(8_000); // the waiting writer polls (backoff up to 5 s) and joins the new group
+    down.set(false);
+    await(
+        () -> stored(data) >= sent.size() && waiting.stats().lagMessages() == 0,
+        "every acknowledged event to be stored");
     assertStoredOnce(data, sent);
   }
 
