@@ -253,6 +253,12 @@ while kill -0 "$gen" 2>/dev/null && ! grep -qs "^ingest-load: built" "$run/load.
 done
 t0=$(now_s)
 snapshot "$run/cpu0"
+# A second snapshot when the measured part starts: the warm-up has warmed every JVM's JIT by then.
+while kill -0 "$gen" 2>/dev/null && ! grep -qs "^ingest-load: measuring" "$run/load.err"; do
+  sleep 0.05
+done
+snapshot "$run/cpu_m"
+visible_m=$(stored_spans || true)
 wait "$gen" || log "the load generator exited with $? (see $run/load.err)"
 t_sent=$(now_s)
 result=$(grep '^RESULT' "$run/load.out" || true)
@@ -323,16 +329,28 @@ timed compare /api/v1/compare \
 trace_spans=$(grep -o '"span_id"' "$run/q-trace.json" 2>/dev/null | wc -l)
 
 # --- bytes per span, from each shard's system.parts ------------------------------------------
+# As written, and again after OPTIMIZE … FINAL (every part merged, duplicates gone), which is what
+# older data looks like once ClickHouse's background merges have caught up.
 parts() { # url, table condition → "bytes rows"
   curl -s "$1/" --data-binary "SELECT sum(bytes_on_disk), sum(rows) FROM system.parts WHERE active AND database = '$DATABASE' AND $2 FORMAT TSV"
 }
-events_bytes=0 events_rows=0 all_bytes=0 shard_rows=""
+measure_bytes() { # → "events_bytes events_rows all_bytes rows_per_shard…"
+  local eb=0 er=0 ab=0 per="" u b n a
+  for u in ${CLICKHOUSE_SHARDS//,/ }; do
+    read -r b n < <(parts "$u" "table = 'events_local'")
+    read -r a _ < <(parts "$u" "1")
+    eb=$((eb + b)) er=$((er + n)) ab=$((ab + a)) per="$per/$n"
+  done
+  echo "$eb $er $ab ${per#/}"
+}
+read -r events_bytes events_rows all_bytes shard_rows < <(measure_bytes)
 for u in ${CLICKHOUSE_SHARDS//,/ }; do
-  read -r b n < <(parts "$u" "table = 'events_local'")
-  read -r a _ < <(parts "$u" "1")
-  events_bytes=$((events_bytes + b)) events_rows=$((events_rows + n)) all_bytes=$((all_bytes + a))
-  shard_rows="$shard_rows $n"
+  for t in $(curl -s "$u/" --data-binary "SELECT name FROM system.tables WHERE database = '$DATABASE' AND engine LIKE '%MergeTree'"); do
+    curl -sf "$u/" --data-binary "OPTIMIZE TABLE $DATABASE.$t FINAL" >/dev/null \
+      || log "WARNING: OPTIMIZE TABLE $t on $u failed"
+  done
 done
+read -r merged_bytes merged_rows merged_all _ < <(measure_bytes)
 
 # --- the table -------------------------------------------------------------------------------
 window=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
@@ -347,9 +365,10 @@ window=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
   printf '%-44s %s\n' "spans visible through the query node" "$visible"
   awk -v n="$acked" -v w="$window" -v s="$(awk -v a="$t0" -v b="$t_sent" 'BEGIN { print b - a }')" 'BEGIN {
     printf "%-44s %.0f (%d spans, first send to all visible: %.1f s; sending took %.1f s)\n", "end-to-end visible rate, spans/s", n / w, n, w, s }'
-  awk -v b="$events_bytes" -v n="$events_rows" -v a="$all_bytes" -v v="$visible" -v r="$shard_rows" 'BEGIN {
-    printf "%-44s %.1f (events tables %d bytes / %d rows; rows per shard:%s)\n", "bytes/span in ClickHouse, events", (n > 0 ? b / n : 0), b, n, r
-    printf "%-44s %.1f (%d bytes, every table of the database)\n", "bytes/span in ClickHouse, all tables", (v > 0 ? a / v : 0), a }'
+  awk -v b="$events_bytes" -v n="$events_rows" -v a="$all_bytes" -v v="$visible" -v r="$shard_rows" \
+    -v mb="$merged_bytes" -v mn="$merged_rows" -v ma="$merged_all" 'BEGIN {
+    printf "%-44s %.1f as written (%d bytes / %d rows; rows per shard %s); %.1f merged (%d / %d)\n", "bytes/span in ClickHouse, events table", (n > 0 ? b / n : 0), b, n, r, (mn > 0 ? mb / mn : 0), mb, mn
+    printf "%-44s %.1f as written (%d bytes); %.1f merged (%d)\n", "bytes/span in ClickHouse, all tables", (v > 0 ? a / v : 0), a, (v > 0 ? ma / v : 0), ma }'
   echo
   printf '%-18s %10s %10s %8s\n' "question" "first ms" "best ms" "status"
   while read -r label first best status; do
@@ -358,18 +377,30 @@ window=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
   done <"$run/questions"
   echo "(user_id = $user: $user_rows traces; trace $trace: $trace_spans spans)"
   echo
-  printf '%-16s %8s %12s %18s %10s\n' "process" "pid" "CPU s" "spans per CPU-s" "peak RSS"
-  join <(sort "$run/cpu0") <(sort "$run/cpu1") | while read -r name pid c0 _ c1; do
-    awk -v n="$name" -v p="$pid" -v c="$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')" \
-      -v s="$acked" -v m="$(sed -n "s/.* $name=\([0-9]*\).*/\1/p" <<<"$rss ")" 'BEGIN {
-      printf "%-16s %8s %12.1f %18.0f %7s MB\n", n, p, c, (c > 0 ? s / c : 0), m }'
-  done
-  join <(sort "$run/cpu0") <(sort "$run/cpu1") | awk -v s="$acked" -v w="$window" '
-    { d = $5 - $3; all += d; if ($1 ~ /^writer/) wr += d; if ($1 ~ /^clickhouse/) ch += d }
+  # Spans each process handled after the warm-up: the collector and Kafka took the measured
+  # spans; the writers, ClickHouse and the query node stored what was not yet visible then.
+  printf '%-16s %8s %9s %11s %10s %14s %9s\n' "process" "pid" "CPU s" "CPU s (m)" "µs/span" "spans/CPU-s" "peak RSS"
+  join <(sort "$run/cpu0") <(sort "$run/cpu_m") | join - <(sort "$run/cpu1") \
+    | awk -v measured="$(field "$result" acked_spans)" -v stored="$((acked - ${visible_m:-0}))" -v rss="$rss " '
+    {
+      n = ($1 == "collector" || $1 == "kafka") ? measured : stored
+      all = $7 - $3; m = $7 - $5
+      match(rss, " " $1 "=[0-9]+"); mem = substr(rss, RSTART + length($1) + 2, RLENGTH - length($1) - 2)
+      printf "%-16s %8s %9.1f %11.1f %10.1f %14.0f %6s MB\n", $1, $2, all, m, (n > 0 ? m * 1e6 / n : 0), (m > 0 ? n / m : 0), mem
+      if ($1 ~ /^writer/) { wa += all; wm += m }
+      if ($1 ~ /^clickhouse/) { ca += all; cm += m }
+      ta += all; tm += m
+    }
     END {
-      printf "%-16s %8s %12.1f %18.0f\n", "writers", "", wr, (wr > 0 ? s / wr : 0)
-      printf "%-16s %8s %12.1f %18.0f\n", "clickhouse", "", ch, (ch > 0 ? s / ch : 0)
-      printf "%-16s %8s %12.1f %18.0f   (%.2f cores busy over %.1f s)\n", "all but the load", "", all, (all > 0 ? s / all : 0), all / w, w }'
-  echo "CPU is counted from the first request sent to the moment every acknowledged span was visible."
+      printf "%-16s %8s %9.1f %11.1f %10.1f %14.0f\n", "writers", "", wa, wm, wm * 1e6 / stored, (wm > 0 ? stored / wm : 0)
+      printf "%-16s %8s %9.1f %11.1f %10.1f %14.0f\n", "clickhouse", "", ca, cm, cm * 1e6 / stored, (cm > 0 ? stored / cm : 0)
+      printf "%-16s %8s %9.1f %11.1f %10.1f %14.0f\n", "all of them", "", ta, tm, tm * 1e6 / stored, (tm > 0 ? stored / tm : 0)
+    }'
+  awk -v a="$t0" -v b="$t1" -v w="$window" -v c="$(join <(sort "$run/cpu0") <(sort "$run/cpu1") | awk '{ s += $5 - $3 } END { print s }')" 'BEGIN {
+    printf "(the processes above kept %.2f cores busy over the %.1f s from the first request sent to the last span visible)\n", c / w, w }'
+  echo "CPU s: from the first request sent (warm-up included) to every acknowledged span visible; CPU s (m): from the"
+  echo "measured part's start to the same end, per span the process handled after the warm-up ($(field "$result" acked_spans) taken by"
+  echo "the collector, $((acked - ${visible_m:-0})) stored, $visible_m being visible when it started); each writer's row divides by"
+  echo "all the spans stored, of which it stored about half: the \"writers\" row is the role's cost."
   echo "Details: ${run#"$root"/}"
 } | tee "$run/summary.txt"
