@@ -131,6 +131,15 @@ cpu_seconds() { # pid: user + system seconds so far
   awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$1/stat"
 }
 vm_hwm_mb() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status" | awk '{ printf "%d", $1 / 1024 }'; }
+# CPU seconds per thread name (digits folded, so pools add up), "name<TAB>seconds" a line.
+thread_cpu() {
+  local t hz
+  hz=$(getconf CLK_TCK)
+  for t in /proc/"$1"/task/*; do
+    awk -v n="$(sed 's/[0-9]\+/N/g' "$t/comm" 2>/dev/null)" -v hz="$hz" \
+      '{ sub(/^.*\) /, ""); printf "%s\t%.2f\n", n, ($12 + $13) / hz }' "$t/stat" 2>/dev/null
+  done | awk -F'\t' '{ a[$1] += $2 } END { for (k in a) printf "%s\t%.2f\n", k, a[k] }' | sort
+}
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }
 now_s() { date +%s.%N; }
 
@@ -232,10 +241,14 @@ measured_pids() { # "name pid" for every process whose CPU is counted
   echo "clickhouse-1 $CLICKHOUSE_1_PID"
   echo "clickhouse-2 $CLICKHOUSE_2_PID"
 }
-snapshot() { # file: "name pid cpu_seconds" a line
+snapshot() { # file: "name pid cpu_seconds" a line; each JVM's threads in <file>.<name>
   local name pid
   measured_pids | while read -r name pid; do
     echo "$name $pid $(cpu_seconds "$pid")"
+    case "$name" in
+      clickhouse-*) ;;
+      *) thread_cpu "$pid" >"$1.$name" ;;
+    esac
   done >"$1"
 }
 load_heap=$(( (MAX_SPANS + WARMUP_SPANS) / 500000 + 2 ))g
@@ -278,6 +291,15 @@ while [ "$SECONDS" -lt "$deadline" ]; do
 done
 t1=$(now_s)
 snapshot "$run/cpu1"
+# Where each JVM's CPU went after the warm-up, by thread, for whoever wants to look further.
+for f in "$run"/cpu1.*; do
+  name=${f##*/cpu1.}
+  [ -f "$run/cpu_m.$name" ] || continue
+  join -t $'\t' "$run/cpu_m.$name" "$f" \
+    | awk -F'\t' '{ d = $3 - $2; if (d >= 0.05) printf "%7.2f s  %s\n", d, $1 }' \
+    | sort -rn >"$run/$name.threads"
+done
+rm -f "$run"/cpu0.* "$run"/cpu_m.* "$run"/cpu1.*
 if [ "${visible:-0}" -lt "$acked" ]; then
   log "WARNING: after ${DRAIN_SECONDS}s the query node sees $visible of $acked acknowledged spans"
 fi
@@ -402,5 +424,6 @@ window=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
   echo "measured part's start to the same end, per span the process handled after the warm-up ($(field "$result" acked_spans) taken by"
   echo "the collector, $((acked - ${visible_m:-0})) stored, $visible_m being visible when it started); each writer's row divides by"
   echo "all the spans stored, of which it stored about half: the \"writers\" row is the role's cost."
+  echo "Each JVM's CPU by thread after the warm-up: <role>.threads in the details."
   echo "Details: ${run#"$root"/}"
 } | tee "$run/summary.txt"
