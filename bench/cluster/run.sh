@@ -131,14 +131,16 @@ cpu_seconds() { # pid: user + system seconds so far
   awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$1/stat"
 }
 vm_hwm_mb() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status" | awk '{ printf "%d", $1 / 1024 }'; }
-# CPU seconds per thread name (digits folded, so pools add up), "name<TAB>seconds" a line.
+# CPU seconds per thread name (digits folded, so pools add up), "name<TAB>seconds" a line. Reads
+# /proc with shell built-ins: one process per thread would take seconds on a busy machine.
 thread_cpu() {
-  local t hz
-  hz=$(getconf CLK_TCK)
+  local t comm stat
   for t in /proc/"$1"/task/*; do
-    awk -v n="$(sed 's/[0-9]\+/N/g' "$t/comm" 2>/dev/null)" -v hz="$hz" \
-      '{ sub(/^.*\) /, ""); printf "%s\t%.2f\n", n, ($12 + $13) / hz }' "$t/stat" 2>/dev/null
-  done | awk -F'\t' '{ a[$1] += $2 } END { for (k in a) printf "%s\t%.2f\n", k, a[k] }' | sort
+    { read -r comm <"$t/comm" && read -r stat <"$t/stat"; } 2>/dev/null || continue
+    printf '%s\t%s\n' "$comm" "${stat##*) }"
+  done | awk -F'\t' -v hz="$(getconf CLK_TCK)" '{
+      n = $1; gsub(/[0-9]+/, "N", n); split($2, f, " "); a[n] += (f[12] + f[13]) / hz }
+    END { for (k in a) printf "%s\t%.2f\n", k, a[k] }' | sort
 }
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }
 now_s() { date +%s.%N; }
@@ -241,15 +243,18 @@ measured_pids() { # "name pid" for every process whose CPU is counted
   echo "clickhouse-1 $CLICKHOUSE_1_PID"
   echo "clickhouse-2 $CLICKHOUSE_2_PID"
 }
-snapshot() { # file: "name pid cpu_seconds" a line; each JVM's threads in <file>.<name>
-  local name pid
+snapshot() { # file: "name pid cpu_seconds" a line; then each JVM's threads in <file>.<name>
+  local name pid c
   measured_pids | while read -r name pid; do
-    echo "$name $pid $(cpu_seconds "$pid")"
+    c=$(cpu_seconds "$pid" 2>/dev/null) || continue # it has just exited
+    echo "$name $pid $c"
+  done >"$1"
+  while read -r name pid _; do
     case "$name" in
       clickhouse-*) ;;
       *) thread_cpu "$pid" >"$1.$name" ;;
     esac
-  done >"$1"
+  done <"$1"
 }
 load_heap=$(( (MAX_SPANS + WARMUP_SPANS) / 500000 + 2 ))g
 log "load: $TARGET -> $url (${LOAD_SECONDS}s after $WARMUP_SPANS warm-up spans, $CONCURRENCY in flight)"
