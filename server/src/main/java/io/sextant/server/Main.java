@@ -1,5 +1,6 @@
 package io.sextant.server;
 
+import io.sextant.server.cli.ExportCommand;
 import io.sextant.server.cli.KeysCommand;
 import io.sextant.server.cli.MapCommand;
 import io.sextant.server.cli.ProbeCommand;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
       TriageCommand.class,
       ProbeCommand.class,
       KeysCommand.class,
+      ExportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

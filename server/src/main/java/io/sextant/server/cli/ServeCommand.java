@@ -141,6 +141,24 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
   String clickhouseDatabase;
 
   @Option(
+      names = "--clickhouse-cluster",
+      defaultValue = "${env:SEXTANT_CLICKHOUSE_CLUSTER:-}",
+      description =
+          "Shard the events over this cluster of the --clickhouse server's <remote_servers>"
+              + " (a Distributed table); needs --clickhouse-shards (env"
+              + " SEXTANT_CLICKHOUSE_CLUSTER). Default: one server")
+  String clickhouseCluster;
+
+  @Option(
+      names = "--clickhouse-shards",
+      split = ",",
+      defaultValue = "${env:SEXTANT_CLICKHOUSE_SHARDS:-}",
+      description =
+          "The HTTP interfaces of the cluster's shards, http://host:8123,… (each gets the local"
+              + " tables), with --clickhouse-cluster (env SEXTANT_CLICKHOUSE_SHARDS)")
+  List<String> clickhouseShards;
+
+  @Option(
       names = "--retention-check-every",
       defaultValue = "${env:SEXTANT_RETENTION_CHECK_EVERY:-10m}",
       description =
@@ -408,11 +426,7 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
         switch (storeKind) {
           case "duckdb" -> () -> io.sextant.store.duckdb.DuckDbEventStore.open(config.store());
           case "clickhouse" -> {
-            io.sextant.store.clickhouse.ClickHouseConfig ch =
-                new io.sextant.store.clickhouse.ClickHouseConfig(
-                    java.net.URI.create(clickhouseUrl),
-                    clickhouseDatabase,
-                    java.time.Duration.ofSeconds(60));
+            io.sextant.store.clickhouse.ClickHouseConfig ch = clickHouse();
             yield () -> io.sextant.store.clickhouse.ClickHouseEventStore.open(ch);
           }
           default ->
@@ -485,6 +499,48 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
           server.close();
           asked.close();
         });
+  }
+
+  /**
+   * The ClickHouse settings of the options: one server, or a cluster of shards behind {@code
+   * --clickhouse}. A half-given cluster or a URL that is not http://host:port is one sentence.
+   */
+  io.sextant.store.clickhouse.ClickHouseConfig clickHouse() {
+    List<java.net.URI> shards = new java.util.ArrayList<>();
+    for (String s : clickhouseShards == null ? List.<String>of() : clickhouseShards) {
+      if (!s.isBlank()) {
+        shards.add(url("--clickhouse-shards", s.strip()));
+      }
+    }
+    String cluster =
+        clickhouseCluster == null || clickhouseCluster.isBlank() ? null : clickhouseCluster.strip();
+    if ((cluster == null) != shards.isEmpty()) {
+      throw new IllegalArgumentException(
+          cluster == null
+              ? "--clickhouse-shards needs --clickhouse-cluster, the name of the cluster in the"
+                  + " --clickhouse server's <remote_servers>"
+              : "--clickhouse-cluster "
+                  + cluster
+                  + " needs --clickhouse-shards http://host:8123,… (every shard's HTTP interface)");
+    }
+    return new io.sextant.store.clickhouse.ClickHouseConfig(
+        url("--clickhouse", clickhouseUrl.strip()),
+        clickhouseDatabase,
+        java.time.Duration.ofSeconds(60),
+        cluster,
+        shards);
+  }
+
+  private static java.net.URI url(String option, String text) {
+    try {
+      java.net.URI uri = new java.net.URI(text);
+      if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new IllegalArgumentException(option + " is http://host:port, not " + text);
+      }
+      return uri;
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException(option + " is http://host:port, not " + text);
+    }
   }
 
   /** Waits for a signal to stop (Ctrl-C, SIGTERM), then closes {@code node}. */

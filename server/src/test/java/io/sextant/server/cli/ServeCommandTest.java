@@ -2,6 +2,8 @@ package io.sextant.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sextant.store.clickhouse.ClickHouseConfig;
+import java.net.URI;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -99,5 +101,57 @@ class ServeCommandTest {
     assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8).strip())
         .isEqualTo(
             "sextant: --role archiver needs --archive DIR, the directory of the Parquet files");
+  }
+
+  @Test
+  void clickHouseOptions_makeOneServer_orAClusterOfShards() {
+    ServeCommand one = new ServeCommand();
+    new CommandLine(one).parseArgs("--clickhouse", "http://10.0.0.5:8123");
+    ClickHouseConfig single = one.clickHouse();
+    assertThat(single.url()).isEqualTo(URI.create("http://10.0.0.5:8123"));
+    assertThat(single.cluster()).isNull();
+    assertThat(single.shards()).isEmpty();
+
+    ServeCommand sharded = new ServeCommand();
+    new CommandLine(sharded)
+        .parseArgs(
+            "--clickhouse",
+            "http://127.0.0.1:8123",
+            "--clickhouse-database",
+            "events",
+            "--clickhouse-cluster",
+            "sextant",
+            "--clickhouse-shards",
+            "http://127.0.0.1:8123, http://127.0.0.1:9123");
+    ClickHouseConfig cluster = sharded.clickHouse();
+    assertThat(cluster.cluster()).isEqualTo("sextant");
+    assertThat(cluster.database()).isEqualTo("events");
+    assertThat(cluster.shards())
+        .containsExactly(URI.create("http://127.0.0.1:8123"), URI.create("http://127.0.0.1:9123"));
+  }
+
+  @Test
+  void aHalfGivenClickHouseCluster_orABadShardUrl_isOneSentence() {
+    assertThat(refusal("--clickhouse-cluster", "sextant"))
+        .isEqualTo(
+            "--clickhouse-cluster sextant needs --clickhouse-shards http://host:8123,… (every"
+                + " shard's HTTP interface)");
+    assertThat(refusal("--clickhouse-shards", "http://127.0.0.1:8123"))
+        .startsWith("--clickhouse-shards needs --clickhouse-cluster");
+    assertThat(refusal("--clickhouse-cluster", "sextant", "--clickhouse-shards", "127.0.0.1:8123"))
+        .isEqualTo("--clickhouse-shards is http://host:port, not 127.0.0.1:8123");
+    assertThat(refusal("--clickhouse-cluster", "no-dash", "--clickhouse-shards", "http://a:1"))
+        .contains("cluster needs a name of letters, digits and _");
+  }
+
+  private static String refusal(String... args) {
+    ServeCommand c = new ServeCommand();
+    new CommandLine(c).parseArgs(args);
+    try {
+      c.clickHouse();
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("accepted " + java.util.Arrays.toString(args));
   }
 }

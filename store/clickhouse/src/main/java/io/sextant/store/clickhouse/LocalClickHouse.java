@@ -88,6 +88,11 @@ public final class LocalClickHouse implements AutoCloseable {
     return Integer.parseInt(xml.substring(at, xml.indexOf('<', at)));
   }
 
+  /** The server's process id (the cluster script reads its CPU time from /proc). */
+  public long pid() {
+    return process.pid();
+  }
+
   public URI url() {
     return URI.create("http://127.0.0.1:" + httpPort);
   }

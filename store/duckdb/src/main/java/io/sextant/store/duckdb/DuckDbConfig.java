@@ -71,7 +71,8 @@ public record DuckDbConfig(Path directory, String memoryLimit, int threads, Lear
     return this;
   }
 
-  Path file() {
+  /** The database file, {@value #FILE_NAME} in {@code directory}. */
+  public Path file() {
     return directory.resolve(FILE_NAME);
   }
 }

@@ -551,6 +551,85 @@ public final class DuckDbEventStore implements EventStore {
     }
   }
 
+  /** Where {@link #readAll} hands its batches. */
+  @FunctionalInterface
+  public interface Batches {
+    void accept(List<Event> events) throws InterruptedException;
+  }
+
+  /**
+   * Every stored event, of every tenant, in time order, in batches of at most {@code batchEvents}
+   * (for {@code sextant export}). Rows a retried write stored twice come twice; a store that counts
+   * by identity (ClickHouse) keeps them once. The file is read one time window at a time, sized for
+   * about {@code batchEvents} events at the file's average rate, so memory is bounded by the
+   * busiest window rather than by the file. Returns how many events were handed over.
+   */
+  public long readAll(int batchEvents, Batches batches)
+      throws StoreException, InterruptedException {
+    if (batchEvents < 1) {
+      throw new IllegalArgumentException("batchEvents must be positive");
+    }
+    Columns layout = columns;
+    long sent = 0;
+    try (Connection c = reader()) {
+      long first;
+      long last;
+      long count;
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT min(time), max(time), count(*) FROM events")) {
+        rs.next();
+        count = rs.getLong(3);
+        if (count == 0) {
+          return 0;
+        }
+        first = rs.getLong(1);
+        last = rs.getLong(2);
+      }
+      long window =
+          Math.max(
+              1,
+              (long) ((double) (last - first + 1) * Math.min(1.0, batchEvents / (double) count)));
+      EventRows rows =
+          new EventRows(
+              layout,
+              id -> text(c, resourceTexts, "resources", "resource", id),
+              id -> text(c, scopeTexts, "scopes", "scope", id));
+      String sql =
+          "SELECT "
+              + layout.rowColumns
+              + " FROM events WHERE time >= ? AND time <= ? ORDER BY time, span_id";
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (long from = first; from <= last; ) {
+          long to = last - from < window ? last : from + window - 1;
+          ps.setLong(1, from);
+          ps.setLong(2, to);
+          List<Event> batch = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              batch.add(rows.read(rs));
+              if (batch.size() == batchEvents) {
+                batches.accept(batch);
+                sent += batch.size();
+                batch = new ArrayList<>();
+              }
+            }
+          }
+          if (!batch.isEmpty()) {
+            batches.accept(batch);
+            sent += batch.size();
+          }
+          if (to == last) {
+            break;
+          }
+          from = to + 1;
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("reading the events failed: " + e.getMessage(), e);
+    }
+    return sent;
+  }
+
   /** At most this many resource and scope texts are kept in memory each, beyond that re-read. */
   private static final int TEXT_CACHE = 10_000;
 
