@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The web UI in a real browser against the whole demo under traffic: {@code ui/e2e/flows.mjs}
  * drives Debian's Chromium with playwright-core through each page (query and chart, heatmap region
  * compared with the rest, drill-down to a trace and a span, a database node on the map, triage,
- * changes, dark theme), then ingests a generated 10,000-span trace over OTLP/HTTP JSON and times
+ * SLOs, changes, dark theme), then ingests a generated 10,000-span trace over OTLP/HTTP JSON and times
  * its rendering and scrolling. Screenshots and result.json land in {@code target/e2e/}.
  *
  * <p>TRIAGE-E2E: payments-db down through the demo's fault API, "Run triage now" in the page, and
@@ -47,6 +47,7 @@ class WebUiE2EIT {
     Path out = Path.of("target", "e2e").toAbsolutePath();
     try (Demo demo = Demo.start(DemoConfig.forTests(dir).withRate(20))) {
       awaitTraffic(demo);
+      demo.sextant().startSlos(Demo.slos().withUiUrl(demo.apiUrl())); // as `sextant demo` does
       Process node =
           new ProcessBuilder(
                   "node",
@@ -89,12 +90,16 @@ class WebUiE2EIT {
       assertThat(result.path("console")).as("console errors").isEmpty();
       assertThat(result.path("triageMerged").asBoolean()).as("the demo serves probes").isTrue();
       assertThat(result.at("/triage/top").asText()).contains("payments (");
+      assertThat(result.path("slosServed").asBoolean()).as("the demo serves SLOs").isTrue();
+      assertThat(result.path("slos").toString()).contains("\"checkout\"");
       JsonNode large = result.path("largeTrace");
       assertThat(large.path("renderMs").asLong()).isPositive().isLessThan(RENDER_BOUND_MS);
       assertThat(large.path("scrollMs").asLong()).isPositive().isLessThan(SCROLL_BOUND_MS);
       assertThat(large.path("domRows").asInt()).isBetween(10, 199);
       for (String shot :
-          new String[] {"explore", "compare", "trace", "map", "map-600", "triage", "changes"}) {
+          new String[] {
+            "explore", "compare", "trace", "map", "map-600", "triage", "slos", "changes"
+          }) {
         assertThat(out.resolve(shot + ".png")).exists();
       }
       assertThat(node.exitValue()).isZero();

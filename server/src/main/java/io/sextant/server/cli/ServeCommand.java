@@ -424,7 +424,7 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
       server.startTriage(probes, java.util.Map.of()); // and reloads it when the file changes
     }
     if (sloConfig != null) {
-      server.startSlos(sloConfig);
+      server.startSlos(sloConfig, slos);
     }
     return runUntilStopped(server);
   }

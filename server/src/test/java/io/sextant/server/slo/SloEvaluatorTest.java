@@ -193,6 +193,102 @@ class SloEvaluatorTest {
   }
 
   @Test
+  void series_givesEachMinutesCounts_andTheBurnRatesAsTheyStoodThen() throws Exception {
+    for (int m = -60; m < 0; m++) {
+      minute(m, 0);
+    }
+    minute(0, 100);
+    minute(1, 50);
+    SloEvaluator.Series s = evaluator.series("checkout", 10);
+    assertThat(s.valid()).hasSize(10).containsOnly(100L);
+    assertThat(s.good()).endsWith(100L, 100L, 0L, 50L);
+    assertThat(s.fromUnixNano()).isEqualTo(T0 - 8 * MIN);
+    assertThat(s.stepNanos()).isEqualTo(MIN);
+    // 5 m window at minute 0: 100 bad of 500 → 20 % / 0.5 % = 40; at minute 1: 150 of 500 → 60.
+    assertThat(s.burnRates()[0][8]).isCloseTo(40.0, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(s.burnRates()[0][9]).isCloseTo(60.0, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(s.burnRates()[0][7]).isZero();
+    // The last point of each window is what the evaluator reports now.
+    double[] now = evaluator.statuses().get(0).burnRates();
+    for (int w = 0; w < SloEvaluator.WINDOWS.length; w++) {
+      assertThat(s.burnRates()[w][9])
+          .as(SloEvaluator.WINDOW_NAMES[w])
+          .isCloseTo(now[w], org.assertj.core.api.Assertions.within(1e-9));
+    }
+    // No more minutes than the window, and none for an unknown SLO.
+    assertThat(evaluator.series("checkout", 100_000).valid()).hasSize(28 * 24 * 60);
+    assertThat(evaluator.series("nope", 10)).isNull();
+  }
+
+  @Test
+  void put_ofALooserObjective_keepsTheCounts_andResolvesThePageAtOnce() throws Exception {
+    for (int m = -60; m < 0; m++) {
+      minute(m, 0);
+    }
+    for (int m = 0; m < 5; m++) {
+      minute(m, 100);
+    }
+    Alert page = alerts.get(alerts.size() - 1);
+    assertThat(page.severity()).isEqualTo(Alert.Severity.PAGE);
+    assertThat(page.firing()).isTrue();
+    int asked = questions.get();
+    int sent = alerts.size();
+    Slo old = evaluator.config().slos().get(0);
+    // 1 h: 500 bad of 6000 → 8.3 % / 10 % budget = 0.83×: no longer a fast burn.
+    evaluator.put(
+        Slo.of(old.name(), "looser", old.valid(), old.good(), 0.90, old.window()));
+    assertThat(questions.get()).as("counts kept, nothing asked").isEqualTo(asked);
+    Alert resolved =
+        alerts.subList(sent, alerts.size()).stream()
+            .filter(a -> a.severity() == Alert.Severity.PAGE)
+            .findFirst()
+            .orElseThrow();
+    assertThat(resolved.firing()).isFalse();
+    assertThat(resolved.id()).isEqualTo(page.id());
+    assertThat(evaluator.statuses().get(0).burnRates()[2])
+        .isCloseTo(500 / 6000.0 / 0.1, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(evaluator.config().slos().get(0).description()).isEqualTo("looser");
+  }
+
+  @Test
+  void put_ofNewConditions_countsTheWindowAgain_andANewSloIsAdded() throws Exception {
+    minute(-1, 0);
+    Slo old = evaluator.config().slos().get(0);
+    evaluator.put(Slo.of(old.name(), "", old.valid(), "duration < 1s", 0.995, old.window()));
+    evaluator.put(
+        Slo.of("browse", "", "http.route = /api/browse", "status != error", 0.99, old.window()));
+    int before = questions.get();
+    minute(0, 0);
+    // Both SLOs count their whole window again (2 · 41 questions each), not 3 minutes.
+    assertThat(questions.get() - before).isEqualTo(4 * 41);
+    assertThat(evaluator.statuses())
+        .extracting(s -> s.slo().name())
+        .containsExactly("checkout", "browse");
+    // The browse span of every minute is an error: its 5 m burn is 100 % / 1 % = 100.
+    assertThat(evaluator.statuses().get(1).burnRates()[0])
+        .isCloseTo(100.0, org.assertj.core.api.Assertions.within(1e-9));
+  }
+
+  @Test
+  void remove_resolvesItsFiringAlerts() throws Exception {
+    for (int m = -60; m < 0; m++) {
+      minute(m, 0);
+    }
+    for (int m = 0; m < 5; m++) {
+      minute(m, 100);
+    }
+    assertThat(evaluator.statuses().get(0).paging()).isTrue();
+    int sent = alerts.size();
+    assertThat(evaluator.remove("checkout")).isTrue();
+    assertThat(alerts.subList(sent, alerts.size()))
+        .extracting(a -> a.severity() + " " + a.firing())
+        .containsExactlyInAnyOrder("PAGE false", "TICKET false");
+    assertThat(evaluator.statuses()).isEmpty();
+    assertThat(evaluator.config().slos()).isEmpty();
+    assertThat(evaluator.remove("checkout")).isFalse();
+  }
+
+  @Test
   void evaluation_isIncremental_twoQuestionsATickAfterTheFirst() throws Exception {
     minute(-1, 0);
     int first = questions.get();
