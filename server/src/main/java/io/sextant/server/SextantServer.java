@@ -556,12 +556,8 @@ public final class SextantServer implements AutoCloseable {
     stopSlos();
     slosFile = file == null ? null : new SloFile(file);
     alerts =
-        new AlertNotifier(
-            config,
-            () -> {
-              Triage t = triage;
-              return t == null ? null : t.triage(2, true);
-            });
+        // One triage at a time with the API's (a user may press "Run triage" during an alert).
+        new AlertNotifier(config, () -> triageApi.triageNow(2, true));
     slos = new SloEvaluator(config, engine, clock, alerts).start();
     log.info("{} SLOs evaluated, a minute being {}", config.slos().size(), slos.minute());
     return slos;

@@ -100,7 +100,8 @@ class SloApiIT {
     assertThat(slo.path("name").asText()).isEqualTo("cart-logs");
     assertThat(slo.path("window").asText()).isEqualTo("1d");
     assertThat(slo.path("objective").asDouble()).isEqualTo(0.99);
-    assertThat(slo.path("burn_rates").path("1h").asDouble()).isEqualTo(40.0);
+    assertThat(slo.path("burn_rates").path("1h").asDouble())
+        .isCloseTo(40.0, org.assertj.core.api.Assertions.within(1e-6));
 
     assertThat(server.get("/api/v1/slos/nope").status()).isEqualTo(404);
     assertThat(server.get("/api/v1/slos/cart-logs?last=soon").status()).isEqualTo(400);

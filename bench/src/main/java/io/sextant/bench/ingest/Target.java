@@ -105,11 +105,6 @@ enum Target {
     return headers.get("grpc-status");
   }
 
-  /** What the load counts: spans, or data points for metrics. */
-  String unit() {
-    return this == OTLP_METRICS ? "points" : "spans";
-  }
-
   private static long rejectedPoints(byte[] response) {
     if (response.length == 0) {
       return 0;
