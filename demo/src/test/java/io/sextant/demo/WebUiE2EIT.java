@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The web UI in a real browser against the whole demo under traffic: {@code ui/e2e/flows.mjs}
  * drives Debian's Chromium with playwright-core through each page (query and chart, heatmap region
  * compared with the rest, drill-down to a trace and a span, a database node on the map, triage,
- * SLOs, changes, dark theme), then ingests a generated 10,000-span trace over OTLP/HTTP JSON and times
- * its rendering and scrolling. Screenshots and result.json land in {@code target/e2e/}.
+ * SLOs, changes, dark theme), then ingests a generated 10,000-span trace over OTLP/HTTP JSON and
+ * times its rendering and scrolling. Screenshots and result.json land in {@code target/e2e/}.
  *
  * <p>TRIAGE-E2E: payments-db down through the demo's fault API, "Run triage now" in the page, and
  * payments-db must be the top suspect. (Against a server without probes the script checks the

@@ -87,7 +87,9 @@ class SloApiIT {
     }
     assertThat(sum(series.path("valid"))).as(series.toString()).isEqualTo(10);
     assertThat(sum(series.path("good"))).isEqualTo(6);
-    assertThat(series.path("buckets").asInt()).isEqualTo(120).isEqualTo(series.path("valid").size());
+    assertThat(series.path("buckets").asInt())
+        .isEqualTo(120)
+        .isEqualTo(series.path("valid").size());
     assertThat(series.path("step").asLong()).isEqualTo(1_000_000_000L);
     assertThat(series.path("burn_rates").path("1h").size()).isEqualTo(120);
     // 4 bad of 10 in the last hour (scaled: a minute) against a 1 % budget: 40×.
@@ -145,7 +147,10 @@ class SloApiIT {
     assertThat(listed.get(0).path("window").asText()).isEqualTo("7d");
 
     assertThat(
-            send("PUT", "/api/v1/slos/api", "{\"valid\":\"kind = span\",\"good\":\"error = false\",\"objective\":99}")
+            send(
+                    "PUT",
+                    "/api/v1/slos/api",
+                    "{\"valid\":\"kind = span\",\"good\":\"error = false\",\"objective\":99}")
                 .status())
         .isEqualTo(200);
     assertThat(server.get("/api/v1/slos").json().path("slos").size()).isEqualTo(2);

@@ -247,31 +247,31 @@ public final class IngestLoad implements Callable<Integer> {
   private void printResult(Target t, LoadRunner.Result r, Bodies measured, String scheme) {
     String line =
         String.format(
-        Locale.ROOT,
-        "RESULT target=%s protocol=%s spans_sent=%d acked_spans=%d requests=%d seconds=%.2f"
-            + " spans_per_s=%.0f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f errors=%d"
-            + " overloaded=%d rejected_spans=%d concurrency=%d spans_per_request=%d"
-            + " warmup_spans=%d wire_bytes_per_span=%.1f attributes_per_span=%.2f timed_out=%s%n",
-        t.label,
-        scheme,
-        r.spans(),
-        r.ackedSpans(),
-        r.requests(),
-        r.seconds(),
-        r.spansPerSecond(),
-        r.percentileMillis(0.50),
-        r.percentileMillis(0.90),
-        r.percentileMillis(0.99),
-        r.percentileMillis(1.0),
-        r.errorCount(),
-        r.overloaded(),
-        r.rejectedSpans(),
-        concurrency,
-        spansPerRequest,
-        warmupSpans,
-        measured.wireBytes / (double) spans,
-        measured.attributesPerSpan,
-        r.timedOut());
+            Locale.ROOT,
+            "RESULT target=%s protocol=%s spans_sent=%d acked_spans=%d requests=%d seconds=%.2f"
+                + " spans_per_s=%.0f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f errors=%d"
+                + " overloaded=%d rejected_spans=%d concurrency=%d spans_per_request=%d"
+                + " warmup_spans=%d wire_bytes_per_span=%.1f attributes_per_span=%.2f timed_out=%s%n",
+            t.label,
+            scheme,
+            r.spans(),
+            r.ackedSpans(),
+            r.requests(),
+            r.seconds(),
+            r.spansPerSecond(),
+            r.percentileMillis(0.50),
+            r.percentileMillis(0.90),
+            r.percentileMillis(0.99),
+            r.percentileMillis(1.0),
+            r.errorCount(),
+            r.overloaded(),
+            r.rejectedSpans(),
+            concurrency,
+            spansPerRequest,
+            warmupSpans,
+            measured.wireBytes / (double) spans,
+            measured.attributesPerSpan,
+            r.timedOut());
     // For metrics the same counts are data points: the keys say so.
     System.out.print(t == Target.OTLP_METRICS ? line.replace("span", "point") : line);
     if (r.errorCount() > 0) {

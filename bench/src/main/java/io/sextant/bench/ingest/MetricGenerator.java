@@ -52,7 +52,8 @@ final class MetricGenerator {
       int service = r / INSTANCES;
       resources[r] =
           Resource.newBuilder()
-              .addAttributes(kv("service.name", Catalog.SERVICES[service % Catalog.SERVICES.length]))
+              .addAttributes(
+                  kv("service.name", Catalog.SERVICES[service % Catalog.SERVICES.length]))
               .addAttributes(kv("service.instance.id", "inst-" + r))
               .addAttributes(kv("service.version", "1." + (service % 7) + ".0"))
               .addAttributes(kv("host.name", "host-" + (r % 50)))
@@ -78,8 +79,7 @@ final class MetricGenerator {
 
   /** A request of at least one resource's points, about {@code points}, at most {@code left}. */
   Request next(int points, long left) {
-    int resourcesInRequest =
-        (int) Math.max(1, Math.min(points, left) / POINTS_PER_RESOURCE);
+    int resourcesInRequest = (int) Math.max(1, Math.min(points, left) / POINTS_PER_RESOURCE);
     ExportMetricsServiceRequest.Builder request = ExportMetricsServiceRequest.newBuilder();
     int count = 0;
     for (int i = 0; i < resourcesInRequest; i++) {
@@ -134,7 +134,8 @@ final class MetricGenerator {
         gauge(
             "db.client.connection.pending_requests",
             "{request}",
-            point(time, l[8], true).addAttributes(kv("db.client.connection.pool.name", "HikariPool-1"))));
+            point(time, l[8], true)
+                .addAttributes(kv("db.client.connection.pool.name", "HikariPool-1"))));
     attributes += 1;
     scope.addMetrics(gauge("jvm.cpu.count", "{cpu}", point(time, l[9], true)));
     return ResourceMetrics.newBuilder().setResource(resources[r]).addScopeMetrics(scope).build();

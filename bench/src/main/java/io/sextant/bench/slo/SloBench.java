@@ -33,12 +33,12 @@ import picocli.CommandLine.Option;
 
 /**
  * The CPU the SLO evaluator takes at steady state (issue 16: 100 SLOs over 28 days at 10M events a
- * day, at most 1 % of a core). Fills a fresh DuckDB store with spans at the given daily rate for the
- * last {@code --hours}, in time order as ingest writes them. Then it evaluates {@code --slos} SLOs
- * with 28-day windows through the server's own {@link SloEvaluator} over the store's SQL engine. The
- * first tick counts every window once (the start). The measured ticks after it each recount the last
- * 3 minutes, as the server's ticks do four times a minute. Prints the process CPU per tick and the
- * share of one core at four ticks a minute.
+ * day, at most 1 % of a core). Fills a fresh DuckDB store with spans at the given daily rate for
+ * the last {@code --hours}, in time order as ingest writes them. Then it evaluates {@code --slos}
+ * SLOs with 28-day windows through the server's own {@link SloEvaluator} over the store's SQL
+ * engine. The first tick counts every window once (the start). The measured ticks after it each
+ * recount the last 3 minutes, as the server's ticks do four times a minute. Prints the process CPU
+ * per tick and the share of one core at four ticks a minute.
  *
  * <p>{@code java -cp bench/target/sextant-bench.jar io.sextant.bench.slo.SloBench --help}
  */
@@ -67,7 +67,16 @@ public final class SloBench implements Callable<Integer> {
 
   static final int ROUTES = 20;
   static final String[] SERVICES = {
-    "gateway", "cart", "checkout", "payments", "catalog", "search", "users", "orders", "stock", "mail"
+    "gateway",
+    "cart",
+    "checkout",
+    "payments",
+    "catalog",
+    "search",
+    "users",
+    "orders",
+    "stock",
+    "mail"
   };
 
   public static void main(String[] args) {

@@ -21,9 +21,9 @@ import java.util.function.Supplier;
 /**
  * The SLOs on :7070 (docs/api.md): {@code GET /api/v1/slos} (every SLO's burn rates, budget left
  * and alerts, and recent alerts), {@code GET /api/v1/slos/{name}?last=6h} (one SLO minute by
- * minute, for the burn-rate chart), {@code PUT} and {@code DELETE /api/v1/slos/{name}} (edits, admin
- * scope: {@code ApiGuard}). An edit is written to the {@code --slos} file when there is one, else
- * kept in memory until the server stops.
+ * minute, for the burn-rate chart), {@code PUT} and {@code DELETE /api/v1/slos/{name}} (edits,
+ * admin scope: {@code ApiGuard}). An edit is written to the {@code --slos} file when there is one,
+ * else kept in memory until the server stops.
  */
 public final class SloApi {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -104,11 +104,7 @@ public final class SloApi {
       return HttpResponse.of(
           req.aggregate()
               .thenApplyAsync(
-                  agg ->
-                      req.method() == HttpMethod.PUT
-                          ? put(name, agg)
-                          : delete(name),
-                  blocking));
+                  agg -> req.method() == HttpMethod.PUT ? put(name, agg) : delete(name), blocking));
     };
   }
 
@@ -230,8 +226,7 @@ public final class SloApi {
     try {
       body = JSON.readTree(agg.contentUtf8());
     } catch (JsonProcessingException ex) {
-      throw new IllegalArgumentException(
-          "the body is not JSON: " + ex.getOriginalMessage(), ex);
+      throw new IllegalArgumentException("the body is not JSON: " + ex.getOriginalMessage(), ex);
     }
     if (body == null || !body.isObject()) {
       throw new IllegalArgumentException(
@@ -240,7 +235,11 @@ public final class SloApi {
     JsonNode named = body.get("name");
     if (named != null && !named.isNull() && !named.asText().equals(name)) {
       throw new IllegalArgumentException(
-          "the body names " + named.asText() + " but the path " + name + "; rename by DELETE and PUT");
+          "the body names "
+              + named.asText()
+              + " but the path "
+              + name
+              + "; rename by DELETE and PUT");
     }
     JsonNode objective = body.path("objective");
     if (!objective.isNumber() && !objective.isTextual()) {

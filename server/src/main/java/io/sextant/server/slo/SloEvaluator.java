@@ -259,8 +259,8 @@ public final class SloEvaluator implements AutoCloseable {
 
   /**
    * The SLO named {@code name} minute by minute over the last {@code minutes} it has counted (at
-   * most its window): valid and good counts, and the burn rate over each of {@link #WINDOWS} as
-   * it stood at the end of every minute. Null for an unknown name; empty before the first count.
+   * most its window): valid and good counts, and the burn rate over each of {@link #WINDOWS} as it
+   * stood at the end of every minute. Null for an unknown name; empty before the first count.
    */
   public synchronized Series series(String name, int minutes) {
     int at = index(name);
@@ -269,7 +269,8 @@ public final class SloEvaluator implements AutoCloseable {
     }
     SloState s = states.get(at);
     if (s.last < 0) {
-      return new Series(s.slo, 0, minuteNanos, new long[0], new long[0], new double[WINDOWS.length][0]);
+      return new Series(
+          s.slo, 0, minuteNanos, new long[0], new long[0], new double[WINDOWS.length][0]);
     }
     int n = Math.max(1, Math.min(minutes, s.minutes));
     int back = WINDOWS[WINDOWS.length - 1];

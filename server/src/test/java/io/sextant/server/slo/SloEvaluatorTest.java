@@ -235,8 +235,7 @@ class SloEvaluatorTest {
     int sent = alerts.size();
     Slo old = evaluator.config().slos().get(0);
     // 1 h: 500 bad of 6000 → 8.3 % / 10 % budget = 0.83×: no longer a fast burn.
-    evaluator.put(
-        Slo.of(old.name(), "looser", old.valid(), old.good(), 0.90, old.window()));
+    evaluator.put(Slo.of(old.name(), "looser", old.valid(), old.good(), 0.90, old.window()));
     assertThat(questions.get()).as("counts kept, nothing asked").isEqualTo(asked);
     Alert resolved =
         alerts.subList(sent, alerts.size()).stream()

@@ -58,7 +58,8 @@ class SloFileTest {
     Slo checkout = read.slos().get(0);
     assertThat(checkout.description()).isEqualTo("Customers can pay: \"fast\" # not a comment");
     assertThat(checkout.good()).isEqualTo("status != error and duration < 1s");
-    assertThat(checkout.objective()).isCloseTo(0.999, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(checkout.objective())
+        .isCloseTo(0.999, org.assertj.core.api.Assertions.within(1e-12));
     assertThat(read.slos().get(1).window()).isEqualTo(Duration.ofDays(7));
     assertThat(read.slos().get(2).valid()).isEqualTo("http.route in (/api/login, /api/sso)");
     assertThat(read.slos().get(2).window()).isEqualTo(Duration.ofHours(36));

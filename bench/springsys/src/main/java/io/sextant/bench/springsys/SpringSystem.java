@@ -73,7 +73,8 @@ public final class SpringSystem implements AutoCloseable {
   public static final String TOPIC = "orders";
 
   /** The services that use Kafka: without them the broker is not started. */
-  static final java.util.Set<String> KAFKA_USERS = java.util.Set.of("orders", "shipping", "notifications");
+  static final java.util.Set<String> KAFKA_USERS =
+      java.util.Set.of("orders", "shipping", "notifications");
 
   private final Path workDir;
   private final Path logs;
