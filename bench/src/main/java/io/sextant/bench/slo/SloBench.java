@@ -65,6 +65,12 @@ public final class SloBench implements Callable<Integer> {
   @Option(names = "--warmup-ticks", defaultValue = "10", description = "Ticks before measuring.")
   int warmupTicks;
 
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      description = "DuckDB worker threads; 0: one per core, as the server runs it.")
+  int threads;
+
   static final int ROUTES = 20;
   static final String[] SERVICES = {
     "gateway",
@@ -92,7 +98,8 @@ public final class SloBench implements Callable<Integer> {
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long now = System.currentTimeMillis() * 1_000_000L;
     long events = eventsPerDay * hours / 24;
-    try (DuckDbEventStore store = DuckDbEventStore.open(DuckDbConfig.defaults(dir))) {
+    try (DuckDbEventStore store = DuckDbEventStore.open(
+            new DuckDbConfig(dir, DuckDbConfig.defaults(dir).memoryLimit(), threads))) {
       long t0 = System.nanoTime();
       fill(store, now - Duration.ofHours(hours).toNanos(), now, events);
       System.err.printf(
@@ -153,7 +160,7 @@ public final class SloBench implements Callable<Integer> {
       double budget = evaluator.statuses().get(0).budgetRemaining();
       System.out.printf(
           Locale.ROOT,
-          "RESULT slos=%d events=%d hours=%d events_per_day=%d first_tick_s=%.2f"
+          "RESULT slos=%d events=%d hours=%d events_per_day=%d duckdb_threads=%d first_tick_s=%.2f"
               + " first_tick_cpu_s=%.2f first_tick_questions=%d ticks=%d questions_per_tick=%d"
               + " cpu_ms_per_tick=%.1f wall_ms_per_tick=%.1f core_share_at_4_ticks_a_minute=%.4f"
               + " alerts=%d budget_remaining_slo0=%.3f%n",
@@ -161,6 +168,7 @@ public final class SloBench implements Callable<Integer> {
           events,
           hours,
           eventsPerDay,
+          threads,
           firstWall / 1e9,
           firstCpu / 1e9,
           firstQuestions,
