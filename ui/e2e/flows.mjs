@@ -250,7 +250,8 @@ await flow('slos', async () => {
   check(/99\.5 %/.test(text) && /28d/.test(text), `checkout row lacks its objective or window: ${text}`);
   await checkout.click();
   await page.waitForURL(/slo=checkout/, T);
-  await page.locator('[data-testid="series-burn"] canvas').first().waitFor(T);
+  // The first count of a 28-day window may still be under way: the page asks again every 15 s.
+  await page.locator('[data-testid="series-burn"] canvas').first().waitFor({ timeout: 60000 });
   await page.getByRole('img', { name: /alerts and \d+ changes in this span/ }).or(page.getByText('No alerts and no changes in this span.')).first().waitFor(T);
   await shot('slos', true);
 });
