@@ -153,7 +153,11 @@ export function SlosPage() {
         <section>
           <h3>Alerts and changes</h3>
           {ch.error ? <ErrorBox error={ch.error} retry={ch.reload} /> : null}
-          <AlertHistory alerts={list.data.alerts} changes={ch.data?.changes ?? []} spanMs={minutes(last) * minuteSeconds * 1000} />
+          {ch.loading && !ch.data ? (
+            <Loading what="the changes" />
+          ) : (
+            <AlertHistory alerts={list.data.alerts} changes={ch.data?.changes ?? []} spanMs={minutes(last) * minuteSeconds * 1000} />
+          )}
           <p className="small">
             <Link to={`/changes?last=${realLast}`}>All changes and health checks →</Link>
           </p>
