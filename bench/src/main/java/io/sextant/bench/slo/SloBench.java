@@ -98,7 +98,8 @@ public final class SloBench implements Callable<Integer> {
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long now = System.currentTimeMillis() * 1_000_000L;
     long events = eventsPerDay * hours / 24;
-    try (DuckDbEventStore store = DuckDbEventStore.open(
+    try (DuckDbEventStore store =
+        DuckDbEventStore.open(
             new DuckDbConfig(dir, DuckDbConfig.defaults(dir).memoryLimit(), threads))) {
       long t0 = System.nanoTime();
       fill(store, now - Duration.ofHours(hours).toNanos(), now, events);
