@@ -67,9 +67,10 @@ class WebUiE2EIT {
         boolean slos = false;
         for (String line; (line = r.readLine()) != null; ) {
           if (!slos && line.startsWith("[e2e] triage ")) {
-            // The demo's SLOs, as `sextant demo` runs them, from here on: on a loaded machine the
-            // slowed demo fires their alerts, and each alert's triage runs every probe, which
-            // competed with the triage flow's footprint learning (it timed out at load 15).
+            // The demo's SLOs, as `sextant demo` runs them, from here on, not from the start: on a
+            // loaded machine the slowed demo fires their alerts, and each alert's triage runs
+            // every probe beside the triage flow's wait for footprints. (With them from the start
+            // that wait timed out at load 15; without them it also timed out at load 24.)
             demo.sextant().startSlos(Demo.slos().withUiUrl(demo.apiUrl()));
             slos = true;
           }
