@@ -557,7 +557,7 @@ public final class SextantServer implements AutoCloseable {
     slosFile = file == null ? null : new SloFile(file);
     alerts =
         // One triage at a time with the API's (a user may press "Run triage" during an alert).
-        new AlertNotifier(config, () -> triageApi.triageNow(2, true));
+        new AlertNotifier(config, () -> triageApi.triageNow(2, true), clock);
     slos = new SloEvaluator(config, engine, clock, alerts).start();
     log.info("{} SLOs evaluated, a minute being {}", config.slos().size(), slos.minute());
     return slos;

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 class SloEvaluatorTest {
   static final long MIN = 60_000_000_000L;
   static final long T0 = 29_000_000L * MIN; // a whole minute in 2025
+  static final long MS = 1_000_000L; // alerts are dated to the millisecond (the evaluator's clock)
 
   static final String YAML =
       """
@@ -296,6 +297,67 @@ class SloEvaluatorTest {
     minute(0, 0);
     minute(1, 3);
     assertThat(questions.get() - first).isEqualTo(4);
+  }
+
+  @Test
+  void notifier_sendsPagesBeforeWaitingTickets_andAlertsFiredBeforeATriageShareIt()
+      throws Exception {
+    SloConfig config =
+        SloConfig.parse(new ByteArrayInputStream(YAML.getBytes(StandardCharsets.UTF_8)), "t.yaml");
+    Slo slo = config.slos().get(0);
+    java.util.concurrent.CountDownLatch firstTriage = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    List<Long> triageStarts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AlertNotifier.TriageRunner runner =
+        () -> {
+          triageStarts.add(now);
+          firstTriage.countDown();
+          release.await(10, TimeUnit.SECONDS);
+          var ranking =
+              new io.sextant.triage.rank.Ranking(
+                  true,
+                  0.01,
+                  "triage " + triageStarts.size(),
+                  List.of(),
+                  List.of(),
+                  null,
+                  List.of(),
+                  List.of(),
+                  1.0);
+          return new io.sextant.triage.TriageReport(
+              now, 1, List.of(), ranking, List.of(), List.of());
+        };
+    double[] burn = {20, 20, 20, 20};
+    try (AlertNotifier n = new AlertNotifier(config, runner, clock)) {
+      now = T0;
+      n.alert(new Alert(slo, Alert.Severity.TICKET, true, burn, 0.9, T0, -1));
+      assertThat(firstTriage.await(10, TimeUnit.SECONDS)).isTrue();
+      // While the first ticket's triage runs: another ticket, then a page.
+      n.alert(new Alert(slo, Alert.Severity.TICKET, true, burn, 0.9, T0 + MS, -1));
+      n.alert(new Alert(slo, Alert.Severity.PAGE, true, burn, 0.9, T0 + 2 * MS, -1));
+      now = T0 + 3 * MS;
+      release.countDown();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (n.history().size() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      // The page went before the ticket that waited longer; it fired after the first triage
+      // started, so it got a triage of its own, which the waiting ticket (fired before that one
+      // started) shares.
+      assertThat(n.history())
+          .extracting(
+              p ->
+                  p.get("severity").asText()
+                      + "@"
+                      + p.get("started_at").asText()
+                      + " "
+                      + p.path("triage").path("headline").asText())
+          .containsExactly(
+              "ticket@" + java.time.Instant.ofEpochSecond(0, T0) + " triage 1",
+              "page@" + java.time.Instant.ofEpochSecond(0, T0 + 2 * MS) + " triage 2",
+              "ticket@" + java.time.Instant.ofEpochSecond(0, T0 + MS) + " triage 2");
+    }
+    assertThat(triageStarts).containsExactly(T0, T0 + 3 * MS);
   }
 
   @Test
