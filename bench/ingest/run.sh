@@ -15,6 +15,9 @@
 #   INGEST_PATHS       Sextant's ingest paths to measure, each on a fresh directory: "log" (the
 #                      segment log, ADR 0021) and/or "commit" (group commit, ADR 0005); default both
 #   SKIP_BUILD=1       use the jars already built
+#   SIGNAL=metrics     instead: OTLP/HTTP metrics (gauge points, MetricGenerator) into Sextant
+#                      alone, points/s and bytes per point on disk (no Zipkin; MAX_SPANS,
+#                      WARMUP_SPANS and SPANS_PER_REQUEST then count points)
 #
 # Everything binds to 127.0.0.1 on free ports, and every process it starts is stopped on exit.
 set -euo pipefail
@@ -29,6 +32,9 @@ CONCURRENCY=${CONCURRENCY:-8}
 SPANS_PER_REQUEST=${SPANS_PER_REQUEST:-500}
 ZIPKIN_HEAP=${ZIPKIN_HEAP:-8g}
 ZIPKIN_VERSION=3.6.1
+SIGNAL=${SIGNAL:-traces}
+unit=spans
+[ "$SIGNAL" = metrics ] && unit=points
 
 JAVA_HOME=$("$root/bin/java-home")
 export JAVA_HOME
@@ -128,7 +134,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     || { log "build failed; see $run/build.log"; exit 1; }
 fi
 zipkin_jar="$work/zipkin-server-$ZIPKIN_VERSION-exec.jar"
-if [ ! -f "$zipkin_jar" ]; then
+if [ "$SIGNAL" != metrics ] && [ ! -f "$zipkin_jar" ]; then
   log "fetching io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec"
   ./mvnw -B -q -N dependency:copy -Dartifact="io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" \
     -DoutputDirectory="$work" >"$run/fetch.log" 2>&1 \
@@ -199,9 +205,13 @@ run_sextant() { # path
   done
   [ -n "$sextant" ] || { log "Sextant did not start; see $run/sextant-$path.log"; exit 1; }
 
-  load "sextant-$path-otlp-http" otlp-http "http://127.0.0.1:$http_port/v1/traces" "$sextant"
-  load "sextant-$path-otlp-grpc" otlp-grpc "http://127.0.0.1:$grpc_port" "$sextant"
-  load "sextant-$path-zipkin" zipkin "http://127.0.0.1:$zipkin_port/api/v2/spans" "$sextant"
+  if [ "$SIGNAL" = metrics ]; then
+    load "sextant-$path-otlp-metrics" otlp-metrics "http://127.0.0.1:$http_port/v1/metrics" "$sextant"
+  else
+    load "sextant-$path-otlp-http" otlp-http "http://127.0.0.1:$http_port/v1/traces" "$sextant"
+    load "sextant-$path-otlp-grpc" otlp-grpc "http://127.0.0.1:$grpc_port" "$sextant"
+    load "sextant-$path-zipkin" zipkin "http://127.0.0.1:$zipkin_port/api/v2/spans" "$sextant"
+  fi
 
   local rss_kb
   rss_kb=$(vm_hwm_kb "$sextant")
@@ -221,7 +231,7 @@ run_sextant() { # path
     | awk '{ n += $1 } END { print n + 0 }')
   for f in "$run"/results/sextant-"$path"-*; do
     r=$(cat "$f")
-    acked=$((acked + $(field "$r" acked_spans) + $(field "$r" warmup_acked)))
+    acked=$((acked + $(field "$r" "acked_$unit") + $(field "$r" warmup_acked)))
   done
   log "stopping Sextant (SIGTERM)"
   local stop_s db_bytes=0 log_bytes=0
@@ -232,7 +242,7 @@ run_sextant() { # path
   for f in "$data"/log/*.seg; do
     [ -f "$f" ] && log_bytes=$((log_bytes + $(stat -c %s "$f")))
   done
-  if [ "$stored" != "$acked" ] || [ "$by_service" != "$acked" ]; then
+  if [ "$stored" != "$acked" ] || { [ "$SIGNAL" != metrics ] && [ "$by_service" != "$acked" ]; }; then
     log "WARNING: Sextant ($path) acknowledged $acked spans but stores $stored (services: $by_service)"
   fi
   echo "acked=$acked stored=$stored by_service=$by_service bytes=$db_bytes log_bytes=$log_bytes stop_s=$stop_s rss_kb=$rss_kb" \
@@ -243,6 +253,33 @@ INGEST_PATHS=${INGEST_PATHS:-log commit}
 for path in $INGEST_PATHS; do
   run_sextant "$path"
 done
+
+if [ "$SIGNAL" = metrics ]; then
+  {
+    echo
+    echo "Metrics ingest benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "JDK: $("$java" -version 2>&1 | head -1); loads of ${LOAD_SECONDS}s, $CONCURRENCY requests in flight, $SPANS_PER_REQUEST gauge points per request, after $WARMUP_SPANS warm-up points"
+    echo
+    printf '%-22s %10s %9s %9s %7s %7s %13s %12s\n' "server / protocol" "points/s" "p50 ms" \
+      "p99 ms" "429s" "errors" "CPU µs/point" "B/point"
+    for path in $INGEST_PATHS; do
+      r=$(cat "$run/results/sextant-$path-otlp-metrics")
+      sum=$(cat "$run/sextant-$path.summary")
+      printf '%-22s %10s %9s %9s %7s %7s %13s %12s\n' "Sextant[$path] metrics" \
+        "$(field "$r" points_per_s)" "$(field "$r" p50_ms)" "$(field "$r" p99_ms)" \
+        "$(field "$r" overloaded)" "$(field "$r" errors)" \
+        "$(awk -v c="$(field "$r" server_cpu_s)" -v n="$(field "$r" acked_points)" \
+          'BEGIN { printf "%.2f", (n > 0 ? c * 1e6 / n : 0) }')" \
+        "$(awk -v b="$(field " $sum" bytes)" -v n="$(field " $sum" stored)" \
+          'BEGIN { printf "%.1f", (n > 0 ? b / n : 0) }')"
+      echo "  Sextant[$path]: acknowledged $(field " $sum" acked) points, stored $(field " $sum" stored); $(field " $sum" bytes) bytes in sextant.duckdb after SIGTERM; wire $(field "$r" wire_bytes_per_point) B/point; peak RSS $(( $(field " $sum" rss_kb) / 1024 )) MB"
+      echo "  CPU by thread: $(head -6 "$run/sextant-$path-otlp-metrics.threads" \
+        | awk '{ printf "%s%s %s s", (NR > 1 ? ", " : ""), substr($0, index($0, " s  ") + 4), $1 }')"
+    done
+    echo "Details: ${run#"$root"/}"
+  } | tee "$run/summary.txt"
+  exit 0
+fi
 
 # --- Zipkin ----------------------------------------------------------------------------------
 zipkin=

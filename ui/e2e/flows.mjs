@@ -40,6 +40,8 @@ page.on('console', (m) => {
   if (m.type() !== 'error') return;
   // A 404 from GET /api/v1/probes is the triage page's "not in this build" state, logged by Chromium.
   if (!triageMerged && /status of 404/.test(m.text())) return;
+  // Likewise GET /api/v1/slos on a server started without --slos (the page says so).
+  if (result.slosServed === false && /status of 404/.test(m.text())) return;
   result.console.push(m.text());
 });
 page.on('pageerror', (e) => result.console.push('page error: ' + e.message));
@@ -226,6 +228,32 @@ await flow('changes', async () => {
   await page.goto(`${API}/changes?last=1h`);
   await page.locator('.timeline svg').waitFor(T);
   await shot('changes');
+});
+
+await flow('slos', async () => {
+  const served = (await api('/api/v1/slos')).status !== 404;
+  result.slosServed = served;
+  await page.goto(`${API}/slos`);
+  if (!served) {
+    await page.getByText('No SLOs on this server').waitFor(T);
+    return;
+  }
+  // The demo ships SLOs for its public functions (demo/src/main/resources/slos.yaml).
+  const table = page.getByRole('table', { name: 'SLOs' });
+  await table.waitFor(T);
+  const rows = table.locator('[data-testid="slo-row"]');
+  const names = await rows.locator('strong').allInnerTexts();
+  result.slos = names;
+  check(names.includes('checkout'), `the demo's checkout SLO is not listed: ${names.join(', ')}`);
+  const checkout = rows.filter({ hasText: 'Customers can pay for their cart' });
+  const text = await checkout.innerText();
+  check(/99\.5 %/.test(text) && /28d/.test(text), `checkout row lacks its objective or window: ${text}`);
+  await checkout.click();
+  await page.waitForURL(/slo=checkout/, T);
+  // The first count of a 28-day window may still be under way: the page asks again every 15 s.
+  await page.locator('[data-testid="series-burn"] canvas').first().waitFor({ timeout: 60000 });
+  await page.getByRole('img', { name: /alerts and \d+ changes in this span/ }).or(page.getByText('No alerts and no changes in this span.')).first().waitFor(T);
+  await shot('slos', true);
 });
 
 await flow('dark-theme', async () => {

@@ -4,6 +4,7 @@ import { ExplorePage } from './pages/Explore';
 import { TracePage } from './pages/Trace';
 import { TriagePage } from './pages/Triage';
 import { ChangesPage } from './pages/Changes';
+import { SlosPage } from './pages/Slos';
 import { TracesPage } from './pages/Traces';
 import { Loading } from './components/State';
 
@@ -38,6 +39,7 @@ export function App() {
           <NavLink to="/traces">Traces</NavLink>
           <NavLink to="/map">Map</NavLink>
           <NavLink to="/triage">Triage</NavLink>
+          <NavLink to="/slos">SLOs</NavLink>
           <NavLink to="/changes">Changes &amp; health</NavLink>
         </nav>
         <button
@@ -64,6 +66,7 @@ export function App() {
             }
           />
           <Route path="/triage" element={<TriagePage />} />
+          <Route path="/slos" element={<SlosPage />} />
           <Route path="/changes" element={<ChangesPage />} />
           <Route path="*" element={<NotFound />} />
         </Routes>

@@ -318,3 +318,70 @@ export interface TriageResult {
 }
 export const runTriage = (body: { repeats?: number; adaptive?: boolean }, signal?: AbortSignal) =>
   post<TriageResult>('/api/v1/triage', body, signal);
+
+// ---- SLOs (docs/slo.md) ----
+/** Burn rates by window: how many times faster than sustainable the error budget goes. */
+export type BurnRates = Record<'5m' | '30m' | '1h' | '6h', number>;
+export interface Slo {
+  name: string;
+  description: string;
+  valid: string;
+  good: string;
+  /** A fraction: 0.995 is 99.5 %. */
+  objective: number;
+  window: string;
+  window_days: number;
+}
+export interface SloStatus extends Slo {
+  burn_rates: BurnRates;
+  error_budget_remaining: number;
+  paging: boolean;
+  ticketing: boolean;
+  error?: string;
+}
+/** An alert as its webhook received it. */
+export interface SloAlert {
+  id: string;
+  status: 'firing' | 'resolved';
+  slo: string;
+  severity: 'page' | 'ticket';
+  threshold: number;
+  windows: string[];
+  burn_rates: BurnRates;
+  error_budget_remaining: number;
+  started_at: string;
+  resolved_at?: string;
+  summary: string;
+  link: string;
+  triage?: { headline: string; fault: boolean; suspects: { rank: number; members: string[]; probability: number; why: string[] }[] } | null;
+}
+export interface SloList {
+  /** How long an SLO minute lasts (1 s when the windows are scaled 60×). */
+  minute_seconds: number;
+  /** The file edits are written to, or null when they are kept in memory. */
+  file: string | null;
+  slos: SloStatus[];
+  alerts: SloAlert[];
+}
+export interface SloSeries extends Slo {
+  series: { from: number; step: number; buckets: number; valid: number[]; good: number[]; burn_rates: Record<keyof BurnRates, number[]> };
+}
+export interface SloEdit {
+  description: string;
+  valid: string;
+  good: string;
+  /** Percent (99.5) or a fraction (0.995). */
+  objective: number | string;
+  window: string;
+}
+export const slos = (signal?: AbortSignal) => get<SloList>('/api/v1/slos', signal);
+export const sloSeries = (name: string, last: string, signal?: AbortSignal) =>
+  get<SloSeries>(`/api/v1/slos/${encodeURIComponent(name)}?last=${encodeURIComponent(last)}`, signal);
+export const putSlo = (name: string, slo: SloEdit) =>
+  request<{ slo: Slo; file: string | null; note?: string }>(`/api/v1/slos/${encodeURIComponent(name)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(slo),
+  });
+export const deleteSlo = (name: string) =>
+  request<{ removed: string; file: string | null; note?: string }>(`/api/v1/slos/${encodeURIComponent(name)}`, { method: 'DELETE' });

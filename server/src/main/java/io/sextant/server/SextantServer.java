@@ -37,6 +37,7 @@ import io.sextant.server.slo.AlertNotifier;
 import io.sextant.server.slo.SloApi;
 import io.sextant.server.slo.SloConfig;
 import io.sextant.server.slo.SloEvaluator;
+import io.sextant.server.slo.SloFile;
 import io.sextant.server.ui.UiService;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.spi.EventStore;
@@ -280,7 +281,9 @@ public final class SextantServer implements AutoCloseable {
     this.triageApi = new TriageApi(() -> triage, this::reloadProbes);
     triageApi.bind(sb, config.apiPort());
     api.service("/metrics", metrics.service());
-    api.service("/api/v1/slos", SloApi.service(() -> slos, () -> alerts));
+    SloApi sloApi = new SloApi(() -> slos, () -> alerts, () -> slosFile, blocking);
+    api.service("/api/v1/slos", sloApi.list());
+    api.service("/api/v1/slos/{name}", sloApi.one());
     registerSloMetrics();
     for (ApiRoute r : extraRoutes) {
       api.service(r.pathPattern(), r.service());
@@ -553,20 +556,26 @@ public final class SextantServer implements AutoCloseable {
 
   private volatile SloEvaluator slos;
   private volatile AlertNotifier alerts;
+  private volatile SloFile slosFile;
 
   /**
    * Starts evaluating {@code config}'s SLOs (docs/slo.md): alerts go to its webhooks, each firing
    * one with the first suspects of a triage run at once. Replaces SLOs started before.
    */
   public synchronized SloEvaluator startSlos(SloConfig config) {
+    return startSlos(config, null);
+  }
+
+  /**
+   * As {@link #startSlos(SloConfig)}, and SLOs edited through the API are written back to {@code
+   * file} (the {@code --slos} file it was read from); without one they are kept in memory.
+   */
+  public synchronized SloEvaluator startSlos(SloConfig config, java.nio.file.Path file) {
     stopSlos();
+    slosFile = file == null ? null : new SloFile(file);
     alerts =
-        new AlertNotifier(
-            config,
-            () -> {
-              Triage t = triage;
-              return t == null ? null : t.triage(2, true);
-            });
+        // One triage at a time with the API's (a user may press "Run triage" during an alert).
+        new AlertNotifier(config, () -> triageApi.triageNow(2, true), clock);
     slos = new SloEvaluator(config, engine, clock, alerts).start();
     log.info("{} SLOs evaluated, a minute being {}", config.slos().size(), slos.minute());
     return slos;

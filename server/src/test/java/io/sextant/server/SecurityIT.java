@@ -135,6 +135,15 @@ class SecurityIT {
           new Endpoint("POST", "/api/v1/probes/run", "{\"repeats\":1}", Scope.TRIAGE),
           new Endpoint(
               "POST", "/api/v1/triage", "{\"repeats\":1,\"adaptive\":false}", Scope.TRIAGE),
+          // SLOs (docs/slo.md): read them with read, edit them with admin.
+          new Endpoint("GET", "/api/v1/slos", null, Scope.READ),
+          new Endpoint("GET", "/api/v1/slos/checkout?last=1h", null, Scope.READ),
+          new Endpoint(
+              "PUT",
+              "/api/v1/slos/checkout",
+              "{\"valid\":\"kind = span\",\"good\":\"error = false\",\"objective\":99}",
+              Scope.ADMIN),
+          new Endpoint("DELETE", "/api/v1/slos/checkout", null, Scope.ADMIN),
           new Endpoint("DELETE", "/api/v1/anything", null, Scope.ADMIN));
 
   @Test

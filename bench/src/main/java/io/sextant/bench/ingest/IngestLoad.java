@@ -33,7 +33,12 @@ import picocli.CommandLine.Option;
         "Send realistic spans over OTLP/HTTP, OTLP/gRPC or Zipkin v2 JSON to a loopback server "
             + "and print sustained spans/s and acknowledgement latency.")
 public final class IngestLoad implements Callable<Integer> {
-  @Option(names = "--target", required = true, description = "otlp-http, otlp-grpc or zipkin")
+  @Option(
+      names = "--target",
+      required = true,
+      description =
+          "otlp-http, otlp-grpc or zipkin (spans), or otlp-metrics (gauge data points over"
+              + " OTLP/HTTP; --spans and --spans-per-request then count points)")
   String target;
 
   @Option(
@@ -158,8 +163,17 @@ public final class IngestLoad implements Callable<Integer> {
             Ids.mix(idSalt * 3 + t.ordinal()),
             now - TimeUnit.MINUTES.toNanos(55),
             TimeUnit.MINUTES.toNanos(50) / traces);
-    Bodies warmup = Bodies.build(gen, t, warmupSpans, spansPerRequest);
-    Bodies measured = Bodies.build(gen, t, spans, spansPerRequest);
+    Bodies warmup;
+    Bodies measured;
+    if (t == Target.OTLP_METRICS) {
+      // One point per series every 10 s, back from now: the warm-up's the most recent.
+      MetricGenerator metrics = new MetricGenerator(seed + idSalt, now, 10_000_000_000L);
+      warmup = Bodies.metrics(metrics, warmupSpans, spansPerRequest);
+      measured = Bodies.metrics(metrics, spans, spansPerRequest);
+    } else {
+      warmup = Bodies.build(gen, t, warmupSpans, spansPerRequest);
+      measured = Bodies.build(gen, t, spans, spansPerRequest);
+    }
     System.gc();
     System.err.printf(
         Locale.ROOT,
@@ -231,32 +245,35 @@ public final class IngestLoad implements Callable<Integer> {
   }
 
   private void printResult(Target t, LoadRunner.Result r, Bodies measured, String scheme) {
-    System.out.printf(
-        Locale.ROOT,
-        "RESULT target=%s protocol=%s spans_sent=%d acked_spans=%d requests=%d seconds=%.2f"
-            + " spans_per_s=%.0f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f errors=%d"
-            + " overloaded=%d rejected_spans=%d concurrency=%d spans_per_request=%d"
-            + " warmup_spans=%d wire_bytes_per_span=%.1f attributes_per_span=%.2f timed_out=%s%n",
-        t.label,
-        scheme,
-        r.spans(),
-        r.ackedSpans(),
-        r.requests(),
-        r.seconds(),
-        r.spansPerSecond(),
-        r.percentileMillis(0.50),
-        r.percentileMillis(0.90),
-        r.percentileMillis(0.99),
-        r.percentileMillis(1.0),
-        r.errorCount(),
-        r.overloaded(),
-        r.rejectedSpans(),
-        concurrency,
-        spansPerRequest,
-        warmupSpans,
-        measured.wireBytes / (double) spans,
-        measured.attributesPerSpan,
-        r.timedOut());
+    String line =
+        String.format(
+            Locale.ROOT,
+            "RESULT target=%s protocol=%s spans_sent=%d acked_spans=%d requests=%d seconds=%.2f"
+                + " spans_per_s=%.0f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f errors=%d"
+                + " overloaded=%d rejected_spans=%d concurrency=%d spans_per_request=%d"
+                + " warmup_spans=%d wire_bytes_per_span=%.1f attributes_per_span=%.2f timed_out=%s%n",
+            t.label,
+            scheme,
+            r.spans(),
+            r.ackedSpans(),
+            r.requests(),
+            r.seconds(),
+            r.spansPerSecond(),
+            r.percentileMillis(0.50),
+            r.percentileMillis(0.90),
+            r.percentileMillis(0.99),
+            r.percentileMillis(1.0),
+            r.errorCount(),
+            r.overloaded(),
+            r.rejectedSpans(),
+            concurrency,
+            spansPerRequest,
+            warmupSpans,
+            measured.wireBytes / (double) spans,
+            measured.attributesPerSpan,
+            r.timedOut());
+    // For metrics the same counts are data points: the keys say so.
+    System.out.print(t == Target.OTLP_METRICS ? line.replace("span", "point") : line);
     if (r.errorCount() > 0) {
       System.out.println(
           "ERRORS "
@@ -316,6 +333,7 @@ public final class IngestLoad implements Callable<Integer> {
               case OTLP_HTTP -> otlp.http(request);
               case OTLP_GRPC -> otlp.grpc(request);
               case ZIPKIN -> ZipkinBodies.json(request);
+              case OTLP_METRICS -> throw new IllegalArgumentException("metrics: use metrics()");
             };
         for (GeneratedSpan s : request) {
           attributes += s.attributes().size();
@@ -330,6 +348,29 @@ public final class IngestLoad implements Callable<Integer> {
           counts.stream().mapToInt(Integer::intValue).toArray(),
           wire,
           total == 0 ? 0 : attributes / (double) total);
+    }
+
+    /** Metric requests of about {@code pointsPerRequest} gauge points, {@code total} in all. */
+    static Bodies metrics(MetricGenerator gen, long total, int pointsPerRequest) {
+      List<byte[]> bodies = new ArrayList<>();
+      List<Integer> counts = new ArrayList<>();
+      long left = total;
+      long wire = 0;
+      long attributes0 = gen.attributes();
+      long sent = 0;
+      while (left > 0) {
+        MetricGenerator.Request r = gen.next(pointsPerRequest, left);
+        bodies.add(r.body());
+        counts.add(r.points());
+        wire += r.body().length;
+        left -= r.points();
+        sent += r.points();
+      }
+      return new Bodies(
+          bodies.toArray(byte[][]::new),
+          counts.stream().mapToInt(Integer::intValue).toArray(),
+          wire,
+          sent == 0 ? 0 : (gen.attributes() - attributes0) / (double) sent);
     }
   }
 }

@@ -15,7 +15,9 @@ enum Target {
       "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
       "application/grpc",
       "h2c"),
-  ZIPKIN("zipkin", "/api/v2/spans", "application/json", "h1c");
+  ZIPKIN("zipkin", "/api/v2/spans", "application/json", "h1c"),
+  /** OTLP/HTTP protobuf metrics: gauge points ({@link MetricGenerator}) instead of spans. */
+  OTLP_METRICS("otlp-metrics", "/v1/metrics", "application/x-protobuf", "h1c");
 
   static final int GRPC_OK = 0;
   static final int GRPC_RESOURCE_EXHAUSTED = 8;
@@ -39,7 +41,7 @@ enum Target {
       }
     }
     throw new IllegalArgumentException(
-        "unknown target \"" + label + "\"; use otlp-http, otlp-grpc or zipkin");
+        "unknown target \"" + label + "\"; use otlp-http, otlp-grpc, zipkin or otlp-metrics");
   }
 
   /** What a response means. */
@@ -60,6 +62,12 @@ enum Target {
       case OTLP_HTTP -> {
         if (status == 200) {
           yield new Outcome.Ok(rejectedSpans(res.content().array()));
+        }
+        yield status == 429 ? new Outcome.Retry() : new Outcome.Failed("http_" + status);
+      }
+      case OTLP_METRICS -> {
+        if (status == 200) {
+          yield new Outcome.Ok(rejectedPoints(res.content().array()));
         }
         yield status == 429 ? new Outcome.Retry() : new Outcome.Failed("http_" + status);
       }
@@ -95,6 +103,20 @@ enum Target {
 
   private static String grpcStatus(HttpHeaders headers) {
     return headers.get("grpc-status");
+  }
+
+  private static long rejectedPoints(byte[] response) {
+    if (response.length == 0) {
+      return 0;
+    }
+    try {
+      return io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse.parseFrom(
+              response)
+          .getPartialSuccess()
+          .getRejectedDataPoints();
+    } catch (InvalidProtocolBufferException e) {
+      return 0;
+    }
   }
 
   private static long rejectedSpans(byte[] response) {

@@ -345,6 +345,31 @@ public final class TriageApi {
     return out;
   }
 
+  /**
+   * Runs triage as {@code POST /api/v1/triage} does, for a caller inside the server (an SLO alert):
+   * one triage at a time with the API's, and not while the probes are being swapped. Waits for the
+   * one under way (at most a minute); null when no probes are configured.
+   */
+  public TriageReport triageNow(int repeats, boolean adaptive) throws Exception {
+    inUse.readLock().lock();
+    try {
+      Triage t = triage.get();
+      if (t == null) {
+        return null;
+      }
+      if (!oneAtATime.tryAcquire(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("another triage has been running for a minute");
+      }
+      try {
+        return t.triage(repeats, adaptive);
+      } finally {
+        oneAtATime.release();
+      }
+    } finally {
+      inUse.readLock().unlock();
+    }
+  }
+
   private JsonNode triage(Triage t, JsonNode body) throws Exception {
     int repeats = intField(body, "repeats", 2, 1, 5);
     JsonNode a = body.get("adaptive");

@@ -488,7 +488,7 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
       server.startTriage(probes, java.util.Map.of()); // and reloads it when the file changes
     }
     if (sloConfig != null) {
-      server.startSlos(sloConfig);
+      server.startSlos(sloConfig, slos);
     }
     if (progress == null) {
       return runUntilStopped(server);

@@ -15,16 +15,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Posts alerts to the configured webhooks, in order, one thread: a firing alert first runs triage
- * (the server's own entry point) and carries its first suspects; its resolve follows it. The
- * evaluator reports transitions only, so each firing and each resolve is posted once; the payload's
- * {@code id} is the same for both, for receivers that deduplicate themselves.
+ * Posts alerts to the configured webhooks on one thread: a firing alert first runs triage (the
+ * server's own entry point) and carries its first suspects; its resolve follows it. The evaluator
+ * reports transitions only, so each firing and each resolve is posted once; the payload's {@code
+ * id} is the same for both, for receivers that deduplicate themselves.
+ *
+ * <p>Pages go before tickets waiting to be sent (each alert's firing still before its resolve), and
+ * alerts that fired before a triage started share its answer: in an incident several SLOs fire
+ * together, and under load one triage takes tens of seconds, so a triage each queued the page
+ * behind the tickets' (bench/README.md, "Time from the first bad minute to a page").
  */
 public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AlertNotifier.class);
@@ -40,24 +44,64 @@ public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseabl
   private final SloConfig config;
   private final TriageRunner triage;
   private final HttpClient http;
+  private final java.time.Clock clock;
+  // Execute only (never submit): the queue orders the Delivery runnables themselves.
   private final ExecutorService worker =
-      Executors.newSingleThreadExecutor(
+      new java.util.concurrent.ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          TimeUnit.MILLISECONDS,
+          new java.util.concurrent.PriorityBlockingQueue<>(),
           r -> {
             Thread t = new Thread(r, "sextant-alerts");
             t.setDaemon(true);
             return t;
           });
+  private final java.util.concurrent.atomic.AtomicLong sequence =
+      new java.util.concurrent.atomic.AtomicLong();
   private final List<ObjectNode> history = new ArrayList<>();
+  // The worker thread's own: the last triage and when it started.
+  private TriageReport lastReport;
+  private long lastReportStarted = Long.MIN_VALUE;
 
   public AlertNotifier(SloConfig config, TriageRunner triage) {
+    this(config, triage, java.time.Clock.systemUTC());
+  }
+
+  /** {@code clock}: the evaluator's, which dates the alerts. */
+  public AlertNotifier(SloConfig config, TriageRunner triage, java.time.Clock clock) {
     this.config = config;
     this.triage = triage;
+    this.clock = clock;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   @Override
   public void alert(Alert alert) {
-    worker.execute(() -> deliver(alert));
+    worker.execute(new Delivery(alert, sequence.getAndIncrement()));
+  }
+
+  /** One alert to send: pages first, then in the order they came. */
+  private final class Delivery implements Runnable, Comparable<Delivery> {
+    final Alert alert;
+    final long seq;
+
+    Delivery(Alert alert, long seq) {
+      this.alert = alert;
+      this.seq = seq;
+    }
+
+    @Override
+    public void run() {
+      deliver(alert);
+    }
+
+    @Override
+    public int compareTo(Delivery o) {
+      int bySeverity = alert.severity().compareTo(o.alert.severity()); // PAGE before TICKET
+      return bySeverity != 0 ? bySeverity : Long.compare(seq, o.seq);
+    }
   }
 
   /** The alerts sent so far, latest last (at most 200), as their JSON payloads. */
@@ -66,7 +110,7 @@ public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseabl
   }
 
   private void deliver(Alert alert) {
-    ObjectNode payload = payload(alert, alert.firing() ? runTriage() : null);
+    ObjectNode payload = payload(alert, alert.firing() ? triageFor(alert) : null);
     synchronized (this) {
       history.add(payload);
       if (history.size() > 200) {
@@ -85,9 +129,19 @@ public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseabl
     }
   }
 
-  private TriageReport runTriage() {
+  /** The last triage if it started after {@code alert} fired, else a new one. */
+  private TriageReport triageFor(Alert alert) {
+    if (lastReport != null && lastReportStarted >= alert.startedUnixNano()) {
+      return lastReport;
+    }
+    long started = clock.millis() * 1_000_000L;
     try {
-      return triage.run();
+      TriageReport r = triage.run();
+      if (r != null) {
+        lastReport = r;
+        lastReportStarted = started;
+      }
+      return r;
     } catch (Exception e) {
       log.warn("triage for an SLO alert failed: {}", e.toString());
       return null;

@@ -124,13 +124,20 @@ public record SloConfig(List<Slo> slos, List<Webhook> webhooks, String uiUrl, do
     if (n.isMissingNode()) {
       throw new IllegalArgumentException("'objective' is missing, e.g. objective: 99.5");
     }
-    String t = n.asText().trim().replace("%", "");
-    double v;
+    return fraction(n.asText());
+  }
+
+  /**
+   * An objective as written, a percent ({@code 99.5}, {@code "99.5%"}) or a fraction ({@code
+   * 0.995}), as a fraction: {@code 99.9} is exactly {@code 0.999}, not {@code 99.9 / 100}.
+   */
+  static double fraction(String text) {
+    java.math.BigDecimal v;
     try {
-      v = Double.parseDouble(t);
+      v = new java.math.BigDecimal(text.trim().replace("%", "").trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("objective is not a number: " + n.asText());
+      throw new IllegalArgumentException("objective is not a number: " + text);
     }
-    return v > 1 ? v / 100 : v;
+    return (v.compareTo(java.math.BigDecimal.ONE) > 0 ? v.movePointLeft(2) : v).doubleValue();
   }
 }

@@ -43,7 +43,7 @@ public final class SloEvaluator implements AutoCloseable {
   /** Most minutes one question asks for (the query engine's bucket limit). */
   static final int CHUNK = 1000;
 
-  private final SloConfig config;
+  private volatile SloConfig config;
   private final Engine engine;
   private final Clock clock;
   private final AlertSink sink;
@@ -191,6 +191,129 @@ public final class SloEvaluator implements AutoCloseable {
     }
     return out;
   }
+
+  /**
+   * Adds {@code slo}, or replaces the SLO of its name (edited in the UI, docs/slo.md). The counts
+   * are kept when what is counted (valid, good, window) did not change, and the burn rates are
+   * computed again at once; otherwise the window is counted again at the next tick. An alert that
+   * fires keeps its start, so its resolve, when the edited SLO stops burning, has the same id.
+   */
+  public synchronized void put(Slo slo) {
+    SloState fresh = new SloState(slo, (int) slo.window().toMinutes());
+    List<Slo> slos = new ArrayList<>(config.slos());
+    int at = index(slo.name());
+    if (at < 0) {
+      states.add(fresh);
+      slos.add(slo);
+    } else {
+      SloState old = states.get(at);
+      fresh.pageSince = old.pageSince;
+      fresh.ticketSince = old.ticketSince;
+      boolean sameCounts =
+          old.slo.valid().equals(slo.valid())
+              && old.slo.good().equals(slo.good())
+              && old.minutes == fresh.minutes;
+      if (sameCounts) {
+        System.arraycopy(old.minute, 0, fresh.minute, 0, old.minutes);
+        System.arraycopy(old.valid, 0, fresh.valid, 0, old.minutes);
+        System.arraycopy(old.good, 0, fresh.good, 0, old.minutes);
+        fresh.last = old.last;
+        fresh.error = old.error;
+      }
+      states.set(at, fresh);
+      slos.set(at, slo);
+      if (sameCounts && fresh.last >= 0) {
+        evaluate(fresh, fresh.last, clock.millis() * 1_000_000L);
+      }
+    }
+    config = new SloConfig(slos, config.webhooks(), config.uiUrl(), config.timeScale());
+  }
+
+  /**
+   * Stops evaluating the SLO named {@code name}; its alerts that fire are resolved. Returns whether
+   * there was one.
+   */
+  public synchronized boolean remove(String name) {
+    int at = index(name);
+    if (at < 0) {
+      return false;
+    }
+    SloState s = states.remove(at);
+    long now = clock.millis() * 1_000_000L;
+    transition(s, Alert.Severity.PAGE, false, s.pageSince, now);
+    transition(s, Alert.Severity.TICKET, false, s.ticketSince, now);
+    List<Slo> slos = new ArrayList<>(config.slos());
+    slos.remove(at);
+    config = new SloConfig(slos, config.webhooks(), config.uiUrl(), config.timeScale());
+    return true;
+  }
+
+  private int index(String name) {
+    for (int i = 0; i < states.size(); i++) {
+      if (states.get(i).slo.name().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The SLO named {@code name} minute by minute over the last {@code minutes} it has counted (at
+   * most its window): valid and good counts, and the burn rate over each of {@link #WINDOWS} as it
+   * stood at the end of every minute. Null for an unknown name; empty before the first count.
+   */
+  public synchronized Series series(String name, int minutes) {
+    int at = index(name);
+    if (at < 0) {
+      return null;
+    }
+    SloState s = states.get(at);
+    if (s.last < 0) {
+      return new Series(
+          s.slo, 0, minuteNanos, new long[0], new long[0], new double[WINDOWS.length][0]);
+    }
+    int n = Math.max(1, Math.min(minutes, s.minutes));
+    int back = WINDOWS[WINDOWS.length - 1];
+    long start = s.last - n + 1 - back;
+    // Prefix sums over the n minutes and the longest window before them: each burn rate is then
+    // two subtractions, not a sum over its window.
+    long[] pv = new long[n + back + 1];
+    long[] pg = new long[n + back + 1];
+    for (int i = 0; i < n + back; i++) {
+      long m = start + i;
+      int slot = (int) Math.floorMod(m, (long) s.minutes);
+      boolean counted = s.minute[slot] == m;
+      pv[i + 1] = pv[i] + (counted ? s.valid[slot] : 0);
+      pg[i + 1] = pg[i] + (counted ? s.good[slot] : 0);
+    }
+    long[] valid = new long[n];
+    long[] good = new long[n];
+    double[][] burn = new double[WINDOWS.length][n];
+    for (int i = 0; i < n; i++) {
+      int end = back + i + 1;
+      valid[i] = pv[end] - pv[end - 1];
+      good[i] = pg[end] - pg[end - 1];
+      for (int w = 0; w < WINDOWS.length; w++) {
+        long v = pv[end] - pv[end - WINDOWS[w]];
+        long g = pg[end] - pg[end - WINDOWS[w]];
+        burn[w][i] = v == 0 ? 0 : ((v - g) / (double) v) / s.slo.budget();
+      }
+    }
+    return new Series(s.slo, (s.last - n + 1) * minuteNanos, minuteNanos, valid, good, burn);
+  }
+
+  /**
+   * One SLO minute by minute: the minute starting at {@code fromUnixNano + i · stepNanos} has
+   * {@code valid[i]}, {@code good[i]} and, per window in {@link #WINDOWS} order, {@code
+   * burnRates[w][i]}.
+   */
+  public record Series(
+      Slo slo,
+      long fromUnixNano,
+      long stepNanos,
+      long[] valid,
+      long[] good,
+      double[][] burnRates) {}
 
   /** One SLO now: burn rates in {@link #WINDOWS} order. */
   public record Status(

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 class SloEvaluatorTest {
   static final long MIN = 60_000_000_000L;
   static final long T0 = 29_000_000L * MIN; // a whole minute in 2025
+  static final long MS = 1_000_000L; // alerts are dated to the millisecond (the evaluator's clock)
 
   static final String YAML =
       """
@@ -193,6 +194,101 @@ class SloEvaluatorTest {
   }
 
   @Test
+  void series_givesEachMinutesCounts_andTheBurnRatesAsTheyStoodThen() throws Exception {
+    for (int m = -60; m < 0; m++) {
+      minute(m, 0);
+    }
+    minute(0, 100);
+    minute(1, 50);
+    SloEvaluator.Series s = evaluator.series("checkout", 10);
+    assertThat(s.valid()).hasSize(10).containsOnly(100L);
+    assertThat(s.good()).endsWith(100L, 100L, 0L, 50L);
+    assertThat(s.fromUnixNano()).isEqualTo(T0 - 8 * MIN);
+    assertThat(s.stepNanos()).isEqualTo(MIN);
+    // 5 m window at minute 0: 100 bad of 500 → 20 % / 0.5 % = 40; at minute 1: 150 of 500 → 60.
+    assertThat(s.burnRates()[0][8]).isCloseTo(40.0, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(s.burnRates()[0][9]).isCloseTo(60.0, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(s.burnRates()[0][7]).isZero();
+    // The last point of each window is what the evaluator reports now.
+    double[] now = evaluator.statuses().get(0).burnRates();
+    for (int w = 0; w < SloEvaluator.WINDOWS.length; w++) {
+      assertThat(s.burnRates()[w][9])
+          .as(SloEvaluator.WINDOW_NAMES[w])
+          .isCloseTo(now[w], org.assertj.core.api.Assertions.within(1e-9));
+    }
+    // No more minutes than the window, and none for an unknown SLO.
+    assertThat(evaluator.series("checkout", 100_000).valid()).hasSize(28 * 24 * 60);
+    assertThat(evaluator.series("nope", 10)).isNull();
+  }
+
+  @Test
+  void put_ofALooserObjective_keepsTheCounts_andResolvesThePageAtOnce() throws Exception {
+    for (int m = -60; m < 0; m++) {
+      minute(m, 0);
+    }
+    for (int m = 0; m < 5; m++) {
+      minute(m, 100);
+    }
+    Alert page = alerts.get(alerts.size() - 1);
+    assertThat(page.severity()).isEqualTo(Alert.Severity.PAGE);
+    assertThat(page.firing()).isTrue();
+    int asked = questions.get();
+    int sent = alerts.size();
+    Slo old = evaluator.config().slos().get(0);
+    // 1 h: 500 bad of 6000 → 8.3 % / 10 % budget = 0.83×: no longer a fast burn.
+    evaluator.put(Slo.of(old.name(), "looser", old.valid(), old.good(), 0.90, old.window()));
+    assertThat(questions.get()).as("counts kept, nothing asked").isEqualTo(asked);
+    Alert resolved =
+        alerts.subList(sent, alerts.size()).stream()
+            .filter(a -> a.severity() == Alert.Severity.PAGE)
+            .findFirst()
+            .orElseThrow();
+    assertThat(resolved.firing()).isFalse();
+    assertThat(resolved.id()).isEqualTo(page.id());
+    assertThat(evaluator.statuses().get(0).burnRates()[2])
+        .isCloseTo(500 / 6000.0 / 0.1, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(evaluator.config().slos().get(0).description()).isEqualTo("looser");
+  }
+
+  @Test
+  void put_ofNewConditions_countsTheWindowAgain_andANewSloIsAdded() throws Exception {
+    minute(-1, 0);
+    Slo old = evaluator.config().slos().get(0);
+    evaluator.put(Slo.of(old.name(), "", old.valid(), "duration < 1s", 0.995, old.window()));
+    evaluator.put(
+        Slo.of("browse", "", "http.route = /api/browse", "status != error", 0.99, old.window()));
+    int before = questions.get();
+    minute(0, 0);
+    // Both SLOs count their whole window again (2 · 41 questions each), not 3 minutes.
+    assertThat(questions.get() - before).isEqualTo(4 * 41);
+    assertThat(evaluator.statuses())
+        .extracting(s -> s.slo().name())
+        .containsExactly("checkout", "browse");
+    // The browse span of every minute is an error: its 5 m burn is 100 % / 1 % = 100.
+    assertThat(evaluator.statuses().get(1).burnRates()[0])
+        .isCloseTo(100.0, org.assertj.core.api.Assertions.within(1e-9));
+  }
+
+  @Test
+  void remove_resolvesItsFiringAlerts() throws Exception {
+    for (int m = -60; m < 0; m++) {
+      minute(m, 0);
+    }
+    for (int m = 0; m < 5; m++) {
+      minute(m, 100);
+    }
+    assertThat(evaluator.statuses().get(0).paging()).isTrue();
+    int sent = alerts.size();
+    assertThat(evaluator.remove("checkout")).isTrue();
+    assertThat(alerts.subList(sent, alerts.size()))
+        .extracting(a -> a.severity() + " " + a.firing())
+        .containsExactlyInAnyOrder("PAGE false", "TICKET false");
+    assertThat(evaluator.statuses()).isEmpty();
+    assertThat(evaluator.config().slos()).isEmpty();
+    assertThat(evaluator.remove("checkout")).isFalse();
+  }
+
+  @Test
   void evaluation_isIncremental_twoQuestionsATickAfterTheFirst() throws Exception {
     minute(-1, 0);
     int first = questions.get();
@@ -201,6 +297,67 @@ class SloEvaluatorTest {
     minute(0, 0);
     minute(1, 3);
     assertThat(questions.get() - first).isEqualTo(4);
+  }
+
+  @Test
+  void notifier_sendsPagesBeforeWaitingTickets_andAlertsFiredBeforeATriageShareIt()
+      throws Exception {
+    SloConfig config =
+        SloConfig.parse(new ByteArrayInputStream(YAML.getBytes(StandardCharsets.UTF_8)), "t.yaml");
+    Slo slo = config.slos().get(0);
+    java.util.concurrent.CountDownLatch firstTriage = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    List<Long> triageStarts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AlertNotifier.TriageRunner runner =
+        () -> {
+          triageStarts.add(now);
+          firstTriage.countDown();
+          release.await(10, TimeUnit.SECONDS);
+          var ranking =
+              new io.sextant.triage.rank.Ranking(
+                  true,
+                  0.01,
+                  "triage " + triageStarts.size(),
+                  List.of(),
+                  List.of(),
+                  null,
+                  List.of(),
+                  List.of(),
+                  1.0);
+          return new io.sextant.triage.TriageReport(
+              now, 1, List.of(), ranking, List.of(), List.of());
+        };
+    double[] burn = {20, 20, 20, 20};
+    try (AlertNotifier n = new AlertNotifier(config, runner, clock)) {
+      now = T0;
+      n.alert(new Alert(slo, Alert.Severity.TICKET, true, burn, 0.9, T0, -1));
+      assertThat(firstTriage.await(10, TimeUnit.SECONDS)).isTrue();
+      // While the first ticket's triage runs: another ticket, then a page.
+      n.alert(new Alert(slo, Alert.Severity.TICKET, true, burn, 0.9, T0 + MS, -1));
+      n.alert(new Alert(slo, Alert.Severity.PAGE, true, burn, 0.9, T0 + 2 * MS, -1));
+      now = T0 + 3 * MS;
+      release.countDown();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (n.history().size() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      // The page went before the ticket that waited longer; it fired after the first triage
+      // started, so it got a triage of its own, which the waiting ticket (fired before that one
+      // started) shares.
+      assertThat(n.history())
+          .extracting(
+              p ->
+                  p.get("severity").asText()
+                      + "@"
+                      + p.get("started_at").asText()
+                      + " "
+                      + p.path("triage").path("headline").asText())
+          .containsExactly(
+              "ticket@" + java.time.Instant.ofEpochSecond(0, T0) + " triage 1",
+              "page@" + java.time.Instant.ofEpochSecond(0, T0 + 2 * MS) + " triage 2",
+              "ticket@" + java.time.Instant.ofEpochSecond(0, T0 + MS) + " triage 2");
+    }
+    assertThat(triageStarts).containsExactly(T0, T0 + 3 * MS);
   }
 
   @Test

@@ -72,6 +72,10 @@ public final class SpringSystem implements AutoCloseable {
   /** The topic orders publishes to and shipping and notifications consume. */
   public static final String TOPIC = "orders";
 
+  /** The services that use Kafka: without them the broker is not started. */
+  static final java.util.Set<String> KAFKA_USERS =
+      java.util.Set.of("orders", "shipping", "notifications");
+
   private final Path workDir;
   private final Path logs;
   private final String otlp;
@@ -85,6 +89,9 @@ public final class SpringSystem implements AutoCloseable {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final FaultInjector faults;
+  private final List<ServiceSpec> serviceSpecs;
+  private final List<DatabaseSpec> databaseSpecs;
+  private final boolean withKafka;
   private final Thread hook = new Thread(this::close, "springsys-shutdown");
   private volatile Path pgRoot;
   private volatile Process kafka;
@@ -92,7 +99,22 @@ public final class SpringSystem implements AutoCloseable {
   private volatile long readyMillis;
   private volatile boolean closed;
 
-  private SpringSystem(Path workDir, String otlp) {
+  private SpringSystem(Path workDir, String otlp, List<String> only) {
+    this.serviceSpecs =
+        only == null ? SERVICES : SERVICES.stream().filter(s -> only.contains(s.name())).toList();
+    if (only != null && serviceSpecs.size() != only.size()) {
+      throw new IllegalArgumentException("unknown services among " + only);
+    }
+    for (ServiceSpec s : serviceSpecs) {
+      if (!serviceSpecs.stream().map(ServiceSpec::name).toList().containsAll(s.calls())) {
+        throw new IllegalArgumentException(s.name() + " calls " + s.calls() + ": start them too");
+      }
+    }
+    this.databaseSpecs =
+        DATABASES.stream()
+            .filter(d -> serviceSpecs.stream().anyMatch(s -> d.name().equals(s.database())))
+            .toList();
+    this.withKafka = serviceSpecs.stream().anyMatch(s -> KAFKA_USERS.contains(s.name()));
     this.workDir = workDir.toAbsolutePath();
     this.logs = this.workDir.resolve("logs");
     this.otlp = otlp;
@@ -107,7 +129,16 @@ public final class SpringSystem implements AutoCloseable {
    */
   public static SpringSystem start(Path workDir, String otlpHttpEndpoint)
       throws IOException, InterruptedException {
-    SpringSystem s = new SpringSystem(workDir, otlpHttpEndpoint);
+    return start(workDir, otlpHttpEndpoint, null);
+  }
+
+  /**
+   * Starts only {@code services} (all when null), the databases they use, and Kafka when one of
+   * them uses it; the services they call must be among them. For a test of one service.
+   */
+  public static SpringSystem start(Path workDir, String otlpHttpEndpoint, List<String> services)
+      throws IOException, InterruptedException {
+    SpringSystem s = new SpringSystem(workDir, otlpHttpEndpoint, services);
     Runtime.getRuntime().addShutdownHook(s.hook);
     try {
       s.startAll();
@@ -163,17 +194,19 @@ public final class SpringSystem implements AutoCloseable {
       Process p = new ProcessBuilder("chown", "postgres:postgres", pgRoot.toString()).start();
       p.waitFor();
     }
-    for (DatabaseSpec d : DATABASES) {
+    for (DatabaseSpec d : databaseSpecs) {
       PgCluster c =
           new PgCluster(d.name(), d.database(), pgRoot.resolve(d.name()), logs, freePort());
       databases.put(d.name(), c);
       FaultProxy proxy = new FaultProxy(d.name(), c.port()).start();
       proxies.put(d.name(), proxy);
     }
-    for (ServiceSpec s : SERVICES) {
+    for (ServiceSpec s : serviceSpecs) {
       servicePorts.put(s.name(), freePort());
     }
-    startKafka();
+    if (withKafka) {
+      startKafka();
+    }
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<CompletableFuture<Void>> dbs = new ArrayList<>();
@@ -192,7 +225,7 @@ public final class SpringSystem implements AutoCloseable {
       }
       // The services connect to their database lazily (HikariCP on first use), so they can boot
       // while the databases are still being created.
-      for (ServiceSpec s : SERVICES) {
+      for (ServiceSpec s : serviceSpecs) {
         startService(s.name());
       }
       for (CompletableFuture<Void> f : dbs) {
@@ -205,13 +238,17 @@ public final class SpringSystem implements AutoCloseable {
     } finally {
       pool.shutdown();
     }
-    awaitKafka(Duration.ofMinutes(4));
+    if (withKafka) {
+      awaitKafka(Duration.ofMinutes(4));
+    }
     awaitHealthy(Duration.ofMinutes(4));
     readyMillis = (System.nanoTime() - t0) / 1_000_000;
     // For `sextant serve --probes probes.yaml --health "$(cat health-targets.txt)"` by hand.
     Files.writeString(
         workDir.resolve("health-targets.txt"), String.join(",", healthTargets()) + "\n");
-    Files.writeString(workDir.resolve("gateway.txt"), gatewayUrl() + "\n");
+    if (servicePorts.containsKey("gateway")) {
+      Files.writeString(workDir.resolve("gateway.txt"), gatewayUrl() + "\n");
+    }
   }
 
   private void startKafka() throws IOException {
@@ -405,7 +442,16 @@ public final class SpringSystem implements AutoCloseable {
   }
 
   public String gatewayUrl() {
-    return "http://127.0.0.1:" + servicePorts.get("gateway");
+    return serviceUrl("gateway");
+  }
+
+  /** A running service's base URL, e.g. {@code http://127.0.0.1:24001}. */
+  public String serviceUrl(String service) {
+    Integer port = servicePorts.get(service);
+    if (port == null) {
+      throw new IllegalArgumentException(service + " is not started");
+    }
+    return "http://127.0.0.1:" + port;
   }
 
   /** Every service's actuator health URL, by service name. */
