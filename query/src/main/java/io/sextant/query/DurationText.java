@@ -23,7 +23,6 @@ public final class DurationText {
   private static final long D = 24 * H;
 
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|μs|ms|s|m|h|d)");
-  private static final Pattern WHOLE = Pattern.compile("(?:" + PART.pattern() + ")+");
 
   private static final Map<String, Long> UNITS =
       Map.ofEntries(
@@ -75,17 +74,29 @@ public final class DurationText {
    * @throws ArithmeticException when the duration does not fit in a long
    */
   static Long parse(String word) {
-    if (!WHOLE.matcher(word).matches()) {
+    // Part by part from the start, each where the last ended: a regex repeating a group over the
+    // whole word recursed once per part, and a few kilobytes of "4h4h…" overflowed the stack
+    // (found by the fuzzer). No duration needs more than MAX_LENGTH characters.
+    if (word.isEmpty() || word.length() > MAX_LENGTH) {
       return null;
     }
     BigDecimal total = BigDecimal.ZERO;
     Matcher m = PART.matcher(word);
-    while (m.find()) {
+    int at = 0;
+    while (at < word.length()) {
+      m.region(at, word.length());
+      if (!m.lookingAt()) {
+        return null;
+      }
       total =
           total.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(UNITS.get(m.group(2)))));
+      at = m.end();
     }
     return total.setScale(0, RoundingMode.HALF_UP).longValueExact();
   }
+
+  /** The longest text taken as a duration: {@code 1d23h59m59s999ms999us999ns} is 26. */
+  static final int MAX_LENGTH = 64;
 
   /**
    * The duration {@code text} stands for.

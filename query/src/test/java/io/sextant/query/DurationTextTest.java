@@ -40,4 +40,20 @@ class DurationTextTest {
     assertThat(DurationText.parse("5m")).isEqualTo(300_000_000_000L);
     assertThat(DurationText.parse("5M")).isNull();
   }
+
+  /** Found by the long fuzz run: a regex repeating a group over the word overflowed the stack. */
+  @Test
+  void aWordOfThousandsOfParts_isNotADuration_andOverflowsNothing() {
+    assertThat(DurationText.parse("4h".repeat(2_000))).isNull();
+    assertThat(DurationText.parse("4h".repeat(32))).isEqualTo(128 * 3_600_000_000_000L);
+    assertThat(DurationText.parse("1h30")).isNull();
+    assertThat(DurationText.parse("")).isNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> DurationText.duration("4h".repeat(2_000), "--retention"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--retention \"4h4h");
+    // In a question the word is a plain value then, not an error.
+    Question q = QueryText.parse("where e = " + "4h".repeat(2_000), 0);
+    assertThat(q.where()).isNotNull();
+  }
 }

@@ -27,6 +27,10 @@ import java.util.regex.Pattern;
  */
 public record ProbeSuite(List<Probe> probes) {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  /** The longest JSONPath an assertion may have. */
+  static final int MAX_JSON_PATH = 256;
+
   private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final Set<String> OPS = Set.of("exists", "not-empty", "equals");
 
@@ -130,6 +134,11 @@ public record ProbeSuite(List<Probe> probes) {
       if (!OPS.contains(op)) {
         throw new IllegalArgumentException(
             "unknown assertion op " + op + " (use exists, not-empty or equals)");
+      }
+      // JsonPath's compiler recurses once per step: a path of thousands overflowed the stack.
+      if (path.length() > MAX_JSON_PATH) {
+        throw new IllegalArgumentException(
+            "a json assertion's path is longer than " + MAX_JSON_PATH + " characters");
       }
       try {
         JsonPath.compile(path);

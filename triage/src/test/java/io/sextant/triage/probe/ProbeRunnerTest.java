@@ -120,6 +120,23 @@ class ProbeRunnerTest {
     return new ProbeRunner(Clock.systemUTC()).run(s.probes().get(0));
   }
 
+  /** Found by the long fuzz run: JsonPath's compiler recursed once per step of a long path. */
+  @Test
+  void aJsonPathOfThousandsOfSteps_isRefusedWithASentence() {
+    String path = "$" + ".a".repeat(3_000);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                suite(
+                    """
+                      - name: long
+                        request: {method: GET, url: "${base}/x"}
+                        expect: {json: [{path: "%s"}]}
+                    """
+                        .formatted(path)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("longer than 256 characters");
+  }
+
   @Test
   void aProbeCarriesAFreshSampledTraceparentAndTracerBulletBaggage() throws Exception {
     ProbeSuite s =
