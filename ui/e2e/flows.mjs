@@ -146,12 +146,12 @@ await flow('map-600-nodes', async () => {
   const nodes = [];
   const edges = [];
   for (let i = 0; i < 200; i++) {
-    nodes.push({ id: `svc-${i}`, kind: 'service', instrumented: true, calls: 100 + i, rate: 1 + i / 10, errors: i % 37 === 0 ? 20 : 0, error_pct: i % 37 === 0 ? 10 : 0, p50_ms: 2, p99_ms: 20 });
+    nodes.push({ id: `svc-${i}`, kind: 'service', name: `svc-${i}`, system: null, address: null, instrumented: true, calls: 100 + i, rate: 1 + i / 10, errors: i % 37 === 0 ? 20 : 0, error_pct: i % 37 === 0 ? 10 : 0, p50_ms: 2, p99_ms: 20 });
     if (i > 0) edges.push({ from: `svc-${Math.floor((i - 1) / 3)}`, to: `svc-${i}`, calls: 100, rate: 1, errors: 0, error_pct: 0, p50_ms: 1, p99_ms: 5 });
   }
   for (let i = 0; i < 400; i++) {
     const kind = i % 4 === 0 ? 'queue' : i % 4 === 1 ? 'cache' : 'database';
-    nodes.push({ id: `${kind}-${i} (x @ 127.0.0.1:${1000 + i})`, kind, instrumented: false, calls: 50, rate: 0.5, errors: 0, error_pct: 0, p50_ms: 1, p99_ms: 3, attributes: { 'db.namespace': `db${i}` } });
+    nodes.push({ id: `${kind}-${i} (x @ 127.0.0.1:${1000 + i})`, kind, name: `${kind}-${i}`, system: 'x', address: `127.0.0.1:${1000 + i}`, instrumented: false, calls: 50, rate: 0.5, errors: 0, error_pct: 0, p50_ms: 1, p99_ms: 3, attributes: { 'db.namespace': `db${i}` } });
     edges.push({ from: `svc-${i % 200}`, to: nodes[nodes.length - 1].id, calls: 50, rate: 0.5, errors: 0, error_pct: 0, p50_ms: 1, p99_ms: 3 });
   }
   const body = JSON.stringify({ from: 0, to: 1, build_ms: 1, nodes, edges });
