@@ -92,6 +92,48 @@ final class Columns {
     names = Set.copyOf(all);
   }
 
+  /**
+   * The attributes object of the events aliased {@code alias} with the learned columns' values put
+   * back in, for copies that keep the fixed layout (the Parquet archive). Spliced as text, so the
+   * object's own members stay byte for byte (a bare {@code NaN} among them is no JSON to DuckDB). A
+   * column is empty where its key is in the object, so no key comes twice.
+   */
+  String attributesWithLearned(String alias) {
+    List<String> members = new ArrayList<>();
+    for (Promoted p : promoted) {
+      if (p.learned()) {
+        StringBuilder key = new StringBuilder();
+        io.sextant.store.spi.JsonText.appendString(key, p.key());
+        String column = alias + "." + p.column();
+        members.add(
+            "CASE WHEN "
+                + column
+                + " IS NULL THEN NULL ELSE "
+                + ParquetArchiveWriter.literal(key + ":")
+                + " || to_json("
+                + column
+                + ") END");
+      }
+    }
+    String learned = "concat_ws(',', " + String.join(", ", members) + ")";
+    String attributes = alias + ".attributes";
+    return "CASE WHEN "
+        + learned
+        + " = '' THEN "
+        + attributes
+        + " WHEN "
+        + attributes
+        + " IS NULL OR "
+        + attributes
+        + " = '{}' THEN '{' || "
+        + learned
+        + " || '}' ELSE '{' || "
+        + learned
+        + " || ',' || substr("
+        + attributes
+        + ", 2) END";
+  }
+
   /** These columns and {@code more}, learned. */
   Columns plus(List<Promoted> more) {
     List<Promoted> all = new ArrayList<>(promoted);

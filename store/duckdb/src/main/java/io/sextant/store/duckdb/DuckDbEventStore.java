@@ -218,9 +218,9 @@ public final class DuckDbEventStore implements EventStore {
         batch.isEmpty() ? List.of() : List.of(new StagedBatch(batch, columns)), journalPosition);
   }
 
-  private void writeChunks(List<StagedBatch> given, Long journalPosition) throws StoreException {
+  private void writeChunks(List<StagedBatch> chunks, Long journalPosition) throws StoreException {
     int size = 0;
-    for (StagedBatch c : given) {
+    for (StagedBatch c : chunks) {
       size += c.size;
     }
     synchronized (writeLock) {
@@ -228,10 +228,9 @@ public final class DuckDbEventStore implements EventStore {
       // One INSERT takes the chunks of one layout: chunks staged before a column was learned
       // (rare: around a learned column) are inserted by their own, in the same transaction.
       Map<Columns, List<StagedBatch>> byLayout = new java.util.LinkedHashMap<>();
-      for (StagedBatch c : given) {
+      for (StagedBatch c : chunks) {
         byLayout.computeIfAbsent(c.layout, l -> new ArrayList<>()).add(c);
       }
-      List<StagedBatch> chunks = given;
       boolean transaction = journalPosition != null || byLayout.size() > 1;
       try (Statement s = writer.createStatement()) {
         // Resources and scopes first: a crash between the two leaves an unused row, never an
@@ -760,7 +759,7 @@ public final class DuckDbEventStore implements EventStore {
             buckets,
             b ->
                 ParquetArchiveWriter.selectBucket(
-                    "events", "resources", "scopes", b.where("e", cutoffUnixNano)),
+                    "events", "resources", "scopes", b.where("e", cutoffUnixNano), columns),
             b -> keysLines(b.tenant()));
         long moved;
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE time < ?");

@@ -108,7 +108,9 @@ public final class ParquetArchiveWriter implements AutoCloseable {
           source,
           first,
           buckets,
-          b -> selectBucket("events", "resources", "scopes", b.where("e", Long.MAX_VALUE)),
+          b ->
+              selectBucket(
+                  "events", "resources", "scopes", b.where("e", Long.MAX_VALUE), Columns.FIXED),
           b -> keysOf(staged, b.tenant()));
     } catch (SQLException e) {
       throw new StoreException(
@@ -314,10 +316,22 @@ public final class ParquetArchiveWriter implements AutoCloseable {
   }
 
   /** The statement that selects a bucket's rows in the archive's column order. */
-  static String selectBucket(String events, String resources, String scopes, String where) {
+  static String selectBucket(
+      String events, String resources, String scopes, String where, Columns layout) {
+    // The archive has the fixed layout: a learned column's values go back into the attributes.
+    StringBuilder exclude = new StringBuilder(Schema.TENANT);
+    for (Schema.Promoted p : layout.promoted) {
+      if (p.learned()) {
+        exclude.append(", ").append(p.column());
+      }
+    }
     return "SELECT e.* EXCLUDE ("
-        + Schema.TENANT
-        + "), r.resource AS resource, s.scope AS scope FROM "
+        + exclude
+        + ")"
+        + (layout.learned == 0
+            ? ""
+            : " REPLACE (" + layout.attributesWithLearned("e") + " AS attributes)")
+        + ", r.resource AS resource, s.scope AS scope FROM "
         + events
         + " e JOIN "
         + resources

@@ -238,4 +238,44 @@ class LearnedColumnsTest {
           .isEqualTo(expected(rowGroup + 8_192, "o-3"));
     }
   }
+
+  /**
+   * Retention into the Parquet archive keeps a learned key's values: the archive has the fixed
+   * layout, so the move folds learned columns back into the attributes object.
+   */
+  @Test
+  void retentionIntoTheArchive_keepsTheValuesOfLearnedColumns() throws Exception {
+    java.nio.file.Path archiveDir = dir.resolve("archive");
+    Event odd =
+        Event.span(new TraceId(9, 5_000), new SpanId(5_000))
+            .resource(RESOURCE)
+            .name("checkout")
+            .spanKind(SpanKind.SERVER)
+            .status(StatusCode.UNSET)
+            .timeUnixNano(T0 + 999_500_000L)
+            .durationNanos(1)
+            .attributes(
+                Attributes.of("order.id", "o-\"quoted\"", "retries", 7L, "score", Double.NaN))
+            .build();
+    try (DuckDbEventStore store = DuckDbEventStore.open(config(500))) {
+      store.write(events(0, 500)); // the columns are learned after these
+      store.write(events(500, 1_000)); // these fill them
+      store.write(List.of(odd)); // a learned value beside a value JSON cannot hold
+      assertThat(learnedColumns(store)).hasSize(3);
+      assertThat(store.archiveBefore(T0 + 1_000_000_000_000L, archiveDir)).isEqualTo(1_001);
+    }
+    try (ParquetArchiveStore archive = ParquetArchiveStore.open(archiveDir)) {
+      for (int t : new int[] {1, 50, 51, 100}) {
+        assertThat(archive.trace(new TraceId(9, t)))
+            .as("trace %d", t)
+            .containsExactlyInAnyOrderElementsOf(events((t - 1) * 10, t * 10));
+      }
+      assertThat(archive.trace(new TraceId(9, 5_000))).containsExactly(odd);
+      Result r =
+          Engine.of(archive)
+              .run(QueryText.parse("where order.id = o-3 | count", T0 + 1_800_000_000_000L));
+      assertThat(((Number) r.rows().getFirst().getLast()).longValue())
+          .isEqualTo(expected(1_000, "o-3"));
+    }
+  }
 }
