@@ -62,39 +62,18 @@ public final class EventCodec {
     out.raw(MAGIC_0);
     out.raw(MAGIC_1);
     out.raw(VERSION);
-    // By identity first: the events of one request usually share their resource and scope
-    // objects, and hashing a resource's attributes for every event cost more than the rest of the
-    // encoding (measured). Distinct objects that are equal are still written once.
-    Map<Resource, Integer> resources = new java.util.IdentityHashMap<>();
-    Map<Scope, Integer> scopes = new java.util.IdentityHashMap<>();
-    Map<Resource, Integer> resourcesByValue = new java.util.HashMap<>();
-    Map<Scope, Integer> scopesByValue = new java.util.HashMap<>();
-    List<Resource> resourceList = new java.util.ArrayList<>();
-    List<Scope> scopeList = new java.util.ArrayList<>();
+    Numbering<Resource> resources = new Numbering<>();
+    Numbering<Scope> scopes = new Numbering<>();
     for (Event e : events) {
-      if (!resources.containsKey(e.resource())) {
-        Integer index = resourcesByValue.putIfAbsent(e.resource(), resourceList.size());
-        if (index == null) {
-          index = resourceList.size();
-          resourceList.add(e.resource());
-        }
-        resources.put(e.resource(), index);
-      }
-      if (!scopes.containsKey(e.scope())) {
-        Integer index = scopesByValue.putIfAbsent(e.scope(), scopeList.size());
-        if (index == null) {
-          index = scopeList.size();
-          scopeList.add(e.scope());
-        }
-        scopes.put(e.scope(), index);
-      }
+      resources.of(e.resource());
+      scopes.of(e.scope());
     }
-    out.varint(resourceList.size());
-    for (Resource r : resourceList) {
+    out.varint(resources.distinct().size());
+    for (Resource r : resources.distinct()) {
       out.attributes(r.attributes());
     }
-    out.varint(scopeList.size());
-    for (Scope s : scopeList) {
+    out.varint(scopes.distinct().size());
+    for (Scope s : scopes.distinct()) {
       out.string(s.name());
       out.string(s.version());
       out.attributes(s.attributes());
@@ -119,8 +98,8 @@ public final class EventCodec {
       if (e.parentSpanId() != null) {
         out.fixed(e.parentSpanId().value());
       }
-      out.varint(resources.get(e.resource()));
-      out.varint(scopes.get(e.scope()));
+      out.varint(resources.of(e.resource()));
+      out.varint(scopes.of(e.scope()));
       out.string(e.name());
       out.raw(spanKindCode(e.spanKind()));
       out.varlong(e.durationNanos());
@@ -285,6 +264,26 @@ public final class EventCodec {
       case 2 -> StatusCode.ERROR;
       default -> throw new Malformed("unknown status " + code);
     };
+  }
+
+  /**
+   * Numbers distinct values in the order first seen. By identity first: the events of one request
+   * share their resource and scope objects, and hashing a resource's attributes for every event
+   * cost more than the rest of the encoding (measured); equal values that are distinct objects
+   * still get one number.
+   */
+  private static final class Numbering<T> {
+    private final Map<T, Integer> byIdentity = new java.util.IdentityHashMap<>();
+    private final Map<T, Integer> byValue = new java.util.LinkedHashMap<>();
+
+    int of(T value) {
+      return byIdentity.computeIfAbsent(
+          value, v -> byValue.computeIfAbsent(v, x -> byValue.size()));
+    }
+
+    java.util.Collection<T> distinct() {
+      return byValue.keySet();
+    }
   }
 
   /** A growable byte buffer without {@link java.io.ByteArrayOutputStream}'s lock per byte. */
