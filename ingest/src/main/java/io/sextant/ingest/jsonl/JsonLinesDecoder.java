@@ -11,6 +11,7 @@ import com.google.gson.stream.JsonToken;
 import io.sextant.ingest.IngestLimits;
 import io.sextant.model.Attributes;
 import io.sextant.model.Event;
+import io.sextant.model.Hex;
 import io.sextant.model.Resource;
 import io.sextant.model.SpanId;
 import io.sextant.model.TraceId;
@@ -194,7 +195,7 @@ public final class JsonLinesDecoder {
       String traceKey = first(TRACE_KEYS);
       if (traceKey != null) {
         Object v = flat.remove(traceKey);
-        byte[] id = hex(text(v));
+        byte[] id = Hex.bytes(text(v));
         if (id == null || id.length != 16) {
           return "an invalid " + traceKey + ": " + shown(v) + " is not 32 hex digits";
         }
@@ -204,7 +205,7 @@ public final class JsonLinesDecoder {
       String spanKey = first(SPAN_KEYS);
       if (spanKey != null) {
         Object v = flat.remove(spanKey);
-        byte[] id = hex(text(v));
+        byte[] id = Hex.bytes(text(v));
         if (id == null || id.length != 8) {
           return "an invalid " + spanKey + ": " + shown(v) + " is not 16 hex digits";
         }
@@ -400,10 +401,6 @@ public final class JsonLinesDecoder {
   private static String shown(Object v) {
     String s = v instanceof String t ? '"' + t + '"' : String.valueOf(v);
     return s.length() <= 64 ? s : s.substring(0, 64) + "...";
-  }
-
-  private static byte[] hex(String s) {
-    return io.sextant.model.Hex.bytes(s);
   }
 
   private static boolean allZero(byte[] id) {

@@ -13,6 +13,7 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.sextant.ingest.MalformedRequestException;
+import io.sextant.model.Hex;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -171,13 +172,10 @@ final class OtlpJsonTranscoder {
       return;
     }
     byte[] bytes =
-        id.isJsonPrimitive() && id.getAsJsonPrimitive().isString() ? hex(id.getAsString()) : null;
+        id.isJsonPrimitive() && id.getAsJsonPrimitive().isString()
+            ? Hex.bytes(id.getAsString())
+            : null;
     o.addProperty(name, bytes == null ? NOT_HEX : Base64.getEncoder().encodeToString(bytes));
-  }
-
-  /** Decodes hex digits of either case; null when {@code s} is not an even number of them. */
-  static byte[] hex(String s) {
-    return io.sextant.model.Hex.bytes(s);
   }
 
   private static MalformedRequestException malformed(String reason) {
