@@ -104,6 +104,14 @@ public final class Demo implements AutoCloseable {
                           List.of(Storefront.ORDERS_TOPIC, Storefront.COMMENTS_TOPIC));
                     }),
             pool);
+    // Closed with the demo even when booting fails before it is joined: a broker left running
+    // after its directory is removed halts (LocalKafka).
+    closeables.add(
+        () -> {
+          if (!kafkaF.isCompletedExceptionally()) {
+            kafkaF.join().close();
+          }
+        });
     Map<String, CompletableFuture<DatabaseServer>> dbF = new LinkedHashMap<>();
     for (Storefront.Spec s : specs) {
       if (s.database() != null) {
@@ -147,7 +155,6 @@ public final class Demo implements AutoCloseable {
       closeables.add(d);
     }
     kafka = kafkaF.join();
-    closeables.add(kafka);
     databaseHealth = DatabaseHealth.start(databases.values());
     closeables.add(databaseHealth);
 

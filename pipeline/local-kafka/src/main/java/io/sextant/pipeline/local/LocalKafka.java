@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -19,7 +20,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real Kafka broker (KRaft, combined broker + controller, one node) started in-process from the
@@ -27,8 +31,39 @@ import org.apache.kafka.common.utils.Time;
  * (docs/adr/0007-demo-system.md), the tests of the scale-out roles and the cluster script. A port
  * taken between choosing and binding it makes {@link #start} fail; callers that must not fail retry
  * with a fresh directory.
+ *
+ * <p>The broker shares its process with its host (the demo's Sextant, a test), so its fatal faults
+ * must not end that process: Kafka stops a broker whose log directories fail, or whose controller
+ * meets an unexpected error, with {@code Exit.halt(1)}, and a test JVM halted that way dies without
+ * a word (surefire only says "the forked VM terminated"). The first {@link #start} replaces Kafka's
+ * exit and halt with an ERROR line and a count ({@link #faults}): the broker is then broken, and
+ * what uses it fails on its own, with the reason in the log.
  */
 public final class LocalKafka implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LocalKafka.class);
+  private static final AtomicInteger FAULTS = new AtomicInteger();
+
+  static {
+    Exit.setHaltProcedure((status, message) -> fault("halt", status, message));
+    Exit.setExitProcedure((status, message) -> fault("exit", status, message));
+  }
+
+  private static void fault(String how, int status, String message) {
+    FAULTS.incrementAndGet();
+    log.error(
+        "the local Kafka broker asked to {} the process with status {} ({}); the process goes on,"
+            + " the broker is broken",
+        how,
+        status,
+        message,
+        new IllegalStateException("Kafka's " + how + "(" + status + ")"));
+  }
+
+  /** How many times a local broker in this process asked to halt or exit it. */
+  public static int faults() {
+    return FAULTS.get();
+  }
+
   private final KafkaRaftServer server;
   private final int port;
   private final int controllerPort;

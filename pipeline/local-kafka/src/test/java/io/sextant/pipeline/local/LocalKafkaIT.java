@@ -1,0 +1,50 @@
+package io.sextant.pipeline.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class LocalKafkaIT {
+  @TempDir Path dir;
+
+  /**
+   * A broker whose log directory disappears (what a broker left running meets when its test's
+   * temporary directory is removed) asks Kafka to halt the process: the process must go on, and the
+   * fault be counted. Before LocalKafka replaced Kafka's halt, this test's JVM died here.
+   */
+  @Test
+  void aBrokerWhoseLogDirectoryFails_doesNotEndTheProcess() throws Exception {
+    int before = LocalKafka.faults();
+    try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), List.of("a"), 1)) {
+      deleteTree(dir.resolve("kafka").resolve("data"));
+      try {
+        kafka.createTopics(List.of("b"), 1); // a new partition's directory cannot be made
+      } catch (IllegalStateException expected) {
+        // the broker may answer the request with an error, or not at all
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (LocalKafka.faults() == before && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(LocalKafka.faults()).as("the broker's halt, counted").isGreaterThan(before);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
