@@ -807,16 +807,7 @@ public final class DuckDbEventStore implements EventStore {
 
   /** Every attribute key of {@code tenant}, as an archive file's metadata lists them. */
   private String keysLines(String tenant) {
-    StringBuilder out = new StringBuilder();
-    for (AttributeKey k : knownKeys.getOrDefault(tenant, Set.of())) {
-      out.append(k.origin().name())
-          .append(' ')
-          .append(k.type().name())
-          .append(' ')
-          .append(java.net.URLEncoder.encode(k.key(), java.nio.charset.StandardCharsets.UTF_8))
-          .append('\n');
-    }
-    return out.toString();
+    return ArchiveFiles.keyLines(knownKeys.getOrDefault(tenant, Set.of()));
   }
 
   @Override

@@ -6,7 +6,6 @@ import io.sextant.model.TraceId;
 import io.sextant.store.spi.AttributeKey;
 import io.sextant.store.spi.Capabilities;
 import io.sextant.store.spi.EventStore;
-import io.sextant.store.spi.FieldType;
 import io.sextant.store.spi.Health;
 import io.sextant.store.spi.ServiceSummary;
 import io.sextant.store.spi.SqlAccess;
@@ -15,7 +14,6 @@ import io.sextant.store.spi.StoreStats;
 import io.sextant.store.spi.TenantView;
 import io.sextant.store.spi.TimeRange;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -324,14 +322,7 @@ public final class ParquetArchiveStore implements EventStore {
             : Stream.empty()) {
       for (Path f : (Iterable<Path>) files::iterator) {
         for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-          String[] parts = line.split(" ", 3);
-          if (parts.length == 3) {
-            keys.add(
-                new AttributeKey(
-                    URLDecoder.decode(parts[2], StandardCharsets.UTF_8),
-                    AttributeKey.Origin.valueOf(parts[0]),
-                    FieldType.valueOf(parts[1])));
-          }
+          ArchiveFiles.parseKeyLine(line).ifPresent(keys::add);
         }
       }
     } catch (java.nio.file.NoSuchFileException e) {

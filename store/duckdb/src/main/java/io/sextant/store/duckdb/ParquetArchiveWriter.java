@@ -5,8 +5,6 @@ import io.sextant.store.spi.AttributeKey;
 import io.sextant.store.spi.FieldType;
 import io.sextant.store.spi.StoreException;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -329,31 +327,26 @@ public final class ParquetArchiveWriter implements AutoCloseable {
   }
 
   /**
-   * The attribute keys of {@code tenant}'s events in {@code staged}, one {@code origin type key} a
-   * line with the key URL-encoded, for the file's metadata: the archive's reader knows every key
-   * exactly without scanning the JSON.
+   * The attribute keys of {@code tenant}'s events in {@code staged} ({@link
+   * ArchiveFiles#keyLines}), for the file's metadata: the archive's reader knows every key exactly
+   * without scanning the JSON.
    */
   static String keysOf(StagedBatch staged, String tenant) {
-    StringBuilder out = new StringBuilder();
-    appendKeys(out, AttributeKey.Origin.RECORD, staged.recordKeys.get(tenant));
-    appendKeys(out, AttributeKey.Origin.RESOURCE, staged.resourceKeys.get(tenant));
-    return out.toString();
+    List<AttributeKey> keys = new ArrayList<>();
+    collectKeys(keys, AttributeKey.Origin.RECORD, staged.recordKeys.get(tenant));
+    collectKeys(keys, AttributeKey.Origin.RESOURCE, staged.resourceKeys.get(tenant));
+    return ArchiveFiles.keyLines(keys);
   }
 
-  private static void appendKeys(
-      StringBuilder out, AttributeKey.Origin origin, Map<String, Integer> keys) {
+  private static void collectKeys(
+      List<AttributeKey> out, AttributeKey.Origin origin, Map<String, Integer> keys) {
     if (keys == null) {
       return;
     }
     for (Map.Entry<String, Integer> e : keys.entrySet()) {
       for (FieldType t : FieldType.values()) {
         if ((e.getValue() & (1 << t.ordinal())) != 0) {
-          out.append(origin.name())
-              .append(' ')
-              .append(t.name())
-              .append(' ')
-              .append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8))
-              .append('\n');
+          out.add(new AttributeKey(e.getKey(), origin, t));
         }
       }
     }
