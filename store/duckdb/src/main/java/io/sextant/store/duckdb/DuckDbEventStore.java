@@ -761,7 +761,7 @@ public final class DuckDbEventStore implements EventStore {
             b ->
                 ParquetArchiveWriter.selectBucket(
                     "events", "resources", "scopes", b.where("e", cutoffUnixNano)),
-            b -> keysLines(b.tenant()));
+            this::keysLines);
         long moved;
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE time < ?");
             PreparedStatement index = c.prepareStatement("DELETE FROM trace_index WHERE last < ?");

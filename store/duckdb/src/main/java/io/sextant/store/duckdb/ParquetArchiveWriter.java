@@ -107,7 +107,7 @@ public final class ParquetArchiveWriter implements AutoCloseable {
           first,
           buckets,
           b -> selectBucket("events", "resources", "scopes", b.where("e", Long.MAX_VALUE)),
-          b -> keysOf(staged, b.tenant()));
+          tenant -> keysOf(staged, tenant));
     } catch (SQLException e) {
       throw new StoreException(
           "archiving " + events.size() + " events to " + root + " failed: " + e.getMessage(), e);
@@ -118,9 +118,10 @@ public final class ParquetArchiveWriter implements AutoCloseable {
 
   /**
    * Copies each of {@code buckets}, the rows {@code select} gives, into its file of {@code source}
-   * at {@code first} under {@code root}; when it returns the files and their directory entries are
-   * durable and recorded as {@code source}'s pending batch. On an exception nothing of them is
-   * left.
+   * at {@code first} under {@code root}, with its tenant's attribute keys ({@code keys}, asked once
+   * per tenant) in the file's metadata and the tenant's keys file; when it returns the files and
+   * their directory entries are durable and recorded as {@code source}'s pending batch. On an
+   * exception nothing of them is left.
    */
   static List<Path> copy(
       java.sql.Connection db,
@@ -129,11 +130,15 @@ public final class ParquetArchiveWriter implements AutoCloseable {
       long first,
       java.util.Collection<Bucket> buckets,
       java.util.function.Function<Bucket, String> select,
-      java.util.function.Function<Bucket, String> keys)
+      java.util.function.Function<String, String> keys)
       throws StoreException {
     checkSource(source);
     List<Path> files = new ArrayList<>();
     try {
+      Map<String, String> keyLines = new java.util.TreeMap<>();
+      for (Bucket b : buckets) {
+        keyLines.computeIfAbsent(b.tenant(), keys);
+      }
       Set<Path> directories = new LinkedHashSet<>();
       for (Bucket b : buckets) {
         Path dir = ArchiveFiles.bucket(root, b.tenant(), b.hour());
@@ -149,7 +154,7 @@ public final class ParquetArchiveWriter implements AutoCloseable {
                   + " (FORMAT parquet, COMPRESSION zstd, KV_METADATA {"
                   + KEYS_METADATA
                   + ": "
-                  + literal(keys.apply(b))
+                  + literal(keyLines.get(b.tenant()))
                   + "})");
         }
         ArchiveFiles.sync(ArchiveFiles.temporary(file));
@@ -158,14 +163,8 @@ public final class ParquetArchiveWriter implements AutoCloseable {
         }
       }
       directories.add(root);
-      java.util.Map<String, Set<String>> keyLines = new java.util.TreeMap<>();
-      for (Bucket b : buckets) {
-        keyLines
-            .computeIfAbsent(b.tenant(), t -> new TreeSet<>())
-            .addAll(List.of(keys.apply(b).split("\n")));
-      }
-      for (Map.Entry<String, Set<String>> k : keyLines.entrySet()) {
-        ArchiveFiles.addKeys(root, k.getKey(), source, k.getValue());
+      for (Map.Entry<String, String> k : keyLines.entrySet()) {
+        ArchiveFiles.addKeys(root, k.getKey(), source, List.of(k.getValue().split("\n")));
       }
       ArchiveFiles.writePending(root, source, new ArchiveFiles.Pending(first, files));
       for (Path f : files) {
