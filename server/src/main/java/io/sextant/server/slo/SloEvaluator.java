@@ -43,7 +43,9 @@ public final class SloEvaluator implements AutoCloseable {
   /** Most minutes one question asks for (the query engine's bucket limit). */
   static final int CHUNK = 1000;
 
-  private volatile SloConfig config;
+  /** As started: its webhooks, UI address and time scale; the SLOs themselves are in states. */
+  private final SloConfig config;
+
   private final Engine engine;
   private final Clock clock;
   private final AlertSink sink;
@@ -67,8 +69,13 @@ public final class SloEvaluator implements AutoCloseable {
     }
   }
 
-  public SloConfig config() {
-    return config;
+  /** The config as it stands now: the SLOs evaluated, edits included. */
+  public synchronized SloConfig config() {
+    return new SloConfig(
+        states.stream().map(s -> s.slo).toList(),
+        config.webhooks(),
+        config.uiUrl(),
+        config.timeScale());
   }
 
   /** Ticks four times a (scaled) minute on a thread of its own. */
@@ -200,11 +207,9 @@ public final class SloEvaluator implements AutoCloseable {
    */
   public synchronized void put(Slo slo) {
     SloState fresh = new SloState(slo, (int) slo.window().toMinutes());
-    List<Slo> slos = new ArrayList<>(config.slos());
     int at = index(slo.name());
     if (at < 0) {
       states.add(fresh);
-      slos.add(slo);
     } else {
       SloState old = states.get(at);
       fresh.pageSince = old.pageSince;
@@ -221,12 +226,10 @@ public final class SloEvaluator implements AutoCloseable {
         fresh.error = old.error;
       }
       states.set(at, fresh);
-      slos.set(at, slo);
       if (sameCounts && fresh.last >= 0) {
         evaluate(fresh, fresh.last, clock.millis() * 1_000_000L);
       }
     }
-    config = new SloConfig(slos, config.webhooks(), config.uiUrl(), config.timeScale());
   }
 
   /**
@@ -242,9 +245,6 @@ public final class SloEvaluator implements AutoCloseable {
     long now = clock.millis() * 1_000_000L;
     transition(s, Alert.Severity.PAGE, false, s.pageSince, now);
     transition(s, Alert.Severity.TICKET, false, s.ticketSince, now);
-    List<Slo> slos = new ArrayList<>(config.slos());
-    slos.remove(at);
-    config = new SloConfig(slos, config.webhooks(), config.uiUrl(), config.timeScale());
     return true;
   }
 
