@@ -11,7 +11,9 @@ import io.sextant.store.spi.TimeRange;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -100,10 +102,14 @@ public final class SloEvaluator implements AutoCloseable {
     }
   }
 
-  /** Recounts the open minutes of every SLO, then raises or resolves alerts. */
+  /**
+   * Recounts the open minutes of every SLO, then raises or resolves alerts. SLOs that count the
+   * same valid events (an availability and a latency SLO of one route) share that question.
+   */
   public synchronized void tick() {
     long now = clock.millis() * 1_000_000L;
     long current = Math.floorDiv(now, minuteNanos);
+    Map<ValidCount, long[]> validCounts = new HashMap<>();
     for (SloState s : states) {
       long from =
           s.last < 0
@@ -111,7 +117,7 @@ public final class SloEvaluator implements AutoCloseable {
               : Math.max(current - s.minutes + 1, s.last - RECOUNT + 1);
       try {
         for (long chunk = from; chunk <= current; chunk += CHUNK) {
-          count(s, chunk, Math.min(current, chunk + CHUNK - 1));
+          count(s, chunk, Math.min(current, chunk + CHUNK - 1), validCounts);
         }
         s.last = current;
         s.error = null;
@@ -123,8 +129,18 @@ public final class SloEvaluator implements AutoCloseable {
     }
   }
 
-  private void count(SloState s, long fromMinute, long toMinute) throws StoreException {
-    long[] valid = counts(s.slo.validFilter(), fromMinute, toMinute);
+  /** The minutes a valid condition was counted over in this tick. */
+  private record ValidCount(Filter valid, long fromMinute, long toMinute) {}
+
+  private void count(
+      SloState s, long fromMinute, long toMinute, Map<ValidCount, long[]> validCounts)
+      throws StoreException {
+    ValidCount key = new ValidCount(s.slo.validFilter(), fromMinute, toMinute);
+    long[] valid = validCounts.get(key);
+    if (valid == null) {
+      valid = counts(s.slo.validFilter(), fromMinute, toMinute);
+      validCounts.put(key, valid);
+    }
     long[] good = counts(Filter.and(s.slo.validFilter(), s.slo.goodFilter()), fromMinute, toMinute);
     for (int i = 0; i < valid.length; i++) {
       s.put(fromMinute + i, valid[i], good[i]);
