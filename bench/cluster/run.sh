@@ -36,36 +36,18 @@ ROLE_HEAP=${ROLE_HEAP:-768m}
 DRAIN_SECONDS=${DRAIN_SECONDS:-600}
 DATABASE=sextant
 
-JAVA_HOME=$("$root/bin/java-home")
-export JAVA_HOME
-java="$JAVA_HOME/bin/java"
-jvm_flags=(--enable-native-access=ALL-UNNAMED)
-if "$java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
-  jvm_flags+=(--sun-misc-unsafe-memory-access=allow)
-fi
-
 work="$root/bench/work"
 run="$work/cluster-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$run"
 log() { echo "cluster: $*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 
 # --- processes we start, stopped on any exit --------------------------------------------------
 # Roles first (a writer stops after the batch in hand), then the engines: the backends JVM stops
 # its ClickHouse children and the broker; shards it could not stop are stopped by pid.
 roles=()      # "name pid" pairs
 backends=
-stop() { # pid, seconds before SIGKILL
-  local pid=$1 limit=$2 start=$SECONDS
-  kill -TERM "$pid" 2>/dev/null || return 0
-  while kill -0 "$pid" 2>/dev/null; do
-    if [ $((SECONDS - start)) -ge "$limit" ]; then
-      log "pid $pid still running after ${limit}s; SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    sleep 0.2
-  done
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   local r pids=() p
   trap - EXIT INT TERM
@@ -94,55 +76,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# --- free loopback ports (as bench/ingest/run.sh) -------------------------------------------
-ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-taken=" "
-port_in_use() {
-  if command -v ss >/dev/null 2>&1; then
-    [ -n "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]
-  else
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-  fi
-}
-pick_port() { # sets PORT
-  local p
-  for _ in $(seq 500); do
-    p=$((10000 + RANDOM % (ephemeral_low - 10000)))
-    case "$taken" in *" $p "*) continue ;; esac
-    port_in_use "$p" && continue
-    taken="$taken$p "
-    PORT=$p
-    return 0
-  done
-  log "no free port found"
-  return 1
-}
-wait_http() { # url, seconds, pid
-  local i
-  for i in $(seq $(($2 * 5))); do
-    kill -0 "$3" 2>/dev/null || { log "process $3 exited while starting; see its log"; return 1; }
-    curl -sf -o /dev/null "$1" && return 0
-    sleep 0.2
-  done
-  log "$1 did not answer within $2 s"
-  return 1
-}
-cpu_seconds() { # pid: user + system seconds so far
-  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$1/stat"
-}
-vm_hwm_mb() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status" | awk '{ printf "%d", $1 / 1024 }'; }
-# CPU seconds per thread name (digits folded, so pools add up), "name<TAB>seconds" a line. Reads
-# /proc with shell built-ins: one process per thread would take seconds on a busy machine.
-thread_cpu() {
-  local t comm stat
-  for t in /proc/"$1"/task/*; do
-    { read -r comm <"$t/comm" && read -r stat <"$t/stat"; } 2>/dev/null || continue
-    printf '%s\t%s\n' "$comm" "${stat##*) }"
-  done | awk -F'\t' -v hz="$(getconf CLK_TCK)" '{
-      n = $1; gsub(/[0-9]+/, "N", n); split($2, f, " "); a[n] += (f[12] + f[13]) / hz }
-    END { for (k in a) printf "%s\t%.2f\n", k, a[k] }' | sort
-}
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }
+vm_hwm_mb() { vm_hwm_kb "$1" | awk '{ printf "%d", $1 / 1024 }'; }
 now_s() { date +%s.%N; }
 
 # --- build -----------------------------------------------------------------------------------

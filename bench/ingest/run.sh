@@ -36,18 +36,12 @@ SIGNAL=${SIGNAL:-traces}
 unit=spans
 [ "$SIGNAL" = metrics ] && unit=points
 
-JAVA_HOME=$("$root/bin/java-home")
-export JAVA_HOME
-java="$JAVA_HOME/bin/java"
-jvm_flags=(--enable-native-access=ALL-UNNAMED)
-if "$java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
-  jvm_flags+=(--sun-misc-unsafe-memory-access=allow)
-fi
-
 work="$root/bench/work"
 run="$work/ingest-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$run"
 log() { echo "run.sh: $*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 
 # --- processes we start, stopped on any exit --------------------------------------------------
 pids=()
@@ -58,74 +52,6 @@ cleanup() {
   done
 }
 trap cleanup EXIT INT TERM
-
-# Stops $1 with SIGTERM; SIGKILL after $2 seconds. Prints the seconds it took.
-stop() {
-  local pid=$1 limit=$2 start=$SECONDS
-  kill -TERM "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null; do
-    if [ $((SECONDS - start)) -ge "$limit" ]; then
-      log "pid $pid still running after ${limit}s; SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    sleep 0.2
-  done
-  wait "$pid" 2>/dev/null || true
-  echo $((SECONDS - start))
-}
-
-# --- free loopback ports ---------------------------------------------------------------------
-# Below the kernel's ephemeral range, so outgoing connections cannot be holding them; a server
-# that still fails to bind (someone else took the port meanwhile) is restarted on new ports.
-ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-taken=" "
-port_in_use() {
-  if command -v ss >/dev/null 2>&1; then
-    [ -n "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]
-  else
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-  fi
-}
-pick_port() { # sets PORT (not a subshell, so ports picked earlier are remembered)
-  local p
-  for _ in $(seq 500); do
-    p=$((10000 + RANDOM % (ephemeral_low - 10000)))
-    case "$taken" in *" $p "*) continue ;; esac
-    port_in_use "$p" && continue
-    taken="$taken$p "
-    PORT=$p
-    return 0
-  done
-  log "no free port found"
-  return 1
-}
-
-wait_http() { # url, seconds, pid
-  local i
-  for i in $(seq $(($2 * 5))); do
-    kill -0 "$3" 2>/dev/null || { log "process $3 exited while starting; see its log"; return 1; }
-    curl -sf -o /dev/null "$1" && return 0
-    sleep 0.2
-  done
-  log "$1 did not answer within $2 s"
-  return 1
-}
-
-vm_hwm_kb() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
-# CPU seconds (user + system) a process has used so far.
-cpu_seconds() {
-  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$1/stat"
-}
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
-# CPU seconds per thread name (digits folded, so pools add up), one "name<TAB>seconds" a line.
-thread_cpu() {
-  local t hz
-  hz=$(getconf CLK_TCK)
-  for t in /proc/"$1"/task/*; do
-    awk -v n="$(sed 's/[0-9]\+/N/g' "$t/comm" 2>/dev/null)" -v hz="$hz" \
-      '{ sub(/^.*\) /, ""); printf "%s\t%.2f\n", n, ($12 + $13) / hz }' "$t/stat" 2>/dev/null
-  done | awk -F'\t' '{ a[$1] += $2 } END { for (k in a) printf "%s\t%.2f\n", k, a[k] }' | sort
-}
 
 # --- build -----------------------------------------------------------------------------------
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
@@ -200,7 +126,7 @@ run_sextant() { # path
     sextant=$!
     pids+=("$sextant")
     wait_http "http://127.0.0.1:$api_port/health" 120 "$sextant" && break
-    stop "$sextant" 10 >/dev/null
+    stop "$sextant" 10
     sextant=
   done
   [ -n "$sextant" ] || { log "Sextant did not start; see $run/sextant-$path.log"; exit 1; }
@@ -234,8 +160,9 @@ run_sextant() { # path
     acked=$((acked + $(field "$r" "acked_$unit") + $(field "$r" warmup_acked)))
   done
   log "stopping Sextant (SIGTERM)"
-  local stop_s db_bytes=0 log_bytes=0
-  stop_s=$(stop "$sextant" 120)
+  local stop_s=$SECONDS db_bytes=0 log_bytes=0
+  stop "$sextant" 120
+  stop_s=$((SECONDS - stop_s))
   for f in "$data/sextant.duckdb" "$data/sextant.duckdb.wal"; do
     [ -f "$f" ] && db_bytes=$((db_bytes + $(stat -c %s "$f")))
   done
@@ -294,13 +221,13 @@ for attempt in 1 2 3; do
   zipkin=$!
   pids+=("$zipkin")
   wait_http "http://127.0.0.1:$zport/health" 180 "$zipkin" && break
-  stop "$zipkin" 10 >/dev/null
+  stop "$zipkin" 10
   zipkin=
 done
 [ -n "$zipkin" ] || { log "Zipkin did not start; see $run/zipkin.log"; exit 1; }
 load zipkin-zipkin zipkin "http://127.0.0.1:$zport/api/v2/spans" "$zipkin"
 zipkin_rss_kb=$(vm_hwm_kb "$zipkin")
-stop "$zipkin" 60 >/dev/null
+stop "$zipkin" 60
 
 # --- the table -------------------------------------------------------------------------------
 row() { # label, results file

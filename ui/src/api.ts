@@ -51,8 +51,12 @@ async function request<T>(path: string, init?: RequestInit, signal?: AbortSignal
 }
 
 const get = <T>(path: string, signal?: AbortSignal) => request<T>(path, undefined, signal);
-const post = <T>(path: string, body: unknown, signal?: AbortSignal) =>
-  request<T>(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, signal);
+const withJson = (method: string, body: unknown): RequestInit => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+const post = <T>(path: string, body: unknown, signal?: AbortSignal) => request<T>(path, withJson('POST', body), signal);
 
 // ---- query ----
 export interface Column {
@@ -378,10 +382,6 @@ export const slos = (signal?: AbortSignal) => get<SloList>('/api/v1/slos', signa
 export const sloSeries = (name: string, last: string, signal?: AbortSignal) =>
   get<SloSeries>(`/api/v1/slos/${encodeURIComponent(name)}?last=${encodeURIComponent(last)}`, signal);
 export const putSlo = (name: string, slo: SloEdit) =>
-  request<{ slo: Slo; file: string | null; note?: string }>(`/api/v1/slos/${encodeURIComponent(name)}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(slo),
-  });
+  request<{ slo: Slo; file: string | null; note?: string }>(`/api/v1/slos/${encodeURIComponent(name)}`, withJson('PUT', slo));
 export const deleteSlo = (name: string) =>
   request<{ removed: string; file: string | null; note?: string }>(`/api/v1/slos/${encodeURIComponent(name)}`, { method: 'DELETE' });

@@ -264,10 +264,16 @@ function SloTable({
   );
 }
 
+/** 0.995 → 99.5, without the float noise of the multiplication. */
+const percentOf = (fraction: number) => Number((fraction * 100).toFixed(4));
+
 /** 0.995 → "99.5 %" (no more digits than the objective has). */
 export function objectiveText(fraction: number): string {
-  return `${Number((fraction * 100).toFixed(4))} %`;
+  return `${percentOf(fraction)} %`;
 }
+
+/** The server's note on where an edit went, as a sentence of its own (or nothing). */
+const noteText = (note?: string) => (note ? ` ${note[0].toUpperCase()}${note.slice(1)}.` : '');
 
 function burnText(b: number): string {
   return b === 0 ? '0' : `${b >= 100 ? b.toFixed(0) : b.toFixed(1)}×`;
@@ -461,7 +467,7 @@ function SloForm({ slo, onSaved, onCancel }: { slo?: SloStatus; onSaved: (messag
     description: slo?.description ?? '',
     valid: slo?.valid ?? '',
     good: slo?.good ?? '',
-    objective: slo ? Number((slo.objective * 100).toFixed(4)) : 99.5,
+    objective: slo ? percentOf(slo.objective) : 99.5,
     window: slo?.window ?? '28d',
   });
   const [busy, setBusy] = useState(false);
@@ -474,7 +480,7 @@ function SloForm({ slo, onSaved, onCancel }: { slo?: SloStatus; onSaved: (messag
     setError(null);
     try {
       const r = await putSlo(name.trim(), form);
-      onSaved(`Saved ${r.slo.name}${r.file ? ` to ${r.file}` : ''}.${r.note ? ` ${r.note[0].toUpperCase()}${r.note.slice(1)}.` : ''}`);
+      onSaved(`Saved ${r.slo.name}${r.file ? ` to ${r.file}` : ''}.${noteText(r.note)}`);
     } catch (err) {
       setError(err);
     } finally {
@@ -487,7 +493,7 @@ function SloForm({ slo, onSaved, onCancel }: { slo?: SloStatus; onSaved: (messag
     setError(null);
     try {
       const r = await deleteSlo(slo.name);
-      onSaved(`Removed ${r.removed}.${r.note ? ` ${r.note[0].toUpperCase()}${r.note.slice(1)}.` : ''}`);
+      onSaved(`Removed ${r.removed}.${noteText(r.note)}`);
     } catch (err) {
       setError(err);
     } finally {

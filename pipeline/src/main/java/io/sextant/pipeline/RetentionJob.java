@@ -20,7 +20,7 @@ public final class RetentionJob implements AutoCloseable {
     long deleteBefore(long cutoffUnixNano) throws StoreException;
   }
 
-  private final Deletion store;
+  private final Deletion deletion;
   private final Duration retention;
   private final Clock clock;
   private final ScheduledExecutorService executor =
@@ -39,7 +39,7 @@ public final class RetentionJob implements AutoCloseable {
     if (retention.isNegative() || retention.isZero()) {
       throw new IllegalArgumentException("retention must be positive, e.g. 7d");
     }
-    this.store = deletion;
+    this.deletion = deletion;
     this.retention = retention;
     this.clock = clock;
   }
@@ -54,7 +54,7 @@ public final class RetentionJob implements AutoCloseable {
   public long runOnce() {
     long cutoff = clock.instant().minus(retention).toEpochMilli() * 1_000_000L;
     try {
-      long deleted = store.deleteBefore(cutoff);
+      long deleted = deletion.deleteBefore(cutoff);
       if (deleted > 0) {
         log.info("retention deleted={} older_than={}", deleted, retention);
       }

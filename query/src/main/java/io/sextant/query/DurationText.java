@@ -133,7 +133,7 @@ public final class DurationText {
   }
 
   /** {@code nanos} in the largest unit that divides it: {@code 500ms}, {@code 90s}, {@code 7d}. */
-  static String format(long nanos) {
+  public static String format(long nanos) {
     if (nanos == 0) {
       return "0s";
     }

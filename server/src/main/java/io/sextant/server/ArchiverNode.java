@@ -2,13 +2,10 @@ package io.sextant.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.ServerBuilder;
 import io.sextant.model.Event;
 import io.sextant.pipeline.BatchingWriter;
 import io.sextant.pipeline.kafka.KafkaArchiver;
 import io.sextant.pipeline.kafka.KafkaSettings;
-import io.sextant.server.ingest.IngestCounters;
-import io.sextant.server.metrics.SelfMetrics;
 import io.sextant.server.security.Keyring;
 import io.sextant.store.duckdb.ParquetArchiveWriter;
 import io.sextant.store.spi.StoreException;
@@ -51,57 +48,46 @@ public final class ArchiverNode implements AutoCloseable {
     this.keys = config.security().keyring();
     this.archive = ParquetArchiveWriter.open(dir);
     this.archiver = new KafkaArchiver(kafka, target(archive), batching, hook);
-    SelfMetrics metrics =
-        new SelfMetrics(
-            new IngestCounters(),
+    this.server =
+        NodeApi.consumer(
+            config,
+            keys,
+            "archiver",
+            "Messages of this archiver's partitions not yet archived.",
             () -> {
               KafkaArchiver.Stats s = archiver.stats();
               return new BatchingWriter.Stats(
                   s.lagMessages(), s.archivedEvents(), s.batches(), 0, s.failedWrites(), 0, 0);
-            });
-    metrics.gauge(
-        "sextant_archiver_lag_messages",
-        "Messages of this archiver's partitions not yet archived.",
-        new String[0],
-        cb -> cb.call(archiver.stats().lagMessages()));
-    ServerBuilder sb = Server.builder();
-    sb.requestTimeout(config.requestTimeout());
-    NodeApi.bind(
-        sb,
-        config,
-        keys,
-        "archiver",
-        new NodeApi.Status() {
-          @Override
-          public String problem() {
-            KafkaArchiver.Stats s = archiver.stats();
-            if (s.stopped()) {
-              return "the archiver stopped: " + s.lastError();
-            }
-            return s.archiveRefusing() ? "the archive refuses writes: " + s.lastError() : null;
-          }
+            },
+            new NodeApi.Status() {
+              @Override
+              public String problem() {
+                KafkaArchiver.Stats s = archiver.stats();
+                if (s.stopped()) {
+                  return "the archiver stopped: " + s.lastError();
+                }
+                return s.archiveRefusing() ? "the archive refuses writes: " + s.lastError() : null;
+              }
 
-          @Override
-          public void writeFields(JsonGenerator g) throws IOException {
-            KafkaArchiver.Stats s = archiver.stats();
-            g.writeObjectFieldStart("archiver");
-            g.writeStringField("topic", kafka.topic());
-            g.writeStringField("group", kafka.group());
-            g.writeStringField("archive", archive.root().toString());
-            g.writeNumberField("lag_messages", s.lagMessages());
-            g.writeNumberField("archived_events", s.archivedEvents());
-            g.writeNumberField("batches", s.batches());
-            g.writeNumberField("failed_writes", s.failedWrites());
-            g.writeNumberField("skipped_messages", s.skippedMessages());
-            g.writeBooleanField("archive_refusing", s.archiveRefusing());
-            if (s.lastError() != null) {
-              g.writeStringField("last_error", s.lastError());
-            }
-            g.writeEndObject();
-          }
-        },
-        metrics);
-    this.server = sb.build();
+              @Override
+              public void writeFields(JsonGenerator g) throws IOException {
+                KafkaArchiver.Stats s = archiver.stats();
+                g.writeObjectFieldStart("archiver");
+                g.writeStringField("topic", kafka.topic());
+                g.writeStringField("group", kafka.group());
+                g.writeStringField("archive", archive.root().toString());
+                g.writeNumberField("lag_messages", s.lagMessages());
+                g.writeNumberField("archived_events", s.archivedEvents());
+                g.writeNumberField("batches", s.batches());
+                g.writeNumberField("failed_writes", s.failedWrites());
+                g.writeNumberField("skipped_messages", s.skippedMessages());
+                g.writeBooleanField("archive_refusing", s.archiveRefusing());
+                if (s.lastError() != null) {
+                  g.writeStringField("last_error", s.lastError());
+                }
+                g.writeEndObject();
+              }
+            });
   }
 
   /** The archive as the archiver's target: a partition is a source, its offsets the positions. */

@@ -6,7 +6,10 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import io.sextant.pipeline.BatchingWriter;
+import io.sextant.server.ingest.IngestCounters;
 import io.sextant.server.metrics.SelfMetrics;
 import io.sextant.server.security.ApiGuard;
 import io.sextant.server.security.Keyring;
@@ -14,11 +17,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 
 /**
- * The API port of a collector or a writer (docs/scale-out.md): {@code /health} for load balancers
- * and orchestrators, {@code /api/v1/status} with the role's figures, {@code /metrics} for
- * Prometheus; behind the same door as the full API (Host allowlist, tokens and scopes).
+ * The API port of a collector, a writer or an archiver (docs/scale-out.md): {@code /health} for
+ * load balancers and orchestrators, {@code /api/v1/status} with the role's figures, {@code
+ * /metrics} for Prometheus; behind the same door as the full API (Host allowlist, tokens and
+ * scopes).
  */
 final class NodeApi {
   private static final JsonFactory JSON = new JsonFactory();
@@ -74,6 +79,30 @@ final class NodeApi {
                 config.bindAddress(),
                 config.security().allowedHosts(),
                 config.security().operationsTenant()));
+  }
+
+  /**
+   * The API port of a role that consumes the topic (a writer, an archiver): {@code figures} are its
+   * pipeline figures in {@code /metrics}, their {@code queuedEvents} (its lag) also as {@code
+   * sextant_<role>_lag_messages}, described by {@code lagHelp}.
+   */
+  static Server consumer(
+      ServerConfig config,
+      Keyring keys,
+      String role,
+      String lagHelp,
+      Supplier<BatchingWriter.Stats> figures,
+      Status status) {
+    SelfMetrics metrics = new SelfMetrics(new IngestCounters(), figures);
+    metrics.gauge(
+        "sextant_" + role + "_lag_messages",
+        lagHelp,
+        new String[0],
+        cb -> cb.call(figures.get().queuedEvents()));
+    ServerBuilder sb = Server.builder();
+    sb.requestTimeout(config.requestTimeout());
+    bind(sb, config, keys, role, status, metrics);
+    return sb.build();
   }
 
   interface Body {

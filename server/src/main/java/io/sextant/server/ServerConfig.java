@@ -70,22 +70,7 @@ public record ServerConfig(
    * retention cutoff read it.
    */
   public ServerConfig withArchive(java.nio.file.Path dir) {
-    return new ServerConfig(
-        bindAddress,
-        otlpGrpcPort,
-        otlpHttpPort,
-        zipkinPort,
-        apiPort,
-        store,
-        retention,
-        retentionCheckEvery,
-        limits,
-        pipeline,
-        requestTimeout,
-        health,
-        declared,
-        security,
-        dir);
+    return with(c -> c.archive = dir);
   }
 
   /** As the canonical constructor, with the default security: open on loopback only. */
@@ -170,117 +155,98 @@ public record ServerConfig(
   }
 
   public ServerConfig withPorts(int grpc, int http, int zipkin, int api) {
-    return new ServerConfig(
-        bindAddress,
-        grpc,
-        http,
-        zipkin,
-        api,
-        store,
-        retention,
-        retentionCheckEvery,
-        limits,
-        pipeline,
-        requestTimeout,
-        health,
-        declared,
-        security,
-        archive);
+    return with(
+        c -> {
+          c.otlpGrpcPort = grpc;
+          c.otlpHttpPort = http;
+          c.zipkinPort = zipkin;
+          c.apiPort = api;
+        });
   }
 
   public ServerConfig withPipeline(BatchingWriter.Config p) {
-    return new ServerConfig(
-        bindAddress,
-        otlpGrpcPort,
-        otlpHttpPort,
-        zipkinPort,
-        apiPort,
-        store,
-        retention,
-        retentionCheckEvery,
-        limits,
-        p,
-        requestTimeout,
-        health,
-        declared,
-        security,
-        archive);
+    return with(c -> c.pipeline = p);
   }
 
   public ServerConfig withLimits(IngestLimits l) {
-    return new ServerConfig(
-        bindAddress,
-        otlpGrpcPort,
-        otlpHttpPort,
-        zipkinPort,
-        apiPort,
-        store,
-        retention,
-        retentionCheckEvery,
-        l,
-        pipeline,
-        requestTimeout,
-        health,
-        declared,
-        security,
-        archive);
+    return with(c -> c.limits = l);
   }
 
   /** {@code file}: the declared dependencies (YAML), or null for none. */
   public ServerConfig withDeclared(java.nio.file.Path file) {
-    return new ServerConfig(
-        bindAddress,
-        otlpGrpcPort,
-        otlpHttpPort,
-        zipkinPort,
-        apiPort,
-        store,
-        retention,
-        retentionCheckEvery,
-        limits,
-        pipeline,
-        requestTimeout,
-        health,
-        file,
-        security,
-        archive);
+    return with(c -> c.declared = file);
   }
 
   public ServerConfig withHealth(HealthConfig h) {
-    return new ServerConfig(
-        bindAddress,
-        otlpGrpcPort,
-        otlpHttpPort,
-        zipkinPort,
-        apiPort,
-        store,
-        retention,
-        retentionCheckEvery,
-        limits,
-        pipeline,
-        requestTimeout,
-        h,
-        declared,
-        security,
-        archive);
+    return with(c -> c.health = h);
   }
 
   public ServerConfig withSecurity(SecurityConfig s) {
-    return new ServerConfig(
-        bindAddress,
-        otlpGrpcPort,
-        otlpHttpPort,
-        zipkinPort,
-        apiPort,
-        store,
-        retention,
-        retentionCheckEvery,
-        limits,
-        pipeline,
-        requestTimeout,
-        health,
-        declared,
-        s,
-        archive);
+    return with(c -> c.security = s);
+  }
+
+  /**
+   * This config with {@code change} made to a copy of its fields: each wither names only its own.
+   */
+  private ServerConfig with(java.util.function.Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return f.build();
+  }
+
+  /** The fields of a config, to change before building a new one. */
+  private static final class Fields {
+    String bindAddress;
+    int otlpGrpcPort;
+    int otlpHttpPort;
+    int zipkinPort;
+    int apiPort;
+    DuckDbConfig store;
+    Duration retention;
+    Duration retentionCheckEvery;
+    IngestLimits limits;
+    BatchingWriter.Config pipeline;
+    Duration requestTimeout;
+    HealthConfig health;
+    java.nio.file.Path declared;
+    SecurityConfig security;
+    java.nio.file.Path archive;
+
+    Fields(ServerConfig c) {
+      bindAddress = c.bindAddress;
+      otlpGrpcPort = c.otlpGrpcPort;
+      otlpHttpPort = c.otlpHttpPort;
+      zipkinPort = c.zipkinPort;
+      apiPort = c.apiPort;
+      store = c.store;
+      retention = c.retention;
+      retentionCheckEvery = c.retentionCheckEvery;
+      limits = c.limits;
+      pipeline = c.pipeline;
+      requestTimeout = c.requestTimeout;
+      health = c.health;
+      declared = c.declared;
+      security = c.security;
+      archive = c.archive;
+    }
+
+    ServerConfig build() {
+      return new ServerConfig(
+          bindAddress,
+          otlpGrpcPort,
+          otlpHttpPort,
+          zipkinPort,
+          apiPort,
+          store,
+          retention,
+          retentionCheckEvery,
+          limits,
+          pipeline,
+          requestTimeout,
+          health,
+          declared,
+          security,
+          archive);
+    }
   }
 }

@@ -2,12 +2,9 @@ package io.sextant.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.ServerBuilder;
 import io.sextant.pipeline.BatchingWriter;
 import io.sextant.pipeline.kafka.KafkaLoader;
 import io.sextant.pipeline.kafka.KafkaSettings;
-import io.sextant.server.ingest.IngestCounters;
-import io.sextant.server.metrics.SelfMetrics;
 import io.sextant.server.security.Keyring;
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.Health;
@@ -45,57 +42,46 @@ public final class WriterNode implements AutoCloseable {
     this.keys = config.security().keyring();
     this.store = openStore.get();
     this.loader = new KafkaLoader(kafka, store, hook);
-    SelfMetrics metrics =
-        new SelfMetrics(
-            new IngestCounters(),
+    this.server =
+        NodeApi.consumer(
+            config,
+            keys,
+            "writer",
+            "Messages of this writer's partitions not yet stored.",
             () -> {
               KafkaLoader.Stats s = loader.stats();
               return new BatchingWriter.Stats(
                   s.lagMessages(), s.writtenEvents(), s.batches(), 0, s.failedWrites(), 0, 0);
-            });
-    metrics.gauge(
-        "sextant_writer_lag_messages",
-        "Messages of this writer's partitions not yet stored.",
-        new String[0],
-        cb -> cb.call(loader.stats().lagMessages()));
-    ServerBuilder sb = Server.builder();
-    sb.requestTimeout(config.requestTimeout());
-    NodeApi.bind(
-        sb,
-        config,
-        keys,
-        "writer",
-        new NodeApi.Status() {
-          @Override
-          public String problem() {
-            KafkaLoader.Stats s = loader.stats();
-            if (s.storeRefusing()) {
-              return "the store refuses writes: " + s.lastError();
-            }
-            Health h = store.check();
-            return h.healthy() ? null : h.detail();
-          }
+            },
+            new NodeApi.Status() {
+              @Override
+              public String problem() {
+                KafkaLoader.Stats s = loader.stats();
+                if (s.storeRefusing()) {
+                  return "the store refuses writes: " + s.lastError();
+                }
+                Health h = store.check();
+                return h.healthy() ? null : h.detail();
+              }
 
-          @Override
-          public void writeFields(JsonGenerator g) throws IOException {
-            KafkaLoader.Stats s = loader.stats();
-            g.writeObjectFieldStart("writer");
-            g.writeStringField("topic", kafka.topic());
-            g.writeStringField("group", kafka.group());
-            g.writeNumberField("lag_messages", s.lagMessages());
-            g.writeNumberField("written_events", s.writtenEvents());
-            g.writeNumberField("batches", s.batches());
-            g.writeNumberField("failed_writes", s.failedWrites());
-            g.writeNumberField("dead_letters", s.deadLetters());
-            g.writeBooleanField("store_refusing", s.storeRefusing());
-            if (s.lastError() != null) {
-              g.writeStringField("last_error", s.lastError());
-            }
-            g.writeEndObject();
-          }
-        },
-        metrics);
-    this.server = sb.build();
+              @Override
+              public void writeFields(JsonGenerator g) throws IOException {
+                KafkaLoader.Stats s = loader.stats();
+                g.writeObjectFieldStart("writer");
+                g.writeStringField("topic", kafka.topic());
+                g.writeStringField("group", kafka.group());
+                g.writeNumberField("lag_messages", s.lagMessages());
+                g.writeNumberField("written_events", s.writtenEvents());
+                g.writeNumberField("batches", s.batches());
+                g.writeNumberField("failed_writes", s.failedWrites());
+                g.writeNumberField("dead_letters", s.deadLetters());
+                g.writeBooleanField("store_refusing", s.storeRefusing());
+                if (s.lastError() != null) {
+                  g.writeStringField("last_error", s.lastError());
+                }
+                g.writeEndObject();
+              }
+            });
   }
 
   public WriterNode start() {

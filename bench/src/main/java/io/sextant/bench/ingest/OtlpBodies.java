@@ -116,7 +116,8 @@ final class OtlpBodies {
     return ByteString.copyFrom(ByteBuffer.allocate(8).putLong(v).array());
   }
 
-  private static KeyValue kv(String key, String value) {
+  /** A string attribute. */
+  static KeyValue kv(String key, String value) {
     return KeyValue.newBuilder()
         .setKey(key)
         .setValue(AnyValue.newBuilder().setStringValue(value))

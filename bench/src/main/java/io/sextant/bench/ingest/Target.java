@@ -59,15 +59,10 @@ enum Target {
   Outcome classify(AggregatedHttpResponse res) {
     int status = res.status().code();
     return switch (this) {
-      case OTLP_HTTP -> {
+      case OTLP_HTTP, OTLP_METRICS -> {
         if (status == 200) {
-          yield new Outcome.Ok(rejectedSpans(res.content().array()));
-        }
-        yield status == 429 ? new Outcome.Retry() : new Outcome.Failed("http_" + status);
-      }
-      case OTLP_METRICS -> {
-        if (status == 200) {
-          yield new Outcome.Ok(rejectedPoints(res.content().array()));
+          byte[] body = res.content().array();
+          yield new Outcome.Ok(this == OTLP_HTTP ? rejectedSpans(body) : rejectedPoints(body));
         }
         yield status == 429 ? new Outcome.Retry() : new Outcome.Failed("http_" + status);
       }

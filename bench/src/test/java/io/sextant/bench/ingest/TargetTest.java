@@ -8,6 +8,8 @@ import com.linecorp.armeria.common.HttpHeaders;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.nio.ByteBuffer;
@@ -44,6 +46,23 @@ class TargetTest {
         .isEqualTo(new Target.Outcome.Ok(0));
     assertThat(Target.OTLP_HTTP.classify(http(200, partialSuccess(3))))
         .isEqualTo(new Target.Outcome.Ok(3));
+  }
+
+  @Test
+  void otlpMetrics_200IsAnAck_lessThePointsItsPartialSuccessRejects() {
+    byte[] rejected =
+        ExportMetricsServiceResponse.newBuilder()
+            .setPartialSuccess(ExportMetricsPartialSuccess.newBuilder().setRejectedDataPoints(4))
+            .build()
+            .toByteArray();
+    assertThat(Target.OTLP_METRICS.classify(http(200, new byte[0])))
+        .isEqualTo(new Target.Outcome.Ok(0));
+    assertThat(Target.OTLP_METRICS.classify(http(200, rejected)))
+        .isEqualTo(new Target.Outcome.Ok(4));
+    assertThat(Target.OTLP_METRICS.classify(http(429, new byte[0])))
+        .isInstanceOf(Target.Outcome.Retry.class);
+    assertThat(Target.OTLP_METRICS.classify(http(500, new byte[0])))
+        .isEqualTo(new Target.Outcome.Failed("http_500"));
   }
 
   @Test

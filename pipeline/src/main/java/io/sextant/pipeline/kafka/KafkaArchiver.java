@@ -9,15 +9,12 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.CommitFailedException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -124,10 +121,9 @@ public final class KafkaArchiver implements AutoCloseable {
   private long gatheringSince;
   private int gathered;
   private volatile boolean running = true;
-  private volatile long lag;
+  private final Lag lag;
   private volatile boolean refusing;
   private volatile String lastError;
-  private long lagMeasuredAt;
 
   /** {@code settings.group()} should be the archivers' own ({@link #DEFAULT_GROUP}). */
   public KafkaArchiver(KafkaSettings settings, Target target, Batching batching, Hook hook) {
@@ -135,16 +131,12 @@ public final class KafkaArchiver implements AutoCloseable {
     this.target = target;
     this.batching = batching;
     this.hook = hook;
-    Properties c = settings.common();
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "sextant-archiver");
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "64");
-    c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
-    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20));
     this.consumer =
-        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        new KafkaConsumer<>(
+            settings.consumer("sextant-archiver"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+    this.lag = new Lag(consumer);
     this.thread = new Thread(this::run, "sextant-archiver");
   }
 
@@ -156,7 +148,7 @@ public final class KafkaArchiver implements AutoCloseable {
   private void run() {
     boolean closing = false;
     try {
-      ensureTopics();
+      settings.awaitTopics("archiver", () -> running, problem -> lastError = problem);
       consumer.subscribe(List.of(settings.topic()), new Rebalance());
       while (running) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
@@ -165,7 +157,7 @@ public final class KafkaArchiver implements AutoCloseable {
         if (due()) {
           flush();
         }
-        measureLag();
+        lag.measure();
       }
       closing = true;
     } catch (WakeupException e) {
@@ -192,22 +184,6 @@ public final class KafkaArchiver implements AutoCloseable {
           log.warn("closing the consumer failed: {}", e.getMessage());
         }
         stopped.countDown();
-      }
-    }
-  }
-
-  private void ensureTopics() {
-    try (Admin admin = Admin.create(settings.common())) {
-      while (running) {
-        try {
-          settings.ensureTopics(admin, Duration.ofSeconds(5));
-          return;
-        } catch (Exception e) {
-          lastError =
-              "the brokers at " + settings.bootstrap() + " do not answer: " + KafkaSink.root(e);
-          log.warn("archiver waiting for kafka: {}", lastError);
-          sleep(1000);
-        }
       }
     }
   }
@@ -282,7 +258,7 @@ public final class KafkaArchiver implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(backoff))) {
           gather(r);
         }
-        measureLag();
+        lag.measure();
         backoff = Math.min(5_000, backoff * 2);
       }
     }
@@ -359,30 +335,9 @@ public final class KafkaArchiver implements AutoCloseable {
     }
   }
 
-  private void measureLag() {
-    long now = System.nanoTime();
-    if (now - lagMeasuredAt < 1_000_000_000L) {
-      return;
-    }
-    lagMeasuredAt = now;
-    try {
-      lag = KafkaLoader.lagOf(consumer);
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      // the brokers are slow or gone: the last figure stays
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   public Stats stats() {
     return new Stats(
-        lag,
+        lag.messages(),
         archived.sum(),
         batches.sum(),
         failedWrites.sum(),

@@ -15,8 +15,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -79,7 +77,8 @@ public final class KafkaLoader implements AutoCloseable {
   private final LongAdder failedWrites = new LongAdder();
   private final LongAdder dead = new LongAdder();
   private volatile boolean running = true;
-  private volatile long lag;
+  // This writer's messages not yet stored (a batch in hand or held back by a refusing store).
+  private final Lag lag;
   private volatile boolean refusing;
   private volatile String lastError;
 
@@ -91,16 +90,12 @@ public final class KafkaLoader implements AutoCloseable {
     this.settings = settings;
     this.store = store;
     this.hook = hook;
-    Properties c = settings.common();
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "sextant-writer");
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "64");
-    c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
-    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20));
     this.consumer =
-        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        new KafkaConsumer<>(
+            settings.consumer("sextant-writer"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+    this.lag = new Lag(consumer);
     Properties p = settings.common();
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "sextant-writer-dead-letters");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -116,14 +111,14 @@ public final class KafkaLoader implements AutoCloseable {
 
   private void run() {
     try {
-      ensureTopics();
+      settings.awaitTopics("writer", () -> running, problem -> lastError = problem);
       consumer.subscribe(List.of(settings.topic()));
       while (running) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
         if (!records.isEmpty()) {
           load(records);
         }
-        measureLag();
+        lag.measure();
       }
     } catch (WakeupException e) {
       // close() asked
@@ -137,23 +132,6 @@ public final class KafkaLoader implements AutoCloseable {
         log.warn("closing the consumer failed: {}", e.getMessage());
       }
       stopped.countDown();
-    }
-  }
-
-  private void ensureTopics() {
-    Properties a = settings.common();
-    try (Admin admin = Admin.create(a)) {
-      while (running) {
-        try {
-          settings.ensureTopics(admin, Duration.ofSeconds(5));
-          return;
-        } catch (Exception e) {
-          lastError =
-              "the brokers at " + settings.bootstrap() + " do not answer: " + KafkaSink.root(e);
-          log.warn("writer waiting for kafka: {}", lastError);
-          sleep(1000);
-        }
-      }
     }
   }
 
@@ -213,7 +191,7 @@ public final class KafkaLoader implements AutoCloseable {
           consumer.seek(tp, stray.records(tp).getFirst().offset());
         }
         pauseAll(paused);
-        measureLag();
+        lag.measure();
         backoff = Math.min(5_000, backoff * 2);
       }
     }
@@ -255,59 +233,15 @@ public final class KafkaLoader implements AutoCloseable {
     }
   }
 
-  private long lagMeasuredAt;
-
-  /**
-   * The messages of this writer's partitions not yet stored: the end of each partition less its
-   * committed offset (what a batch in hand or held back by a refusing store still counts). At most
-   * once a second: it asks the brokers.
-   */
-  private void measureLag() {
-    long now = System.nanoTime();
-    if (now - lagMeasuredAt < 1_000_000_000L) {
-      return;
-    }
-    lagMeasuredAt = now;
-    try {
-      lag = lagOf(consumer);
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      // the brokers are slow or gone: the last figure stays
-    }
-  }
-
-  /**
-   * The messages of {@code consumer}'s partitions after its group's committed offsets.
-   *
-   * @throws org.apache.kafka.common.errors.TimeoutException when the brokers do not answer in 2 s
-   */
-  static long lagOf(KafkaConsumer<?, ?> consumer) {
-    Set<TopicPartition> assigned = consumer.assignment();
-    if (assigned.isEmpty()) {
-      return 0;
-    }
-    Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(2));
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        consumer.committed(assigned, Duration.ofSeconds(2));
-    long total = 0;
-    for (TopicPartition tp : assigned) {
-      OffsetAndMetadata c = committed.get(tp);
-      long from = c == null ? consumer.beginningOffsets(Set.of(tp)).get(tp) : c.offset();
-      total += Math.max(0, ends.getOrDefault(tp, from) - from);
-    }
-    return total;
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   public Stats stats() {
     return new Stats(
-        lag, written.sum(), batches.sum(), failedWrites.sum(), dead.sum(), refusing, lastError);
+        lag.messages(),
+        written.sum(),
+        batches.sum(),
+        failedWrites.sum(),
+        dead.sum(),
+        refusing,
+        lastError);
   }
 
   /** Stops after the batch in hand (committed if stored, else left to be redelivered). */

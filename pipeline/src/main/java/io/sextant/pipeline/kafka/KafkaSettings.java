@@ -7,7 +7,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where the scale-out roles meet (docs/scale-out.md): the brokers, the topic collectors produce to
@@ -25,6 +28,7 @@ public record KafkaSettings(
     String bootstrap, String topic, String group, int partitions, int eventsPerMessage) {
   public static final String DEFAULT_TOPIC = "sextant-events";
   public static final String DEFAULT_GROUP = "sextant-writers";
+  private static final Logger log = LoggerFactory.getLogger(KafkaSettings.class);
 
   public KafkaSettings {
     if (bootstrap == null || bootstrap.isBlank()) {
@@ -57,6 +61,50 @@ public record KafkaSettings(
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(AdminClientConfig.CLIENT_ID_CONFIG, "sextant");
     return p;
+  }
+
+  /**
+   * The settings of a consumer in {@link #group}, named {@code clientId}: it commits by hand,
+   * starts a new group at the earliest offset, and fetches up to 64 messages (16 MB a partition) a
+   * poll.
+   */
+  Properties consumer(String clientId) {
+    Properties c = common();
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "64");
+    c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
+    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20));
+    return c;
+  }
+
+  /**
+   * {@link #ensureTopics} until it succeeds, once a second while {@code running} holds: each
+   * failure is handed to {@code failed} and logged as {@code role}'s wait.
+   */
+  void awaitTopics(
+      String role,
+      java.util.function.BooleanSupplier running,
+      java.util.function.Consumer<String> failed) {
+    try (Admin admin = Admin.create(common())) {
+      while (running.getAsBoolean()) {
+        try {
+          ensureTopics(admin, Duration.ofSeconds(5));
+          return;
+        } catch (Exception e) {
+          String problem = "the brokers at " + bootstrap + " do not answer: " + KafkaSink.root(e);
+          failed.accept(problem);
+          log.warn("{} waiting for kafka: {}", role, problem);
+          try {
+            Thread.sleep(1000);
+          } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+    }
   }
 
   /**

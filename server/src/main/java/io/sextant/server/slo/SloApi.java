@@ -265,7 +265,7 @@ public final class SloApi {
     o.put("valid", slo.valid());
     o.put("good", slo.good());
     o.put("objective", slo.objective());
-    o.put("window", SloFile.window(slo.window()));
+    o.put("window", DurationText.format(slo.window().toNanos()));
     o.put("window_days", slo.window().toDays());
   }
 

@@ -11,7 +11,9 @@ import io.sextant.store.spi.TimeRange;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +45,9 @@ public final class SloEvaluator implements AutoCloseable {
   /** Most minutes one question asks for (the query engine's bucket limit). */
   static final int CHUNK = 1000;
 
-  private volatile SloConfig config;
+  /** As started: its webhooks, UI address and time scale; the SLOs themselves are in states. */
+  private final SloConfig config;
+
   private final Engine engine;
   private final Clock clock;
   private final AlertSink sink;
@@ -67,8 +71,13 @@ public final class SloEvaluator implements AutoCloseable {
     }
   }
 
-  public SloConfig config() {
-    return config;
+  /** The config as it stands now: the SLOs evaluated, edits included. */
+  public synchronized SloConfig config() {
+    return new SloConfig(
+        states.stream().map(s -> s.slo).toList(),
+        config.webhooks(),
+        config.uiUrl(),
+        config.timeScale());
   }
 
   /** Ticks four times a (scaled) minute on a thread of its own. */
@@ -93,10 +102,14 @@ public final class SloEvaluator implements AutoCloseable {
     }
   }
 
-  /** Recounts the open minutes of every SLO, then raises or resolves alerts. */
+  /**
+   * Recounts the open minutes of every SLO, then raises or resolves alerts. SLOs that count the
+   * same valid events (an availability and a latency SLO of one route) share that question.
+   */
   public synchronized void tick() {
     long now = clock.millis() * 1_000_000L;
     long current = Math.floorDiv(now, minuteNanos);
+    Map<ValidCount, long[]> validCounts = new HashMap<>();
     for (SloState s : states) {
       long from =
           s.last < 0
@@ -104,7 +117,7 @@ public final class SloEvaluator implements AutoCloseable {
               : Math.max(current - s.minutes + 1, s.last - RECOUNT + 1);
       try {
         for (long chunk = from; chunk <= current; chunk += CHUNK) {
-          count(s, chunk, Math.min(current, chunk + CHUNK - 1));
+          count(s, chunk, Math.min(current, chunk + CHUNK - 1), validCounts);
         }
         s.last = current;
         s.error = null;
@@ -116,8 +129,18 @@ public final class SloEvaluator implements AutoCloseable {
     }
   }
 
-  private void count(SloState s, long fromMinute, long toMinute) throws StoreException {
-    long[] valid = counts(s.slo.validFilter(), fromMinute, toMinute);
+  /** The minutes a valid condition was counted over in this tick. */
+  private record ValidCount(Filter valid, long fromMinute, long toMinute) {}
+
+  private void count(
+      SloState s, long fromMinute, long toMinute, Map<ValidCount, long[]> validCounts)
+      throws StoreException {
+    ValidCount key = new ValidCount(s.slo.validFilter(), fromMinute, toMinute);
+    long[] valid = validCounts.get(key);
+    if (valid == null) {
+      valid = counts(s.slo.validFilter(), fromMinute, toMinute);
+      validCounts.put(key, valid);
+    }
     long[] good = counts(Filter.and(s.slo.validFilter(), s.slo.goodFilter()), fromMinute, toMinute);
     for (int i = 0; i < valid.length; i++) {
       s.put(fromMinute + i, valid[i], good[i]);
@@ -200,11 +223,9 @@ public final class SloEvaluator implements AutoCloseable {
    */
   public synchronized void put(Slo slo) {
     SloState fresh = new SloState(slo, (int) slo.window().toMinutes());
-    List<Slo> slos = new ArrayList<>(config.slos());
     int at = index(slo.name());
     if (at < 0) {
       states.add(fresh);
-      slos.add(slo);
     } else {
       SloState old = states.get(at);
       fresh.pageSince = old.pageSince;
@@ -221,12 +242,10 @@ public final class SloEvaluator implements AutoCloseable {
         fresh.error = old.error;
       }
       states.set(at, fresh);
-      slos.set(at, slo);
       if (sameCounts && fresh.last >= 0) {
         evaluate(fresh, fresh.last, clock.millis() * 1_000_000L);
       }
     }
-    config = new SloConfig(slos, config.webhooks(), config.uiUrl(), config.timeScale());
   }
 
   /**
@@ -242,9 +261,6 @@ public final class SloEvaluator implements AutoCloseable {
     long now = clock.millis() * 1_000_000L;
     transition(s, Alert.Severity.PAGE, false, s.pageSince, now);
     transition(s, Alert.Severity.TICKET, false, s.ticketSince, now);
-    List<Slo> slos = new ArrayList<>(config.slos());
-    slos.remove(at);
-    config = new SloConfig(slos, config.webhooks(), config.uiUrl(), config.timeScale());
     return true;
   }
 

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.sextant.query.DurationText;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 
 /**
  * The SLOs file given by {@code --slos}, written back when an SLO is edited through the API. Only
@@ -96,7 +96,7 @@ public final class SloFile {
     o.put("valid", slo.valid());
     o.put("good", slo.good());
     o.put("objective", percent(slo.objective()));
-    o.put("window", window(slo.window()));
+    o.put("window", DurationText.format(slo.window().toNanos()));
     return o;
   }
 
@@ -106,17 +106,6 @@ public final class SloFile {
         .movePointRight(2)
         .stripTrailingZeros()
         .doubleValue();
-  }
-
-  /** A window as the file writes it: {@code 28d}, {@code 36h} or {@code 90m}. */
-  public static String window(Duration d) {
-    if (d.toMinutes() % (24 * 60) == 0) {
-      return d.toDays() + "d";
-    }
-    if (d.toMinutes() % 60 == 0) {
-      return d.toHours() + "h";
-    }
-    return d.toMinutes() + "m";
   }
 
   private void write(ObjectNode root) throws IOException {

@@ -300,6 +300,27 @@ class SloEvaluatorTest {
   }
 
   @Test
+  void slosOfTheSameValidEvents_shareThatQuestion_butEachCountsItsGoodOnes() throws Exception {
+    minute(-1, 0);
+    Slo checkout = evaluator.config().slos().get(0);
+    // Checkout's availability beside its latency: the same valid events, another good.
+    evaluator.put(
+        Slo.of("checkout-up", "", checkout.valid(), "status != error", 0.995, checkout.window()));
+    int before = questions.get();
+    minute(0, 10);
+    // The new SLO counts its whole window (2 · 41), checkout its last 3 minutes (2).
+    assertThat(questions.get() - before).isEqualTo(2 * 41 + 2);
+    before = questions.get();
+    minute(1, 10);
+    // Both recount the same 3 minutes: one valid question, two good ones.
+    assertThat(questions.get() - before).isEqualTo(3);
+    // 10 slow calls a minute are bad for checkout's latency, none failed for checkout-up.
+    assertThat(evaluator.statuses().get(0).burnRates()[0])
+        .isCloseTo(20 / 300.0 / 0.005, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(evaluator.statuses().get(1).burnRates()[0]).isZero();
+  }
+
+  @Test
   void notifier_sendsPagesBeforeWaitingTickets_andAlertsFiredBeforeATriageShareIt()
       throws Exception {
     SloConfig config =

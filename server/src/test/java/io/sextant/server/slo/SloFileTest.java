@@ -3,6 +3,7 @@ package io.sextant.server.slo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sextant.query.DurationText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,8 +90,8 @@ class SloFileTest {
   void percent_andWindow_areWrittenAsPeopleWriteThem() {
     assertThat(SloFile.percent(0.995)).isEqualTo(99.5);
     assertThat(SloFile.percent(0.9999)).isEqualTo(99.99);
-    assertThat(SloFile.window(Duration.ofDays(28))).isEqualTo("28d");
-    assertThat(SloFile.window(Duration.ofHours(36))).isEqualTo("36h");
-    assertThat(SloFile.window(Duration.ofMinutes(450))).isEqualTo("450m");
+    assertThat(DurationText.format(Duration.ofDays(28).toNanos())).isEqualTo("28d");
+    assertThat(DurationText.format(Duration.ofHours(36).toNanos())).isEqualTo("36h");
+    assertThat(DurationText.format(Duration.ofMinutes(450).toNanos())).isEqualTo("450m");
   }
 }

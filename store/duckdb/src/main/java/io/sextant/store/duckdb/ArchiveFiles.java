@@ -1,6 +1,10 @@
 package io.sextant.store.duckdb;
 
+import io.sextant.store.spi.AttributeKey;
+import io.sextant.store.spi.FieldType;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,6 +77,40 @@ final class ArchiveFiles {
   /** The directory of {@code tenant}'s keys files. */
   static Path keysOf(Path root, String tenant) {
     return root.resolve(KEYS).resolve("sextant_tenant=" + tenant);
+  }
+
+  /**
+   * {@code keys} as the lines of a keys file or of a file's metadata: {@code origin type key}, the
+   * key URL-encoded, each ending in a newline.
+   */
+  static String keyLines(Iterable<AttributeKey> keys) {
+    StringBuilder out = new StringBuilder();
+    for (AttributeKey k : keys) {
+      out.append(k.origin().name())
+          .append(' ')
+          .append(k.type().name())
+          .append(' ')
+          .append(URLEncoder.encode(k.key(), StandardCharsets.UTF_8))
+          .append('\n');
+    }
+    return out.toString();
+  }
+
+  /**
+   * The key of one line {@link #keyLines} wrote; empty for a line that is not one.
+   *
+   * @throws IllegalArgumentException when its origin, type or encoding is not one it writes
+   */
+  static Optional<AttributeKey> parseKeyLine(String line) {
+    String[] parts = line.split(" ", 3);
+    if (parts.length != 3) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new AttributeKey(
+            URLDecoder.decode(parts[2], StandardCharsets.UTF_8),
+            AttributeKey.Origin.valueOf(parts[0]),
+            FieldType.valueOf(parts[1])));
   }
 
   /** Adds {@code lines} to {@code tenant}'s keys of {@code source}, durably, if any is new. */

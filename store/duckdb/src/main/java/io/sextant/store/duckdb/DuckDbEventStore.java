@@ -760,7 +760,7 @@ public final class DuckDbEventStore implements EventStore {
             b ->
                 ParquetArchiveWriter.selectBucket(
                     "events", "resources", "scopes", b.where("e", cutoffUnixNano), columns),
-            b -> keysLines(b.tenant()));
+            this::keysLines);
         long moved;
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM events WHERE time < ?");
             PreparedStatement index = c.prepareStatement("DELETE FROM trace_index WHERE last < ?");
@@ -806,16 +806,7 @@ public final class DuckDbEventStore implements EventStore {
 
   /** Every attribute key of {@code tenant}, as an archive file's metadata lists them. */
   private String keysLines(String tenant) {
-    StringBuilder out = new StringBuilder();
-    for (AttributeKey k : knownKeys.getOrDefault(tenant, Set.of())) {
-      out.append(k.origin().name())
-          .append(' ')
-          .append(k.type().name())
-          .append(' ')
-          .append(java.net.URLEncoder.encode(k.key(), java.nio.charset.StandardCharsets.UTF_8))
-          .append('\n');
-    }
-    return out.toString();
+    return ArchiveFiles.keyLines(knownKeys.getOrDefault(tenant, Set.of()));
   }
 
   @Override

@@ -6,7 +6,6 @@ import io.sextant.model.TraceId;
 import io.sextant.store.spi.AttributeKey;
 import io.sextant.store.spi.Capabilities;
 import io.sextant.store.spi.EventStore;
-import io.sextant.store.spi.FieldType;
 import io.sextant.store.spi.Health;
 import io.sextant.store.spi.ServiceSummary;
 import io.sextant.store.spi.SqlAccess;
@@ -15,7 +14,6 @@ import io.sextant.store.spi.StoreStats;
 import io.sextant.store.spi.TenantView;
 import io.sextant.store.spi.TimeRange;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,16 +101,22 @@ public final class ParquetArchiveStore implements EventStore {
   }
 
   private boolean hasFiles() {
-    try (Stream<Path> files = Files.find(root, 4, (p, a) -> isArchiveFile(p))) {
+    try (Stream<Path> files = files()) {
       return files.findAny().isPresent();
     } catch (IOException e) {
       return false;
     }
   }
 
-  private static boolean isArchiveFile(Path p) {
-    String name = p.getFileName().toString();
-    return name.startsWith("part-") && name.endsWith(".parquet");
+  /** The archive's Parquet files; the caller closes the stream. */
+  private Stream<Path> files() throws IOException {
+    return Files.find(
+        root,
+        4,
+        (p, a) -> {
+          String name = p.getFileName().toString();
+          return name.startsWith("part-") && name.endsWith(".parquet");
+        });
   }
 
   /** Only the hours of {@code [from, to)}: their dates, and the hours at either end. */
@@ -232,6 +236,9 @@ public final class ParquetArchiveStore implements EventStore {
     return tenant == null ? "" : " AND " + Schema.TENANT + " = ?";
   }
 
+  // The resource and scope text follow the columns EventRows reads.
+  private static final int RESOURCE_COLUMN = Columns.FIXED.rowColumns.split(",").length + 1;
+
   private List<Event> trace(String tenant, TraceId traceId) throws StoreException {
     String statement =
         "SELECT "
@@ -239,7 +246,6 @@ public final class ParquetArchiveStore implements EventStore {
             + ", resource, scope FROM events WHERE trace_id = ?"
             + tenantCondition(tenant)
             + " ORDER BY time, span_id";
-    int resourceColumn = Columns.FIXED.rowColumns.split(",").length + 1;
     try (Connection c = reader();
         PreparedStatement ps = c.prepareStatement(statement)) {
       ps.setString(1, traceId.toHex());
@@ -251,8 +257,8 @@ public final class ParquetArchiveStore implements EventStore {
         EventRows rows =
             new EventRows(
                 Columns.FIXED,
-                id -> rs.getString(resourceColumn),
-                id -> rs.getString(resourceColumn + 1));
+                id -> rs.getString(RESOURCE_COLUMN),
+                id -> rs.getString(RESOURCE_COLUMN + 1));
         Set<String> spans = new HashSet<>();
         Set<Event> events = new LinkedHashSet<>();
         while (rs.next()) {
@@ -324,14 +330,7 @@ public final class ParquetArchiveStore implements EventStore {
             : Stream.empty()) {
       for (Path f : (Iterable<Path>) files::iterator) {
         for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-          String[] parts = line.split(" ", 3);
-          if (parts.length == 3) {
-            keys.add(
-                new AttributeKey(
-                    URLDecoder.decode(parts[2], StandardCharsets.UTF_8),
-                    AttributeKey.Origin.valueOf(parts[0]),
-                    FieldType.valueOf(parts[1])));
-          }
+          ArchiveFiles.parseKeyLine(line).ifPresent(keys::add);
         }
       }
     } catch (java.nio.file.NoSuchFileException e) {
@@ -412,7 +411,7 @@ public final class ParquetArchiveStore implements EventStore {
   }
 
   private long bytesOnDisk() {
-    try (Stream<Path> files = Files.find(root, 4, (p, a) -> isArchiveFile(p))) {
+    try (Stream<Path> files = files()) {
       return files
           .mapToLong(
               p -> {

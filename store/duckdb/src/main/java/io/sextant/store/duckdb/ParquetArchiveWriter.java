@@ -5,8 +5,6 @@ import io.sextant.store.spi.AttributeKey;
 import io.sextant.store.spi.FieldType;
 import io.sextant.store.spi.StoreException;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -111,7 +109,7 @@ public final class ParquetArchiveWriter implements AutoCloseable {
           b ->
               selectBucket(
                   "events", "resources", "scopes", b.where("e", Long.MAX_VALUE), Columns.FIXED),
-          b -> keysOf(staged, b.tenant()));
+          tenant -> keysOf(staged, tenant));
     } catch (SQLException e) {
       throw new StoreException(
           "archiving " + events.size() + " events to " + root + " failed: " + e.getMessage(), e);
@@ -122,9 +120,10 @@ public final class ParquetArchiveWriter implements AutoCloseable {
 
   /**
    * Copies each of {@code buckets}, the rows {@code select} gives, into its file of {@code source}
-   * at {@code first} under {@code root}; when it returns the files and their directory entries are
-   * durable and recorded as {@code source}'s pending batch. On an exception nothing of them is
-   * left.
+   * at {@code first} under {@code root}, with its tenant's attribute keys ({@code keys}, asked once
+   * per tenant) in the file's metadata and the tenant's keys file; when it returns the files and
+   * their directory entries are durable and recorded as {@code source}'s pending batch. On an
+   * exception nothing of them is left.
    */
   static List<Path> copy(
       java.sql.Connection db,
@@ -133,11 +132,15 @@ public final class ParquetArchiveWriter implements AutoCloseable {
       long first,
       java.util.Collection<Bucket> buckets,
       java.util.function.Function<Bucket, String> select,
-      java.util.function.Function<Bucket, String> keys)
+      java.util.function.Function<String, String> keys)
       throws StoreException {
     checkSource(source);
     List<Path> files = new ArrayList<>();
     try {
+      Map<String, String> keyLines = new java.util.TreeMap<>();
+      for (Bucket b : buckets) {
+        keyLines.computeIfAbsent(b.tenant(), keys);
+      }
       Set<Path> directories = new LinkedHashSet<>();
       for (Bucket b : buckets) {
         Path dir = ArchiveFiles.bucket(root, b.tenant(), b.hour());
@@ -153,7 +156,7 @@ public final class ParquetArchiveWriter implements AutoCloseable {
                   + " (FORMAT parquet, COMPRESSION zstd, KV_METADATA {"
                   + KEYS_METADATA
                   + ": "
-                  + literal(keys.apply(b))
+                  + literal(keyLines.get(b.tenant()))
                   + "})");
         }
         ArchiveFiles.sync(ArchiveFiles.temporary(file));
@@ -162,14 +165,8 @@ public final class ParquetArchiveWriter implements AutoCloseable {
         }
       }
       directories.add(root);
-      java.util.Map<String, Set<String>> keyLines = new java.util.TreeMap<>();
-      for (Bucket b : buckets) {
-        keyLines
-            .computeIfAbsent(b.tenant(), t -> new TreeSet<>())
-            .addAll(List.of(keys.apply(b).split("\n")));
-      }
-      for (Map.Entry<String, Set<String>> k : keyLines.entrySet()) {
-        ArchiveFiles.addKeys(root, k.getKey(), source, k.getValue());
+      for (Map.Entry<String, String> k : keyLines.entrySet()) {
+        ArchiveFiles.addKeys(root, k.getKey(), source, List.of(k.getValue().split("\n")));
       }
       ArchiveFiles.writePending(root, source, new ArchiveFiles.Pending(first, files));
       for (Path f : files) {
@@ -343,31 +340,26 @@ public final class ParquetArchiveWriter implements AutoCloseable {
   }
 
   /**
-   * The attribute keys of {@code tenant}'s events in {@code staged}, one {@code origin type key} a
-   * line with the key URL-encoded, for the file's metadata: the archive's reader knows every key
-   * exactly without scanning the JSON.
+   * The attribute keys of {@code tenant}'s events in {@code staged} ({@link
+   * ArchiveFiles#keyLines}), for the file's metadata: the archive's reader knows every key exactly
+   * without scanning the JSON.
    */
   static String keysOf(StagedBatch staged, String tenant) {
-    StringBuilder out = new StringBuilder();
-    appendKeys(out, AttributeKey.Origin.RECORD, staged.recordKeys.get(tenant));
-    appendKeys(out, AttributeKey.Origin.RESOURCE, staged.resourceKeys.get(tenant));
-    return out.toString();
+    List<AttributeKey> keys = new ArrayList<>();
+    collectKeys(keys, AttributeKey.Origin.RECORD, staged.recordKeys.get(tenant));
+    collectKeys(keys, AttributeKey.Origin.RESOURCE, staged.resourceKeys.get(tenant));
+    return ArchiveFiles.keyLines(keys);
   }
 
-  private static void appendKeys(
-      StringBuilder out, AttributeKey.Origin origin, Map<String, Integer> keys) {
+  private static void collectKeys(
+      List<AttributeKey> out, AttributeKey.Origin origin, Map<String, Integer> keys) {
     if (keys == null) {
       return;
     }
     for (Map.Entry<String, Integer> e : keys.entrySet()) {
       for (FieldType t : FieldType.values()) {
         if ((e.getValue() & (1 << t.ordinal())) != 0) {
-          out.append(origin.name())
-              .append(' ')
-              .append(t.name())
-              .append(' ')
-              .append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8))
-              .append('\n');
+          out.add(new AttributeKey(e.getKey(), origin, t));
         }
       }
     }
