@@ -6,6 +6,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
+import java.net.http.HttpHeaders;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -109,7 +110,7 @@ public final class TracerBullet {
   }
 
   /** {@link #noteResponse(String)} for the headers of a JDK {@code HttpClient} answer. */
-  public static void noteResponse(java.net.http.HttpHeaders headers) {
+  public static void noteResponse(HttpHeaders headers) {
     headers.allValues(RESPONSE_HEADER).forEach(TracerBullet::noteResponse);
   }
 

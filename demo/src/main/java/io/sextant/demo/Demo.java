@@ -17,10 +17,14 @@ import io.sextant.demo.traffic.TrafficGenerator;
 import io.sextant.pipeline.local.LocalKafka;
 import io.sextant.server.ServerConfig;
 import io.sextant.server.SextantServer;
+import io.sextant.server.slo.SloConfig;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.topology.health.HealthConfig;
 import io.sextant.topology.health.HealthTarget;
 import io.sextant.triage.probe.ProbeSuite;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,6 +33,8 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -269,15 +275,15 @@ public final class Demo implements AutoCloseable {
   private Map<String, Object> info = Map.of();
 
   /** The storefront's SLOs (demo/src/main/resources/slos.yaml), at real time, without webhooks. */
-  public static io.sextant.server.slo.SloConfig slos() throws java.io.IOException {
-    try (java.io.InputStream in = Demo.class.getResourceAsStream("/slos.yaml")) {
-      return io.sextant.server.slo.SloConfig.parse(in, "slos.yaml");
+  public static SloConfig slos() throws IOException {
+    try (InputStream in = Demo.class.getResourceAsStream("/slos.yaml")) {
+      return SloConfig.parse(in, "slos.yaml");
     }
   }
 
   /** The storefront's probe suite (demo/src/main/resources/probes.yaml) for this gateway. */
-  public static ProbeSuite probes(String gateway) throws java.io.IOException {
-    try (java.io.InputStream in = Demo.class.getResourceAsStream("/probes.yaml")) {
+  public static ProbeSuite probes(String gateway) throws IOException {
+    try (InputStream in = Demo.class.getResourceAsStream("/probes.yaml")) {
       return ProbeSuite.parse(
           in,
           "probes.yaml",
@@ -399,7 +405,7 @@ public final class Demo implements AutoCloseable {
       }
     }
     List<AutoCloseable> reversed = new ArrayList<>(closeables);
-    java.util.Collections.reverse(reversed);
+    Collections.reverse(reversed);
     for (AutoCloseable c : reversed) {
       try {
         c.close();
@@ -413,9 +419,9 @@ public final class Demo implements AutoCloseable {
   }
 
   private static void deleteQuietly(Path dir) {
-    try (var walk = java.nio.file.Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException ignored) {
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
       // best effort: a leftover broker log is harmless
     }
   }

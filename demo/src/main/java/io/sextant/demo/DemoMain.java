@@ -1,5 +1,7 @@
 package io.sextant.demo;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -147,7 +149,7 @@ public final class DemoMain implements Callable<Integer> {
       HttpResponse<String> r;
       try {
         r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      } catch (java.net.ConnectException e) {
+      } catch (ConnectException e) {
         System.err.println("no demo answers at " + api + ": start one with ./sextant demo");
         return 2;
       }
@@ -207,10 +209,7 @@ public final class DemoMain implements Callable<Integer> {
       body.put("percent", percent);
       body.put("millis", millis);
       body.put("jitter_millis", jitter);
-      return send(
-          "POST",
-          "/api/v1/demo/faults",
-          new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body));
+      return send("POST", "/api/v1/demo/faults", new ObjectMapper().writeValueAsString(body));
     }
   }
 }

@@ -5,15 +5,23 @@ import static com.linecorp.armeria.common.HttpMethod.GET;
 import static com.linecorp.armeria.common.HttpMethod.POST;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sextant.client.TracerBullet;
+import io.sextant.demo.db.ServiceDatabase;
 import io.sextant.demo.service.Call;
 import io.sextant.demo.service.HttpError;
 import io.sextant.demo.service.ServiceNode.Route;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import javax.crypto.Mac;
@@ -34,8 +42,7 @@ public final class Storefront {
   /** Handles one queue event in a consumer's process span. */
   @FunctionalInterface
   public interface EventHandler {
-    void handle(io.sextant.demo.db.ServiceDatabase db, String topic, JsonNode event)
-        throws Exception;
+    void handle(ServiceDatabase db, String topic, JsonNode event) throws Exception;
   }
 
   /** One service of the system. */
@@ -54,11 +61,11 @@ public final class Storefront {
       String badDeployRoute) {}
 
   /** The tier decides how long a caller waits: edge calls wait longer than inner ones. */
-  public static java.time.Duration timeout(String caller) {
+  public static Duration timeout(String caller) {
     return switch (caller) {
-      case "gateway" -> java.time.Duration.ofSeconds(8);
-      case "web", "mobile-api" -> java.time.Duration.ofSeconds(5);
-      default -> java.time.Duration.ofSeconds(3);
+      case "gateway" -> Duration.ofSeconds(8);
+      case "web", "mobile-api" -> Duration.ofSeconds(5);
+      default -> Duration.ofSeconds(3);
     };
   }
 
@@ -630,8 +637,8 @@ public final class Storefront {
           + "."
           + account
           + "."
-          + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(sig).substring(0, 16);
-    } catch (java.security.GeneralSecurityException e) {
+          + Base64.getUrlEncoder().withoutPadding().encodeToString(sig).substring(0, 16);
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -721,7 +728,7 @@ public final class Storefront {
               Map<String, String> hits;
               try {
                 hits = c.cache().getMany(keys);
-              } catch (java.io.IOException e) {
+              } catch (IOException e) {
                 hits = Map.of(); // the cache is an optimisation: fall back to the database
               }
               List<Object> out = new ArrayList<>();
@@ -761,7 +768,7 @@ public final class Storefront {
               String cached = null;
               try {
                 cached = c.cache().get("product:" + id);
-              } catch (java.io.IOException e) {
+              } catch (IOException e) {
                 c.log().warn("cache unavailable, serving without description", "product_id", id);
               }
               p.put("summary", cached == null ? null : JSON.readTree(cached));
@@ -794,7 +801,7 @@ public final class Storefront {
             GET,
             "/search",
             c -> {
-              String q = c.query("q", "dress").toLowerCase(java.util.Locale.ROOT);
+              String q = c.query("q", "dress").toLowerCase(Locale.ROOT);
               var rows = c.db().query("SELECT product_id FROM terms WHERE term = ? LIMIT 10", q);
               List<String> ids =
                   rows.stream().map(r -> String.valueOf(r.get("product_id"))).toList();
@@ -853,7 +860,7 @@ public final class Storefront {
               JsonNode products =
                   c.get("catalog", "/products/batch", "/products/batch?ids=" + ids)
                       .path("products");
-              Map<String, Long> prices = new java.util.HashMap<>();
+              Map<String, Long> prices = new HashMap<>();
               for (JsonNode p : products) {
                 prices.put(p.path("id").asText(), p.path("price_cents").asLong());
               }
@@ -949,7 +956,7 @@ public final class Storefront {
                   () -> {
                     try {
                       c.cache().set("orders:" + user, orderId + ":" + orderTotal);
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                       c.log().warn("could not cache order summary", "order_id", orderId);
                     }
                   });
@@ -1215,9 +1222,7 @@ public final class Storefront {
               JsonNode in = c.body();
               String text = in.path("text").asText("");
               String verdict =
-                  text.toLowerCase(java.util.Locale.ROOT).contains("spam")
-                      ? "rejected"
-                      : "approved";
+                  text.toLowerCase(Locale.ROOT).contains("spam") ? "rejected" : "approved";
               c.db()
                   .update(
                       "INSERT INTO reviews(id, subject_kind, subject_id, user_id, verdict)"
@@ -1338,8 +1343,7 @@ public final class Storefront {
 
   // ---- helpers ----
 
-  static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+  static final ObjectMapper JSON = new ObjectMapper();
 
   static String id() {
     return UUID.randomUUID().toString();

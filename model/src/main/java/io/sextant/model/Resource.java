@@ -1,5 +1,7 @@
 package io.sextant.model;
 
+import java.util.Objects;
+
 /** The entity that produced telemetry: a service instance, described by its attributes. */
 public record Resource(Attributes attributes) {
   public static final String SERVICE_NAME = "service.name";
@@ -10,7 +12,7 @@ public record Resource(Attributes attributes) {
   public static final Resource EMPTY = new Resource(Attributes.empty());
 
   public Resource {
-    java.util.Objects.requireNonNull(attributes, "attributes");
+    Objects.requireNonNull(attributes, "attributes");
   }
 
   public String serviceName() {

@@ -1,5 +1,7 @@
 package io.sextant.model;
 
+import java.util.Locale;
+
 /** OTLP span kinds, in OTLP's numbering (ordinal = wire value). */
 public enum SpanKind {
   UNSPECIFIED,
@@ -17,6 +19,6 @@ public enum SpanKind {
   }
 
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

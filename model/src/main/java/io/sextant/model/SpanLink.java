@@ -1,10 +1,12 @@
 package io.sextant.model;
 
+import java.util.Objects;
+
 /** A causal link from a span to a span of another (or the same) trace. */
 public record SpanLink(TraceId traceId, SpanId spanId, String traceState, Attributes attributes) {
   public SpanLink {
-    java.util.Objects.requireNonNull(traceId, "traceId");
-    java.util.Objects.requireNonNull(spanId, "spanId");
+    Objects.requireNonNull(traceId, "traceId");
+    Objects.requireNonNull(spanId, "spanId");
     traceState = traceState == null ? "" : traceState;
     attributes = attributes == null ? Attributes.empty() : attributes;
   }

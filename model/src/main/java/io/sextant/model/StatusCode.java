@@ -1,5 +1,7 @@
 package io.sextant.model;
 
+import java.util.Locale;
+
 /** OTLP span status codes, in OTLP's numbering (ordinal = wire value). */
 public enum StatusCode {
   UNSET,
@@ -13,6 +15,6 @@ public enum StatusCode {
   }
 
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

@@ -13,6 +13,9 @@ import io.sextant.model.StatusCode;
 import io.sextant.model.TraceId;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -273,15 +276,15 @@ public final class EventCodec {
    * still get one number.
    */
   private static final class Numbering<T> {
-    private final Map<T, Integer> byIdentity = new java.util.IdentityHashMap<>();
-    private final Map<T, Integer> byValue = new java.util.LinkedHashMap<>();
+    private final Map<T, Integer> byIdentity = new IdentityHashMap<>();
+    private final Map<T, Integer> byValue = new LinkedHashMap<>();
 
     int of(T value) {
       return byIdentity.computeIfAbsent(
           value, v -> byValue.computeIfAbsent(v, x -> byValue.size()));
     }
 
-    java.util.Collection<T> distinct() {
+    Collection<T> distinct() {
       return byValue.keySet();
     }
   }
@@ -297,7 +300,7 @@ public final class EventCodec {
 
     private void room(int more) {
       if (size + more > buf.length) {
-        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
       }
     }
 
@@ -366,7 +369,7 @@ public final class EventCodec {
     }
 
     byte[] bytes() {
-      return java.util.Arrays.copyOf(buf, size);
+      return Arrays.copyOf(buf, size);
     }
   }
 

@@ -6,9 +6,11 @@ import io.sextant.store.spi.PreparedBatch;
 import io.sextant.store.spi.StoreException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,8 +66,7 @@ public final class LogSink implements StoreSink {
   private volatile long acknowledgedThrough;
   private final Object progress = new Object();
   // Acknowledgements held back while too much waits to be loaded (see holdAbove).
-  private final java.util.concurrent.ConcurrentLinkedQueue<CompletableFuture<Void>> held =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<CompletableFuture<Void>> held = new ConcurrentLinkedQueue<>();
   private final long holdAbove;
   private volatile boolean loadsFailing;
   private final Thread loader;
@@ -295,7 +296,7 @@ public final class LogSink implements StoreSink {
    * reads that follow see what was acknowledged before them (one load, ~100 ms at most, when idle;
    * under load, the load in progress). Returns whether it caught up.
    */
-  public boolean awaitCaughtUp(java.time.Duration max) throws InterruptedException {
+  public boolean awaitCaughtUp(Duration max) throws InterruptedException {
     long target = acknowledgedThrough;
     if (loadedThrough >= target) {
       return true;

@@ -6,8 +6,10 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The statistics of compare-to-baseline over events already split into selection and baseline
@@ -52,7 +54,7 @@ final class BubbleUp {
         continue;
       }
       String[] labels = labels(field, f, rows, inSelection);
-      Map<String, long[]> counts = new java.util.TreeMap<>();
+      Map<String, long[]> counts = new TreeMap<>();
       Set<String> distinct = new HashSet<>();
       int present = 0;
       for (int i = 0; i < rows.size(); i++) {
@@ -141,7 +143,7 @@ final class BubbleUp {
 
   /** Keys named like identifiers ({@code user_id}, {@code session.id}) are demoted. */
   static boolean idName(String key) {
-    String k = key.toLowerCase(java.util.Locale.ROOT);
+    String k = key.toLowerCase(Locale.ROOT);
     return k.endsWith("_id") || k.endsWith(".id") || k.endsWith("-id") || k.equals("id");
   }
 

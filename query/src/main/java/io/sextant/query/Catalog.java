@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -100,9 +101,7 @@ public final class Catalog {
     List<String> out = new ArrayList<>();
     int best = Math.max(2, name.length() / 4) + 1;
     for (String known : fields.keySet()) {
-      int d =
-          distance(
-              name.toLowerCase(java.util.Locale.ROOT), known.toLowerCase(java.util.Locale.ROOT));
+      int d = distance(name.toLowerCase(Locale.ROOT), known.toLowerCase(Locale.ROOT));
       if (d < best) {
         best = d;
         out.clear();

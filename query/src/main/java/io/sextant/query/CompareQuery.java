@@ -1,6 +1,7 @@
 package io.sextant.query;
 
 import io.sextant.store.spi.TimeRange;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -40,7 +41,7 @@ public record CompareQuery(TimeRange range, Filter where, Selection selection) {
     /** The region as a filter. */
     Filter asFilter() {
       return new Filter.And(
-          java.util.List.of(
+          List.of(
               Filter.Predicate.of("time", Op.GE, fromUnixNano),
               Filter.Predicate.of("time", Op.LT, toUnixNano),
               Filter.Predicate.of(column, Op.GE, low),

@@ -1,5 +1,14 @@
 package io.sextant.query;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Map;
+
 /** DuckDB's SQL. */
 final class DuckDbDialect implements SqlDialect {
   static final DuckDbDialect INSTANCE = new DuckDbDialect();
@@ -57,7 +66,7 @@ final class DuckDbDialect implements SqlDialect {
   public String tableSample(double fraction) {
     // SYSTEM sampling keeps whole vectors of 2,048 rows; REPEATABLE makes the choice stable.
     return String.format(
-        java.util.Locale.ROOT, " TABLESAMPLE SYSTEM(%.6f PERCENT) REPEATABLE (7)", fraction * 100);
+        Locale.ROOT, " TABLESAMPLE SYSTEM(%.6f PERCENT) REPEATABLE (7)", fraction * 100);
   }
 
   @Override
@@ -65,25 +74,21 @@ final class DuckDbDialect implements SqlDialect {
     return "CAST(floor(log2(" + expr + ") * " + Results.BUCKETS_PER_DOUBLING + ") AS INTEGER)";
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper(
-          com.fasterxml.jackson.core.JsonFactory.builder()
-              .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-              .build());
+  private static final ObjectMapper JSON =
+      new ObjectMapper(
+          JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build());
 
   @Override
   @SuppressWarnings("unchecked")
-  public java.util.Map<String, Object> readAttributes(java.sql.ResultSet rs, int first)
-      throws java.sql.SQLException {
+  public Map<String, Object> readAttributes(ResultSet rs, int first) throws SQLException {
     String json = rs.getString(first);
     if (json == null) {
-      return java.util.Map.of();
+      return Map.of();
     }
     try {
-      return JSON.readValue(json, java.util.Map.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new java.sql.SQLException(
-          "stored attributes are not JSON: " + e.getOriginalMessage(), e);
+      return JSON.readValue(json, Map.class);
+    } catch (JsonProcessingException e) {
+      throw new SQLException("stored attributes are not JSON: " + e.getOriginalMessage(), e);
     }
   }
 }

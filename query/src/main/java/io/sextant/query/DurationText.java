@@ -2,6 +2,7 @@ package io.sextant.query;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -105,11 +106,11 @@ public final class DurationText {
    * @throws IllegalArgumentException with a sentence naming {@code what}, when {@code text} is not
    *     a duration, is negative, or is too long to count in nanoseconds (about 292 years)
    */
-  public static java.time.Duration duration(String text, String what) {
+  public static Duration duration(String text, String what) {
     String t = text == null ? "" : text.strip();
     try {
       if (t.startsWith("P") || t.startsWith("p")) {
-        java.time.Duration d = java.time.Duration.parse(t);
+        Duration d = Duration.parse(t);
         if (!d.isNegative()) {
           d.toNanos(); // every duration here fits in a long of nanoseconds, as parse's do
           return d;
@@ -117,7 +118,7 @@ public final class DurationText {
       } else {
         Long nanos = parse(t.replaceAll("\\s+", "").toLowerCase(Locale.ROOT));
         if (nanos != null) {
-          return java.time.Duration.ofNanos(nanos);
+          return Duration.ofNanos(nanos);
         }
       }
     } catch (RuntimeException tooLongOrNotIso) {

@@ -3,6 +3,7 @@ package io.sextant.query;
 import io.sextant.store.spi.TimeRange;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ final class Histograms {
    */
   static Map<String, Object> fields(
       Map<String, ?> resource, Map<String, ?> columns, Map<String, ?> record) {
-    Map<String, Object> out = new java.util.HashMap<>(resource);
+    Map<String, Object> out = new HashMap<>(resource);
     columns.forEach(
         (k, v) -> {
           if (v != null) {

@@ -1,6 +1,8 @@
 package io.sextant.query;
 
 import io.sextant.store.spi.TimeRange;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -53,7 +55,7 @@ public record HopQuery(TimeRange range, Filter where, List<String> breakdowns, i
   public record Hop(
       List<Object> key, String callee, long calls, long errors, double p50, double p99) {
     public Hop {
-      key = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(key));
+      key = Collections.unmodifiableList(new ArrayList<>(key));
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.sextant.query;
 
 import io.sextant.query.QueryTextToken.Kind;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -98,7 +99,7 @@ final class QueryTextClauses {
 
   /** The clause or calculation closest in spelling to {@code word}, if any is close. */
   private static String nearest(String word) {
-    Map<String, String> candidates = new java.util.LinkedHashMap<>();
+    Map<String, String> candidates = new LinkedHashMap<>();
     KEYWORDS.forEach(k -> candidates.put(k, k.equals("order") ? "order by" : k));
     for (Aggregate a : Aggregate.values()) {
       candidates.put(a.label(), a.label() + (a.needsColumn() ? "(duration)" : "()"));

@@ -4,7 +4,10 @@ import io.sextant.model.Event;
 import io.sextant.query.Plan.BoundCalculation;
 import io.sextant.store.spi.FieldType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,9 +67,9 @@ final class Results {
   static Number[] emptyBuckets(BoundCalculation c, int buckets) {
     Number[] out = new Number[buckets];
     if (c.aggregate() == Aggregate.COUNT || c.aggregate() == Aggregate.COUNT_DISTINCT) {
-      java.util.Arrays.fill(out, 0L);
+      Arrays.fill(out, 0L);
     } else if (c.aggregate() == Aggregate.RATE) {
-      java.util.Arrays.fill(out, 0.0);
+      Arrays.fill(out, 0.0);
     }
     return out;
   }
@@ -105,7 +108,7 @@ final class Results {
 
   /** The fields compare-to-baseline looks at: every field but the per-event identifiers. */
   static List<Field> comparedFields(Catalog catalog, Filter selection) {
-    Set<String> used = new java.util.HashSet<>();
+    Set<String> used = new HashSet<>();
     columnsOf(selection, used);
     return catalog.fields().stream()
         .filter(f -> !BubbleUp.SKIPPED.contains(f.name()) && !used.contains(f.name()))
@@ -156,7 +159,7 @@ final class Results {
   static ColumnInfo.Columns describe(List<Field> fields, List<Object[]> rows, long events) {
     List<ColumnInfo> out = new ArrayList<>();
     for (int f = 0; f < fields.size(); f++) {
-      Map<String, Long> counts = new java.util.HashMap<>();
+      Map<String, Long> counts = new HashMap<>();
       long present = 0;
       for (Object[] r : rows) {
         if (r[f] != null) {

@@ -1,5 +1,10 @@
 package io.sextant.query;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
 /**
  * What differs between the SQL of one store and another's: functions and their spelling. The SQL
  * engine writes everything else the same way for every store; a new store adds one of these.
@@ -97,16 +102,15 @@ interface SqlDialect {
   }
 
   /** The select items that carry the attribute object {@code attributes}, for a sample. */
-  default java.util.List<String> attributeColumns(String attributes) {
-    return java.util.List.of(attributes);
+  default List<String> attributeColumns(String attributes) {
+    return List.of(attributes);
   }
 
   /**
    * The attributes from the items of {@link #attributeColumns} at {@code first}, with values as
    * stored: String, Long, Double or Boolean.
    */
-  java.util.Map<String, Object> readAttributes(java.sql.ResultSet rs, int first)
-      throws java.sql.SQLException;
+  Map<String, Object> readAttributes(ResultSet rs, int first) throws SQLException;
 
   /** A string literal for a key the catalog knows (never text straight from a user). */
   default String literal(String s) {

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -104,7 +105,7 @@ final class SqlEngine implements Engine {
             col.type() == f.type()
                 ? col.sql()
                 : f.type() == FieldType.STRING ? dialect.toText(col.sql()) : null);
-        parts.removeIf(java.util.Objects::isNull);
+        parts.removeIf(Objects::isNull);
       }
       boolean columnHoldsAll =
           col != null && col.complete() && col.type() == f.type() && f.typesSeen().size() == 1;
@@ -834,7 +835,7 @@ final class SqlEngine implements Engine {
     List<Object[]> rows = new ArrayList<>(selected);
     rows.addAll(rest);
     boolean[] in = new boolean[rows.size()];
-    java.util.Arrays.fill(in, 0, selected.size(), true);
+    Arrays.fill(in, 0, selected.size(), true);
     return BubbleUp.compute(fields, rows, in, nS, nB);
   }
 

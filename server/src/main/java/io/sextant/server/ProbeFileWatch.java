@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,7 @@ final class ProbeFileWatch implements AutoCloseable {
   static final Duration EVERY = Duration.ofSeconds(2);
 
   private final Path file;
-  private final java.util.function.BooleanSupplier onChange;
+  private final BooleanSupplier onChange;
   private final ScheduledExecutorService looks =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofVirtual().name("probes-file-watch").factory());
@@ -33,7 +34,7 @@ final class ProbeFileWatch implements AutoCloseable {
 
   private record Stamp(FileTime modified, long size) {}
 
-  ProbeFileWatch(Path file, java.util.function.BooleanSupplier onChange) {
+  ProbeFileWatch(Path file, BooleanSupplier onChange) {
     this.file = file;
     this.onChange = onChange;
     this.last = stamp();

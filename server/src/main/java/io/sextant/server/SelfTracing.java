@@ -13,6 +13,7 @@ import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.sextant.model.Tenant;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -41,7 +42,7 @@ final class SelfTracing implements AutoCloseable {
       exporter.addHeader("Authorization", "Bearer " + bearer);
     } else {
       // Its own spans are the operations tenant's (its key says so when keys are on).
-      exporter.addHeader(io.sextant.model.Tenant.HEADER, config.security().operationsTenant());
+      exporter.addHeader(Tenant.HEADER, config.security().operationsTenant());
     }
     String version = SelfTracing.class.getPackage().getImplementationVersion();
     provider =

@@ -5,10 +5,12 @@ import io.sextant.pipeline.BatchingWriter;
 import io.sextant.server.security.SecurityConfig;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.topology.health.HealthConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Everything {@code sextant serve} needs. Defaults follow shared/DESIGN.md: OTLP gRPC 4317, OTLP
@@ -27,9 +29,9 @@ public record ServerConfig(
     BatchingWriter.Config pipeline,
     Duration requestTimeout,
     HealthConfig health,
-    java.nio.file.Path declared,
+    Path declared,
     SecurityConfig security,
-    java.nio.file.Path archive) {
+    Path archive) {
 
   /** As the canonical constructor, with no archive (docs/adr/0020-parquet-archive.md). */
   public ServerConfig(
@@ -45,7 +47,7 @@ public record ServerConfig(
       BatchingWriter.Config pipeline,
       Duration requestTimeout,
       HealthConfig health,
-      java.nio.file.Path declared,
+      Path declared,
       SecurityConfig security) {
     this(
         bindAddress,
@@ -69,7 +71,7 @@ public record ServerConfig(
    * This config with the Parquet archive in {@code dir}: questions whose range begins before the
    * retention cutoff read it.
    */
-  public ServerConfig withArchive(java.nio.file.Path dir) {
+  public ServerConfig withArchive(Path dir) {
     return with(c -> c.archive = dir);
   }
 
@@ -87,7 +89,7 @@ public record ServerConfig(
       BatchingWriter.Config pipeline,
       Duration requestTimeout,
       HealthConfig health,
-      java.nio.file.Path declared) {
+      Path declared) {
     this(
         bindAddress,
         otlpGrpcPort,
@@ -109,7 +111,7 @@ public record ServerConfig(
     security = security == null ? SecurityConfig.DEFAULTS : security;
   }
 
-  public static ServerConfig defaults(java.nio.file.Path dataDir) {
+  public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig(
         "127.0.0.1",
         4317,
@@ -139,7 +141,7 @@ public record ServerConfig(
         throw new IllegalArgumentException("port " + port + " is given to two listeners");
       }
     }
-    if (retentionCheckEvery.compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+    if (retentionCheckEvery.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException(
           "the retention check interval must be at least 1s, not " + retentionCheckEvery);
     }
@@ -173,7 +175,7 @@ public record ServerConfig(
   }
 
   /** {@code file}: the declared dependencies (YAML), or null for none. */
-  public ServerConfig withDeclared(java.nio.file.Path file) {
+  public ServerConfig withDeclared(Path file) {
     return with(c -> c.declared = file);
   }
 
@@ -188,7 +190,7 @@ public record ServerConfig(
   /**
    * This config with {@code change} made to a copy of its fields: each wither names only its own.
    */
-  private ServerConfig with(java.util.function.Consumer<Fields> change) {
+  private ServerConfig with(Consumer<Fields> change) {
     Fields f = new Fields(this);
     change.accept(f);
     return f.build();
@@ -208,9 +210,9 @@ public record ServerConfig(
     BatchingWriter.Config pipeline;
     Duration requestTimeout;
     HealthConfig health;
-    java.nio.file.Path declared;
+    Path declared;
     SecurityConfig security;
-    java.nio.file.Path archive;
+    Path archive;
 
     Fields(ServerConfig c) {
       bindAddress = c.bindAddress;

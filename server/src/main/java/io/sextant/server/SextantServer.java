@@ -8,6 +8,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.VirtualHostBuilder;
 import com.linecorp.armeria.server.encoding.EncodingService;
 import io.sextant.ingest.redact.Redactor;
+import io.sextant.model.Event;
 import io.sextant.pipeline.BatchingWriter;
 import io.sextant.pipeline.LogSink;
 import io.sextant.pipeline.RetentionJob;
@@ -40,7 +41,9 @@ import io.sextant.server.slo.SloEvaluator;
 import io.sextant.server.slo.SloFile;
 import io.sextant.server.ui.UiService;
 import io.sextant.store.duckdb.DuckDbEventStore;
+import io.sextant.store.duckdb.ParquetArchiveStore;
 import io.sextant.store.spi.EventStore;
+import io.sextant.store.spi.StoreException;
 import io.sextant.topology.ChangeLog;
 import io.sextant.topology.LiveMap;
 import io.sextant.topology.MapBuilder;
@@ -58,11 +61,17 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,10 +84,10 @@ public final class SextantServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SextantServer.class);
 
   /** How long a dependency map is reused before it is built again (docs/adr/0009). */
-  static final java.time.Duration MAP_CACHE = java.time.Duration.ofSeconds(5);
+  static final Duration MAP_CACHE = Duration.ofSeconds(5);
 
   /** How far before a window a value must have been seen not to count as a change. */
-  static final java.time.Duration CHANGE_LOOKBACK = java.time.Duration.ofDays(1);
+  static final Duration CHANGE_LOOKBACK = Duration.ofDays(1);
 
   private final ServerConfig config;
   private final boolean ingest;
@@ -132,7 +141,7 @@ public final class SextantServer implements AutoCloseable {
    */
   public SextantServer(
       ServerConfig config,
-      java.util.function.Supplier<EventStore> openStore,
+      Supplier<EventStore> openStore,
       UnaryOperator<EventStore> decorate,
       List<ApiRoute> extraRoutes,
       boolean selfTrace) {
@@ -144,14 +153,13 @@ public final class SextantServer implements AutoCloseable {
    * and SLOs over the shared store {@code openStore} opens, and no ingest ports (collectors take
    * the telemetry, writers store it).
    */
-  public static SextantServer queryNode(
-      ServerConfig config, java.util.function.Supplier<EventStore> openStore) {
+  public static SextantServer queryNode(ServerConfig config, Supplier<EventStore> openStore) {
     return new SextantServer(config, openStore, UnaryOperator.identity(), List.of(), false, false);
   }
 
   private SextantServer(
       ServerConfig config,
-      java.util.function.Supplier<EventStore> openStore,
+      Supplier<EventStore> openStore,
       UnaryOperator<EventStore> decorate,
       List<ApiRoute> extraRoutes,
       boolean selfTrace,
@@ -168,7 +176,7 @@ public final class SextantServer implements AutoCloseable {
           keys.with(
               new ApiToken(
                   "sextant-self-trace",
-                  java.util.Set.of(Scope.INGEST),
+                  Set.of(Scope.INGEST),
                   ApiToken.hash(selfToken),
                   security.operationsTenant()));
     }
@@ -306,7 +314,7 @@ public final class SextantServer implements AutoCloseable {
 
   private final Engine engine;
   // The Parquet archive, read for questions older than retention (null without --archive).
-  private final io.sextant.store.duckdb.ParquetArchiveStore archive;
+  private final ParquetArchiveStore archive;
   // The operations tenant (docs/security.md, "Tenants"): probes, triage, SLOs and health checks
   // read its view and write its events.
   private final String operationsTenant;
@@ -335,7 +343,7 @@ public final class SextantServer implements AutoCloseable {
                 LogSink.Config.defaults().flushMillis(),
                 LogSink.Config.defaults().segmentBytes()));
       }
-    } catch (io.sextant.store.spi.StoreException e) {
+    } catch (StoreException e) {
       // A store that cannot answer now: the group commit reports its errors per request.
       log.warn("store has no journal position now ({}); writing through", e.getMessage());
     } catch (IOException e) {
@@ -347,14 +355,14 @@ public final class SextantServer implements AutoCloseable {
   }
 
   /** How long a read waits at most for the loader; past it, it reads what is loaded. */
-  static final java.time.Duration CATCH_UP = java.time.Duration.ofSeconds(2);
+  static final Duration CATCH_UP = Duration.ofSeconds(2);
 
-  private static void catchUp(LogSink sink) throws io.sextant.store.spi.StoreException {
+  private static void catchUp(LogSink sink) throws StoreException {
     try {
       sink.awaitCaughtUp(CATCH_UP);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new io.sextant.store.spi.StoreException("interrupted while waiting for the loader");
+      throw new StoreException("interrupted while waiting for the loader");
     }
   }
 
@@ -490,7 +498,7 @@ public final class SextantServer implements AutoCloseable {
   private static String digest(byte[] text) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text));
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -524,7 +532,7 @@ public final class SextantServer implements AutoCloseable {
     return triage;
   }
 
-  private void storeProbeEvents(List<io.sextant.model.Event> events) {
+  private void storeProbeEvents(List<Event> events) {
     metrics.probeEvents(events);
     try {
       writer.submit(redactor.apply(operational(events)));
@@ -534,9 +542,9 @@ public final class SextantServer implements AutoCloseable {
   }
 
   /** {@code events}, Sextant's own (probe results, health polls), as the operations tenant's. */
-  private List<io.sextant.model.Event> operational(List<io.sextant.model.Event> events) {
-    List<io.sextant.model.Event> out = new ArrayList<>(events.size());
-    for (io.sextant.model.Event e : events) {
+  private List<Event> operational(List<Event> events) {
+    List<Event> out = new ArrayList<>(events.size());
+    for (Event e : events) {
       out.add(e.withTenant(operationsTenant));
     }
     return out;
@@ -570,7 +578,7 @@ public final class SextantServer implements AutoCloseable {
    * As {@link #startSlos(SloConfig)}, and SLOs edited through the API are written back to {@code
    * file} (the {@code --slos} file it was read from); without one they are kept in memory.
    */
-  public synchronized SloEvaluator startSlos(SloConfig config, java.nio.file.Path file) {
+  public synchronized SloEvaluator startSlos(SloConfig config, Path file) {
     stopSlos();
     slosFile = file == null ? null : new SloFile(file);
     alerts =
@@ -648,7 +656,7 @@ public final class SextantServer implements AutoCloseable {
     if (config.declared() != null) {
       try {
         declared = DeclaredModel.load(config.declared());
-      } catch (java.io.IOException | IllegalArgumentException e) {
+      } catch (IOException | IllegalArgumentException e) {
         throw new IllegalStateException(
             "cannot read the declared dependencies " + config.declared() + ": " + e.getMessage(),
             e);
@@ -698,7 +706,7 @@ public final class SextantServer implements AutoCloseable {
    * loader's flush interval anyway (docs/adr/0021-segment-log.md); this is for callers that must
    * read what they just sent, such as tests.
    */
-  public boolean awaitLoaded(java.time.Duration timeout) throws InterruptedException {
+  public boolean awaitLoaded(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (writer.stats().queuedEvents() > 0) {
       if (System.nanoTime() > deadline) {
@@ -723,7 +731,7 @@ public final class SextantServer implements AutoCloseable {
       ServerConfig config,
       EventStore opened,
       EventStore store,
-      java.util.concurrent.atomic.AtomicReference<java.util.function.BooleanSupplier> archived) {
+      AtomicReference<BooleanSupplier> archived) {
     if (config.archive() == null) {
       return store::deleteBefore;
     }
@@ -731,7 +739,7 @@ public final class SextantServer implements AutoCloseable {
       return cutoff -> duck.archiveBefore(cutoff, config.archive());
     }
     return cutoff -> {
-      java.util.function.BooleanSupplier upToNow = archived.get();
+      BooleanSupplier upToNow = archived.get();
       if (upToNow == null) {
         log.warn(
             "retention holds its deletes: with --archive over a shared store it needs --kafka to"
@@ -750,21 +758,20 @@ public final class SextantServer implements AutoCloseable {
    * With {@code --archive} over a shared store: {@code upToNow} says whether the archivers have
    * written everything the topic holds now; retention deletes only when it does.
    */
-  public SextantServer archivedUpToNow(java.util.function.BooleanSupplier upToNow) {
+  public SextantServer archivedUpToNow(BooleanSupplier upToNow) {
     archived.set(upToNow);
     return this;
   }
 
-  private final java.util.concurrent.atomic.AtomicReference<java.util.function.BooleanSupplier>
-      archived = new java.util.concurrent.atomic.AtomicReference<>();
+  private final AtomicReference<BooleanSupplier> archived = new AtomicReference<>();
 
-  private static io.sextant.store.duckdb.ParquetArchiveStore openArchive(ServerConfig config) {
+  private static ParquetArchiveStore openArchive(ServerConfig config) {
     if (config.archive() == null) {
       return null;
     }
     try {
-      return io.sextant.store.duckdb.ParquetArchiveStore.open(config.archive());
-    } catch (io.sextant.store.spi.StoreException e) {
+      return ParquetArchiveStore.open(config.archive());
+    } catch (StoreException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
   }

@@ -1,5 +1,7 @@
 package io.sextant.topology;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -82,8 +84,8 @@ public final class ComponentIds {
   static final int REMEMBERED = 50_000;
 
   private static final Map<String, ComponentId> KNOWN =
-      java.util.Collections.synchronizedMap(
-          new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, ComponentId> eldest) {
               return size() > REMEMBERED;

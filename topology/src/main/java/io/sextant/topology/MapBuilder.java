@@ -13,6 +13,7 @@ import io.sextant.store.spi.TimeRange;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +128,7 @@ public final class MapBuilder {
   /** {@code address:port} → the service that answered there, when exactly one did. */
   private static Map<String, String> addresses(List<String> identity, List<HopQuery.Hop> hops) {
     Map<String, String> out = new HashMap<>();
-    Set<String> ambiguous = new java.util.HashSet<>();
+    Set<String> ambiguous = new HashSet<>();
     for (HopQuery.Hop h : hops) {
       Map<String, String> a = attributes(identity, h.key());
       if (h.callee() == null || a.get(ADDRESS) == null) {

@@ -1,5 +1,7 @@
 package io.sextant.triage;
 
+import io.sextant.triage.probe.Probe;
+import io.sextant.triage.probe.ProbeRunner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +48,9 @@ public record Audit(
    * runs the system never answered with the tracer-bullet header (the client kit's {@code
    * Sextant-Tracer-Bullet: rolled-back}), or that is sent without the tracer-bullet flag.
    */
-  public static List<String> writeWarnings(
-      List<io.sextant.triage.probe.Probe> probes, FootprintBook book) {
+  public static List<String> writeWarnings(List<Probe> probes, FootprintBook book) {
     List<String> out = new ArrayList<>();
-    for (io.sextant.triage.probe.Probe p : probes) {
+    for (Probe p : probes) {
       if (p.readOnly()) {
         continue;
       }
@@ -71,9 +72,9 @@ public record Audit(
                     : "none of its "
                         + runs
                         + " recent runs was answered "
-                        + io.sextant.triage.probe.ProbeRunner.ROLLED_BACK_HEADER
+                        + ProbeRunner.ROLLED_BACK_HEADER
                         + ": "
-                        + io.sextant.triage.probe.ProbeRunner.ROLLED_BACK)
+                        + ProbeRunner.ROLLED_BACK)
                 + ")");
       }
     }

@@ -15,6 +15,7 @@ import io.sextant.store.spi.StoreException;
 import io.sextant.store.spi.TimeRange;
 import io.sextant.triage.probe.Probe;
 import io.sextant.triage.probe.ProbeEvents;
+import io.sextant.triage.probe.ProbeRunner;
 import io.sextant.triage.probe.ProbeSuite;
 import java.time.Clock;
 import java.time.Duration;
@@ -217,7 +218,7 @@ public final class DurableBook {
       Probe p = suite.get(probe);
       if (p == null
           || !sameRequest(p, v)
-          || io.sextant.triage.probe.ProbeRunner.INTERRUPTED.equals(v.get("probe.reason"))) {
+          || ProbeRunner.INTERRUPTED.equals(v.get("probe.reason"))) {
         continue; // another request, or a run Sextant cut short
       }
       Object time = row.get(by.size());

@@ -1,15 +1,20 @@
 package io.sextant.triage;
 
 import io.sextant.model.Event;
+import io.sextant.triage.probe.ProbeRun;
+import io.sextant.triage.probe.ProbeRunner;
 import io.sextant.triage.trace.KnownCalls;
 import io.sextant.triage.trace.TraceAnalysis;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -32,7 +37,7 @@ public final class FootprintBook {
   private final Map<String, List<Run>> history = new HashMap<>();
   private final Map<String, Deque<Double>> latencies = new HashMap<>();
   private final KnownCalls known = new KnownCalls();
-  private final java.util.Set<String> passedSinceStart = new java.util.HashSet<>();
+  private final Set<String> passedSinceStart = new HashSet<>();
   private final Map<String, Integer> rolledBack = new HashMap<>();
   private volatile Journal journal = (probe, traceId, why) -> {};
 
@@ -98,8 +103,8 @@ public final class FootprintBook {
   }
 
   /** Records a run: its pass/fail, its latency when it passed, and whether it was rolled back. */
-  public synchronized void record(io.sextant.triage.probe.ProbeRun r) {
-    if (!r.passed() && io.sextant.triage.probe.ProbeRunner.INTERRUPTED.equals(r.reason())) {
+  public synchronized void record(ProbeRun r) {
+    if (!r.passed() && ProbeRunner.INTERRUPTED.equals(r.reason())) {
       return; // cut short by Sextant itself (stopping, or reloading the suite): says nothing
     }
     if (r.rolledBack()) {
@@ -207,7 +212,7 @@ public final class FootprintBook {
    * Forgets everything learned about these probes (their request changed, or they are gone): their
    * footprints, latencies and history. What the book learned of addresses and calls stays.
    */
-  public synchronized void forget(java.util.Collection<String> probes) {
+  public synchronized void forget(Collection<String> probes) {
     for (String p : probes) {
       healthy.remove(p);
       history.remove(p);
@@ -254,7 +259,7 @@ public final class FootprintBook {
    * unbroken run of failures they belong to was an incident, not flakiness, and stays out of the
    * flake rate once the probe passes again.
    */
-  public synchronized void explain(String probe, java.util.Collection<String> traceIds) {
+  public synchronized void explain(String probe, Collection<String> traceIds) {
     mark(probe, traceIds, INCIDENT);
   }
 
@@ -272,7 +277,7 @@ public final class FootprintBook {
         .anyMatch(r -> r.mark() == Mark.FAIL && traceId.equals(r.traceId()));
   }
 
-  private void mark(String probe, java.util.Collection<String> traceIds, String why) {
+  private void mark(String probe, Collection<String> traceIds, String why) {
     List<Run> d = history.getOrDefault(probe, List.of());
     for (int i = 0; i < d.size(); i++) {
       Run r = d.get(i);
@@ -312,8 +317,7 @@ public final class FootprintBook {
    * error span there: errors the system usually hides from this probe (a 404 it expects, a fallback
    * it always takes), which say nothing about a fault.
    */
-  public synchronized Map<String, Double> usualErrors(
-      String probe, java.util.Set<String> leaveOut) {
+  public synchronized Map<String, Double> usualErrors(String probe, Set<String> leaveOut) {
     Deque<TraceAnalysis> d = healthy.get(probe);
     if (d == null || d.isEmpty()) {
       return Map.of();
@@ -325,7 +329,7 @@ public final class FootprintBook {
         continue; // this triage's own runs, learned meanwhile: they are the evidence
       }
       n++;
-      new java.util.HashSet<>(t.errorOrigins()).forEach(c -> out.merge(c, 1.0, Double::sum));
+      new HashSet<>(t.errorOrigins()).forEach(c -> out.merge(c, 1.0, Double::sum));
     }
     final int kept = n;
     out.replaceAll((c, k) -> k / kept);

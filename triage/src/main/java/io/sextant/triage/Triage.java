@@ -16,6 +16,7 @@ import io.sextant.triage.probe.ProbeRun;
 import io.sextant.triage.probe.ProbeRunner;
 import io.sextant.triage.probe.ProbeSuite;
 import io.sextant.triage.rank.Anomaly;
+import io.sextant.triage.rank.Execution;
 import io.sextant.triage.rank.Prior;
 import io.sextant.triage.rank.ProbeOutcome;
 import io.sextant.triage.rank.Ranker;
@@ -37,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -802,7 +804,7 @@ public final class Triage implements AutoCloseable {
   }
 
   /** Production requests of the last {@code window} (sampled), for baselines and tools. */
-  public List<io.sextant.triage.rank.Execution> production(Duration window) throws StoreException {
+  public List<Execution> production(Duration window) throws StoreException {
     long now = clock.millis() * 1_000_000L;
     return evidence.production(
         new TimeRange(now - window.toNanos(), now), book.addresses(), Set.of(ProbeEvents.SERVICE));
@@ -835,7 +837,7 @@ public final class Triage implements AutoCloseable {
         inSuite.add(p.name());
       }
     }
-    Map<String, Integer> learned = new java.util.TreeMap<>();
+    Map<String, Integer> learned = new TreeMap<>();
     for (Probe p : suite.probes()) {
       learned.put(p.name(), book.healthyTraces(p.name()));
     }

@@ -5,6 +5,7 @@ import io.sextant.store.clickhouse.LocalClickHouse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -68,7 +69,7 @@ public final class ClusterBackends {
       env.append("CLICKHOUSE_SHARDS=").append(String.join(",", urls)).append('\n');
       Path tmp = dir.resolve("backends.env.tmp");
       Files.writeString(tmp, env.toString(), StandardCharsets.UTF_8);
-      Files.move(tmp, dir.resolve("backends.env"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(tmp, dir.resolve("backends.env"), StandardCopyOption.ATOMIC_MOVE);
       System.err.print("cluster-backends: ready\n" + env);
     } catch (Exception | Error e) {
       System.err.println("cluster-backends: could not start: " + e);

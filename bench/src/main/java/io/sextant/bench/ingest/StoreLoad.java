@@ -15,8 +15,10 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -169,12 +171,12 @@ public final class StoreLoad implements Callable<Integer> {
 
   private static long percentile(long[] values, double p) {
     long[] sorted = values.clone();
-    java.util.Arrays.sort(sorted);
+    Arrays.sort(sorted);
     return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
   }
 
-  private static java.util.Properties readOnly() {
-    java.util.Properties p = new java.util.Properties();
+  private static Properties readOnly() {
+    Properties p = new Properties();
     p.setProperty("duckdb.read_only", "true");
     return p;
   }

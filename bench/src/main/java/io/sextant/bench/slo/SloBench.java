@@ -7,15 +7,23 @@ import io.sextant.model.SpanId;
 import io.sextant.model.SpanKind;
 import io.sextant.model.StatusCode;
 import io.sextant.model.TraceId;
+import io.sextant.query.Catalog;
+import io.sextant.query.ColumnInfo;
+import io.sextant.query.CompareQuery;
+import io.sextant.query.Comparison;
 import io.sextant.query.Engine;
+import io.sextant.query.HopQuery;
 import io.sextant.query.Question;
 import io.sextant.query.Result;
+import io.sextant.query.TraceQuery;
+import io.sextant.query.TraceSummary;
 import io.sextant.server.slo.Slo;
 import io.sextant.server.slo.SloConfig;
 import io.sextant.server.slo.SloEvaluator;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.spi.StoreException;
+import io.sextant.store.spi.TimeRange;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -235,31 +243,27 @@ public final class SloBench implements Callable<Integer> {
       }
 
       @Override
-      public List<io.sextant.query.TraceSummary> traces(io.sextant.query.TraceQuery q)
-          throws StoreException {
+      public List<TraceSummary> traces(TraceQuery q) throws StoreException {
         return engine.traces(q);
       }
 
       @Override
-      public io.sextant.query.Comparison compare(io.sextant.query.CompareQuery q)
-          throws StoreException {
+      public Comparison compare(CompareQuery q) throws StoreException {
         return engine.compare(q);
       }
 
       @Override
-      public io.sextant.query.ColumnInfo.Columns columns(io.sextant.store.spi.TimeRange range)
-          throws StoreException {
+      public ColumnInfo.Columns columns(TimeRange range) throws StoreException {
         return engine.columns(range);
       }
 
       @Override
-      public List<io.sextant.query.HopQuery.Hop> hops(io.sextant.query.HopQuery q)
-          throws StoreException {
+      public List<HopQuery.Hop> hops(HopQuery q) throws StoreException {
         return engine.hops(q);
       }
 
       @Override
-      public io.sextant.query.Catalog catalog() throws StoreException {
+      public Catalog catalog() throws StoreException {
         return engine.catalog();
       }
     };

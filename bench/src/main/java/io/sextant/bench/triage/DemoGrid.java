@@ -13,12 +13,15 @@ import io.sextant.store.spi.TimeRange;
 import io.sextant.topology.ComponentIds;
 import io.sextant.triage.Triage;
 import io.sextant.triage.TriageReport;
+import io.sextant.triage.probe.Probe;
+import io.sextant.triage.probe.ProbeSuite;
 import io.sextant.triage.rank.Ranker;
 import io.sextant.triage.rank.Ranking;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,7 +29,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The triage evaluation on the running demo (bench/triage/demo-grid.sh): every fault kind × five
@@ -67,8 +72,7 @@ public final class DemoGrid {
     int reps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     int controls = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int flaky = args.length > 2 ? Integer.parseInt(args[2]) : 0;
-    java.util.Set<String> kinds =
-        args.length > 3 ? java.util.Set.of(args[3].split(",")) : java.util.Set.of();
+    Set<String> kinds = args.length > 3 ? Set.of(args[3].split(",")) : Set.of();
     Path dir = Files.createTempDirectory("sextant-grid");
     List<Case> cases = new ArrayList<>();
     for (int r = 0; r < reps; r++) {
@@ -121,7 +125,7 @@ public final class DemoGrid {
         Answer ochiai = ranked(Ranker.ochiai(triage.production(Duration.ofSeconds(6))));
         Answer baro = baro(engine, injectedNanos);
         List<String> shuffled = new ArrayList<>(components);
-        java.util.Collections.shuffle(shuffled, random);
+        Collections.shuffle(shuffled, random);
         Answer rnd = new Answer(shuffled.stream().map(List::of).toList(), true);
         int probes = report.probes().stream().mapToInt(TriageReport.ProbeSummary::runs).sum();
         rows.computeIfAbsent(kind, x -> new ArrayList<>())
@@ -164,28 +168,28 @@ public final class DemoGrid {
       before.runProbes(List.of(before.suite().get("search")), 1); // its latency, warmed up
     }
     double median = before.footprints().medianLatency("search");
-    io.sextant.triage.probe.ProbeSuite suite = Demo.probes(demo.gatewayUrl());
-    List<io.sextant.triage.probe.Probe> probes = new ArrayList<>();
-    for (io.sextant.triage.probe.Probe p : suite.probes()) {
+    ProbeSuite suite = Demo.probes(demo.gatewayUrl());
+    List<Probe> probes = new ArrayList<>();
+    for (Probe p : suite.probes()) {
       probes.add(
           !p.name().equals("search")
               ? p
-              : new io.sextant.triage.probe.Probe(
+              : new Probe(
                   p.name(),
                   p.method(),
                   p.url(),
                   p.headers(),
                   p.body(),
                   p.tester(),
-                  new io.sextant.triage.probe.Probe.Contract(
+                  new Probe.Contract(
                       p.contract().status(), Math.max(1, Math.round(median)), p.contract().json()),
                   p.readOnly(),
                   p.tracerBullet(),
-                  java.time.Duration.ofSeconds(5),
+                  Duration.ofSeconds(5),
                   p.timeout(),
                   p.inSuite()));
     }
-    Triage triage = demo.sextant().startTriage(new io.sextant.triage.probe.ProbeSuite(probes));
+    Triage triage = demo.sextant().startTriage(new ProbeSuite(probes));
     triage.awaitReady(3, Duration.ofSeconds(90));
     Thread.sleep(30_000); // the flaky probe's history: it runs every 5 s
     for (int i = 0; i < n; i++) {
@@ -444,8 +448,7 @@ public final class DemoGrid {
   }
 
   /** AC@k: the share of cases whose target is within the first k components (ties against us). */
-  static double ac(
-      List<Row> rs, java.util.function.Function<Row, Answer> method, int k, boolean needsFault) {
+  static double ac(List<Row> rs, Function<Row, Answer> method, int k, boolean needsFault) {
     long hit =
         rs.stream()
             .filter(

@@ -4,6 +4,7 @@ import io.sextant.bench.triage.Topology.Operation;
 import io.sextant.bench.triage.Topology.Probe;
 import io.sextant.triage.trace.TraceAnalysis;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,7 @@ final class Learned {
         ms[i++] = r.ms();
       }
       touch.replaceAll((c, n) -> n / PROBE_RUNS);
-      java.util.Arrays.sort(ms);
+      Arrays.sort(ms);
       l.footprints.put(p.name(), touch);
       l.baselinePaths.put(p.name(), paths);
       l.flakeRates.put(p.name(), (failures + 1.0) / (PROBE_RUNS + 2.0));

@@ -14,10 +14,12 @@ import io.sextant.triage.session.ProbeEvidence;
 import io.sextant.triage.session.TriageSession;
 import io.sextant.triage.trace.TraceAnalysis;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -97,7 +99,7 @@ final class Pipeline {
       return r.why();
     }
     if (r.ms() > p.slaMs()) {
-      return String.format(java.util.Locale.ROOT, "took %.0f ms, SLA %.0f ms", r.ms(), p.slaMs());
+      return String.format(Locale.ROOT, "took %.0f ms, SLA %.0f ms", r.ms(), p.slaMs());
     }
     return r.why();
   }
@@ -331,7 +333,7 @@ final class Pipeline {
     all.addAll(scores.keySet());
     List<String> order = new ArrayList<>(all);
     for (int i = order.size() - 1; i > 0; i--) {
-      java.util.Collections.swap(order, i, rng.nextInt(i + 1));
+      Collections.swap(order, i, rng.nextInt(i + 1));
     }
     order.sort(
         Comparator.comparingDouble(

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Per-component RED metrics over a window of production traces, as a metrics backend would have
@@ -68,7 +70,7 @@ final class Red {
    */
   static Map<String, Double> baro(
       List<Map<String, Metrics>> healthy, List<Map<String, Metrics>> now) {
-    java.util.Set<String> comps = new java.util.TreeSet<>();
+    Set<String> comps = new TreeSet<>();
     healthy.forEach(b -> comps.addAll(b.keySet()));
     now.forEach(b -> comps.addAll(b.keySet()));
     Map<String, Double> out = new HashMap<>();

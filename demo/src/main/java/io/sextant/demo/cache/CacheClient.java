@@ -12,6 +12,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -43,10 +46,10 @@ public final class CacheClient implements AutoCloseable {
    * Values of several keys in one round trip ({@code get k1 k2 ...}), as a JSON-free map; missing
    * keys are absent.
    */
-  public java.util.Map<String, String> getMany(java.util.List<String> keys) throws IOException {
+  public Map<String, String> getMany(List<String> keys) throws IOException {
     String joined = String.join(" ", keys);
     String raw = call("gets", joined, null);
-    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    Map<String, String> out = new LinkedHashMap<>();
     if (raw != null && !raw.isEmpty()) {
       for (String entry : raw.split("\u0000")) {
         int eq = entry.indexOf('\u0001');

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -61,9 +62,7 @@ public final class ServiceDatabase implements AutoCloseable {
       while (rs.next()) {
         Map<String, Object> row = new LinkedHashMap<>();
         for (int i = 1; i <= n; i++) {
-          row.put(
-              rs.getMetaData().getColumnLabel(i).toLowerCase(java.util.Locale.ROOT),
-              rs.getObject(i));
+          row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(Locale.ROOT), rs.getObject(i));
         }
         rows.add(row);
       }

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -158,7 +159,7 @@ public final class Messaging {
                             consumer.poll(Duration.ofMillis(200))) {
                           process(telemetry, group, bootstrap, colon, r, handler);
                         }
-                      } catch (org.apache.kafka.common.errors.WakeupException e) {
+                      } catch (WakeupException e) {
                         break;
                       } catch (RuntimeException e) {
                         telemetry.log().error("consumer poll failed", e, "consumer_group", group);

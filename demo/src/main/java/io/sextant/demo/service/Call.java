@@ -10,6 +10,7 @@ import io.sextant.demo.cache.CacheClient;
 import io.sextant.demo.db.ServiceDatabase;
 import io.sextant.demo.queue.Messaging;
 import java.io.IOException;
+import java.util.Map;
 
 /** One request to a service, as its handler sees it. */
 public final class Call {
@@ -89,7 +90,7 @@ public final class Call {
             template,
             path,
             m == HttpMethod.GET || m == HttpMethod.DELETE ? null : body(),
-            auth == null ? java.util.Map.of() : java.util.Map.of("authorization", auth));
+            auth == null ? Map.of() : Map.of("authorization", auth));
   }
 
   /** The full path and query of this request, e.g. {@code /search?q=red}. */

@@ -15,8 +15,10 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.sextant.client.TracerBullet;
 import io.sextant.demo.telemetry.ServiceTelemetry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -55,16 +57,12 @@ public final class Downstream {
    * HttpError} with the same status.
    */
   public JsonNode call(HttpMethod method, String template, String path, Object body) {
-    return call(method, template, path, body, java.util.Map.of());
+    return call(method, template, path, body, Map.of());
   }
 
   /** {@link #call(HttpMethod, String, String, Object)} with extra request headers. */
   public JsonNode call(
-      HttpMethod method,
-      String template,
-      String path,
-      Object body,
-      java.util.Map<String, String> headers) {
+      HttpMethod method, String template, String path, Object body, Map<String, String> headers) {
     Span span =
         tracer
             .spanBuilder(method.name() + " " + template)
@@ -92,8 +90,8 @@ public final class Downstream {
         req = HttpRequest.of(h.build());
       }
       AggregatedHttpResponse res = client.execute(req).aggregate().get();
-      io.sextant.client.TracerBullet.noteResponse( // relayed: the caller's answer says it too
-          res.headers().get(io.sextant.client.TracerBullet.RESPONSE_HEADER));
+      TracerBullet.noteResponse( // relayed: the caller's answer says it too
+          res.headers().get(TracerBullet.RESPONSE_HEADER));
       int status = res.status().code();
       span.setAttribute("http.response.status_code", (long) status);
       JsonNode json =

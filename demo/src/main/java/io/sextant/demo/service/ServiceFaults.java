@@ -1,7 +1,9 @@
 package io.sextant.demo.service;
 
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -44,13 +46,13 @@ public final class ServiceFaults {
       // The service's CPU limit, one core as a container's would be: its own platform thread
       // burns while the request waits (parked), so the demo's other services, which share this
       // JVM's few virtual-thread carriers, keep them.
-      java.util.concurrent.Future<?> f = core.submit(() -> burn(cpu));
+      Future<?> f = core.submit(() -> burn(cpu));
       try {
         f.get();
       } catch (InterruptedException e) {
         f.cancel(true); // the caller gave up: its CPU work is not done for nobody
         throw e;
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         throw new IllegalStateException(e.getCause());
       }
     }

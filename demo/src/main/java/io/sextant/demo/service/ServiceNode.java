@@ -15,6 +15,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.sextant.client.HealthCheck;
+import io.sextant.client.TracerBullet;
 import io.sextant.demo.cache.CacheClient;
 import io.sextant.demo.db.ServiceDatabase;
 import io.sextant.demo.net.FaultProxy;
@@ -23,15 +24,18 @@ import io.sextant.demo.telemetry.ServiceTelemetry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One running service: its own Armeria server on a loopback port, behind its own {@link FaultProxy}
@@ -139,8 +143,8 @@ public final class ServiceNode implements AutoCloseable {
   }
 
   /** Its health endpoint (the seed format), through its proxy. */
-  public java.net.URI healthUrl() {
-    return java.net.URI.create("http://127.0.0.1:" + port() + "/health");
+  public URI healthUrl() {
+    return URI.create("http://127.0.0.1:" + port() + "/health");
   }
 
   public FaultProxy proxy() {
@@ -163,7 +167,7 @@ public final class ServiceNode implements AutoCloseable {
     return routes;
   }
 
-  public java.util.Set<String> dependencies() {
+  public Set<String> dependencies() {
     return dependencyPorts.keySet();
   }
 
@@ -255,7 +259,7 @@ public final class ServiceNode implements AutoCloseable {
     Throwable failure = err;
     boolean rolledBack = false; // the kit rolled back a tracer bullet's write: the answer says so
     try (Scope ignored = span.makeCurrent();
-        io.sextant.client.TracerBullet.Tracked tracked = io.sextant.client.TracerBullet.begin()) {
+        TracerBullet.Tracked tracked = TracerBullet.begin()) {
       if (err != null) {
         throw err;
       }
@@ -305,8 +309,7 @@ public final class ServiceNode implements AutoCloseable {
     span.end();
     if (rolledBack) {
       ctx.addAdditionalResponseHeader(
-          io.sextant.client.TracerBullet.RESPONSE_HEADER,
-          io.sextant.client.TracerBullet.RESPONSE_ROLLED_BACK);
+          TracerBullet.RESPONSE_HEADER, TracerBullet.RESPONSE_ROLLED_BACK);
     }
     try {
       return HttpResponse.of(
@@ -324,7 +327,7 @@ public final class ServiceNode implements AutoCloseable {
     executor.shutdownNow();
     faults.close();
     try {
-      server.stop().get(3, java.util.concurrent.TimeUnit.SECONDS);
+      server.stop().get(3, TimeUnit.SECONDS);
     } catch (Exception e) {
       // a request stuck on a hung dependency; the process is going away anyway
     }

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -94,7 +95,7 @@ public final class TrafficGenerator implements AutoCloseable {
 
   /** Requests answered below 500 and at or above it, per function, since start. */
   public Map<String, long[]> counts() {
-    Map<String, long[]> out = new java.util.TreeMap<>();
+    Map<String, long[]> out = new TreeMap<>();
     for (String f : FUNCTIONS) {
       long a = ok.getOrDefault(f, new LongAdder()).sum();
       long b = failed.getOrDefault(f, new LongAdder()).sum();

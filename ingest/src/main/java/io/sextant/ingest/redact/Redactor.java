@@ -8,6 +8,7 @@ import io.sextant.model.Resource;
 import io.sextant.model.SpanEvent;
 import io.sextant.model.SpanLink;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -372,7 +373,7 @@ public final class Redactor {
 
   private static String decode(String name) {
     try {
-      return java.net.URLDecoder.decode(name, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+      return URLDecoder.decode(name, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
     } catch (IllegalArgumentException e) {
       return name.toLowerCase(Locale.ROOT);
     }

@@ -2,6 +2,7 @@ package io.sextant.pipeline.kafka;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,7 +45,7 @@ public final class ArchiveProgress implements AutoCloseable {
     try {
       TopicDescription topic =
           admin
-              .describeTopics(java.util.List.of(archivers.topic()))
+              .describeTopics(List.of(archivers.topic()))
               .allTopicNames()
               .get(TIMEOUT_MS, TimeUnit.MILLISECONDS)
               .get(archivers.topic());

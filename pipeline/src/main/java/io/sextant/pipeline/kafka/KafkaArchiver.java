@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -229,7 +230,7 @@ public final class KafkaArchiver implements AutoCloseable {
         flushOnce();
         refusing = false;
         if (!paused.isEmpty()) {
-          Set<TopicPartition> still = new java.util.HashSet<>(paused);
+          Set<TopicPartition> still = new HashSet<>(paused);
           still.retainAll(consumer.assignment());
           consumer.resume(still);
           log.info("the archive accepts writes again; archiver resumed");

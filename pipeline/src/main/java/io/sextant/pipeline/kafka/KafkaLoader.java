@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -166,12 +167,12 @@ public final class KafkaLoader implements AutoCloseable {
    */
   private void writeUntilStored(List<Event> events) {
     long backoff = 200;
-    Set<TopicPartition> paused = new java.util.HashSet<>();
+    Set<TopicPartition> paused = new HashSet<>();
     while (running) {
       try {
         store.write(events);
         if (!paused.isEmpty()) {
-          Set<TopicPartition> still = new java.util.HashSet<>(paused);
+          Set<TopicPartition> still = new HashSet<>(paused);
           still.retainAll(consumer.assignment()); // a rebalance may have taken some away
           consumer.resume(still);
           log.info("store accepts writes again; writer resumed");
@@ -199,7 +200,7 @@ public final class KafkaLoader implements AutoCloseable {
 
   /** Pauses every assigned partition not yet in {@code paused}, and adds it there. */
   private void pauseAll(Set<TopicPartition> paused) {
-    Set<TopicPartition> fresh = new java.util.HashSet<>(consumer.assignment());
+    Set<TopicPartition> fresh = new HashSet<>(consumer.assignment());
     fresh.removeAll(paused);
     if (!fresh.isEmpty()) {
       consumer.pause(fresh);

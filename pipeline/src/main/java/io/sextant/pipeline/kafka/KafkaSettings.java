@@ -1,9 +1,13 @@
 package io.sextant.pipeline.kafka;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -84,10 +88,7 @@ public record KafkaSettings(
    * {@link #ensureTopics} until it succeeds, once a second while {@code running} holds: each
    * failure is handed to {@code failed} and logged as {@code role}'s wait.
    */
-  void awaitTopics(
-      String role,
-      java.util.function.BooleanSupplier running,
-      java.util.function.Consumer<String> failed) {
+  void awaitTopics(String role, BooleanSupplier running, Consumer<String> failed) {
     try (Admin admin = Admin.create(common())) {
       while (running.getAsBoolean()) {
         try {
@@ -123,11 +124,8 @@ public record KafkaSettings(
           new NewTopic(deadLetterTopic(), 1, replicas).configs(config)
         }) {
       try {
-        admin
-            .createTopics(java.util.List.of(t))
-            .all()
-            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.ExecutionException e) {
+        admin.createTopics(List.of(t)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
         }

@@ -10,6 +10,8 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +20,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +50,7 @@ public final class KafkaSink implements EventSink, AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final Admin admin;
   private final ExecutorService sender;
-  private final java.util.concurrent.ScheduledExecutorService checker;
+  private final ScheduledExecutorService checker;
   private final AtomicLong inFlight = new AtomicLong();
   private final LongAdder sent = new LongAdder();
   private final LongAdder failed = new LongAdder();
@@ -169,7 +173,7 @@ public final class KafkaSink implements EventSink, AutoCloseable {
               }
             }
           });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       inFlight.addAndGet(-n);
       throw new Overloaded("the collector is stopping; retry", 1);
     }
@@ -181,8 +185,7 @@ public final class KafkaSink implements EventSink, AutoCloseable {
         new IllegalStateException("Kafka did not acknowledge the events: " + root(error), error))) {
       inFlight.addAndGet(-n);
       failed.increment();
-      if (error instanceof org.apache.kafka.common.errors.RetriableException
-          || error instanceof org.apache.kafka.common.errors.TimeoutException) {
+      if (error instanceof RetriableException || error instanceof TimeoutException) {
         unavailable("a send failed: " + root(error));
       }
     }

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * The messages of a consumer's partitions not yet committed by its group: the end of each partition
@@ -30,7 +31,7 @@ final class Lag {
     measuredAt = now;
     try {
       messages = of(consumer);
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+    } catch (TimeoutException e) {
       // the brokers are slow or gone: the last figure stays
     }
   }

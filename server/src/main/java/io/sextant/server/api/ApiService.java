@@ -28,6 +28,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * The read API on :7070: one trace, services in a range, status, health. Store calls block, so they
@@ -72,8 +73,7 @@ public final class ApiService {
   public static com.linecorp.armeria.server.VirtualHostBuilder bind(
       ServerBuilder sb,
       int port,
-      java.util.function.Function<com.linecorp.armeria.server.ServiceRequestContext, ApiService>
-          of) {
+      Function<com.linecorp.armeria.server.ServiceRequestContext, ApiService> of) {
     return sb.virtualHost(port)
         .service(
             "/api/v1/traces/{traceId}",

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.sextant.model.Attributes;
 import io.sextant.model.Event;
 import io.sextant.model.EventKind;
+import io.sextant.model.Resource;
 import io.sextant.model.SpanEvent;
 import io.sextant.model.SpanId;
 import io.sextant.model.SpanKind;
@@ -40,7 +41,7 @@ final class JaegerJson {
       }
     }
     // One process per distinct resource, numbered in order of first appearance, as Jaeger does.
-    Map<io.sextant.model.Resource, String> processIds = new LinkedHashMap<>();
+    Map<Resource, String> processIds = new LinkedHashMap<>();
     for (Event s : spans) {
       processIds.computeIfAbsent(s.resource(), r -> "p" + (processIds.size() + 1));
     }
@@ -52,12 +53,12 @@ final class JaegerJson {
     }
     g.writeEndArray();
     g.writeObjectFieldStart("processes");
-    for (Map.Entry<io.sextant.model.Resource, String> p : processIds.entrySet()) {
+    for (Map.Entry<Resource, String> p : processIds.entrySet()) {
       g.writeObjectFieldStart(p.getValue());
       g.writeStringField("serviceName", p.getKey().serviceName());
       g.writeArrayFieldStart("tags");
       for (Map.Entry<String, Object> a : p.getKey().attributes().asMap().entrySet()) {
-        if (!a.getKey().equals(io.sextant.model.Resource.SERVICE_NAME)) {
+        if (!a.getKey().equals(Resource.SERVICE_NAME)) {
           tag(g, a.getKey(), a.getValue());
         }
       }

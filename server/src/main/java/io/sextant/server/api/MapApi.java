@@ -34,10 +34,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -51,7 +54,7 @@ public final class MapApi {
   private final LiveMap map;
   private final ChangeLog changes;
   private final Supplier<List<HealthResult>> health;
-  private final java.util.function.Supplier<DeclaredModel> declared;
+  private final Supplier<DeclaredModel> declared;
   private final Engine engine;
   private final Clock clock;
   private final Executor blocking;
@@ -78,8 +81,7 @@ public final class MapApi {
    * latest poll of every health target, shown to the operations tenant only (its targets are the
    * operator's).
    */
-  public static void bind(
-      ServerBuilder sb, int port, java.util.function.Function<ServiceRequestContext, MapApi> of) {
+  public static void bind(ServerBuilder sb, int port, Function<ServiceRequestContext, MapApi> of) {
     sb.virtualHost(port)
         .service(
             "/api/v1/map",
@@ -146,7 +148,7 @@ public final class MapApi {
    * refreshing {@code last=15m} share one build and still see the newest spans.
    */
   private TimeRange range(QueryParams params) {
-    Map<String, Object> p = new java.util.LinkedHashMap<>();
+    Map<String, Object> p = new LinkedHashMap<>();
     for (String n : new String[] {"from", "to", "last"}) {
       String v = params.get(n);
       if (v != null) {
@@ -181,7 +183,7 @@ public final class MapApi {
         g.writeBooleanField("instrumented", n.instrumented());
         if (!n.attributes().isEmpty()) {
           g.writeObjectFieldStart("attributes");
-          for (var a : new java.util.TreeMap<>(n.attributes()).entrySet()) {
+          for (var a : new TreeMap<>(n.attributes()).entrySet()) {
             g.writeStringField(a.getKey(), a.getValue());
           }
           g.writeEndObject();

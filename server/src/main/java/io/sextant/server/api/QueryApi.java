@@ -30,10 +30,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The query API on :7070 (docs/api.md): questions, compare-to-baseline, trace search and the column
@@ -145,8 +148,7 @@ public final class QueryApi {
   }
 
   /** Wraps the JSON body parse, which runs before the handler. */
-  private HttpResponse answerBody(
-      Handler h, java.util.function.Supplier<JsonNode> body, QueryParams p) {
+  private HttpResponse answerBody(Handler h, Supplier<JsonNode> body, QueryParams p) {
     try {
       return answer(h, body.get(), p);
     } catch (QueryException e) {
@@ -174,8 +176,8 @@ public final class QueryApi {
     return QueryJson.range(node, now());
   }
 
-  private static java.util.Map<String, Object> paramsObject(QueryParams params, String... names) {
-    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+  private static Map<String, Object> paramsObject(QueryParams params, String... names) {
+    Map<String, Object> out = new LinkedHashMap<>();
     for (String n : names) {
       String v = params.get(n);
       if (v != null) {

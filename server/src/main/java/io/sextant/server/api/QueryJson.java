@@ -1,5 +1,6 @@
 package io.sextant.server.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sextant.query.Aggregate;
@@ -19,9 +20,12 @@ import io.sextant.query.Result;
 import io.sextant.query.TraceSummary;
 import io.sextant.store.spi.TimeRange;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -34,11 +38,11 @@ public final class QueryJson {
 
   /** {@code r} as the query API answers it, for {@code sextant query --archive}. */
   public static String answer(Result r) {
-    java.io.StringWriter out = new java.io.StringWriter();
-    try (JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(out)) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
       write(g, r);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     return out.toString();
   }
@@ -94,8 +98,8 @@ public final class QueryJson {
   }
 
   /** The fields a JSON question may have; any other is refused, not ignored. */
-  static final java.util.List<String> QUESTION_FIELDS =
-      java.util.List.of(
+  static final List<String> QUESTION_FIELDS =
+      List.of(
           "from",
           "to",
           "last",
@@ -112,7 +116,7 @@ public final class QueryJson {
     if (!node.isObject()) {
       throw new QueryException("the question must be a JSON object");
     }
-    for (java.util.Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!QUESTION_FIELDS.contains(name)) {
         throw new QueryException(

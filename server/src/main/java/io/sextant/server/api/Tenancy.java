@@ -7,6 +7,7 @@ import io.sextant.store.spi.EventStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -68,8 +69,7 @@ public final class Tenancy {
   }
 
   /** As above; {@code engineOf} is given the tenant's name beside its view. */
-  public Tenancy(
-      EventStore store, java.util.function.BiFunction<String, EventStore, Engine> engineOf) {
+  public Tenancy(EventStore store, BiFunction<String, EventStore, Engine> engineOf) {
     this.make =
         tenant -> {
           EventStore view = store.forTenant(tenant);

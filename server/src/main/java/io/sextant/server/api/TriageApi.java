@@ -1,5 +1,6 @@
 package io.sextant.server.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,6 +12,7 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import io.sextant.server.SextantServer;
 import io.sextant.topology.ComponentIds;
 import io.sextant.triage.Audit;
 import io.sextant.triage.Triage;
@@ -23,11 +25,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
@@ -48,7 +52,7 @@ public final class TriageApi {
   /** Reads the probes file again (see {@code SextantServer.reloadProbes}). */
   @FunctionalInterface
   public interface Reloader {
-    io.sextant.server.SextantServer.Reload reload() throws Exception;
+    SextantServer.Reload reload() throws Exception;
   }
 
   public TriageApi(Supplier<Triage> triage, Reloader reloader) {
@@ -61,14 +65,13 @@ public final class TriageApi {
    * suite is swapped: a reload waits for the triages and probe runs under way, which finish with
    * the suite they started with.
    */
-  private final java.util.concurrent.locks.ReentrantReadWriteLock inUse =
-      new java.util.concurrent.locks.ReentrantReadWriteLock(true);
+  private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock(true);
 
   /**
    * Runs {@code work} while no request uses the running triage (a triage or a probe run under way
    * holds the suite it started with); waits up to 30 s for them to end, else 409.
    */
-  public <T> T exclusively(java.util.concurrent.Callable<T> work) throws Exception {
+  public <T> T exclusively(Callable<T> work) throws Exception {
     if (!inUse.writeLock().tryLock(30, TimeUnit.SECONDS)) {
       throw new Refused(
           HttpStatus.CONFLICT, "a triage or a probe run is under way; try again shortly");
@@ -176,7 +179,7 @@ public final class TriageApi {
         throw new Refused(HttpStatus.BAD_REQUEST, "the body must be a JSON object");
       }
       return n;
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new Refused(
           HttpStatus.BAD_REQUEST, "the body is not valid JSON: " + e.getOriginalMessage());
     }
@@ -331,7 +334,7 @@ public final class TriageApi {
 
   /** Reads the probes file again; 400 with the loader's sentence when it does not load. */
   private JsonNode reload(Triage t, JsonNode body) throws Exception {
-    io.sextant.server.SextantServer.Reload r;
+    SextantServer.Reload r;
     try {
       r = exclusively(reloader::reload);
     } catch (IllegalArgumentException | IllegalStateException e) {

@@ -3,6 +3,7 @@ package io.sextant.server.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sextant.model.Tenant;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /** One request from a CLI command to a running server's API, with the failures said plainly. */
 final class ApiCall {
@@ -28,10 +30,7 @@ final class ApiCall {
    * not be sent or answered, after printing why to {@code err}.
    */
   static HttpResponse<String> send(
-      String server,
-      String path,
-      java.util.function.UnaryOperator<HttpRequest.Builder> build,
-      PrintWriter err) {
+      String server, String path, UnaryOperator<HttpRequest.Builder> build, PrintWriter err) {
     String base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
     try {
       HttpRequest request =
@@ -90,7 +89,7 @@ final class ApiCall {
     }
     String tenant = System.getenv("SEXTANT_TENANT");
     if (tenant != null && !tenant.isBlank()) {
-      b.header(io.sextant.model.Tenant.HEADER, tenant.strip());
+      b.header(Tenant.HEADER, tenant.strip());
     }
     return b;
   }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Option;
     description =
         "Send every event of a stopped single-node Sextant's DuckDB file to the scale-out"
             + " pipeline's Kafka topic, where the writers store it (docs/scale-out.md).")
-public final class ExportCommand implements java.util.concurrent.Callable<Integer> {
+public final class ExportCommand implements Callable<Integer> {
   @Option(
       names = "--data-dir",
       defaultValue = "${env:SEXTANT_DATA_DIR:-./sextant-data}",

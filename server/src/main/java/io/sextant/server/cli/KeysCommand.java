@@ -1,5 +1,6 @@
 package io.sextant.server.cli;
 
+import io.sextant.model.Tenant;
 import io.sextant.server.security.ApiToken;
 import io.sextant.server.security.KeyFile;
 import io.sextant.server.security.Scope;
@@ -84,7 +85,7 @@ public final class KeysCommand implements Runnable {
         description =
             "Whose data the key writes and reads (docs/security.md, \"Tenants\"); default:"
                 + " ${DEFAULT-VALUE}",
-        defaultValue = io.sextant.model.Tenant.DEFAULT)
+        defaultValue = Tenant.DEFAULT)
     String tenant;
 
     @picocli.CommandLine.Mixin FileOption file = new FileOption();

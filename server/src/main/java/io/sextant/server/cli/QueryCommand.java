@@ -3,9 +3,20 @@ package io.sextant.server.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sextant.model.Tenant;
+import io.sextant.query.Engine;
+import io.sextant.query.QueryException;
+import io.sextant.query.QueryText;
+import io.sextant.query.Result;
+import io.sextant.server.api.QueryJson;
+import io.sextant.store.duckdb.ParquetArchiveStore;
+import io.sextant.store.spi.StoreException;
 import java.io.PrintWriter;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -52,7 +63,7 @@ public final class QueryCommand implements Callable<Integer> {
       description =
           "Answer from the Parquet archive in DIR (written by serve --role archiver), here, with"
               + " no server (docs/scale-out.md).")
-  java.nio.file.Path archive;
+  Path archive;
 
   @Option(
       names = "--tenant",
@@ -122,35 +133,32 @@ public final class QueryCommand implements Callable<Integer> {
 
   /** Answers {@code query} over the archive with DuckDB in this process. */
   private Integer fromArchive(String query, PrintWriter out, PrintWriter err) {
-    if (!java.nio.file.Files.isDirectory(archive)) {
+    if (!Files.isDirectory(archive)) {
       err.println("sextant: --archive " + archive + " is not a directory");
       return 1;
     }
-    String problem = io.sextant.model.Tenant.problem(tenant);
+    String problem = Tenant.problem(tenant);
     if (problem != null) {
       err.println("sextant: --tenant: " + problem);
       return 2;
     }
-    try (io.sextant.store.duckdb.ParquetArchiveStore store =
-        io.sextant.store.duckdb.ParquetArchiveStore.open(archive)) {
-      long now = java.time.Instant.now().toEpochMilli() * 1_000_000L;
-      io.sextant.query.Result result;
+    try (ParquetArchiveStore store = ParquetArchiveStore.open(archive)) {
+      long now = Instant.now().toEpochMilli() * 1_000_000L;
+      Result result;
       try {
-        result =
-            io.sextant.query.Engine.of(store.forTenant(tenant))
-                .run(io.sextant.query.QueryText.parse(query, now));
-      } catch (io.sextant.query.QueryException e) {
+        result = Engine.of(store.forTenant(tenant)).run(QueryText.parse(query, now));
+      } catch (QueryException e) {
         err.print(pointAt(query, e.position(), e.getMessage()));
         return 2;
       }
-      String answer = io.sextant.server.api.QueryJson.answer(result);
+      String answer = QueryJson.answer(result);
       if (json) {
         out.println(answer);
       } else {
         out.print(TableRenderer.render(answer));
       }
       return 0;
-    } catch (io.sextant.store.spi.StoreException | JsonProcessingException e) {
+    } catch (StoreException | JsonProcessingException e) {
       err.println("sextant: reading the archive " + archive + " failed: " + e.getMessage());
       return 1;
     }

@@ -3,6 +3,8 @@ package io.sextant.server.cli;
 import io.sextant.ingest.IngestLimits;
 import io.sextant.ingest.redact.Redactor;
 import io.sextant.pipeline.BatchingWriter;
+import io.sextant.pipeline.kafka.ArchiveProgress;
+import io.sextant.pipeline.kafka.KafkaArchiver;
 import io.sextant.pipeline.kafka.KafkaSettings;
 import io.sextant.query.DurationText;
 import io.sextant.server.ArchiverNode;
@@ -11,13 +13,30 @@ import io.sextant.server.ServerConfig;
 import io.sextant.server.SextantServer;
 import io.sextant.server.WriterNode;
 import io.sextant.server.security.SecurityConfig;
+import io.sextant.server.security.TenantLimits;
 import io.sextant.server.security.Tokens;
+import io.sextant.server.slo.SloConfig;
+import io.sextant.store.clickhouse.ClickHouseConfig;
+import io.sextant.store.clickhouse.ClickHouseEventStore;
 import io.sextant.store.duckdb.DuckDbConfig;
+import io.sextant.store.duckdb.DuckDbEventStore;
+import io.sextant.store.spi.EventStore;
 import io.sextant.topology.health.HealthConfig;
 import io.sextant.topology.health.HealthTarget;
+import io.sextant.triage.probe.ProbeSuite;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +45,7 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = "Run the Sextant server: OTLP and Zipkin ingest, the embedded store, the API.")
-public final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--data-dir",
       defaultValue = "${env:SEXTANT_DATA_DIR:-./sextant-data}",
@@ -238,7 +257,7 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
       description =
           "A YAML file of the dependencies each service is expected to have (docs/api.md),"
               + " shown beside the observed map (env SEXTANT_DECLARED).")
-  java.nio.file.Path declared;
+  Path declared;
 
   @Option(
       names = "--probes",
@@ -246,7 +265,7 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
       description =
           "A YAML file of probes (docs/probes.md): run on their schedules, and by triage;"
               + " reloaded when it changes (env SEXTANT_PROBES).")
-  java.nio.file.Path probes;
+  Path probes;
 
   @Option(
       names = "--slos",
@@ -254,7 +273,7 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
       description =
           "A YAML file of SLOs and where their burn-rate alerts go (docs/slo.md; env"
               + " SEXTANT_SLOS).")
-  java.nio.file.Path slos;
+  Path slos;
 
   @Option(
       names = "--slo-time-scale",
@@ -271,7 +290,7 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
           "A file of API keys, one `name scope,scope sha256:<hash>` a line (managed with"
               + " `sextant keys create|list|revoke`, read again every second); with it every port"
               + " needs a key (env SEXTANT_AUTH_TOKENS). docs/security.md")
-  java.nio.file.Path authTokens;
+  Path authTokens;
 
   @Option(
       names = "--insecure-no-auth",
@@ -332,7 +351,7 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
       description =
           "A file of redaction rules, `drop|hash|mask key|value <regex>` a line, applied before"
               + " the defaults; `defaults off` in it turns them off (env SEXTANT_REDACT).")
-  java.nio.file.Path redact;
+  Path redact;
 
   @Option(
       names = "--redact-defaults",
@@ -348,19 +367,19 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
   public Integer call() throws Exception {
     try {
       return serve();
-    } catch (IllegalArgumentException | java.io.IOException e) {
+    } catch (IllegalArgumentException | IOException e) {
       System.err.println("sextant: " + e.getMessage());
       return 2;
     }
   }
 
   /** The security settings of the options; a bad file or value is one sentence. */
-  SecurityConfig security() throws java.io.IOException {
+  SecurityConfig security() throws IOException {
     Tokens tokens = Tokens.NONE;
     if (authTokens != null) {
       try {
         tokens = Tokens.load(authTokens);
-      } catch (java.nio.file.NoSuchFileException e) {
+      } catch (NoSuchFileException e) {
         throw new IllegalArgumentException("--auth-tokens " + authTokens + " does not exist");
       }
     }
@@ -368,7 +387,7 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     if (redact != null) {
       try {
         redactor = Redactor.load(redact, redactDefaults);
-      } catch (java.nio.file.NoSuchFileException e) {
+      } catch (NoSuchFileException e) {
         throw new IllegalArgumentException("--redact " + redact + " does not exist");
       }
     } else {
@@ -381,19 +400,18 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
         corsOrigins == null ? List.of() : corsOrigins,
         redactor,
         authTokens,
-        new io.sextant.server.security.TenantLimits(tenantEventsPerSecond, tenantQueuedEvents),
+        new TenantLimits(tenantEventsPerSecond, tenantQueuedEvents),
         operationsTenant);
   }
 
   private int serve() throws Exception {
-    io.sextant.triage.probe.ProbeSuite suite =
-        probes == null ? null : io.sextant.triage.probe.ProbeSuite.load(probes, java.util.Map.of());
-    io.sextant.server.slo.SloConfig sloConfig =
+    ProbeSuite suite = probes == null ? null : ProbeSuite.load(probes, Map.of());
+    SloConfig sloConfig =
         slos == null
             ? null
             : sloTimeScale == 1
-                ? io.sextant.server.slo.SloConfig.load(slos)
-                : io.sextant.server.slo.SloConfig.load(slos).withTimeScale(sloTimeScale);
+                ? SloConfig.load(slos)
+                : SloConfig.load(slos).withTimeScale(sloTimeScale);
     ServerConfig defaults = ServerConfig.defaults(dataDir);
     ServerConfig config =
         new ServerConfig(
@@ -422,12 +440,12 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
                 security(),
                 archive)
             .validate();
-    java.util.function.Supplier<io.sextant.store.spi.EventStore> openStore =
+    Supplier<EventStore> openStore =
         switch (storeKind) {
-          case "duckdb" -> () -> io.sextant.store.duckdb.DuckDbEventStore.open(config.store());
+          case "duckdb" -> () -> DuckDbEventStore.open(config.store());
           case "clickhouse" -> {
-            io.sextant.store.clickhouse.ClickHouseConfig ch = clickHouse();
-            yield () -> io.sextant.store.clickhouse.ClickHouseEventStore.open(ch);
+            ClickHouseConfig ch = clickHouse();
+            yield () -> ClickHouseEventStore.open(ch);
           }
           default ->
               throw new IllegalArgumentException(
@@ -450,9 +468,9 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
         return runUntilStopped(
             new ArchiverNode(
                     config,
-                    kafka().withGroup(io.sextant.pipeline.kafka.KafkaArchiver.DEFAULT_GROUP),
+                    kafka().withGroup(KafkaArchiver.DEFAULT_GROUP),
                     archive,
-                    new io.sextant.pipeline.kafka.KafkaArchiver.Batching(
+                    new KafkaArchiver.Batching(
                         500_000, DurationText.duration(archiveEvery, "--archive-every")))
                 .start());
       }
@@ -461,12 +479,12 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
           throw new IllegalArgumentException(
               "--role is all, collector, writer, archiver or query, not " + role);
     }
-    io.sextant.pipeline.kafka.ArchiveProgress progress = null;
+    ArchiveProgress progress = null;
     if (archive != null && storeKind.equals("clickhouse") && kafka != null && !kafka.isBlank()) {
       // Retention over the shared store deletes only what the archivers have written.
       progress =
-          new io.sextant.pipeline.kafka.ArchiveProgress(
-              kafka().withGroup(io.sextant.pipeline.kafka.KafkaArchiver.DEFAULT_GROUP),
+          new ArchiveProgress(
+              kafka().withGroup(KafkaArchiver.DEFAULT_GROUP),
               DurationText.duration(archiveEvery, "--archive-every")
                   .multipliedBy(2)
                   .plusSeconds(30));
@@ -475,17 +493,13 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
         (role.equals("query")
                 ? SextantServer.queryNode(config, openStore)
                 : new SextantServer(
-                    config,
-                    openStore,
-                    java.util.function.UnaryOperator.identity(),
-                    java.util.List.of(),
-                    selfTrace))
+                    config, openStore, UnaryOperator.identity(), List.of(), selfTrace))
             .start();
     if (progress != null) {
       server.archivedUpToNow(progress::caughtUp);
     }
     if (suite != null) {
-      server.startTriage(probes, java.util.Map.of()); // and reloads it when the file changes
+      server.startTriage(probes, Map.of()); // and reloads it when the file changes
     }
     if (sloConfig != null) {
       server.startSlos(sloConfig, slos);
@@ -493,7 +507,7 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     if (progress == null) {
       return runUntilStopped(server);
     }
-    io.sextant.pipeline.kafka.ArchiveProgress asked = progress;
+    ArchiveProgress asked = progress;
     return runUntilStopped(
         () -> {
           server.close();
@@ -505,8 +519,8 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
    * The ClickHouse settings of the options: one server, or a cluster of shards behind {@code
    * --clickhouse}. A half-given cluster or a URL that is not http://host:port is one sentence.
    */
-  io.sextant.store.clickhouse.ClickHouseConfig clickHouse() {
-    List<java.net.URI> shards = new java.util.ArrayList<>();
+  ClickHouseConfig clickHouse() {
+    List<URI> shards = new ArrayList<>();
     for (String s : clickhouseShards == null ? List.<String>of() : clickhouseShards) {
       if (!s.isBlank()) {
         shards.add(url("--clickhouse-shards", s.strip()));
@@ -523,22 +537,22 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
                   + cluster
                   + " needs --clickhouse-shards http://host:8123,… (every shard's HTTP interface)");
     }
-    return new io.sextant.store.clickhouse.ClickHouseConfig(
+    return new ClickHouseConfig(
         url("--clickhouse", clickhouseUrl.strip()),
         clickhouseDatabase,
-        java.time.Duration.ofSeconds(60),
+        Duration.ofSeconds(60),
         cluster,
         shards);
   }
 
-  private static java.net.URI url(String option, String text) {
+  private static URI url(String option, String text) {
     try {
-      java.net.URI uri = new java.net.URI(text);
+      URI uri = new URI(text);
       if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
         throw new IllegalArgumentException(option + " is http://host:port, not " + text);
       }
       return uri;
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new IllegalArgumentException(option + " is http://host:port, not " + text);
     }
   }

@@ -5,6 +5,7 @@ import com.linecorp.armeria.common.RequestContext;
 import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import java.util.Locale;
 
 /**
  * Failures of the gRPC transport (a message over the limit, a compression that does not decode) as
@@ -27,7 +28,7 @@ public final class GrpcErrors implements GrpcExceptionHandlerFunction {
       return Status.RESOURCE_EXHAUSTED.withDescription(
           "the request message is larger than " + maxBytes + " bytes (--max-body-bytes)");
     }
-    if (text.toLowerCase(java.util.Locale.ROOT).contains("compress")
+    if (text.toLowerCase(Locale.ROOT).contains("compress")
         || text.contains("ZipException")
         || text.contains("Not in GZIP format")) {
       return Status.INVALID_ARGUMENT.withDescription(

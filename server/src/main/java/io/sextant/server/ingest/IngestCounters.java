@@ -1,5 +1,7 @@
 package io.sextant.server.ingest;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.util.concurrent.atomic.LongAdder;
 
 /** What ingest has taken and refused since start, for /api/v1/status. */
@@ -32,7 +34,7 @@ public final class IngestCounters {
   }
 
   /** The counters as fields of the JSON object {@code g} is in (for the status endpoints). */
-  public void writeFields(com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
+  public void writeFields(JsonGenerator g) throws IOException {
     g.writeNumberField("spans_accepted", spansAccepted.sum());
     g.writeNumberField("logs_accepted", logsAccepted.sum());
     g.writeNumberField("spans_rejected", spansRejected.sum());

@@ -23,6 +23,7 @@ import io.sextant.server.ingest.IngestCounters.Signal;
 import io.sextant.server.security.RequestTenant;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * OTLP/HTTP: {@code POST /v1/traces}, {@code /v1/logs} and {@code /v1/metrics}, protobuf or JSON,
@@ -159,8 +160,7 @@ public final class OtlpHttpService implements HttpService {
   }
 
   static String rootMessage(Throwable t) {
-    while (t.getCause() != null
-        && (t instanceof java.util.concurrent.CompletionException || t.getMessage() == null)) {
+    while (t.getCause() != null && (t instanceof CompletionException || t.getMessage() == null)) {
       t = t.getCause();
     }
     return t.getMessage();

@@ -16,8 +16,11 @@ import io.sextant.server.ingest.IngestCounters;
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.ForwardingEventStore;
 import io.sextant.store.spi.StoreException;
+import io.sextant.triage.probe.ProbeEvents;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -153,7 +156,7 @@ public final class SelfMetrics {
   /** Counts probe results among events about to be stored. */
   public void probeEvents(List<Event> events) {
     for (Event e : events) {
-      if (io.sextant.triage.probe.ProbeEvents.RESULT.equals(e.name())
+      if (ProbeEvents.RESULT.equals(e.name())
           && e.attributes().get("probe.name") instanceof String probe) {
         Object passed = e.attributes().get("probe.passed");
         probeResults.labelValues(probe, Boolean.TRUE.equals(passed) ? "passed" : "failed").inc();
@@ -167,9 +170,9 @@ public final class SelfMetrics {
     try {
       PrometheusTextFormatWriter.create().write(out, registry.scrape());
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
-    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   /** {@code GET /metrics}. */

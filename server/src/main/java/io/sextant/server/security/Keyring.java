@@ -1,7 +1,10 @@
 package io.sextant.server.security;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -52,7 +55,7 @@ public final class Keyring implements Supplier<Tokens>, AutoCloseable {
     byte[] bytes = Files.readAllBytes(file);
     return new Keyring(
         file,
-        Tokens.parse(file.toString(), new String(bytes, java.nio.charset.StandardCharsets.UTF_8)),
+        Tokens.parse(file.toString(), new String(bytes, StandardCharsets.UTF_8)),
         null,
         bytes);
   }
@@ -85,11 +88,9 @@ public final class Keyring implements Supplier<Tokens>, AutoCloseable {
       if (Arrays.equals(bytes, lastRead)) {
         return false;
       }
-      loaded =
-          Tokens.parse(file.toString(), new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
-    } catch (IOException | IllegalArgumentException | java.io.UncheckedIOException e) {
-      String problem =
-          e instanceof java.nio.file.NoSuchFileException ? "it is gone" : e.getMessage();
+      loaded = Tokens.parse(file.toString(), new String(bytes, StandardCharsets.UTF_8));
+    } catch (IOException | IllegalArgumentException | UncheckedIOException e) {
+      String problem = e instanceof NoSuchFileException ? "it is gone" : e.getMessage();
       if (!problem.equals(lastProblem)) {
         log.warn(
             "the keys file {} changed but could not be read ({}); the keys read last stay in force",

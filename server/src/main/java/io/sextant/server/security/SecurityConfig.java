@@ -2,6 +2,7 @@ package io.sextant.server.security;
 
 import io.sextant.ingest.redact.Redactor;
 import io.sextant.model.Tenant;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -97,7 +98,7 @@ public record SecurityConfig(
    * The keys of {@code file}, read now and again every second while the server runs (a bad file is
    * refused).
    */
-  public SecurityConfig withKeysFile(Path file) throws java.io.IOException {
+  public SecurityConfig withKeysFile(Path file) throws IOException {
     return new SecurityConfig(
         Tokens.load(file),
         insecureNoAuth,
@@ -171,7 +172,7 @@ public record SecurityConfig(
   public Keyring keyring() {
     try {
       return keysFile == null ? Keyring.fixed(tokens) : Keyring.watching(keysFile);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException(
           "the keys file " + keysFile + " cannot be read: " + e.getMessage(), e);
     }

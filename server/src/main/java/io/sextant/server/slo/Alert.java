@@ -1,5 +1,7 @@
 package io.sextant.server.slo;
 
+import java.util.Locale;
+
 /**
  * An alert firing or resolved.
  *
@@ -32,7 +34,7 @@ public record Alert(
     }
 
     public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

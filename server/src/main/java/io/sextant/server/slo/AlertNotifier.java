@@ -3,19 +3,26 @@ package io.sextant.server.slo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.server.api.ComponentJson;
 import io.sextant.triage.TriageReport;
 import io.sextant.triage.rank.Ranking;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,33 +51,32 @@ public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseabl
   private final SloConfig config;
   private final TriageRunner triage;
   private final HttpClient http;
-  private final java.time.Clock clock;
+  private final Clock clock;
   // Execute only (never submit): the queue orders the Delivery runnables themselves.
   private final ExecutorService worker =
-      new java.util.concurrent.ThreadPoolExecutor(
+      new ThreadPoolExecutor(
           1,
           1,
           0,
           TimeUnit.MILLISECONDS,
-          new java.util.concurrent.PriorityBlockingQueue<>(),
+          new PriorityBlockingQueue<>(),
           r -> {
             Thread t = new Thread(r, "sextant-alerts");
             t.setDaemon(true);
             return t;
           });
-  private final java.util.concurrent.atomic.AtomicLong sequence =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong sequence = new AtomicLong();
   private final List<ObjectNode> history = new ArrayList<>();
   // The worker thread's own: the last triage and when it started.
   private TriageReport lastReport;
   private long lastReportStarted = Long.MIN_VALUE;
 
   public AlertNotifier(SloConfig config, TriageRunner triage) {
-    this(config, triage, java.time.Clock.systemUTC());
+    this(config, triage, Clock.systemUTC());
   }
 
   /** {@code clock}: the evaluator's, which dates the alerts. */
-  public AlertNotifier(SloConfig config, TriageRunner triage, java.time.Clock clock) {
+  public AlertNotifier(SloConfig config, TriageRunner triage, Clock clock) {
     this.config = config;
     this.triage = triage;
     this.clock = clock;
@@ -166,7 +172,7 @@ public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseabl
         if (r.statusCode() < 500 && r.statusCode() != 429) {
           return; // the receiver refuses this payload; sending it again will not help
         }
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         log.warn("webhook {} unreachable: {}", hook.url().getHost(), e.toString());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -221,7 +227,7 @@ public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseabl
           ArrayNode members = o.putArray("members");
           s.members().forEach(members::add);
           ArrayNode components = o.putArray("components");
-          s.members().forEach(m -> components.add(io.sextant.server.api.ComponentJson.of(m)));
+          s.members().forEach(m -> components.add(ComponentJson.of(m)));
           o.put("probability", round(s.probability()));
           ArrayNode why = o.putArray("why");
           s.why().forEach(why::add);
@@ -243,7 +249,7 @@ public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseabl
         + " its error budget "
         + (a.firing()
             ? String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "%.1f× too fast over %s and %.1f× over %s",
                 a.burnRates()[a.severity() == Alert.Severity.PAGE ? 2 : 3],
                 a.severity().longWindow,

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.sextant.query.DurationText;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,12 +133,12 @@ public record SloConfig(List<Slo> slos, List<Webhook> webhooks, String uiUrl, do
    * 0.995}), as a fraction: {@code 99.9} is exactly {@code 0.999}, not {@code 99.9 / 100}.
    */
   static double fraction(String text) {
-    java.math.BigDecimal v;
+    BigDecimal v;
     try {
-      v = new java.math.BigDecimal(text.trim().replace("%", "").trim());
+      v = new BigDecimal(text.trim().replace("%", "").trim());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("objective is not a number: " + text);
     }
-    return (v.compareTo(java.math.BigDecimal.ONE) > 0 ? v.movePointLeft(2) : v).doubleValue();
+    return (v.compareTo(BigDecimal.ONE) > 0 ? v.movePointLeft(2) : v).doubleValue();
   }
 }

@@ -11,6 +11,7 @@ import io.sextant.store.spi.TimeRange;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -370,7 +371,7 @@ public final class SloEvaluator implements AutoCloseable {
       this.slo = slo;
       this.minutes = minutes;
       this.minute = new long[minutes];
-      java.util.Arrays.fill(minute, Long.MIN_VALUE);
+      Arrays.fill(minute, Long.MIN_VALUE);
       this.valid = new int[minutes];
       this.good = new int[minutes];
     }

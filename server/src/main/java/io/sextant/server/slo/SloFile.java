@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.sextant.query.DurationText;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ public final class SloFile {
 
   /** 0.995 → 99.5, without the binary noise of the multiplication. */
   static double percent(double fraction) {
-    return new java.math.BigDecimal(Double.toString(fraction))
+    return new BigDecimal(Double.toString(fraction))
         .movePointRight(2)
         .stripTrailingZeros()
         .doubleValue();

@@ -19,12 +19,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +58,7 @@ public final class HealthPoller implements AutoCloseable {
   private final Map<HealthTarget, HealthResult> latest = new LinkedHashMap<>();
 
   /** The components each Spring Boot target listed when it last listed any. */
-  private final Map<HealthTarget, List<String>> springParts =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<HealthTarget, List<String>> springParts = new ConcurrentHashMap<>();
 
   private final ExecutorService partPool = Executors.newVirtualThreadPerTaskExecutor();
   private ScheduledExecutorService scheduler;
@@ -68,7 +70,7 @@ public final class HealthPoller implements AutoCloseable {
       HttpClient http,
       Clock clock,
       Sink sink) {
-    this.targets = new java.util.concurrent.CopyOnWriteArrayList<>(targets);
+    this.targets = new CopyOnWriteArrayList<>(targets);
     this.interval = interval;
     this.timeout = timeout;
     this.http = http;
@@ -234,7 +236,7 @@ public final class HealthPoller implements AutoCloseable {
   private static Fetched await(Future<Fetched> poll, Duration max) {
     try {
       return max == null ? poll.get() : poll.get(max.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package io.sextant.topology.health;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One poll of one target.
@@ -42,7 +43,7 @@ public record HealthResult(
     if (error == null || answered) {
       return false;
     }
-    String e = error.toLowerCase(java.util.Locale.ROOT);
+    String e = error.toLowerCase(Locale.ROOT);
     return e.contains("refused") || e.contains("connectexception") || e.contains("reset");
   }
 

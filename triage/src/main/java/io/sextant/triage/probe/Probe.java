@@ -1,10 +1,15 @@
 package io.sextant.triage.probe;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * One probe: an HTTP request to a public function, the contract its answer must keep, and how it is
@@ -46,8 +51,7 @@ public record Probe(
   public String requestKey() {
     StringBuilder b = new StringBuilder();
     b.append(method).append('\n').append(url).append('\n');
-    new java.util.TreeMap<>(headers)
-        .forEach((k, v) -> b.append(k).append(": ").append(v).append('\n'));
+    new TreeMap<>(headers).forEach((k, v) -> b.append(k).append(": ").append(v).append('\n'));
     b.append('\n').append(body == null ? "" : body).append('\n');
     if (tester != null) {
       b.append(tester.userId()).append('/').append(tester.accountId());
@@ -55,10 +59,10 @@ public record Probe(
     b.append('\n').append(tracerBullet);
     try {
       byte[] d =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(d, 0, 8);
-    } catch (java.security.NoSuchAlgorithmException e) {
+          MessageDigest.getInstance("SHA-256")
+              .digest(b.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -197,7 +198,7 @@ public final class ProbeRunner {
     }
     if (c.maxLatencyMillis() > 0 && ms > c.maxLatencyMillis()) {
       return String.format(
-          java.util.Locale.ROOT, "took %.0f ms, over its %d ms limit", ms, c.maxLatencyMillis());
+          Locale.ROOT, "took %.0f ms, over its %d ms limit", ms, c.maxLatencyMillis());
     }
     if (c.json().isEmpty()) {
       return null;

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -90,7 +91,7 @@ public record ProbeSuite(List<Probe> probes) {
           "needs a name of letters, digits, '.', '_' or '-' (at most 64)");
     }
     JsonNode req = p.path("request");
-    String method = text(req, "method", "GET", vars).toUpperCase(java.util.Locale.ROOT);
+    String method = text(req, "method", "GET", vars).toUpperCase(Locale.ROOT);
     if (!Set.of("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH").contains(method)) {
       throw new IllegalArgumentException("unknown HTTP method " + method);
     }

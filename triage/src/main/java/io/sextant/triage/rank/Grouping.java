@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Which suspects the probes cannot tell apart: components with the same probe signature form one
@@ -79,7 +81,7 @@ final class Grouping {
   List<String> splitters(
       String a, String b, Map<String, Map<String, Double>> footprints, Set<String> catalogue) {
     List<String> out = new ArrayList<>();
-    for (String p : new java.util.TreeSet<>(catalogue)) {
+    for (String p : new TreeSet<>(catalogue)) {
       Map<String, Double> f = footprints.getOrDefault(p, Map.of());
       boolean ta = f.getOrDefault(a, 0.0) >= settings.touch();
       boolean tb = f.getOrDefault(b, 0.0) >= settings.touch();
@@ -97,8 +99,7 @@ final class Grouping {
     }
     String best = null;
     int bestBalance = Integer.MAX_VALUE;
-    for (Map.Entry<String, Map<String, Double>> f :
-        new java.util.TreeMap<>(in.footprints()).entrySet()) {
+    for (Map.Entry<String, Map<String, Double>> f : new TreeMap<>(in.footprints()).entrySet()) {
       int in1 = 0;
       for (String c : group) {
         if (f.getValue().getOrDefault(c, 0.0) >= settings.touch()) {

@@ -1,5 +1,6 @@
 package io.sextant.triage.rank;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,7 +22,7 @@ public record Prior(double multiplier, List<String> reasons, boolean changed) {
   }
 
   public Prior times(double m, String reason) {
-    List<String> r = new java.util.ArrayList<>(reasons);
+    List<String> r = new ArrayList<>(reasons);
     r.add(reason);
     return new Prior(multiplier * m, r, changed);
   }

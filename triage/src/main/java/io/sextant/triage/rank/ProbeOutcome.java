@@ -1,5 +1,6 @@
 package io.sextant.triage.rank;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,9 +40,9 @@ public record ProbeOutcome(
 
   /** Adds further runs of the same probe. */
   public ProbeOutcome plus(ProbeOutcome more) {
-    List<String> r = new java.util.ArrayList<>(reasons);
+    List<String> r = new ArrayList<>(reasons);
     r.addAll(more.reasons);
-    List<String> t = new java.util.ArrayList<>(traceIds);
+    List<String> t = new ArrayList<>(traceIds);
     t.addAll(more.traceIds);
     return new ProbeOutcome(probe, runs + more.runs, failures + more.failures, flakeRate, r, t);
   }

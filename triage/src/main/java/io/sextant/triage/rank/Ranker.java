@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Ranks the components that may be at fault (triage-methods §5, docs/adr/0011-triage.md): a
@@ -277,7 +278,7 @@ public final class Ranker {
       Ranking r,
       Posterior post,
       Map<String, Map<String, Double>> footprints,
-      java.util.Set<String> catalogue,
+      Set<String> catalogue,
       Map<String, Integer> runs,
       Map<String, Double> cost) {
     if (!r.fault() || r.suspects().isEmpty()) {
@@ -347,8 +348,7 @@ public final class Ranker {
   }
 
   /** log L for the probes, given each probe's product Π(1 − β·w) under the hypothesis. */
-  private static double logL(
-      double[] alpha, int[] runs, int[] fails, java.util.function.IntToDoubleFunction survive) {
+  private static double logL(double[] alpha, int[] runs, int[] fails, IntToDoubleFunction survive) {
     double l = 0;
     for (int p = 0; p < alpha.length; p++) {
       double fail = 1 - (1 - alpha[p]) * survive.applyAsDouble(p);
@@ -372,7 +372,7 @@ public final class Ranker {
   /** The weight of each β of {@link #betas}: a fault no request feels is the least likely. */
   static final double[] BETA_WEIGHTS = {0.1, 0.3, 0.3, 0.3};
 
-  private static double mix(java.util.function.IntToDoubleFunction logLOfBeta) {
+  private static double mix(IntToDoubleFunction logLOfBeta) {
     int k = BETA_WEIGHTS.length;
     double[] l = new double[k];
     double max = Double.NEGATIVE_INFINITY;

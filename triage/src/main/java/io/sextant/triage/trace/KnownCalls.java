@@ -6,11 +6,17 @@ import io.sextant.model.SpanId;
 import io.sextant.model.SpanKind;
 import io.sextant.topology.ComponentIds;
 import io.sextant.topology.NodeKind;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingDeque;
 
 /**
  * What healthy traces taught about calls: the service seen answering at each {@code address:port},
@@ -25,7 +31,7 @@ public final class KnownCalls {
   private final Map<String, String> addresses = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> dependencies = new ConcurrentHashMap<>();
   private final Map<String, String> hosts = new ConcurrentHashMap<>();
-  private final Map<String, java.util.Deque<Double>> callMillis = new ConcurrentHashMap<>();
+  private final Map<String, Deque<Double>> callMillis = new ConcurrentHashMap<>();
   private final Map<String, Map<String, NodeKind>> datastores = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> calls = new ConcurrentHashMap<>();
   private final Map<String, int[]> served = new ConcurrentHashMap<>();
@@ -40,7 +46,7 @@ public final class KnownCalls {
   }
 
   /** Learns from the spans of one healthy trace. */
-  public void learn(java.util.List<Event> events) {
+  public void learn(List<Event> events) {
     TraceAnalysis.learnAddresses(events, addresses);
     Map<SpanId, Event> byId = new HashMap<>();
     for (Event e : events) {
@@ -71,9 +77,7 @@ public final class KnownCalls {
             .put(c.id(), c.kind());
       }
       if (c != null) {
-        java.util.Deque<Double> d =
-            callMillis.computeIfAbsent(
-                c.id(), k -> new java.util.concurrent.LinkedBlockingDeque<>());
+        Deque<Double> d = callMillis.computeIfAbsent(c.id(), k -> new LinkedBlockingDeque<>());
         d.addLast(e.durationNanos() / 1e6);
         while (d.size() > KEEP_CALLS) {
           d.pollFirst();
@@ -92,10 +96,10 @@ public final class KnownCalls {
    * and datastores reached from it through its own spans, and how often it calls anything.
    */
   private void learnCalls(Map<SpanId, Event> byId) {
-    Map<SpanId, java.util.List<Event>> children = new HashMap<>();
+    Map<SpanId, List<Event>> children = new HashMap<>();
     for (Event e : byId.values()) {
       if (e.parentSpanId() != null) {
-        children.computeIfAbsent(e.parentSpanId(), k -> new java.util.ArrayList<>()).add(e);
+        children.computeIfAbsent(e.parentSpanId(), k -> new ArrayList<>()).add(e);
       }
     }
     for (Event e : byId.values()) {
@@ -103,8 +107,7 @@ public final class KnownCalls {
         continue;
       }
       Set<String> reached = new TreeSet<>();
-      java.util.Deque<Event> todo =
-          new java.util.ArrayDeque<>(children.getOrDefault(e.spanId(), java.util.List.of()));
+      Deque<Event> todo = new ArrayDeque<>(children.getOrDefault(e.spanId(), List.of()));
       while (!todo.isEmpty()) {
         Event c = todo.pop();
         if (!c.serviceName().equals(e.serviceName())) {
@@ -112,7 +115,7 @@ public final class KnownCalls {
         }
         if (c.spanKind() == SpanKind.CLIENT || c.spanKind() == SpanKind.PRODUCER) {
           Event remote =
-              children.getOrDefault(c.spanId(), java.util.List.of()).stream()
+              children.getOrDefault(c.spanId(), List.of()).stream()
                   .filter(x -> !x.serviceName().equals(e.serviceName()))
                   .findFirst()
                   .orElse(null);
@@ -125,7 +128,7 @@ public final class KnownCalls {
             }
           }
         } else if (c.spanKind() == SpanKind.INTERNAL) {
-          todo.addAll(children.getOrDefault(c.spanId(), java.util.List.of()));
+          todo.addAll(children.getOrDefault(c.spanId(), List.of()));
         }
       }
       String op = operation(e);
@@ -170,7 +173,7 @@ public final class KnownCalls {
    * (what its health check's {@code db} or {@code redis} part covers).
    */
   public Map<String, NodeKind> datastores(String service) {
-    return new java.util.TreeMap<>(datastores.getOrDefault(service, Map.of()));
+    return new TreeMap<>(datastores.getOrDefault(service, Map.of()));
   }
 
   /** The databases, caches and queues {@code operation} was seen calling directly. */
@@ -183,7 +186,7 @@ public final class KnownCalls {
    * NaN when none was seen.
    */
   public double usualCallMillis(String component) {
-    java.util.Deque<Double> d = callMillis.get(component);
+    Deque<Double> d = callMillis.get(component);
     if (d == null || d.isEmpty()) {
       return Double.NaN;
     }
@@ -197,7 +200,7 @@ public final class KnownCalls {
    * compared with its own baseline, not with the time around it: a pool waiting for connections
    * puts more time in its service's own span than in the slow calls themselves.
    */
-  public Set<String> slowCalls(java.util.List<Event> trace) {
+  public Set<String> slowCalls(List<Event> trace) {
     Set<String> out = new TreeSet<>();
     for (Event e : trace) {
       if (e.kind() != EventKind.SPAN || e.spanKind() != SpanKind.CLIENT) {

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What one trace says about components (docs/adr/0011-triage.md): which it touched, which own its
@@ -289,8 +291,7 @@ public final class TraceAnalysis {
   /**
    * An {@code address:port}, bare or in a URL, as error messages name the callee they failed on.
    */
-  private static final java.util.regex.Pattern ADDRESS =
-      java.util.regex.Pattern.compile("([A-Za-z0-9][A-Za-z0-9.-]*):(\\d{2,5})");
+  private static final Pattern ADDRESS = Pattern.compile("([A-Za-z0-9][A-Za-z0-9.-]*):(\\d{2,5})");
 
   /**
    * An error of a service's own span, none of whose children failed, whose message names the
@@ -306,7 +307,7 @@ public final class TraceAnalysis {
         || !n.component.equals(n.span.serviceName())) {
       return;
     }
-    java.util.regex.Matcher m = ADDRESS.matcher(n.messages());
+    Matcher m = ADDRESS.matcher(n.messages());
     while (m.find()) {
       String host = m.group(1);
       String service = known.addresses().get(host + ":" + m.group(2));

@@ -3,6 +3,7 @@ package io.sextant.bench.springsys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -11,15 +12,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -73,8 +79,7 @@ public final class SpringSystem implements AutoCloseable {
   public static final String TOPIC = "orders";
 
   /** The services that use Kafka: without them the broker is not started. */
-  static final java.util.Set<String> KAFKA_USERS =
-      java.util.Set.of("orders", "shipping", "notifications");
+  static final Set<String> KAFKA_USERS = Set.of("orders", "shipping", "notifications");
 
   private final Path workDir;
   private final Path logs;
@@ -82,10 +87,10 @@ public final class SpringSystem implements AutoCloseable {
   private final Path jar;
   private final Path agent;
   private final Map<String, Integer> servicePorts = new LinkedHashMap<>();
-  private final Map<String, Process> services = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Process> services = new ConcurrentHashMap<>();
   private final Map<String, PgCluster> databases = new LinkedHashMap<>();
   private final Map<String, FaultProxy> proxies = new LinkedHashMap<>();
-  private final List<Process> others = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Process> others = new CopyOnWriteArrayList<>();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final FaultInjector faults;
@@ -187,8 +192,7 @@ public final class SpringSystem implements AutoCloseable {
         PgCluster.root()
             ? Files.createTempDirectory(
                 "springsys-pg-",
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")))
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")))
             : Files.createDirectories(workDir.resolve("pg"));
     if (PgCluster.root()) {
       Process p = new ProcessBuilder("chown", "postgres:postgres", pgRoot.toString()).start();
@@ -413,8 +417,7 @@ public final class SpringSystem implements AutoCloseable {
     }
   }
 
-  private static final java.util.Set<Integer> TAKEN =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final Set<Integer> TAKEN = ConcurrentHashMap.newKeySet();
 
   /**
    * A free port on 127.0.0.1, picked at random below the kernel's ephemeral range (32768–60999): a
@@ -422,14 +425,14 @@ public final class SpringSystem implements AutoCloseable {
    * other programs' {@code bind(0)} and outgoing connections meanwhile come from that range.
    */
   static int freePort() throws IOException {
-    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    ThreadLocalRandom r = ThreadLocalRandom.current();
     for (int i = 0; i < 200; i++) {
       int port = r.nextInt(20_000, 32_000);
       if (TAKEN.contains(port)) {
         continue;
       }
       try (ServerSocket s = new ServerSocket()) {
-        s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
         TAKEN.add(port);
         return port;
       } catch (IOException busy) {

@@ -29,6 +29,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -541,7 +542,7 @@ public final class ClickHouseEventStore implements EventStore {
     readKeys(tenant).values().forEach(all::addAll);
     List<AttributeKey> out = new ArrayList<>(all);
     out.sort(
-        java.util.Comparator.comparing(AttributeKey::key)
+        Comparator.comparing(AttributeKey::key)
             .thenComparing(AttributeKey::origin)
             .thenComparing(AttributeKey::type));
     return out;

@@ -3,6 +3,7 @@ package io.sextant.store.clickhouse;
 import io.sextant.store.spi.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -138,8 +139,6 @@ final class ClickHouseHttp {
         return t.getMessage();
       }
     }
-    return e instanceof java.net.ConnectException
-        ? "connection refused"
-        : e.getClass().getSimpleName();
+    return e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
   }
 }

@@ -16,8 +16,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Where the Parquet archive keeps its files (docs/adr/0020-parquet-archive.md): {@code
@@ -114,10 +117,10 @@ final class ArchiveFiles {
   }
 
   /** Adds {@code lines} to {@code tenant}'s keys of {@code source}, durably, if any is new. */
-  static void addKeys(Path root, String tenant, String source, java.util.Collection<String> lines)
+  static void addKeys(Path root, String tenant, String source, Collection<String> lines)
       throws IOException {
     Path file = keysFile(root, tenant, source);
-    java.util.Set<String> all = new java.util.TreeSet<>();
+    Set<String> all = new TreeSet<>();
     if (Files.exists(file)) {
       all.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
     }

@@ -1,6 +1,7 @@
 package io.sextant.store.duckdb;
 
 import io.sextant.store.duckdb.Schema.Promoted;
+import io.sextant.store.spi.JsonText;
 import io.sextant.store.spi.SqlAccess;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -103,7 +104,7 @@ final class Columns {
     for (Promoted p : promoted) {
       if (p.learned()) {
         StringBuilder key = new StringBuilder();
-        io.sextant.store.spi.JsonText.appendString(key, p.key());
+        JsonText.appendString(key, p.key());
         String column = alias + "." + p.column();
         members.add(
             "CASE WHEN "

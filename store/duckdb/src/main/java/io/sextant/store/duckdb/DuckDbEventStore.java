@@ -9,10 +9,12 @@ import io.sextant.store.spi.Capabilities;
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.FieldType;
 import io.sextant.store.spi.Health;
+import io.sextant.store.spi.PreparedBatch;
 import io.sextant.store.spi.ServiceSummary;
 import io.sextant.store.spi.SqlAccess;
 import io.sextant.store.spi.StoreException;
 import io.sextant.store.spi.StoreStats;
+import io.sextant.store.spi.TenantView;
 import io.sextant.store.spi.TimeRange;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,12 +26,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBFunctions;
@@ -190,15 +197,15 @@ public final class DuckDbEventStore implements EventStore {
 
   /** Builds the batch's columns on the caller's thread; the writer only hands them to DuckDB. */
   @Override
-  public io.sextant.store.spi.PreparedBatch prepare(List<Event> batch) {
+  public PreparedBatch prepare(List<Event> batch) {
     return new StagedBatch(batch, columns);
   }
 
   @Override
-  public void writePrepared(List<io.sextant.store.spi.PreparedBatch> batches, long journalPosition)
+  public void writePrepared(List<PreparedBatch> batches, long journalPosition)
       throws StoreException {
     List<StagedBatch> staged = new ArrayList<>(batches.size());
-    for (io.sextant.store.spi.PreparedBatch b : batches) {
+    for (PreparedBatch b : batches) {
       if (b instanceof StagedBatch s) {
         if (s.size > 0) {
           staged.add(s);
@@ -227,7 +234,7 @@ public final class DuckDbEventStore implements EventStore {
       ensureOpen();
       // One INSERT takes the chunks of one layout: chunks staged before a column was learned
       // (rare: around a learned column) are inserted by their own, in the same transaction.
-      Map<Columns, List<StagedBatch>> byLayout = new java.util.LinkedHashMap<>();
+      Map<Columns, List<StagedBatch>> byLayout = new LinkedHashMap<>();
       for (StagedBatch c : chunks) {
         byLayout.computeIfAbsent(c.layout, l -> new ArrayList<>()).add(c);
       }
@@ -324,10 +331,10 @@ public final class DuckDbEventStore implements EventStore {
     }
   }
 
-  private void storeNew(java.util.Map<Long, String> texts, Set<Long> known, String table)
+  private void storeNew(Map<Long, String> texts, Set<Long> known, String table)
       throws SQLException {
-    List<java.util.Map.Entry<Long, String>> fresh = new ArrayList<>();
-    for (java.util.Map.Entry<Long, String> e : texts.entrySet()) {
+    List<Map.Entry<Long, String>> fresh = new ArrayList<>();
+    for (Map.Entry<Long, String> e : texts.entrySet()) {
       if (!known.contains(e.getKey())) {
         fresh.add(e);
       }
@@ -338,7 +345,7 @@ public final class DuckDbEventStore implements EventStore {
     writer.setAutoCommit(false);
     try (PreparedStatement ps =
         writer.prepareStatement("INSERT INTO " + table + " VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-      for (java.util.Map.Entry<Long, String> e : fresh) {
+      for (Map.Entry<Long, String> e : fresh) {
         ps.setLong(1, e.getKey());
         ps.setString(2, e.getValue());
         ps.addBatch();
@@ -351,7 +358,7 @@ public final class DuckDbEventStore implements EventStore {
     } finally {
       writer.setAutoCommit(true);
     }
-    for (java.util.Map.Entry<Long, String> e : fresh) {
+    for (Map.Entry<Long, String> e : fresh) {
       known.add(e.getKey());
     }
   }
@@ -361,7 +368,7 @@ public final class DuckDbEventStore implements EventStore {
       return;
     }
     try (org.duckdb.DuckDBAppender a = writer.createAppender("main", "trace_index")) {
-      for (java.util.Map.Entry<Long, long[]> e : staged.traceWindows.entrySet()) {
+      for (Map.Entry<Long, long[]> e : staged.traceWindows.entrySet()) {
         a.beginRow();
         a.append(e.getKey());
         a.append(e.getValue()[0]);
@@ -372,7 +379,7 @@ public final class DuckDbEventStore implements EventStore {
   }
 
   private void storeNewKeys(StagedBatch staged) throws SQLException {
-    Map<String, List<AttributeKey>> fresh = new java.util.HashMap<>();
+    Map<String, List<AttributeKey>> fresh = new HashMap<>();
     staged.recordKeys.forEach((t, keys) -> collectNew(t, keys, AttributeKey.Origin.RECORD, fresh));
     staged.resourceKeys.forEach(
         (t, keys) -> collectNew(t, keys, AttributeKey.Origin.RESOURCE, fresh));
@@ -430,7 +437,7 @@ public final class DuckDbEventStore implements EventStore {
     }
     List<AttributeKey> out = new ArrayList<>(keys);
     out.sort(
-        java.util.Comparator.comparing(AttributeKey::key)
+        Comparator.comparing(AttributeKey::key)
             .thenComparing(AttributeKey::origin)
             .thenComparing(AttributeKey::type));
     return out;
@@ -638,8 +645,8 @@ public final class DuckDbEventStore implements EventStore {
   private final Map<Long, String> scopeTexts = textCache();
 
   private static Map<Long, String> textCache() {
-    return java.util.Collections.synchronizedMap(
-        new java.util.LinkedHashMap<>(256, 0.75f, true) {
+    return Collections.synchronizedMap(
+        new LinkedHashMap<>(256, 0.75f, true) {
           @Override
           protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
             return size() > TEXT_CACHE;
@@ -732,7 +739,7 @@ public final class DuckDbEventStore implements EventStore {
       recoverMove(c, root);
       c.setAutoCommit(false);
       try {
-        java.util.Set<ParquetArchiveWriter.Bucket> buckets = new java.util.TreeSet<>();
+        Set<ParquetArchiveWriter.Bucket> buckets = new TreeSet<>();
         try (PreparedStatement ps =
             c.prepareStatement(
                 "SELECT DISTINCT "
@@ -835,7 +842,7 @@ public final class DuckDbEventStore implements EventStore {
   @Override
   public EventStore forTenant(String tenant) {
     SqlAccess scoped = new DuckDbSql(tenant);
-    return new io.sextant.store.spi.TenantView(this, tenant) {
+    return new TenantView(this, tenant) {
       @Override
       public List<Event> trace(TraceId traceId) throws StoreException {
         return DuckDbEventStore.this.trace(tenant, traceId);

@@ -16,6 +16,7 @@ import io.sextant.store.spi.TimeRange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -333,7 +334,7 @@ public final class ParquetArchiveStore implements EventStore {
           ArchiveFiles.parseKeyLine(line).ifPresent(keys::add);
         }
       }
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       return List.of(); // no keys of this tenant yet
     } catch (IOException | IllegalArgumentException e) {
       throw new StoreException("reading the archive's keys failed: " + e.getMessage(), e);

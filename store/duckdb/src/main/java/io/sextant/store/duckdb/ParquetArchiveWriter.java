@@ -8,17 +8,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.LongPredicate;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBFunctions;
@@ -126,18 +130,18 @@ public final class ParquetArchiveWriter implements AutoCloseable {
    * exception nothing of them is left.
    */
   static List<Path> copy(
-      java.sql.Connection db,
+      Connection db,
       Path root,
       String source,
       long first,
-      java.util.Collection<Bucket> buckets,
-      java.util.function.Function<Bucket, String> select,
-      java.util.function.Function<String, String> keys)
+      Collection<Bucket> buckets,
+      Function<Bucket, String> select,
+      Function<String, String> keys)
       throws StoreException {
     checkSource(source);
     List<Path> files = new ArrayList<>();
     try {
-      Map<String, String> keyLines = new java.util.TreeMap<>();
+      Map<String, String> keyLines = new TreeMap<>();
       for (Bucket b : buckets) {
         keyLines.computeIfAbsent(b.tenant(), keys);
       }

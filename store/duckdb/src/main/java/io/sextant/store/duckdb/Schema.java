@@ -1,6 +1,18 @@
 package io.sextant.store.duckdb;
 
+import io.sextant.model.TraceId;
+import io.sextant.store.spi.FieldType;
+import io.sextant.store.spi.SqlAccess;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one wide {@code events} table (docs/adr/0004-duckdb-schema.md). Core fields are typed
@@ -86,9 +98,7 @@ final class Schema {
 
   /** The names of the {@link #CORE} columns, in table order, unquoted. */
   static final List<String> CORE_NAMES =
-      java.util.Arrays.stream(CORE.split(",\n"))
-          .map(c -> c.strip().split(" ")[0].replace("\"", ""))
-          .toList();
+      Arrays.stream(CORE.split(",\n")).map(c -> c.strip().split(" ")[0].replace("\"", "")).toList();
 
   /**
    * The columns after the promoted ones, as the batch function yields them, in order: the staged
@@ -138,11 +148,10 @@ final class Schema {
    * The fields that have a column, by the name the query engine uses, for {@code SqlLayout}: the
    * core fields, then {@code promoted} (the fixed list and the learned columns).
    */
-  static java.util.Map<String, io.sextant.store.spi.SqlAccess.SqlColumn> queryColumns(
-      List<Promoted> promoted) {
-    var out = new java.util.LinkedHashMap<String, io.sextant.store.spi.SqlAccess.SqlColumn>();
-    io.sextant.store.spi.FieldType str = io.sextant.store.spi.FieldType.STRING;
-    io.sextant.store.spi.FieldType num = io.sextant.store.spi.FieldType.NUMBER;
+  static Map<String, SqlAccess.SqlColumn> queryColumns(List<Promoted> promoted) {
+    var out = new LinkedHashMap<String, SqlAccess.SqlColumn>();
+    FieldType str = FieldType.STRING;
+    FieldType num = FieldType.NUMBER;
     String[][] core = {
       {"time", "TIMESTAMP"},
       {"kind", "STRING"},
@@ -161,18 +170,15 @@ final class Schema {
       {"error", "BOOL"}
     };
     for (String[] c : core) {
-      out.put(
-          c[0],
-          new io.sextant.store.spi.SqlAccess.SqlColumn(
-              "e." + quote(c[0]), io.sextant.store.spi.FieldType.valueOf(c[1])));
+      out.put(c[0], new SqlAccess.SqlColumn("e." + quote(c[0]), FieldType.valueOf(c[1])));
     }
     for (Promoted p : promoted) {
       out.put(
           p.key(),
-          new io.sextant.store.spi.SqlAccess.SqlColumn(
+          new SqlAccess.SqlColumn(
               "e." + p.column(), p.type() == Type.LONG ? num : str, !p.learned()));
     }
-    return java.util.Collections.unmodifiableMap(out);
+    return Collections.unmodifiableMap(out);
   }
 
   /**
@@ -205,7 +211,7 @@ final class Schema {
       "CREATE TABLE IF NOT EXISTS archive_moves (id BIGINT NOT NULL)";
 
   /** The key of a trace in {@code trace_index}. */
-  static long traceKey(io.sextant.model.TraceId id) {
+  static long traceKey(TraceId id) {
     return id.high() ^ (id.low() * 0x9E3779B97F4A7C15L);
   }
 
@@ -217,11 +223,9 @@ final class Schema {
   /** A stable 64-bit id for a resource's or scope's JSON text (first 8 bytes of its SHA-256). */
   static long idOf(String json) {
     try {
-      byte[] d =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.nio.ByteBuffer.wrap(d).getLong();
-    } catch (java.security.NoSuchAlgorithmException e) {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
+      return ByteBuffer.wrap(d).getLong();
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
   }
@@ -241,7 +245,7 @@ final class Schema {
    * columns: learned columns come last in the table but among the promoted ones in a batch.
    */
   static String insertFromBatch(String function, List<Promoted> promoted) {
-    List<String> columns = new java.util.ArrayList<>();
+    List<String> columns = new ArrayList<>();
     CORE_NAMES.forEach(c -> columns.add(quote(c)));
     promoted.forEach(p -> columns.add(p.column()));
     TAIL_NAMES.forEach(c -> columns.add(quote(c)));

@@ -5,13 +5,17 @@ import io.sextant.model.EventKind;
 import io.sextant.model.Resource;
 import io.sextant.model.Scope;
 import io.sextant.store.duckdb.Schema.Promoted;
+import io.sextant.store.spi.FieldType;
 import io.sextant.store.spi.JsonText;
+import io.sextant.store.spi.PreparedBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.duckdb.DuckDBColumnType;
 import org.duckdb.DuckDBWritableVector;
 
@@ -20,32 +24,32 @@ import org.duckdb.DuckDBWritableVector;
  * at a time. Handing DuckDB whole vectors is 3–4× faster than the row appender on this machine
  * (shared/research/ingest-limits.md).
  */
-final class StagedBatch implements io.sextant.store.spi.PreparedBatch {
+final class StagedBatch implements PreparedBatch {
   final int size;
   final List<Column> columns = new ArrayList<>();
 
   /** The distinct resources and scopes of the batch, by id, as JSON text. */
-  final Map<Long, String> resources = new java.util.HashMap<>();
+  final Map<Long, String> resources = new HashMap<>();
 
-  final Map<Long, String> scopes = new java.util.HashMap<>();
+  final Map<Long, String> scopes = new HashMap<>();
 
   /** Per trace key, the first and last event time of the batch's events of that trace. */
-  final Map<Long, long[]> traceWindows = new java.util.HashMap<>();
+  final Map<Long, long[]> traceWindows = new HashMap<>();
 
   /**
    * The attribute keys of the batch by tenant, each with the bit set of the value types seen: a
    * tenant's columns are its own (docs/security.md, "Tenants").
    */
-  final Map<String, Map<String, Integer>> recordKeys = new java.util.HashMap<>();
+  final Map<String, Map<String, Integer>> recordKeys = new HashMap<>();
 
-  final Map<String, Map<String, Integer>> resourceKeys = new java.util.HashMap<>();
+  final Map<String, Map<String, Integer>> resourceKeys = new HashMap<>();
 
   // The resources whose keys are counted, per tenant (a resource object may serve two tenants).
-  private final Map<String, java.util.Set<Resource>> keyedResources = new java.util.HashMap<>();
+  private final Map<String, Set<Resource>> keyedResources = new HashMap<>();
 
   /** The bit of a value's type in {@link #recordKeys} and {@link #resourceKeys}. */
   static int typeBit(Object value) {
-    return 1 << io.sextant.store.spi.FieldType.of(value).ordinal();
+    return 1 << FieldType.of(value).ordinal();
   }
 
   /** Every this many rows, a row's attributes without a column are counted for learning. */
@@ -139,8 +143,7 @@ final class StagedBatch implements io.sextant.store.spi.PreparedBatch {
       tenant.values[r] = e.tenant();
       Map<String, Integer> keys = recordKeys.computeIfAbsent(e.tenant(), t -> new HashMap<>());
       if (keyedResources
-          .computeIfAbsent(
-              e.tenant(), t -> java.util.Collections.newSetFromMap(new IdentityHashMap<>()))
+          .computeIfAbsent(e.tenant(), t -> Collections.newSetFromMap(new IdentityHashMap<>()))
           .add(e.resource())) {
         Map<String, Integer> into = resourceKeys.computeIfAbsent(e.tenant(), t -> new HashMap<>());
         for (Map.Entry<String, Object> a : e.resource().attributes().asMap().entrySet()) {

@@ -2,6 +2,7 @@ package io.sextant.store.spi;
 
 import io.sextant.model.Event;
 import io.sextant.model.TraceId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -52,7 +53,7 @@ public interface EventStore extends AutoCloseable {
    */
   default void writePrepared(List<PreparedBatch> batches, long journalPosition)
       throws StoreException {
-    List<Event> all = new java.util.ArrayList<>();
+    List<Event> all = new ArrayList<>();
     for (PreparedBatch b : batches) {
       all.addAll(b.events());
     }

@@ -1,5 +1,8 @@
 package io.sextant.store.spi;
 
+import java.util.Collection;
+import java.util.Locale;
+
 /** The type of a queryable field, as the query engine sees it. */
 public enum FieldType {
   STRING,
@@ -9,7 +12,7 @@ public enum FieldType {
   TIMESTAMP;
 
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -29,7 +32,7 @@ public enum FieldType {
    * The type to query a key as when its values came with several types: any string makes it a
    * string (numbers and booleans compare as their text), else numbers win over booleans.
    */
-  public static FieldType widest(java.util.Collection<FieldType> seen) {
+  public static FieldType widest(Collection<FieldType> seen) {
     if (seen.contains(STRING) || seen.isEmpty()) {
       return STRING;
     }

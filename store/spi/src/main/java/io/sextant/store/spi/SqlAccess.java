@@ -1,9 +1,11 @@
 package io.sextant.store.spi;
 
+import io.sextant.model.Tenant;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Read-only SQL over a store's events, for the query engine: the store says how its events are laid
@@ -113,8 +115,8 @@ public interface SqlAccess {
    */
   record TenantScope(String column, String tenant) {
     public TenantScope {
-      java.util.Objects.requireNonNull(column, "column");
-      io.sextant.model.Tenant.check(tenant);
+      Objects.requireNonNull(column, "column");
+      Tenant.check(tenant);
     }
   }
 

@@ -19,6 +19,7 @@ import io.sextant.query.Having;
 import io.sextant.query.MemoryEngine;
 import io.sextant.query.Op;
 import io.sextant.query.Order;
+import io.sextant.query.QueryText;
 import io.sextant.query.Question;
 import io.sextant.query.Result;
 import io.sextant.query.TraceQuery;
@@ -26,7 +27,9 @@ import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.MemoryEventStore;
 import io.sextant.store.spi.TimeRange;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -246,7 +249,7 @@ public abstract class DifferentialContract {
     double max = 0;
     for (int p = 0; p < points; p++) {
       if (!cumulative || (p > 0 && r.nextInt(6) == 0)) {
-        java.util.Arrays.fill(counts, 0);
+        Arrays.fill(counts, 0);
         zeros = 0;
         max = 0;
       }
@@ -260,7 +263,7 @@ public abstract class DifferentialContract {
       attrs.put("metric.name", metric);
       attrs.put("metric.temporality", cumulative ? "cumulative" : "delta");
       attrs.put("metric.start_time", cumulative ? start : at - 10 * S);
-      attrs.put("metric.count", java.util.Arrays.stream(counts).sum() + zeros);
+      attrs.put("metric.count", Arrays.stream(counts).sum() + zeros);
       if (r.nextBoolean()) {
         attrs.put("metric.max", max);
       }
@@ -508,8 +511,7 @@ public abstract class DifferentialContract {
     Engine engine = Engine.of(store);
     Engine naive = new MemoryEngine(reference);
     String range = " | since 2025-01-01T00:00:00Z until 2025-01-01T00:10:00Z";
-    assertThat(T0)
-        .isEqualTo(java.time.Instant.parse("2025-01-01T00:00:00Z").toEpochMilli() * 1_000_000L);
+    assertThat(T0).isEqualTo(Instant.parse("2025-01-01T00:00:00Z").toEpochMilli() * 1_000_000L);
     for (String text :
         List.of(
             "where kind = metric and metric.name = db.client.connection.count"
@@ -524,7 +526,7 @@ public abstract class DifferentialContract {
                 + " | having p90(metric.histogram) > 1 | order by p90(metric.histogram) desc",
             "where kind = metric | p99(metric.histogram) by metric.name, metric.temporality",
             "where kind != metric | count() by kind")) {
-      Question q = io.sextant.query.QueryText.parse(text + range, T0);
+      Question q = QueryText.parse(text + range, T0);
       Result expected = naive.run(q);
       Result actual = engine.run(q);
       assertThat(expected.rows()).as(text).isNotEmpty();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sextant.model.Attributes;
 import io.sextant.model.Event;
+import io.sextant.model.EventKind;
 import io.sextant.model.Resource;
 import io.sextant.model.Scope;
 import io.sextant.model.SpanId;
@@ -225,7 +226,7 @@ public abstract class EventStoreContract {
         Event.metric()
             .timeUnixNano(T0)
             .traceId(traceId)
-            .resource(new io.sextant.model.Resource(Attributes.of("service.name", "checkout")))
+            .resource(new Resource(Attributes.of("service.name", "checkout")))
             .name("db.client.connection.count")
             .attributes(
                 Attributes.of(
@@ -254,7 +255,7 @@ public abstract class EventStoreContract {
 
     List<Event> back = store.trace(traceId);
     assertThat(back).containsExactly(gauge, histogram);
-    assertThat(back.get(0).kind()).isEqualTo(io.sextant.model.EventKind.METRIC);
+    assertThat(back.get(0).kind()).isEqualTo(EventKind.METRIC);
     assertThat(back.get(0).body()).isNull();
     assertThat(store.stats().events()).isEqualTo(2);
   }

@@ -31,7 +31,9 @@ import io.sextant.store.spi.FieldType;
 import io.sextant.store.spi.TimeRange;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,7 +92,7 @@ public abstract class QueryContract {
       String user,
       boolean error,
       Attributes extra) {
-    java.util.Map<String, Object> attrs = new java.util.LinkedHashMap<>(extra.asMap());
+    Map<String, Object> attrs = new LinkedHashMap<>(extra.asMap());
     if (user != null) {
       attrs.put("user_id", user);
     }
