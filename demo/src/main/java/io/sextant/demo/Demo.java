@@ -248,21 +248,10 @@ public final class Demo implements AutoCloseable {
                 Ports.preferred(config.zipkinPort()),
                 Ports.preferred(config.apiPort()));
     sc =
-        new ServerConfig(
-            sc.bindAddress(),
-            sc.otlpGrpcPort(),
-            sc.otlpHttpPort(),
-            sc.zipkinPort(),
-            sc.apiPort(),
-            new DuckDbConfig(config.dataDir().resolve("sextant"), config.storeMemoryLimit(), 0),
-            sc.retention(),
-            sc.retentionCheckEvery(),
-            sc.limits(),
-            sc.pipeline(),
-            sc.requestTimeout(),
-            new HealthConfig(List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2)),
-            sc.declared(),
-            sc.security().withCorsOrigins(config.corsOrigins()));
+        sc.withStore(
+                new DuckDbConfig(config.dataDir().resolve("sextant"), config.storeMemoryLimit(), 0))
+            .withHealth(new HealthConfig(List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2)))
+            .withSecurity(sc.security().withCorsOrigins(config.corsOrigins()));
     SextantServer s = new SextantServer(sc, UnaryOperator.identity(), extra);
     try {
       return s.start();

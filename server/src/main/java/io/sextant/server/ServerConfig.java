@@ -33,78 +33,12 @@ public record ServerConfig(
     SecurityConfig security,
     Path archive) {
 
-  /** As the canonical constructor, with no archive (docs/adr/0020-parquet-archive.md). */
-  public ServerConfig(
-      String bindAddress,
-      int otlpGrpcPort,
-      int otlpHttpPort,
-      int zipkinPort,
-      int apiPort,
-      DuckDbConfig store,
-      Duration retention,
-      Duration retentionCheckEvery,
-      IngestLimits limits,
-      BatchingWriter.Config pipeline,
-      Duration requestTimeout,
-      HealthConfig health,
-      Path declared,
-      SecurityConfig security) {
-    this(
-        bindAddress,
-        otlpGrpcPort,
-        otlpHttpPort,
-        zipkinPort,
-        apiPort,
-        store,
-        retention,
-        retentionCheckEvery,
-        limits,
-        pipeline,
-        requestTimeout,
-        health,
-        declared,
-        security,
-        null);
-  }
-
   /**
    * This config with the Parquet archive in {@code dir}: questions whose range begins before the
    * retention cutoff read it.
    */
   public ServerConfig withArchive(Path dir) {
     return with(c -> c.archive = dir);
-  }
-
-  /** As the canonical constructor, with the default security: open on loopback only. */
-  public ServerConfig(
-      String bindAddress,
-      int otlpGrpcPort,
-      int otlpHttpPort,
-      int zipkinPort,
-      int apiPort,
-      DuckDbConfig store,
-      Duration retention,
-      Duration retentionCheckEvery,
-      IngestLimits limits,
-      BatchingWriter.Config pipeline,
-      Duration requestTimeout,
-      HealthConfig health,
-      Path declared) {
-    this(
-        bindAddress,
-        otlpGrpcPort,
-        otlpHttpPort,
-        zipkinPort,
-        apiPort,
-        store,
-        retention,
-        retentionCheckEvery,
-        limits,
-        pipeline,
-        requestTimeout,
-        health,
-        declared,
-        SecurityConfig.DEFAULTS);
   }
 
   public ServerConfig {
@@ -125,6 +59,8 @@ public record ServerConfig(
         BatchingWriter.Config.defaults(),
         Duration.ofSeconds(30),
         HealthConfig.defaults(),
+        null,
+        SecurityConfig.DEFAULTS,
         null);
   }
 
@@ -163,6 +99,23 @@ public record ServerConfig(
           c.otlpHttpPort = http;
           c.zipkinPort = zipkin;
           c.apiPort = api;
+        });
+  }
+
+  public ServerConfig withBindAddress(String address) {
+    return with(c -> c.bindAddress = address);
+  }
+
+  public ServerConfig withStore(DuckDbConfig s) {
+    return with(c -> c.store = s);
+  }
+
+  /** Events older than {@code retention} are deleted, checked every {@code checkEvery}. */
+  public ServerConfig withRetention(Duration retention, Duration checkEvery) {
+    return with(
+        c -> {
+          c.retention = retention;
+          c.retentionCheckEvery = checkEvery;
         });
   }
 

@@ -8,6 +8,7 @@ import io.sextant.store.duckdb.ParquetArchiveWriter;
 import io.sextant.store.testkit.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.function.UnaryOperator;
@@ -48,22 +49,7 @@ class ArchiveQueryIT {
     Path archive = dir.resolve("archive");
     ServerConfig c = TestServer.ports(ServerConfig.defaults(dir.resolve("data")));
     ServerConfig config =
-        new ServerConfig(
-            c.bindAddress(),
-            c.otlpGrpcPort(),
-            c.otlpHttpPort(),
-            c.zipkinPort(),
-            c.apiPort(),
-            c.store(),
-            java.time.Duration.ofHours(1),
-            java.time.Duration.ofSeconds(1),
-            c.limits(),
-            c.pipeline(),
-            c.requestTimeout(),
-            c.health(),
-            c.declared(),
-            c.security(),
-            archive);
+        c.withRetention(Duration.ofHours(1), Duration.ofSeconds(1)).withArchive(archive);
     long now = System.currentTimeMillis() * 1_000_000L;
     long twoHoursAgo = now - 2 * 3_600_000_000_000L;
     List<io.opentelemetry.proto.trace.v1.Span> spans = new java.util.ArrayList<>();

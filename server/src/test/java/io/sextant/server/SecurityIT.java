@@ -320,21 +320,7 @@ class SecurityIT {
   @Test
   void aNonLoopbackBind_withoutTokens_refusesToStart() {
     ServerConfig open = ServerConfig.defaults(dir);
-    ServerConfig wide =
-        new ServerConfig(
-            "0.0.0.0",
-            open.otlpGrpcPort(),
-            open.otlpHttpPort(),
-            open.zipkinPort(),
-            open.apiPort(),
-            open.store(),
-            open.retention(),
-            open.retentionCheckEvery(),
-            open.limits(),
-            open.pipeline(),
-            open.requestTimeout(),
-            open.health(),
-            null);
+    ServerConfig wide = open.withBindAddress("0.0.0.0");
     assertThatThrownBy(wide::validate)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--bind 0.0.0.0 is reachable from other machines")

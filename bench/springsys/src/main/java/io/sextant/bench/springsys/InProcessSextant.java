@@ -35,23 +35,8 @@ public final class InProcessSextant implements AutoCloseable {
       ServerConfig sc =
           ServerConfig.defaults(dataDir)
               .withPorts(freePort(), freePort(), freePort(), freePort())
-              .withHealth(
-                  new HealthConfig(List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2)));
-      sc =
-          new ServerConfig(
-              sc.bindAddress(),
-              sc.otlpGrpcPort(),
-              sc.otlpHttpPort(),
-              sc.zipkinPort(),
-              sc.apiPort(),
-              new DuckDbConfig(dataDir, "512MB", 0),
-              sc.retention(),
-              sc.retentionCheckEvery(),
-              sc.limits(),
-              sc.pipeline(),
-              sc.requestTimeout(),
-              sc.health(),
-              sc.declared());
+              .withHealth(new HealthConfig(List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2)))
+              .withStore(new DuckDbConfig(dataDir, "512MB", 0));
       SextantServer s = new SextantServer(sc, UnaryOperator.identity(), List.of());
       try {
         return new InProcessSextant(s.start());
