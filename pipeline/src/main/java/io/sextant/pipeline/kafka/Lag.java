@@ -1,6 +1,7 @@
 package io.sextant.pipeline.kafka;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,20 +45,24 @@ final class Lag {
   /**
    * The messages of {@code consumer}'s partitions after its group's committed offsets.
    *
-   * @throws org.apache.kafka.common.errors.TimeoutException when the brokers do not answer in 2 s
+   * @throws TimeoutException when the brokers do not answer in 2 s (each of three requests)
    */
-  static long of(KafkaConsumer<?, ?> consumer) {
+  private static long of(KafkaConsumer<?, ?> consumer) {
     Set<TopicPartition> assigned = consumer.assignment();
     if (assigned.isEmpty()) {
       return 0;
     }
-    Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(2));
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        consumer.committed(assigned, Duration.ofSeconds(2));
+    Duration wait = Duration.ofSeconds(2);
+    Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, wait);
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned, wait);
+    Set<TopicPartition> fresh = new HashSet<>(assigned); // no commit yet: counted from the start
+    fresh.removeIf(tp -> committed.get(tp) != null);
+    Map<TopicPartition, Long> starts =
+        fresh.isEmpty() ? Map.of() : consumer.beginningOffsets(fresh, wait);
     long total = 0;
     for (TopicPartition tp : assigned) {
       OffsetAndMetadata c = committed.get(tp);
-      long from = c == null ? consumer.beginningOffsets(Set.of(tp)).get(tp) : c.offset();
+      long from = c != null ? c.offset() : starts.getOrDefault(tp, 0L);
       total += Math.max(0, ends.getOrDefault(tp, from) - from);
     }
     return total;
