@@ -41,7 +41,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -252,7 +251,7 @@ public final class Demo implements AutoCloseable {
                 new DuckDbConfig(config.dataDir().resolve("sextant"), config.storeMemoryLimit(), 0))
             .withHealth(new HealthConfig(List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2)))
             .withSecurity(sc.security().withCorsOrigins(config.corsOrigins()));
-    SextantServer s = new SextantServer(sc, UnaryOperator.identity(), extra);
+    SextantServer s = SextantServer.builder(sc).routes(extra).build();
     try {
       return s.start();
     } catch (RuntimeException e) {

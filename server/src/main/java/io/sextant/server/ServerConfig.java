@@ -31,7 +31,10 @@ public record ServerConfig(
     HealthConfig health,
     Path declared,
     SecurityConfig security,
-    Path archive) {
+    Path archive,
+    Path probes,
+    Path slos,
+    double sloTimeScale) {
 
   /**
    * This config with the Parquet archive in {@code dir}: questions whose range begins before the
@@ -43,6 +46,26 @@ public record ServerConfig(
 
   public ServerConfig {
     security = security == null ? SecurityConfig.DEFAULTS : security;
+  }
+
+  /**
+   * This config with the probes of {@code file} (YAML, docs/probes.md): run on their schedules and
+   * by triage, and reloaded when the file changes; null for none.
+   */
+  public ServerConfig withProbes(Path file) {
+    return with(c -> c.probes = file);
+  }
+
+  /**
+   * This config with the SLOs of {@code file} (YAML, docs/slo.md), their windows running {@code
+   * timeScale} times faster than real time (1 outside demos and tests); a null file for none.
+   */
+  public ServerConfig withSlos(Path file, double timeScale) {
+    return with(
+        c -> {
+          c.slos = file;
+          c.sloTimeScale = timeScale;
+        });
   }
 
   public static ServerConfig defaults(Path dataDir) {
@@ -61,7 +84,10 @@ public record ServerConfig(
         HealthConfig.defaults(),
         null,
         SecurityConfig.DEFAULTS,
-        null);
+        null,
+        null,
+        null,
+        1);
   }
 
   public ServerConfig validate() {
@@ -88,6 +114,10 @@ public record ServerConfig(
     health.validate();
     if (retention.isNegative() || retention.isZero()) {
       throw new IllegalArgumentException("retention must be positive, e.g. 7d");
+    }
+    if (!(sloTimeScale > 0) || Double.isInfinite(sloTimeScale)) {
+      throw new IllegalArgumentException(
+          "the SLO time scale must be a positive number (1 = real time), not " + sloTimeScale);
     }
     return this;
   }
@@ -166,6 +196,9 @@ public record ServerConfig(
     Path declared;
     SecurityConfig security;
     Path archive;
+    Path probes;
+    Path slos;
+    double sloTimeScale;
 
     Fields(ServerConfig c) {
       bindAddress = c.bindAddress;
@@ -183,6 +216,9 @@ public record ServerConfig(
       declared = c.declared;
       security = c.security;
       archive = c.archive;
+      probes = c.probes;
+      slos = c.slos;
+      sloTimeScale = c.sloTimeScale;
     }
 
     ServerConfig build() {
@@ -201,7 +237,10 @@ public record ServerConfig(
           health,
           declared,
           security,
-          archive);
+          archive,
+          probes,
+          slos,
+          sloTimeScale);
     }
   }
 }

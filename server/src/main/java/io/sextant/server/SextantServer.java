@@ -9,7 +9,6 @@ import com.linecorp.armeria.server.VirtualHostBuilder;
 import com.linecorp.armeria.server.encoding.EncodingService;
 import io.sextant.ingest.redact.Redactor;
 import io.sextant.model.Event;
-import io.sextant.pipeline.BatchingWriter;
 import io.sextant.pipeline.LogSink;
 import io.sextant.pipeline.RetentionJob;
 import io.sextant.pipeline.StoreSink;
@@ -21,7 +20,6 @@ import io.sextant.server.api.MapApi;
 import io.sextant.server.api.QueryApi;
 import io.sextant.server.api.RateMeter;
 import io.sextant.server.api.Tenancy;
-import io.sextant.server.api.TriageApi;
 import io.sextant.server.ingest.IngestAuth;
 import io.sextant.server.ingest.IngestCounters;
 import io.sextant.server.ingest.IngestGate;
@@ -34,38 +32,28 @@ import io.sextant.server.security.Keyring;
 import io.sextant.server.security.ProbeListingRedaction;
 import io.sextant.server.security.Scope;
 import io.sextant.server.security.SecurityConfig;
-import io.sextant.server.slo.AlertNotifier;
 import io.sextant.server.slo.SloApi;
 import io.sextant.server.slo.SloConfig;
 import io.sextant.server.slo.SloEvaluator;
-import io.sextant.server.slo.SloFile;
 import io.sextant.server.ui.UiService;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.duckdb.ParquetArchiveStore;
 import io.sextant.store.spi.EventStore;
-import io.sextant.store.spi.StoreException;
 import io.sextant.topology.ChangeLog;
 import io.sextant.topology.LiveMap;
 import io.sextant.topology.MapBuilder;
 import io.sextant.topology.declared.DeclaredModel;
 import io.sextant.topology.health.HealthPoller;
 import io.sextant.triage.DurableBook;
-import io.sextant.triage.FootprintBook;
 import io.sextant.triage.Triage;
-import io.sextant.triage.probe.Probe;
 import io.sextant.triage.probe.ProbeSuite;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -101,71 +89,93 @@ public final class SextantServer implements AutoCloseable {
   private final SelfTracing selfTracing;
   private final Clock clock;
 
-  /** A server over the DuckDB store of {@code config}. */
-  public SextantServer(ServerConfig config) {
-    this(config, UnaryOperator.identity());
-  }
-
-  /**
-   * A server whose store is {@code decorate}d, so tests can slow a real store down; production
-   * passes the identity.
-   */
-  public SextantServer(ServerConfig config, UnaryOperator<EventStore> decorate) {
-    this(config, decorate, List.of());
-  }
-
   /** A route added to the API port by an embedding program (the demo adds its fault API). */
   public record ApiRoute(String pathPattern, HttpService service) {}
 
-  /** As above, with {@code extraRoutes} served on the API port next to the read API. */
-  public SextantServer(
-      ServerConfig config, UnaryOperator<EventStore> decorate, List<ApiRoute> extraRoutes) {
-    this(config, decorate, extraRoutes, false);
+  /** A server of {@code config}: by default the embedded one, over its DuckDB store. */
+  public static Builder builder(ServerConfig config) {
+    return new Builder(config);
   }
 
-  /**
-   * As above; with {@code selfTrace}, the API's requests are traced and the spans sent to this
-   * server's own OTLP/HTTP port as service {@code sextant}.
-   */
-  public SextantServer(
-      ServerConfig config,
-      UnaryOperator<EventStore> decorate,
-      List<ApiRoute> extraRoutes,
-      boolean selfTrace) {
-    this(config, () -> DuckDbEventStore.open(config.store()), decorate, extraRoutes, selfTrace);
+  /** What a server is made of beyond its {@link ServerConfig}: what programs embedding it add. */
+  public static final class Builder {
+    private final ServerConfig config;
+    private Supplier<EventStore> openStore;
+    private UnaryOperator<EventStore> decorate = UnaryOperator.identity();
+    private final List<ApiRoute> routes = new ArrayList<>();
+    private boolean selfTrace;
+    private boolean ingest = true;
+
+    private Builder(ServerConfig config) {
+      this.config = config;
+      this.openStore = () -> DuckDbEventStore.open(config.store());
+    }
+
+    /**
+     * The store {@code open} opens (after the config is validated) instead of the DuckDB store of
+     * the config: {@code sextant serve --store clickhouse}.
+     */
+    public Builder store(Supplier<EventStore> open) {
+      this.openStore = open;
+      return this;
+    }
+
+    /** The store wrapped by {@code decorate}, so tests can slow a real store down. */
+    public Builder decorateStore(UnaryOperator<EventStore> decorate) {
+      this.decorate = decorate;
+      return this;
+    }
+
+    /** {@code routes} served on the API port next to the read API. */
+    public Builder routes(List<ApiRoute> routes) {
+      this.routes.addAll(routes);
+      return this;
+    }
+
+    /**
+     * The API's requests traced and the spans sent to this server's own OTLP/HTTP port as service
+     * {@code sextant}.
+     */
+    public Builder selfTrace(boolean on) {
+      this.selfTrace = on;
+      return this;
+    }
+
+    /**
+     * A query node of the scale-out roles (docs/scale-out.md): the API and the web UI, probes,
+     * triage and SLOs over the shared store, and no ingest ports (collectors take the telemetry,
+     * writers store it).
+     */
+    public Builder queryNode() {
+      this.ingest = false;
+      return this;
+    }
+
+    /**
+     * The server, its store open and its ports not yet bound ({@link #start()}).
+     *
+     * @throws IllegalArgumentException when the config, the probes or the SLOs are not valid
+     */
+    public SextantServer build() {
+      return new SextantServer(this);
+    }
   }
 
-  /**
-   * As above, over the store {@code openStore} opens (after the config is validated) instead of the
-   * DuckDB store of {@code config}: {@code sextant serve --store clickhouse}.
-   */
-  public SextantServer(
-      ServerConfig config,
-      Supplier<EventStore> openStore,
-      UnaryOperator<EventStore> decorate,
-      List<ApiRoute> extraRoutes,
-      boolean selfTrace) {
-    this(config, openStore, decorate, extraRoutes, selfTrace, true);
-  }
-
-  /**
-   * A query node of the scale-out roles (docs/scale-out.md): the API and the web UI, probes, triage
-   * and SLOs over the shared store {@code openStore} opens, and no ingest ports (collectors take
-   * the telemetry, writers store it).
-   */
-  public static SextantServer queryNode(ServerConfig config, Supplier<EventStore> openStore) {
-    return new SextantServer(config, openStore, UnaryOperator.identity(), List.of(), false, false);
-  }
-
-  private SextantServer(
-      ServerConfig config,
-      Supplier<EventStore> openStore,
-      UnaryOperator<EventStore> decorate,
-      List<ApiRoute> extraRoutes,
-      boolean selfTrace,
-      boolean ingest) {
+  private SextantServer(Builder b) {
+    ServerConfig config = b.config;
+    boolean selfTrace = b.selfTrace;
+    boolean ingest = b.ingest;
     this.ingest = ingest;
     this.config = config.validate();
+    this.sloConfig = loadSlos(config);
+    if (config.probes() != null) {
+      try {
+        ProbeSuite.load(config.probes(), Map.of()); // a bad file is refused before anything opens
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "cannot read the probes " + config.probes() + ": " + e.getMessage(), e);
+      }
+    }
     SecurityConfig security = config.security();
     Keyring keys = security.keyring();
     String selfToken = null;
@@ -187,12 +197,13 @@ public final class SextantServer implements AutoCloseable {
     IngestCounters counters = new IngestCounters();
     StoreSink[] writerRef = new StoreSink[1];
     this.metrics = new SelfMetrics(counters, () -> writerRef[0].stats());
-    EventStore opened = openStore.get();
-    this.store = new WriteHealthStore(metrics.timed(decorate.apply(opened)), clock);
-    this.writer = sink(config, store);
+    EventStore opened = b.openStore.get();
+    this.store = new WriteHealthStore(metrics.timed(b.decorate.apply(opened)), clock);
+    this.writer = Storage.sink(config, store);
     writerRef[0] = writer;
     this.retention =
-        new RetentionJob(retention(config, opened, store, archived), config.retention(), clock);
+        new RetentionJob(
+            Storage.retention(config, opened, store, archived), config.retention(), clock);
     this.rates = new RateMeter(counters);
     IngestGate gate = new IngestGate(writer, counters, redactor, security.tenantLimits());
     this.operationsTenant = security.operationsTenant();
@@ -208,8 +219,8 @@ public final class SextantServer implements AutoCloseable {
     // Every API answer is built over the request's tenant's view of the store.
     // Reads behind the segment log first let the loader catch up with what was acknowledged.
     EventStore reads =
-        writer instanceof LogSink log ? new FreshReads(store, () -> catchUp(log)) : store;
-    this.archive = openArchive(config);
+        writer instanceof LogSink log ? new FreshReads(store, () -> Storage.catchUp(log)) : store;
+    this.archive = Storage.openArchive(config);
     Tenancy tenancy =
         new Tenancy(
             reads,
@@ -286,14 +297,15 @@ public final class SextantServer implements AutoCloseable {
     this.operationsStore = operations.store();
     this.engine = engine;
     this.changes = changes;
-    this.triageApi = new TriageApi(() -> triage, this::reloadProbes);
-    triageApi.bind(sb, config.apiPort());
+    this.triage =
+        new TriageHost(operationsStore, engine, this::storeProbeEvents, health, changes, clock);
+    triage.api().bind(sb, config.apiPort());
     api.service("/metrics", metrics.service());
-    SloApi sloApi = new SloApi(() -> slos, () -> alerts, () -> slosFile, blocking);
+    this.slos = new SloHost(engine, triage.api(), metrics, clock);
+    SloApi sloApi = slos.api(blocking);
     api.service("/api/v1/slos", sloApi.list());
     api.service("/api/v1/slos/{name}", sloApi.one());
-    registerSloMetrics();
-    for (ApiRoute r : extraRoutes) {
+    for (ApiRoute r : b.routes) {
       api.service(r.pathPattern(), r.service());
     }
     UiService.bind(api); // the web UI at /, behind every API route
@@ -323,49 +335,6 @@ public final class SextantServer implements AutoCloseable {
   private final SelfMetrics metrics;
   private final Keyring keys;
 
-  /**
-   * Where accepted events go: by default through the group commit straight into the store
-   * (docs/adr/0005-durable-ingest.md); with {@code SEXTANT_INGEST_PATH=log}, and a store that keeps
-   * a journal position (DuckDB), through the segment log: acknowledged once in the log, loaded in
-   * row groups (docs/adr/0021-segment-log.md). The group commit is the default because it measured
-   * faster on this machine's benchmark (bench/README.md).
-   */
-  private static StoreSink sink(ServerConfig config, EventStore store) {
-    try {
-      boolean viaLog = "log".equals(System.getenv("SEXTANT_INGEST_PATH"));
-      if (viaLog && store.journalPosition() >= 0) {
-        return new LogSink(
-            config.store().directory().resolve("log"),
-            store,
-            new LogSink.Config(
-                config.pipeline().maxQueuedEvents(),
-                config.pipeline().maxBatchEvents(),
-                LogSink.Config.defaults().flushMillis(),
-                LogSink.Config.defaults().segmentBytes()));
-      }
-    } catch (StoreException e) {
-      // A store that cannot answer now: the group commit reports its errors per request.
-      log.warn("store has no journal position now ({}); writing through", e.getMessage());
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "cannot open the segment log under " + config.store().directory() + ": " + e.getMessage(),
-          e);
-    }
-    return new BatchingWriter(store, config.pipeline());
-  }
-
-  /** How long a read waits at most for the loader; past it, it reads what is loaded. */
-  static final Duration CATCH_UP = Duration.ofSeconds(2);
-
-  private static void catchUp(LogSink sink) throws StoreException {
-    try {
-      sink.awaitCaughtUp(CATCH_UP);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException("interrupted while waiting for the loader");
-    }
-  }
-
   /** The ingest listeners of {@code config}. */
   static IngestListeners listeners(ServerConfig config) {
     return new IngestListeners(
@@ -378,56 +347,25 @@ public final class SextantServer implements AutoCloseable {
   }
 
   private final ChangeLog changes;
-  private final TriageApi triageApi;
-  private volatile Triage triage;
-  // What triage has learned, kept across reloads of the probe suite (docs/probes.md).
-  private FootprintBook book;
-  private Path probesFile;
-  private Map<String, String> probeVariables = Map.of();
-  private String probesDigest;
-  private ProbeFileWatch probesWatch;
+  private final TriageHost triage;
+  private final SloHost slos;
+  private final SloConfig sloConfig;
 
   /**
    * Starts triage over {@code suite}: its probes run on their schedules (their results stored as
    * events here) and {@code /api/v1/triage} answers. What it learned before (footprints, flake
    * history) is rebuilt from the store ({@link DurableBook}). Replaces a triage started before.
    */
-  public synchronized Triage startTriage(ProbeSuite suite) {
-    stopWatching();
-    probesFile = null;
-    return replace(suite, null);
+  public Triage startTriage(ProbeSuite suite) {
+    return triage.start(suite);
   }
 
   /**
    * Starts triage over the probes of {@code file} ({@link ProbeSuite#load}), and reloads them when
    * the file changes (looked at every {@link ProbeFileWatch#EVERY}) or on {@link #reloadProbes}.
    */
-  public synchronized Triage startTriage(Path file, Map<String, String> variables)
-      throws IOException {
-    byte[] text = Files.readAllBytes(file);
-    ProbeSuite suite = parse(file, text, variables);
-    stopWatching();
-    Triage t = replace(suite, null);
-    probesFile = file;
-    probeVariables = Map.copyOf(variables);
-    probesDigest = digest(text);
-    probesWatch =
-        new ProbeFileWatch(
-                file,
-                () -> {
-                  try {
-                    triageApi.exclusively(this::reloadProbes);
-                    return true;
-                  } catch (TriageApi.Refused e) {
-                    return false; // a triage under way for 30 s: again at the next look
-                  } catch (IllegalArgumentException | IllegalStateException e) {
-                    throw e;
-                  } catch (Exception e) {
-                    throw new IllegalStateException(e.getMessage(), e);
-                  }
-                })
-            .start();
-    return t;
+  public Triage startTriage(Path file, Map<String, String> variables) throws IOException {
+    return triage.start(file, variables);
   }
 
   /** What a reload of the probes did. */
@@ -442,94 +380,8 @@ public final class SextantServer implements AutoCloseable {
    * @throws IllegalArgumentException with the loader's sentence when the file is not a valid suite
    * @throws IllegalStateException when the probes were not read from a file
    */
-  public synchronized Reload reloadProbes() throws IOException {
-    if (probesFile == null) {
-      throw new IllegalStateException(
-          triage == null
-              ? "no probes are configured: start the server with --probes probes.yaml"
-              : "the probes were given by the program that embeds Sextant, not read from a file:"
-                  + " there is nothing to reload");
-    }
-    byte[] text;
-    try {
-      text = Files.readAllBytes(probesFile);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "cannot read " + probesFile + ": " + e.getClass().getSimpleName(), e);
-    }
-    ProbeSuite next = parse(probesFile, text, probeVariables);
-    ProbeSuite now = triage.suite();
-    List<String> unchanged = new ArrayList<>();
-    List<String> changed = new ArrayList<>();
-    List<String> removed = new ArrayList<>();
-    for (Probe p : next.probes()) {
-      Probe before = now.get(p.name());
-      (before != null && before.requestKey().equals(p.requestKey()) ? unchanged : changed)
-          .add(p.name());
-    }
-    for (Probe p : now.probes()) {
-      if (next.get(p.name()) == null) {
-        removed.add(p.name());
-      }
-    }
-    String digest = digest(text);
-    if (!digest.equals(probesDigest)) {
-      List<String> forget = new ArrayList<>(changed);
-      forget.addAll(removed);
-      replace(next, forget);
-      probesDigest = digest;
-      log.info(
-          "probes reloaded from {}: {} probes, {} unchanged, {} new or changed, {} removed",
-          probesFile,
-          next.probes().size(),
-          unchanged.size(),
-          changed.size(),
-          removed.size());
-    }
-    return new Reload(
-        next.probes().stream().map(Probe::name).toList(), unchanged, changed, removed);
-  }
-
-  private static ProbeSuite parse(Path file, byte[] text, Map<String, String> variables)
-      throws IOException {
-    return ProbeSuite.parse(new ByteArrayInputStream(text), file.toString(), variables);
-  }
-
-  private static String digest(byte[] text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /**
-   * A triage of {@code suite}, replacing the running one: with a book rebuilt from the store when
-   * {@code forget} is null, else with the running one's, less what it learned of {@code forget}.
-   */
-  private Triage replace(ProbeSuite suite, List<String> forget) {
-    if (triage != null) {
-      triage.close();
-    }
-    if (forget == null || book == null) {
-      book = DurableBook.open(suite, operationsStore, engine, this::storeProbeEvents, clock).book();
-    } else {
-      book.forget(forget);
-    }
-    triage =
-        new Triage(
-                suite,
-                book,
-                operationsStore,
-                engine,
-                this::storeProbeEvents,
-                health::pollAll,
-                changes,
-                clock,
-                Triage.Options.DEFAULTS)
-            .start();
-    log.info("triage started with {} probes", suite.probes().size());
-    return triage;
+  public Reload reloadProbes() throws IOException {
+    return triage.reload();
   }
 
   private void storeProbeEvents(List<Event> events) {
@@ -550,27 +402,16 @@ public final class SextantServer implements AutoCloseable {
     return out;
   }
 
-  private void stopWatching() {
-    if (probesWatch != null) {
-      probesWatch.close();
-      probesWatch = null;
-    }
-  }
-
   /** The running triage, or null. */
   public Triage triage() {
-    return triage;
+    return triage.triage();
   }
-
-  private volatile SloEvaluator slos;
-  private volatile AlertNotifier alerts;
-  private volatile SloFile slosFile;
 
   /**
    * Starts evaluating {@code config}'s SLOs (docs/slo.md): alerts go to its webhooks, each firing
    * one with the first suspects of a triage run at once. Replaces SLOs started before.
    */
-  public synchronized SloEvaluator startSlos(SloConfig config) {
+  public SloEvaluator startSlos(SloConfig config) {
     return startSlos(config, null);
   }
 
@@ -578,68 +419,21 @@ public final class SextantServer implements AutoCloseable {
    * As {@link #startSlos(SloConfig)}, and SLOs edited through the API are written back to {@code
    * file} (the {@code --slos} file it was read from); without one they are kept in memory.
    */
-  public synchronized SloEvaluator startSlos(SloConfig config, Path file) {
-    stopSlos();
-    slosFile = file == null ? null : new SloFile(file);
-    alerts =
-        // One triage at a time with the API's (a user may press "Run triage" during an alert).
-        new AlertNotifier(config, () -> triageApi.triageNow(2, true), clock);
-    slos = new SloEvaluator(config, engine, clock, alerts).start();
-    log.info("{} SLOs evaluated, a minute being {}", config.slos().size(), slos.minute());
-    return slos;
+  public SloEvaluator startSlos(SloConfig config, Path file) {
+    return slos.start(config, file);
   }
 
-  private synchronized void stopSlos() {
-    if (slos != null) {
-      slos.close();
-      slos = null;
+  private static SloConfig loadSlos(ServerConfig config) {
+    if (config.slos() == null) {
+      return null;
     }
-    if (alerts != null) {
-      alerts.close();
-      alerts = null;
+    try {
+      SloConfig c = SloConfig.load(config.slos());
+      return config.sloTimeScale() == 1 ? c : c.withTimeScale(config.sloTimeScale());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read the SLOs " + config.slos() + ": " + e.getMessage(), e);
     }
-  }
-
-  private void registerSloMetrics() {
-    metrics.gauge(
-        "sextant_slo_burn_rate",
-        "How many times faster than sustainable each SLO burns its error budget, per window.",
-        new String[] {"slo", "window"},
-        cb -> {
-          SloEvaluator e = slos;
-          if (e != null) {
-            for (SloEvaluator.Status s : e.statuses()) {
-              for (int i = 0; i < SloEvaluator.WINDOW_NAMES.length; i++) {
-                cb.call(s.burnRates()[i], s.slo().name(), SloEvaluator.WINDOW_NAMES[i]);
-              }
-            }
-          }
-        });
-    metrics.gauge(
-        "sextant_slo_error_budget_remaining",
-        "The fraction of each SLO's error budget left over its window.",
-        new String[] {"slo"},
-        cb -> {
-          SloEvaluator e = slos;
-          if (e != null) {
-            for (SloEvaluator.Status s : e.statuses()) {
-              cb.call(s.budgetRemaining(), s.slo().name());
-            }
-          }
-        });
-    metrics.gauge(
-        "sextant_slo_alert_firing",
-        "1 while an SLO's alert fires.",
-        new String[] {"slo", "severity"},
-        cb -> {
-          SloEvaluator e = slos;
-          if (e != null) {
-            for (SloEvaluator.Status s : e.statuses()) {
-              cb.call(s.paging() ? 1 : 0, s.slo().name(), "page");
-              cb.call(s.ticketing() ? 1 : 0, s.slo().name(), "ticket");
-            }
-          }
-        });
   }
 
   /** Sextant's own metrics, served at {@code /metrics}. */
@@ -674,6 +468,17 @@ public final class SextantServer implements AutoCloseable {
     health.start();
     rates.start(5);
     server.start().join();
+    if (config.probes() != null) {
+      try {
+        triage.start(config.probes(), Map.of()); // and reloads it when the file changes
+      } catch (IOException e) {
+        throw new IllegalStateException(
+            "cannot read the probes " + config.probes() + ": " + e.getMessage(), e);
+      }
+    }
+    if (sloConfig != null) {
+      slos.start(sloConfig, config.slos());
+    }
     if (ingest) {
       log.info(
           "sextant listening otlp_grpc={}:{} otlp_http={}:{} zipkin={}:{} api={}:{} store={}",
@@ -722,39 +527,6 @@ public final class SextantServer implements AutoCloseable {
   }
 
   /**
-   * What retention does with old events: deletes them; with the archive on, the embedded store
-   * moves them into it first, and a shared store (ClickHouse) is deleted from only once the
-   * archivers have written everything the topic held ({@link #archivedUpToNow}); without that
-   * knowledge it holds its deletes (docs/adr/0020-parquet-archive.md).
-   */
-  private static RetentionJob.Deletion retention(
-      ServerConfig config,
-      EventStore opened,
-      EventStore store,
-      AtomicReference<BooleanSupplier> archived) {
-    if (config.archive() == null) {
-      return store::deleteBefore;
-    }
-    if (opened instanceof DuckDbEventStore duck) {
-      return cutoff -> duck.archiveBefore(cutoff, config.archive());
-    }
-    return cutoff -> {
-      BooleanSupplier upToNow = archived.get();
-      if (upToNow == null) {
-        log.warn(
-            "retention holds its deletes: with --archive over a shared store it needs --kafka to"
-                + " tell which events the archivers have written");
-        return 0;
-      }
-      if (!upToNow.getAsBoolean()) {
-        log.warn("retention waits: the archivers have not yet written everything on the topic");
-        return 0;
-      }
-      return store.deleteBefore(cutoff);
-    };
-  }
-
-  /**
    * With {@code --archive} over a shared store: {@code upToNow} says whether the archivers have
    * written everything the topic holds now; retention deletes only when it does.
    */
@@ -765,17 +537,6 @@ public final class SextantServer implements AutoCloseable {
 
   private final AtomicReference<BooleanSupplier> archived = new AtomicReference<>();
 
-  private static ParquetArchiveStore openArchive(ServerConfig config) {
-    if (config.archive() == null) {
-      return null;
-    }
-    try {
-      return ParquetArchiveStore.open(config.archive());
-    } catch (StoreException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
-  }
-
   /** Stops listening, writes what was accepted, then closes the store. */
   @Override
   public void close() {
@@ -785,13 +546,8 @@ public final class SextantServer implements AutoCloseable {
     server.stop().join();
     keys.close();
     health.close();
-    synchronized (this) {
-      stopWatching();
-    }
-    stopSlos();
-    if (triage != null) {
-      triage.close();
-    }
+    slos.close();
+    triage.close();
     writer.close();
     retention.close();
     rates.close();

@@ -156,7 +156,7 @@ class ScaleOutIT {
     ServerConfig w = config();
     opened(new WriterNode(w, settings, store()).start());
     ServerConfig q = config();
-    opened(SextantServer.queryNode(q, store()).start());
+    opened(SextantServer.builder(q).store(store()).queryNode().build().start());
     Process killed = writerProcess(kafka);
     Process restarted = null;
     try {
@@ -242,7 +242,7 @@ class ScaleOutIT {
     await(() -> get0(c, "/health") == 200, "the collector to reach Kafka");
     assertThat(send(c, 0).status()).isEqualTo(200);
     ServerConfig q = config();
-    opened(SextantServer.queryNode(q, store()).start());
+    opened(SextantServer.builder(q).store(store()).queryNode().build().start());
     await(() -> spans(q) == SPANS_PER_REQUEST, "the first request to be stored");
 
     clickhouse.close();

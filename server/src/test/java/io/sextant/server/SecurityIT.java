@@ -805,8 +805,7 @@ class SecurityIT {
     ServerConfig config =
         TestServer.ports(ServerConfig.defaults(dir))
             .withSecurity(SecurityConfig.DEFAULTS.withTokens(tokens()));
-    SextantServer server =
-        new SextantServer(config, UnaryOperator.identity(), List.of(), true).start();
+    SextantServer server = SextantServer.builder(config).selfTrace(true).build().start();
     try {
       String read = "Bearer " + secrets.get(Scope.READ);
       assertThat(

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,8 +14,7 @@ class SelfTracingIT {
   @Test
   void apiRequestsAreTracedIntoTheServerItself() throws Exception {
     ServerConfig config = TestServer.ports(ServerConfig.defaults(dir));
-    SextantServer server =
-        new SextantServer(config, UnaryOperator.identity(), List.of(), true).start();
+    SextantServer server = SextantServer.builder(config).selfTrace(true).build().start();
     try {
       String api = "http://127.0.0.1:" + config.apiPort();
       TestServer.Reply status = get(api + "/api/v1/status");

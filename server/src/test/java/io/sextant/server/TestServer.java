@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -35,7 +34,7 @@ final class TestServer implements AutoCloseable {
 
   TestServer(ServerConfig config, UnaryOperator<EventStore> decorate) {
     this.config = config;
-    this.server = new SextantServer(config, decorate).start();
+    this.server = SextantServer.builder(config).decorateStore(decorate).build().start();
     BY_API_PORT.put(config.apiPort(), this);
   }
 
@@ -46,8 +45,7 @@ final class TestServer implements AutoCloseable {
   /** A server over the store {@code openStore} opens (e.g. ClickHouse's) instead of DuckDB's. */
   TestServer(ServerConfig config, Supplier<EventStore> openStore) {
     this.config = config;
-    this.server =
-        new SextantServer(config, openStore, UnaryOperator.identity(), List.of(), false).start();
+    this.server = SextantServer.builder(config).store(openStore).build().start();
     BY_API_PORT.put(config.apiPort(), this);
   }
 

@@ -15,7 +15,6 @@ import io.sextant.server.WriterNode;
 import io.sextant.server.security.SecurityConfig;
 import io.sextant.server.security.TenantLimits;
 import io.sextant.server.security.Tokens;
-import io.sextant.server.slo.SloConfig;
 import io.sextant.store.clickhouse.ClickHouseConfig;
 import io.sextant.store.clickhouse.ClickHouseEventStore;
 import io.sextant.store.duckdb.DuckDbConfig;
@@ -23,7 +22,6 @@ import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.spi.EventStore;
 import io.sextant.topology.health.HealthConfig;
 import io.sextant.topology.health.HealthTarget;
-import io.sextant.triage.probe.ProbeSuite;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -32,11 +30,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -405,13 +401,6 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   private int serve() throws Exception {
-    ProbeSuite suite = probes == null ? null : ProbeSuite.load(probes, Map.of());
-    SloConfig sloConfig =
-        slos == null
-            ? null
-            : sloTimeScale == 1
-                ? SloConfig.load(slos)
-                : SloConfig.load(slos).withTimeScale(sloTimeScale);
     ServerConfig defaults = ServerConfig.defaults(dataDir);
     ServerConfig config =
         new ServerConfig(
@@ -438,7 +427,10 @@ public final class ServeCommand implements Callable<Integer> {
                     defaults.health().timeout()),
                 declared,
                 security(),
-                archive)
+                archive,
+                probes,
+                slos,
+                sloTimeScale)
             .validate();
     Supplier<EventStore> openStore =
         switch (storeKind) {
@@ -489,20 +481,11 @@ public final class ServeCommand implements Callable<Integer> {
                   .multipliedBy(2)
                   .plusSeconds(30));
     }
+    SextantServer.Builder built = SextantServer.builder(config).store(openStore);
     SextantServer server =
-        (role.equals("query")
-                ? SextantServer.queryNode(config, openStore)
-                : new SextantServer(
-                    config, openStore, UnaryOperator.identity(), List.of(), selfTrace))
-            .start();
+        (role.equals("query") ? built.queryNode() : built.selfTrace(selfTrace)).build().start();
     if (progress != null) {
       server.archivedUpToNow(progress::caughtUp);
-    }
-    if (suite != null) {
-      server.startTriage(probes, Map.of()); // and reloads it when the file changes
-    }
-    if (sloConfig != null) {
-      server.startSlos(sloConfig, slos);
     }
     if (progress == null) {
       return runUntilStopped(server);

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * A real Sextant server in this JVM on free ports with its data in a directory of its own, as
@@ -37,7 +36,7 @@ public final class InProcessSextant implements AutoCloseable {
               .withPorts(freePort(), freePort(), freePort(), freePort())
               .withHealth(new HealthConfig(List.of(), Duration.ofSeconds(5), Duration.ofSeconds(2)))
               .withStore(new DuckDbConfig(dataDir, "512MB", 0));
-      SextantServer s = new SextantServer(sc, UnaryOperator.identity(), List.of());
+      SextantServer s = SextantServer.builder(sc).build();
       try {
         return new InProcessSextant(s.start());
       } catch (RuntimeException e) {
