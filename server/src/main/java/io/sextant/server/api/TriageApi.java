@@ -3,8 +3,6 @@ package io.sextant.server.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpResponse;
@@ -13,15 +11,13 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.sextant.server.SextantServer;
-import io.sextant.topology.ComponentIds;
+import io.sextant.server.api.answer.Answers;
+import io.sextant.server.api.answer.TriageAnswers;
 import io.sextant.triage.Audit;
 import io.sextant.triage.Triage;
 import io.sextant.triage.TriageReport;
 import io.sextant.triage.probe.Probe;
-import io.sextant.triage.probe.ProbeRun;
-import io.sextant.triage.rank.Ranking;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +103,7 @@ public final class TriageApi {
   }
 
   private interface Handler {
-    JsonNode handle(Triage t, JsonNode body) throws Exception;
+    Record handle(Triage t, JsonNode body) throws Exception;
   }
 
   private HttpResponse serve(
@@ -147,9 +143,9 @@ public final class TriageApi {
                           "no probes are configured: start the server with --probes probes.yaml");
                     }
                     JsonNode body = body(agg);
-                    JsonNode out = handler.handle(t, body);
+                    Record out = handler.handle(t, body);
                     return HttpResponse.of(
-                        HttpStatus.OK, MediaType.JSON_UTF_8, JSON.writeValueAsBytes(out));
+                        HttpStatus.OK, MediaType.JSON_UTF_8, Answers.JSON.writeValueAsBytes(out));
                   } catch (Refused e) {
                     return ApiService.error(e.status, e.getMessage());
                   } catch (Exception e) {
@@ -200,77 +196,26 @@ public final class TriageApi {
 
   // --- handlers ---------------------------------------------------------------------------
 
-  private JsonNode probes(Triage t, JsonNode body) {
-    ObjectNode out = JSON.createObjectNode();
-    ArrayNode list = out.putArray("probes");
+  private TriageAnswers.Probes probes(Triage t, JsonNode body) {
     Map<String, Map<String, Double>> footprints = t.footprints().footprints();
+    List<TriageAnswers.ProbeView> out = new ArrayList<>();
     for (Probe p : t.suite().probes()) {
-      ObjectNode o = list.addObject();
-      o.put("name", p.name());
-      o.put("method", p.method());
-      o.put("url", p.url().toString());
-      o.put("read_only", p.readOnly());
-      o.put("tracer_bullet", p.tracerBullet());
-      o.put("suite", p.inSuite());
-      if (p.every() == null) {
-        o.putNull("every_seconds");
-      } else {
-        o.put("every_seconds", p.every().toSeconds());
-      }
-      o.put("timeout_ms", p.timeout().toMillis());
-      ObjectNode c = o.putObject("contract");
-      c.put("status", p.contract().status());
-      c.put("max_latency_ms", p.contract().maxLatencyMillis());
-      ArrayNode json = c.putArray("json");
-      for (Probe.JsonAssertion a : p.contract().json()) {
-        ObjectNode j = json.addObject().put("path", a.path()).put("op", a.op());
-        if (a.value() != null) {
-          j.put("value", a.value());
-        }
-      }
-      ProbeRun latest = t.latest().get(p.name());
-      if (latest == null) {
-        o.putNull("latest");
-      } else {
-        run(o.putObject("latest"), latest);
-      }
-      o.put("flake_rate", t.footprints().flakeRate(p.name()));
-      o.put("learned_traces", t.footprints().healthyTraces(p.name()));
-      o.put("rolled_back_runs", t.footprints().rolledBack(p.name()));
-      ObjectNode fp = o.putObject("footprint");
-      footprints.getOrDefault(p.name(), Map.of()).forEach(fp::put);
+      out.add(
+          TriageAnswers.ProbeView.of(
+              p,
+              t.latest().get(p.name()),
+              t.footprints(),
+              footprints.getOrDefault(p.name(), Map.of())));
     }
-    return out;
+    return new TriageAnswers.Probes(out);
   }
 
   /** The footprints of the entry operations production used in the last 15 minutes. */
-  private JsonNode entries(Triage t, JsonNode body) throws Exception {
-    ObjectNode out = JSON.createObjectNode();
-    ObjectNode entries = out.putObject("entry_operations");
-    t.entryFootprints(Duration.ofMinutes(15))
-        .forEach(
-            (op, f) -> {
-              ObjectNode fp = entries.putObject(op);
-              f.forEach((c, w) -> fp.put(c, Math.round(w * 100) / 100.0));
-            });
-    return out;
+  private TriageAnswers.Entries entries(Triage t, JsonNode body) throws Exception {
+    return TriageAnswers.Entries.of(t.entryFootprints(Duration.ofMinutes(15)));
   }
 
-  private static void run(ObjectNode o, ProbeRun r) {
-    o.put("probe", r.probe());
-    o.put("time", Instant.ofEpochSecond(0, r.startUnixNano()).toString());
-    o.put("passed", r.passed());
-    if (r.reason() == null) {
-      o.putNull("reason");
-    } else {
-      o.put("reason", r.reason());
-    }
-    o.put("status", r.status());
-    o.put("duration_ms", Math.round(r.durationMillis() * 10) / 10.0);
-    o.put("trace_id", r.traceId());
-  }
-
-  private JsonNode run(Triage t, JsonNode body) throws Refused {
+  private TriageAnswers.Runs run(Triage t, JsonNode body) throws Refused {
     int repeats = intField(body, "repeats", 1, 1, 10);
     List<Probe> probes = new ArrayList<>();
     JsonNode names = body.get("probes");
@@ -288,64 +233,45 @@ public final class TriageApi {
         probes.add(p);
       }
     }
-    ObjectNode out = JSON.createObjectNode();
-    ArrayNode runs = out.putArray("runs");
-    for (ProbeRun r : t.runProbes(probes, repeats)) {
-      run(runs.addObject(), r);
-    }
-    return out;
+    return new TriageAnswers.Runs(
+        t.runProbes(probes, repeats).stream().map(TriageAnswers.Run::of).toList());
   }
 
-  private JsonNode audit(Triage t, JsonNode body) throws Exception {
+  private TriageAnswers.AuditAnswer audit(Triage t, JsonNode body) throws Exception {
     Audit a = t.audit();
-    ObjectNode out = JSON.valueToTree(Map.of());
-    out.set("probes", JSON.valueToTree(a.probes()));
-    out.set("components", JSON.valueToTree(a.components()));
-    out.set("unreached", JSON.valueToTree(a.unreached()));
-    out.set("reached_by_one_probe", JSON.valueToTree(a.reachedOnce()));
-    ArrayNode groups = out.putArray("indistinguishable");
-    for (Audit.Group g : a.indistinguishable()) {
-      ObjectNode o = groups.addObject();
-      o.set("members", JSON.valueToTree(g.members()));
-      o.set("probes", JSON.valueToTree(g.probes()));
-      if (g.splitBy() == null) {
-        o.putNull("split_by");
-      } else {
-        o.put("split_by", g.splitBy());
-      }
-    }
-    out.set("learned_traces", JSON.valueToTree(a.learnedTraces()));
-    ArrayNode every = out.putArray("all_probes");
+    List<TriageAnswers.AuditProbe> every = new ArrayList<>();
     for (Audit.ProbeEntry p : a.every()) {
       Probe probe = t.suite().get(p.name());
-      ObjectNode o = every.addObject();
-      o.put("name", p.name());
-      o.put("suite", p.inSuite());
-      o.put("read_only", probe == null || probe.readOnly());
-      o.put("learned_traces", p.learnedTraces());
-      o.put("rolled_back_runs", t.footprints().rolledBack(p.name()));
-      ObjectNode fp = o.putObject("footprint");
-      p.footprint().forEach((c, w) -> fp.put(c, Math.round(w * 100) / 100.0));
+      every.add(
+          new TriageAnswers.AuditProbe(
+              p.name(),
+              p.inSuite(),
+              probe == null || probe.readOnly(),
+              p.learnedTraces(),
+              t.footprints().rolledBack(p.name()),
+              TriageAnswers.rounded(p.footprint())));
     }
-    out.set("reached_only_outside_suite", JSON.valueToTree(a.outsideSuite()));
-    out.set("warnings", JSON.valueToTree(Audit.writeWarnings(t.suite().probes(), t.footprints())));
-    return out;
+    return new TriageAnswers.AuditAnswer(
+        a.probes(),
+        a.components(),
+        a.unreached(),
+        a.reachedOnce(),
+        a.indistinguishable().stream().map(TriageAnswers.Group::of).toList(),
+        a.learnedTraces(),
+        every,
+        a.outsideSuite(),
+        Audit.writeWarnings(t.suite().probes(), t.footprints()));
   }
 
   /** Reads the probes file again; 400 with the loader's sentence when it does not load. */
-  private JsonNode reload(Triage t, JsonNode body) throws Exception {
+  private TriageAnswers.Reload reload(Triage t, JsonNode body) throws Exception {
     SextantServer.Reload r;
     try {
       r = exclusively(reloader::reload);
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new Refused(HttpStatus.BAD_REQUEST, e.getMessage()); // the running suite stays
     }
-    ObjectNode out = JSON.createObjectNode();
-    out.set("probes", JSON.valueToTree(r.probes()));
-    out.set("unchanged", JSON.valueToTree(r.unchanged()));
-    out.set("new_or_changed", JSON.valueToTree(r.changed()));
-    out.set("removed", JSON.valueToTree(r.removed()));
-    return out;
+    return new TriageAnswers.Reload(r.probes(), r.unchanged(), r.changed(), r.removed());
   }
 
   /**
@@ -373,7 +299,7 @@ public final class TriageApi {
     }
   }
 
-  private JsonNode triage(Triage t, JsonNode body) throws Exception {
+  private TriageAnswers.Report triage(Triage t, JsonNode body) throws Exception {
     int repeats = intField(body, "repeats", 2, 1, 5);
     JsonNode a = body.get("adaptive");
     if (a != null && !a.isBoolean()) {
@@ -384,93 +310,9 @@ public final class TriageApi {
       throw new Refused(HttpStatus.CONFLICT, "another triage is running; try again shortly");
     }
     try {
-      return report(t.triage(repeats, adaptive));
+      return TriageAnswers.Report.of(t.triage(repeats, adaptive));
     } finally {
       oneAtATime.release();
     }
-  }
-
-  /** The report as JSON (the shape in docs/api.md). */
-  public static ObjectNode report(TriageReport r) {
-    Ranking k = r.ranking();
-    ObjectNode o = JSON.createObjectNode();
-    o.put("verdict", k.fault() ? "fault" : "no-fault");
-    o.put("headline", k.headline());
-    o.put("started", Instant.ofEpochSecond(0, r.startedUnixNano()).toString());
-    o.put("millis", r.millis());
-    o.put("analysis_millis", Math.round(k.analysisMillis() * 100) / 100.0);
-    o.put("no_fault_probability", k.noFaultProbability());
-    ArrayNode probes = o.putArray("probes");
-    for (TriageReport.ProbeSummary p : r.probes()) {
-      ObjectNode po = probes.addObject();
-      po.put("name", p.name());
-      po.put("runs", p.runs());
-      po.put("failures", p.failures());
-      po.put("passed", p.passed());
-      po.set("reasons", JSON.valueToTree(p.reasons()));
-      po.set("trace_ids", JSON.valueToTree(p.traceIds()));
-      po.set("latency_ms", JSON.valueToTree(p.latencyMillis()));
-      po.put("extra", p.extra());
-      po.put("flake_rate", p.flakeRate());
-    }
-    ArrayNode suspects = o.putArray("suspects");
-    for (Ranking.Suspect s : k.suspects()) {
-      ObjectNode so = suspects.addObject();
-      so.put("rank", s.rank());
-      so.set("members", JSON.valueToTree(s.members()));
-      ArrayNode components = so.putArray("components");
-      s.members().forEach(m -> components.add(ComponentJson.of(m)));
-      so.put("kind", ComponentIds.known(s.members().get(0)).kind().label());
-      so.put("probability", s.probability());
-      ObjectNode sc = so.putObject("scores");
-      sc.put("probes", s.scores().probes());
-      sc.put("error_origin", s.scores().errorOrigin());
-      sc.put("latency", s.scores().latency());
-      sc.put("traces", s.scores().traces());
-      sc.put("prior", s.scores().prior());
-      so.set("why", JSON.valueToTree(s.why()));
-      if (s.splitBy() == null) {
-        so.putNull("split_by");
-      } else {
-        so.put("split_by", s.splitBy());
-      }
-    }
-    ObjectNode m = o.putObject("matrix");
-    m.set("probes", JSON.valueToTree(k.matrix().probes()));
-    m.set("components", JSON.valueToTree(k.matrix().components()));
-    ArrayNode details = m.putArray("component_details");
-    k.matrix().components().forEach(c -> details.add(ComponentJson.of(c)));
-    ArrayNode touches = m.putArray("touches");
-    for (double[] row : k.matrix().touches()) {
-      ArrayNode r2 = touches.addArray();
-      for (double v : row) {
-        r2.add(Math.round(v * 100) / 100.0);
-      }
-    }
-    ArrayNode failed = m.putArray("failed");
-    for (boolean f : k.matrix().failed()) {
-      failed.add(f);
-    }
-    ArrayNode origins = o.putArray("error_origins");
-    for (Ranking.ErrorOrigin e : k.errorOrigins()) {
-      origins
-          .addObject()
-          .put("component", e.component())
-          .put("share", e.share())
-          .put("traces", e.traces())
-          .put("example", e.example())
-          .put("trace_id", e.traceId());
-    }
-    ArrayNode lat = o.putArray("latency_shifts");
-    for (Ranking.LatencyShift l : k.latencyShifts()) {
-      lat.addObject()
-          .put("component", l.component())
-          .put("delta_ms", Math.round(l.deltaMillis() * 10) / 10.0)
-          .put("z", Math.round(l.z() * 10) / 10.0);
-    }
-    o.set("explanation", JSON.valueToTree(k.explanation()));
-    o.set("extra_probes", JSON.valueToTree(r.extraProbes()));
-    o.set("notes", JSON.valueToTree(r.notes()));
-    return o;
   }
 }

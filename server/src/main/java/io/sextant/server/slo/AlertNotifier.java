@@ -3,7 +3,8 @@ package io.sextant.server.slo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sextant.server.api.ComponentJson;
+import io.sextant.server.api.answer.Answers;
+import io.sextant.server.api.answer.Answers.Component;
 import io.sextant.triage.TriageReport;
 import io.sextant.triage.rank.Ranking;
 import java.io.IOException;
@@ -227,7 +228,7 @@ public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseabl
           ArrayNode members = o.putArray("members");
           s.members().forEach(members::add);
           ArrayNode components = o.putArray("components");
-          s.members().forEach(m -> components.add(ComponentJson.of(m)));
+          s.members().forEach(m -> components.add(Answers.JSON.valueToTree(Component.of(m))));
           o.put("probability", round(s.probability()));
           ArrayNode why = o.putArray("why");
           s.why().forEach(why::add);
