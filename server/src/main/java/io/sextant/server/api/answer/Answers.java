@@ -7,7 +7,7 @@ import io.sextant.topology.ComponentId;
 import io.sextant.topology.ComponentIds;
 
 /**
- * The shapes of the API's answers, kept in one place (docs/api.md; docs/adr/0024-api-records.md).
+ * The shapes of the API's answers, kept in one place (docs/api.md; docs/adr/0025-api-records.md).
  * Each answer is a record whose components are the JSON fields in camel case: {@link #JSON} writes
  * them in snake case, in declaration order, nulls included. {@code ApiShapeTest} checks every
  * example in docs/api.md against real answers.
