@@ -2,8 +2,6 @@ package io.sextant.server.api;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
@@ -15,7 +13,6 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.sextant.model.Event;
 import io.sextant.model.TraceId;
-import io.sextant.query.DurationText;
 import io.sextant.query.Engine;
 import io.sextant.query.Filter;
 import io.sextant.query.HopQuery;
@@ -34,10 +31,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -77,7 +71,7 @@ public final class JaegerApi {
   static final int MAX_TRACE_IDS = 100;
 
   private static final JsonFactory JSON = new JsonFactory();
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final Engine engine;
   private final EventStore store;
@@ -207,7 +201,7 @@ public final class JaegerApi {
   /** {name, Jaeger span kind} of each operation of {@code service}, by name then kind. */
   private List<String[]> operationsOf(String service, String kind, QueryParams params)
       throws StoreException {
-    checkLength("service", service);
+    JaegerParams.checkLength("service", service);
     List<Filter> parts = new ArrayList<>();
     parts.add(Filter.Predicate.of("kind", Op.EQ, "span"));
     parts.add(Filter.Predicate.of("service.name", Op.EQ, service));
@@ -235,7 +229,7 @@ public final class JaegerApi {
   }
 
   private Answer trace(String id) throws Exception {
-    TraceId traceId = traceId(id);
+    TraceId traceId = JaegerParams.traceId(id);
     List<Event> events = store.trace(traceId);
     if (JaegerJson.spanCount(events) == 0) {
       return error(HttpStatus.NOT_FOUND, "trace not found");
@@ -257,7 +251,7 @@ public final class JaegerApi {
       }
       Set<TraceId> wanted = new LinkedHashSet<>();
       for (String id : ids) {
-        wanted.add(traceId(id));
+        wanted.add(JaegerParams.traceId(id));
       }
       List<TraceId> found = new ArrayList<>();
       List<List<Event>> traces = new ArrayList<>();
@@ -274,19 +268,19 @@ public final class JaegerApi {
     if (service == null || service.isEmpty()) {
       throw new BadRequest("parameter 'service' is required");
     }
-    checkLength("service", service);
-    int limit = limit(params.get("limit"));
+    JaegerParams.checkLength("service", service);
+    int limit = JaegerParams.limit(params.get("limit"));
     TimeRange range = window(params, params.get("lookback"));
     List<Filter> parts = new ArrayList<>();
     parts.add(Filter.Predicate.of("kind", Op.EQ, "span"));
     parts.add(Filter.Predicate.of("service.name", Op.EQ, service));
     String operation = params.get("operation");
     if (operation != null && !operation.isEmpty()) {
-      checkLength("operation", operation);
+      JaegerParams.checkLength("operation", operation);
       parts.add(Filter.Predicate.of("name", Op.EQ, operation));
     }
-    Long min = duration(params.get("minDuration"), "minDuration");
-    Long max = duration(params.get("maxDuration"), "maxDuration");
+    Long min = JaegerParams.duration(params.get("minDuration"), "minDuration");
+    Long max = JaegerParams.duration(params.get("maxDuration"), "maxDuration");
     if (min != null && max != null && max < min) {
       throw new BadRequest("'maxDuration' should be greater than 'minDuration'");
     }
@@ -296,10 +290,10 @@ public final class JaegerApi {
     if (max != null) {
       parts.add(Filter.Predicate.of("duration", Op.LE, max));
     }
-    Map<String, String> tags = tags(params);
+    Map<String, String> tags = JaegerParams.tags(params);
     var catalog = engine.catalog();
     for (Map.Entry<String, String> t : tags.entrySet()) {
-      Filter f = tagFilter(t.getKey(), t.getValue());
+      Filter f = JaegerParams.tagFilter(t.getKey(), t.getValue());
       String column = ((Filter.Predicate) f).column();
       if (!catalog.contains(column)) {
         // No stored event has this key, so no span matches: Jaeger answers with no traces.
@@ -345,13 +339,14 @@ public final class JaegerApi {
    * producer spans joined to the server or consumer span of another service under them.
    */
   private Answer dependencies(QueryParams params) throws Exception {
-    long endMs = longParam(params.get("endTs"), "endTs", clock.millis());
-    long lookbackMs = longParam(params.get("lookback"), "lookback", DEFAULT_LOOKBACK.toMillis());
+    long endMs = JaegerParams.longParam(params.get("endTs"), "endTs", clock.millis());
+    long lookbackMs =
+        JaegerParams.longParam(params.get("lookback"), "lookback", DEFAULT_LOOKBACK.toMillis());
     if (lookbackMs <= 0 || lookbackMs > MAX_WINDOW.toMillis()) {
       throw new BadRequest(
           "lookback must be between 1 and " + MAX_WINDOW.toMillis() + " milliseconds");
     }
-    long to = nanos(endMs, 1_000_000L, "endTs");
+    long to = JaegerParams.nanos(endMs, 1_000_000L, "endTs");
     TimeRange range = new TimeRange(to - lookbackMs * 1_000_000L, to);
     List<HopQuery.Hop> hops =
         engine.hops(
@@ -391,11 +386,11 @@ public final class JaegerApi {
    * lookback) before {@code end}, else {@link #DEFAULT_LOOKBACK}.
    */
   TimeRange window(QueryParams params, String lookback) {
-    long now = nanosOf(clock.instant());
-    long end = micros(params.get("end"), "end", now);
+    long now = JaegerParams.nanosOf(clock.instant());
+    long end = JaegerParams.micros(params.get("end"), "end", now);
     long span = DEFAULT_LOOKBACK.toNanos();
     if (lookback != null && !lookback.isEmpty() && !lookback.equals("custom")) {
-      span = duration(lookback, "lookback");
+      span = JaegerParams.duration(lookback, "lookback");
       if (span <= 0) {
         throw new BadRequest("lookback must be longer than zero");
       }
@@ -403,7 +398,7 @@ public final class JaegerApi {
         throw new BadRequest("lookback " + lookback + " is over the maximum of 31 days");
       }
     }
-    long start = micros(params.get("start"), "start", end - span);
+    long start = JaegerParams.micros(params.get("start"), "start", end - span);
     if (end < start) {
       throw new BadRequest("'end' is before 'start'");
     }
@@ -411,216 +406,6 @@ public final class JaegerApi {
       throw new BadRequest("the window from 'start' to 'end' is over the maximum of 31 days");
     }
     return new TimeRange(start, end);
-  }
-
-  private static long micros(String text, String name, long fallbackNanos) {
-    if (text == null || text.isEmpty()) {
-      return fallbackNanos;
-    }
-    return nanos(longParam(text, name, 0), 1_000L, name);
-  }
-
-  private static long nanos(long value, long unitNanos, String name) {
-    if (value < 0) {
-      throw new BadRequest("'" + name + "' must not be negative");
-    }
-    try {
-      return Math.multiplyExact(value, unitNanos);
-    } catch (ArithmeticException e) {
-      throw new BadRequest("'" + name + "' is beyond the year 2262");
-    }
-  }
-
-  private static long longParam(String text, String name, long fallback) {
-    if (text == null || text.isEmpty()) {
-      return fallback;
-    }
-    try {
-      return Long.parseLong(text.strip());
-    } catch (NumberFormatException e) {
-      throw new BadRequest("'" + name + "' must be a whole number, not \"" + clip(text) + "\"");
-    }
-  }
-
-  private static long nanosOf(Instant i) {
-    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
-  }
-
-  static int limit(String text) {
-    if (text == null || text.isEmpty()) {
-      return DEFAULT_LIMIT;
-    }
-    int n;
-    try {
-      n = Integer.parseInt(text.strip());
-    } catch (NumberFormatException e) {
-      throw new BadRequest("limit \"" + clip(text) + "\" is not a whole number");
-    }
-    if (n < 0) {
-      throw new BadRequest("limit must not be negative");
-    }
-    if (n > MAX_LIMIT) {
-      throw new BadRequest("limit " + n + " is over the maximum of " + MAX_LIMIT + " traces");
-    }
-    return n == 0 ? DEFAULT_LIMIT : n;
-  }
-
-  /** A duration as Jaeger's parameters take them ({@code 1.2s}, {@code 100ms}), in nanoseconds. */
-  static Long duration(String text, String name) {
-    if (text == null || text.isEmpty()) {
-      return null;
-    }
-    try {
-      return DurationText.duration(text, name).toNanos();
-    } catch (IllegalArgumentException e) {
-      throw new BadRequest(e.getMessage());
-    }
-  }
-
-  /** Jaeger's trace id: 1 to 32 hex digits, left-padded with zeros, not all zero. */
-  static TraceId traceId(String id) {
-    if (id == null
-        || id.isEmpty()
-        || id.length() > 32
-        || !id.chars()
-            .allMatch(
-                c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-      throw new BadRequest(
-          "trace id \"" + clip(id == null ? "" : id) + "\" is not 1 to 32 hex digits");
-    }
-    try {
-      return TraceId.fromHex("0".repeat(32 - id.length()) + id);
-    } catch (IllegalArgumentException e) {
-      throw new BadRequest("trace id \"" + id + "\" is all zeros");
-    }
-  }
-
-  /**
-   * The tags of a search, from {@code tags} (a JSON object, as Grafana and the Jaeger UI send, or
-   * {@code k=v k2="v 2"}) and Jaeger's older repeated {@code tag=k:v}.
-   */
-  static Map<String, String> tags(QueryParams params) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String t : params.getAll("tags")) {
-      checkLength("tags", t);
-      String s = t.strip();
-      if (s.isEmpty()) {
-        continue;
-      }
-      if (s.startsWith("{")) {
-        JsonNode node;
-        try {
-          node = MAPPER.readTree(s);
-        } catch (JsonProcessingException e) {
-          throw new BadRequest("tags is not a valid JSON object: " + e.getOriginalMessage());
-        }
-        if (node == null || !node.isObject()) {
-          throw new BadRequest("tags must be a JSON object of keys to values");
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
-          if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-            throw new BadRequest(
-                "the value of tag \"" + clip(e.getKey()) + "\" must be a string, number or bool");
-          }
-          out.put(e.getKey(), e.getValue().asText());
-        }
-      } else {
-        out.putAll(logfmt(s));
-      }
-    }
-    for (String t : params.getAll("tag")) {
-      checkLength("tag", t);
-      int colon = t.indexOf(':');
-      if (colon <= 0) {
-        throw new BadRequest("tag \"" + clip(t) + "\" must be key:value");
-      }
-      out.put(t.substring(0, colon), t.substring(colon + 1));
-    }
-    if (out.size() > MAX_TAGS) {
-      throw new BadRequest("at most " + MAX_TAGS + " tags may be searched at once");
-    }
-    for (Map.Entry<String, String> e : out.entrySet()) {
-      if (e.getKey().isEmpty()) {
-        throw new BadRequest("a tag has an empty key");
-      }
-    }
-    return out;
-  }
-
-  /** {@code k=v k2="v 2"}: pairs separated by spaces; a value may be double-quoted. */
-  static Map<String, String> logfmt(String s) {
-    Map<String, String> out = new LinkedHashMap<>();
-    int i = 0;
-    int n = s.length();
-    while (i < n) {
-      while (i < n && Character.isWhitespace(s.charAt(i))) {
-        i++;
-      }
-      if (i >= n) {
-        break;
-      }
-      int keyStart = i;
-      while (i < n && s.charAt(i) != '=' && !Character.isWhitespace(s.charAt(i))) {
-        i++;
-      }
-      String key = s.substring(keyStart, i);
-      if (i >= n || s.charAt(i) != '=' || key.isEmpty()) {
-        throw new BadRequest("tags \"" + clip(s) + "\" must be key=value pairs or a JSON object");
-      }
-      i++; // '='
-      StringBuilder value = new StringBuilder();
-      if (i < n && s.charAt(i) == '"') {
-        i++;
-        boolean closed = false;
-        while (i < n) {
-          char c = s.charAt(i++);
-          if (c == '\\' && i < n) {
-            value.append(s.charAt(i++));
-          } else if (c == '"') {
-            closed = true;
-            break;
-          } else {
-            value.append(c);
-          }
-        }
-        if (!closed) {
-          throw new BadRequest("the value of tag \"" + clip(key) + "\" has no closing quote");
-        }
-      } else {
-        while (i < n && !Character.isWhitespace(s.charAt(i))) {
-          value.append(s.charAt(i++));
-        }
-      }
-      out.put(key, value.toString());
-    }
-    return out;
-  }
-
-  /**
-   * The filter a Jaeger tag stands for: the tags Jaeger derives from a span's fields ({@code
-   * error}, {@code span.kind}, {@code otel.status_code}, {@code otel.status_description}) map to
-   * those fields; any other key is an attribute of the span or of its resource.
-   */
-  static Filter tagFilter(String key, String value) {
-    return switch (key) {
-      case "error" -> Filter.Predicate.of("error", Op.EQ, value);
-      case "span.kind" -> Filter.Predicate.of("span.kind", Op.EQ, value.toLowerCase(Locale.ROOT));
-      case "otel.status_code" ->
-          Filter.Predicate.of("status", Op.EQ, value.toLowerCase(Locale.ROOT));
-      case "otel.status_description" -> Filter.Predicate.of("status_message", Op.EQ, value);
-      default -> Filter.Predicate.of(key, Op.EQ, value);
-    };
-  }
-
-  private static void checkLength(String name, String value) {
-    if (value.length() > MAX_PARAM_CHARS) {
-      throw new BadRequest("'" + name + "' is over " + MAX_PARAM_CHARS + " characters");
-    }
-  }
-
-  private static String clip(String s) {
-    return s.length() <= 80 ? s : s.substring(0, 80) + "…";
   }
 
   // ---- JSON ----
