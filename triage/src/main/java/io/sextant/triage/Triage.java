@@ -665,9 +665,10 @@ public final class Triage implements AutoCloseable {
                     return List.of();
                   })
               .join();
-      Set<String> answering = Evidence.answering(checked, components);
+      Set<String> answering = HealthEvidence.answering(checked, components);
       Map<String, Prior> priors =
-          Evidence.priors(checked, answering, recent, components, known::host, known::datastores);
+          HealthEvidence.priors(
+              checked, answering, recent, components, known::host, known::datastores);
       return new TriageInput(
           footprints,
           Map.of(),
@@ -681,7 +682,7 @@ public final class Triage implements AutoCloseable {
           answering,
           List.of(),
           List.of(),
-          Evidence.waiting(checked, answering, components, known::datastores));
+          HealthEvidence.waiting(checked, answering, components, known::datastores));
     }
   }
 

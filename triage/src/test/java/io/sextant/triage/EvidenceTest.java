@@ -45,7 +45,7 @@ class EvidenceTest {
     Map<String, String> hosts =
         Map.of("assets", ComponentIds.host("node-6"), "photos", ComponentIds.host("node-6"));
     Map<String, Prior> p =
-        Evidence.priors(
+        HealthEvidence.priors(
             List.of(
                 check("assets", false),
                 check("photos", false),
@@ -77,7 +77,7 @@ class EvidenceTest {
         List.of(timedOut("customers"), timedOut("gateway"), check("catalog", true));
 
     Map<String, Prior> p =
-        Evidence.priors(
+        HealthEvidence.priors(
             checks,
             Set.of("catalog"),
             List.of(),
@@ -85,7 +85,7 @@ class EvidenceTest {
             hosts::get,
             s -> Map.of());
     Map<String, Prior> nothingAnswers =
-        Evidence.priors(
+        HealthEvidence.priors(
             checks.subList(0, 2),
             Set.of(),
             List.of(),
@@ -110,7 +110,7 @@ class EvidenceTest {
   @Test
   void aChangeFromAKnownVersionRaisesTheServiceOnce() {
     Map<String, Prior> p =
-        Evidence.priors(
+        HealthEvidence.priors(
             List.of(),
             Set.of(),
             List.of(
@@ -137,10 +137,10 @@ class EvidenceTest {
             check("payments-db", true), // the database itself answers
             check("search", false, "search-db"),
             check("search-db", false)); // the database itself does not
-    Set<String> answering = Evidence.answering(checks, components);
+    Set<String> answering = HealthEvidence.answering(checks, components);
     assertThat(answering).containsExactly(payments);
     Map<String, Prior> p =
-        Evidence.priors(checks, answering, List.of(), components, s -> null, s -> Map.of());
+        HealthEvidence.priors(checks, answering, List.of(), components, s -> null, s -> Map.of());
     assertThat(p).doesNotContainKey(payments);
     assertThat(p.get("payments").multiplier()).isEqualTo(10);
     assertThat(p.get(search).multiplier()).isEqualTo(10);
@@ -188,7 +188,7 @@ class EvidenceTest {
           new HealthResult.Dependency("ping", false, "no answer within 2000 ms"));
 
   private static Map<String, Prior> shop(HealthResult r) {
-    return Evidence.priors(
+    return HealthEvidence.priors(
         List.of(r),
         Set.of(),
         List.of(),
@@ -212,15 +212,15 @@ class EvidenceTest {
   void aServiceWhoseCheckAnswersButFindsItsDbHanging_isWaitingOnItsDatabases() {
     Function<String, Map<String, io.sextant.topology.NodeKind>> calls =
         s -> s.equals("orders") ? ORDERS_CALLS : Map.of();
-    assertThat(Evidence.waiting(List.of(ORDERS_DB_HANGS), Set.of(), SHOP, calls))
+    assertThat(HealthEvidence.waiting(List.of(ORDERS_DB_HANGS), Set.of(), SHOP, calls))
         .containsExactly(Map.entry("orders", Set.of(ORDERS_DB, SHARED_DB)));
     // A database that answers its own check is not what it waits on (a leaked pool says so too).
-    assertThat(Evidence.waiting(List.of(ORDERS_DB_HANGS), Set.of(SHARED_DB), SHOP, calls))
+    assertThat(HealthEvidence.waiting(List.of(ORDERS_DB_HANGS), Set.of(SHARED_DB), SHOP, calls))
         .containsExactly(Map.entry("orders", Set.of(ORDERS_DB)));
     // Frozen (nothing of its check answers) or refused: it is not waiting, it is down.
-    assertThat(Evidence.waiting(List.of(ORDERS_FROZEN), Set.of(), SHOP, calls)).isEmpty();
+    assertThat(HealthEvidence.waiting(List.of(ORDERS_FROZEN), Set.of(), SHOP, calls)).isEmpty();
     assertThat(
-            Evidence.waiting(
+            HealthEvidence.waiting(
                 List.of(spring("orders", "ConnectException", false)), Set.of(), SHOP, calls))
         .isEmpty();
   }
