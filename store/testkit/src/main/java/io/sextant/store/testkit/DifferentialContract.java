@@ -14,15 +14,16 @@ import io.sextant.query.Calculation;
 import io.sextant.query.CompareQuery;
 import io.sextant.query.Comparison;
 import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.query.Filter;
 import io.sextant.query.Having;
-import io.sextant.query.MemoryEngine;
 import io.sextant.query.Op;
 import io.sextant.query.Order;
-import io.sextant.query.QueryText;
 import io.sextant.query.Question;
 import io.sextant.query.Result;
 import io.sextant.query.TraceQuery;
+import io.sextant.query.memory.MemoryEngine;
+import io.sextant.query.text.QueryText;
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.MemoryEventStore;
 import io.sextant.store.spi.TimeRange;
@@ -474,7 +475,7 @@ public abstract class DifferentialContract {
 
   @Test
   void answersRandomQuestionsLikeTheNaiveEngine() throws Exception {
-    Engine engine = Engine.of(store);
+    Engine engine = Engines.of(store);
     Engine naive = new MemoryEngine(reference);
     Random r = new Random(seed() * 31 + 7);
     for (int i = 0; i < questions(); i++) {
@@ -508,7 +509,7 @@ public abstract class DifferentialContract {
   /** The question docs/query.md shows for metrics, and its neighbours, as text. */
   @Test
   void answersMetricQuestionsLikeTheNaiveEngine() throws Exception {
-    Engine engine = Engine.of(store);
+    Engine engine = Engines.of(store);
     Engine naive = new MemoryEngine(reference);
     String range = " | since 2025-01-01T00:00:00Z until 2025-01-01T00:10:00Z";
     assertThat(T0).isEqualTo(Instant.parse("2025-01-01T00:00:00Z").toEpochMilli() * 1_000_000L);
@@ -559,7 +560,7 @@ public abstract class DifferentialContract {
 
   @Test
   void findsTheSameTracesAsTheNaiveEngine() throws Exception {
-    Engine engine = Engine.of(store);
+    Engine engine = Engines.of(store);
     Engine naive = new MemoryEngine(reference);
     Random r = new Random(seed() * 17 + 3);
     for (int i = 0; i < 60; i++) {
@@ -571,7 +572,7 @@ public abstract class DifferentialContract {
 
   @Test
   void comparesLikeTheNaiveEngine() throws Exception {
-    Engine engine = Engine.of(store);
+    Engine engine = Engines.of(store);
     Engine naive = new MemoryEngine(reference);
     Random r = new Random(seed() * 13 + 5);
     for (int i = 0; i < 20; i++) {

@@ -16,6 +16,7 @@ import io.sextant.query.Calculation;
 import io.sextant.query.CompareQuery;
 import io.sextant.query.Comparison;
 import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.query.Filter;
 import io.sextant.query.Having;
 import io.sextant.query.HopQuery;
@@ -63,7 +64,7 @@ public abstract class QueryContract {
   void setUp() throws Exception {
     store = openStore(dir);
     store.write(fixture());
-    engine = Engine.of(store);
+    engine = Engines.of(store);
   }
 
   @AfterEach

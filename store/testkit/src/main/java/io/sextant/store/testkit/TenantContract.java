@@ -14,6 +14,7 @@ import io.sextant.query.ColumnInfo;
 import io.sextant.query.CompareQuery;
 import io.sextant.query.Comparison;
 import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.query.Filter;
 import io.sextant.query.HopQuery;
 import io.sextant.query.Op;
@@ -162,7 +163,7 @@ public abstract class TenantContract {
 
   @Test
   void questionsCountOnlyTheTenantsEvents() throws Exception {
-    Engine engine = Engine.of(acme());
+    Engine engine = Engines.of(acme());
     assertThat(engine.run(Question.over(HOUR).build()).rows()).containsExactly(List.of(4L));
     Result byService = engine.run(Question.over(HOUR).by("service.name").build());
     assertThat(byService.rows())
@@ -179,7 +180,7 @@ public abstract class TenantContract {
 
   @Test
   void columnsShowNoOtherTenantsNamesOrValues() throws Exception {
-    ColumnInfo.Columns columns = Engine.of(acme()).columns(HOUR);
+    ColumnInfo.Columns columns = Engines.of(acme()).columns(HOUR);
     assertThat(columns.events()).isEqualTo(4);
     assertThat(columns.columns()).extracting(ColumnInfo::name).noneMatch(n -> n.contains("globex"));
     for (ColumnInfo c : columns.columns()) {
@@ -194,7 +195,7 @@ public abstract class TenantContract {
 
   @Test
   void traceSearchCountsOnlyTheTenantsSpans() throws Exception {
-    List<TraceSummary> traces = Engine.of(acme()).traces(new TraceQuery(HOUR, null, 10));
+    List<TraceSummary> traces = Engines.of(acme()).traces(new TraceQuery(HOUR, null, 10));
     assertThat(traces).hasSize(1);
     TraceSummary t = traces.get(0);
     assertThat(t.rootService()).isEqualTo("shop");
@@ -205,7 +206,7 @@ public abstract class TenantContract {
   @Test
   void callsJoinOnlyTheTenantsServers() throws Exception {
     List<HopQuery.Hop> hops =
-        Engine.of(acme())
+        Engines.of(acme())
             .hops(
                 new HopQuery(
                     HOUR,
@@ -220,7 +221,7 @@ public abstract class TenantContract {
   @Test
   void comparisonsSeeOnlyTheTenantsEvents() throws Exception {
     Comparison c =
-        Engine.of(acme())
+        Engines.of(acme())
             .compare(
                 new CompareQuery(
                     HOUR,

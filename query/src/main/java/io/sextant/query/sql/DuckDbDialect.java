@@ -1,19 +1,24 @@
-package io.sextant.query;
+package io.sextant.query.sql;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sextant.query.QueryException;
+import io.sextant.query.Results;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Map;
 
-/** DuckDB's SQL. */
-final class DuckDbDialect implements SqlDialect {
-  static final DuckDbDialect INSTANCE = new DuckDbDialect();
+/** DuckDB's SQL. Public only for {@link java.util.ServiceLoader}, which makes the one instance. */
+public final class DuckDbDialect implements SqlDialect {
+  public DuckDbDialect() {}
 
-  private DuckDbDialect() {}
+  @Override
+  public String name() {
+    return "duckdb";
+  }
 
   private String path(String key) {
     if (key.indexOf('"') >= 0) {

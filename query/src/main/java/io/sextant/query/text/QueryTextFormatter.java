@@ -1,6 +1,13 @@
-package io.sextant.query;
+package io.sextant.query.text;
 
-import io.sextant.query.QueryTextToken.Kind;
+import io.sextant.query.Aggregate;
+import io.sextant.query.Calculation;
+import io.sextant.query.DurationText;
+import io.sextant.query.Filter;
+import io.sextant.query.Having;
+import io.sextant.query.Op;
+import io.sextant.query.Question;
+import io.sextant.query.text.QueryTextToken.Kind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

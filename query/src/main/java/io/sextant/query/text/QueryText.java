@@ -1,4 +1,8 @@
-package io.sextant.query;
+package io.sextant.query.text;
+
+import io.sextant.query.Filter;
+import io.sextant.query.QueryException;
+import io.sextant.query.Question;
 
 /**
  * The one-line text syntax for questions, as people type it:

@@ -1,6 +1,8 @@
-package io.sextant.query;
+package io.sextant.query.text;
 
-import io.sextant.query.QueryTextToken.Kind;
+import io.sextant.query.DurationText;
+import io.sextant.query.QueryException;
+import io.sextant.query.text.QueryTextToken.Kind;
 import io.sextant.store.spi.TimeRange;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

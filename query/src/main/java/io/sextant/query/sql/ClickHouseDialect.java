@@ -1,5 +1,6 @@
-package io.sextant.query;
+package io.sextant.query.sql;
 
+import io.sextant.query.Results;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -16,9 +17,10 @@ import java.util.Map;
  * matches {@code NOT IN} there, so leaves also ask that the value be present; percentiles are
  * interpolated over the sorted values, as the in-memory engine does ({@code quantileExactInclusive}
  * came later); the events table is read {@code FINAL}, so an event written twice counts once.
+ *
+ * <p>Public only for {@link java.util.ServiceLoader}, which makes the one instance.
  */
-final class ClickHouseDialect implements SqlDialect {
-  static final ClickHouseDialect INSTANCE = new ClickHouseDialect();
+public final class ClickHouseDialect implements SqlDialect {
 
   /** The type codes in {@code <prefix>_types}: as the ClickHouse store writes them. */
   static final int STRING = 0;
@@ -27,7 +29,12 @@ final class ClickHouseDialect implements SqlDialect {
   static final int DOUBLE = 2;
   static final int BOOL = 3;
 
-  private ClickHouseDialect() {}
+  public ClickHouseDialect() {}
+
+  @Override
+  public String name() {
+    return "clickhouse";
+  }
 
   private String index(String attrs, String key) {
     return "indexOf(" + attrs + "_keys, " + literal(key) + ")";

@@ -1,6 +1,10 @@
-package io.sextant.query;
+package io.sextant.query.text;
 
-import io.sextant.query.QueryTextToken.Kind;
+import io.sextant.query.DurationText;
+import io.sextant.query.Filter;
+import io.sextant.query.Op;
+import io.sextant.query.QueryException;
+import io.sextant.query.text.QueryTextToken.Kind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;

@@ -1,11 +1,19 @@
-package io.sextant.query;
+package io.sextant.query.text;
 
 import static io.sextant.query.Filter.and;
 import static io.sextant.query.Filter.or;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sextant.query.Aggregate;
+import io.sextant.query.Calculation;
+import io.sextant.query.Filter;
 import io.sextant.query.Filter.Predicate;
+import io.sextant.query.Having;
+import io.sextant.query.Op;
+import io.sextant.query.Order;
+import io.sextant.query.QueryException;
+import io.sextant.query.Question;
 import io.sextant.store.spi.TimeRange;
 import java.io.IOException;
 import java.nio.file.Files;

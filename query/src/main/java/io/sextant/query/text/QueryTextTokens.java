@@ -1,6 +1,7 @@
-package io.sextant.query;
+package io.sextant.query.text;
 
-import io.sextant.query.QueryTextToken.Kind;
+import io.sextant.query.QueryException;
+import io.sextant.query.text.QueryTextToken.Kind;
 import java.util.List;
 
 /** A cursor over the tokens of a text query, and the "expected …, found …" errors. */

@@ -1,4 +1,4 @@
-package io.sextant.query;
+package io.sextant.query.text;
 
 import java.util.Locale;
 

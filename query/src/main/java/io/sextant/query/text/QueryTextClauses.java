@@ -1,6 +1,8 @@
-package io.sextant.query;
+package io.sextant.query.text;
 
-import io.sextant.query.QueryTextToken.Kind;
+import io.sextant.query.Aggregate;
+import io.sextant.query.QueryException;
+import io.sextant.query.text.QueryTextToken.Kind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.sextant.query;
+package io.sextant.query.sql;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,8 +8,16 @@ import java.util.Map;
 /**
  * What differs between the SQL of one store and another's: functions and their spelling. The SQL
  * engine writes everything else the same way for every store; a new store adds one of these.
+ *
+ * <p>A dialect is a {@link java.util.ServiceLoader} service: its class is listed in {@code
+ * META-INF/services/io.sextant.query.sql.SqlDialect}, public with a public no-argument constructor,
+ * and the engine picks it for a store whose {@link io.sextant.store.spi.SqlAccess#dialect()} equals
+ * its {@link #name()} (docs/adr/0024-query-packages-and-dialect.md).
  */
-interface SqlDialect {
+public interface SqlDialect {
+
+  /** The name a store gives its SQL ({@link io.sextant.store.spi.SqlAccess#dialect()}). */
+  String name();
 
   /** The string at {@code key} of a JSON object expression, or NULL. */
   String jsonString(String json, String key);

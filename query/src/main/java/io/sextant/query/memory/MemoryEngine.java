@@ -1,15 +1,34 @@
-package io.sextant.query;
+package io.sextant.query.memory;
 
 import io.sextant.model.Event;
 import io.sextant.model.EventKind;
 import io.sextant.model.SpanKind;
+import io.sextant.query.Aggregate;
+import io.sextant.query.BubbleUp;
+import io.sextant.query.Catalog;
+import io.sextant.query.ColumnInfo;
+import io.sextant.query.CompareQuery;
+import io.sextant.query.Comparison;
+import io.sextant.query.Engine;
+import io.sextant.query.EventFields;
+import io.sextant.query.Field;
+import io.sextant.query.HistogramPoint;
+import io.sextant.query.Histograms;
+import io.sextant.query.HopQuery;
+import io.sextant.query.Op;
+import io.sextant.query.Plan;
 import io.sextant.query.Plan.BoundAnd;
 import io.sextant.query.Plan.BoundCalculation;
 import io.sextant.query.Plan.BoundFilter;
-import io.sextant.query.Plan.BoundHaving;
 import io.sextant.query.Plan.BoundOr;
-import io.sextant.query.Plan.BoundOrder;
 import io.sextant.query.Plan.BoundPredicate;
+import io.sextant.query.QueryException;
+import io.sextant.query.Question;
+import io.sextant.query.Result;
+import io.sextant.query.Results;
+import io.sextant.query.TraceQuery;
+import io.sextant.query.TraceRow;
+import io.sextant.query.TraceSummary;
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.FieldType;
 import io.sextant.store.spi.StoreException;
@@ -74,8 +93,8 @@ public final class MemoryEngine implements Engine {
       rows.add(row);
     }
     Histograms.fillRows(plan, rows, histograms);
-    rows.removeIf(row -> !keep(plan, row));
-    rows.sort(rowOrder(plan));
+    rows.removeIf(row -> !Results.keep(plan, row));
+    rows.sort(Results.rowOrder(plan));
     if (rows.size() > question.limit()) {
       rows = new ArrayList<>(rows.subList(0, question.limit()));
     }
@@ -239,62 +258,6 @@ public final class MemoryEngine implements Engine {
     return v[lo] + (v[hi] - v[lo]) * (pos - lo);
   }
 
-  static boolean keep(Plan plan, List<Object> row) {
-    for (BoundHaving h : plan.having()) {
-      Object v = row.get(plan.breakdowns().size() + h.index());
-      if (v == null) {
-        return false;
-      }
-      double d = ((Number) v).doubleValue();
-      boolean ok =
-          switch (h.op()) {
-            case EQ -> d == h.value();
-            case NE -> d != h.value();
-            case LT -> d < h.value();
-            case LE -> d <= h.value();
-            case GT -> d > h.value();
-            case GE -> d >= h.value();
-            default -> throw new AssertionError(h.op());
-          };
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The question's order, then every breakdown ascending; absent values last either way. */
-  static Comparator<List<Object>> rowOrder(Plan plan) {
-    Comparator<List<Object>> order = (a, b) -> 0;
-    for (BoundOrder o : plan.orderBy()) {
-      order = order.thenComparing(byColumn(o.index(), o.descending()));
-    }
-    for (int i = 0; i < plan.breakdowns().size(); i++) {
-      order = order.thenComparing(byColumn(i, false));
-    }
-    return order;
-  }
-
-  private static Comparator<List<Object>> byColumn(int index, boolean descending) {
-    return (a, b) -> {
-      Object x = a.get(index);
-      Object y = b.get(index);
-      if (x == null || y == null) {
-        return x == null ? (y == null ? 0 : 1) : -1;
-      }
-      int c = compareValues(x, y);
-      return descending ? -c : c;
-    };
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static int compareValues(Object x, Object y) {
-    if (x instanceof Number a && y instanceof Number b) {
-      return Double.compare(a.doubleValue(), b.doubleValue());
-    }
-    return ((Comparable) x).compareTo(y);
-  }
-
   private Result.Series series(
       Plan plan,
       List<Event> matching,
@@ -401,9 +364,9 @@ public final class MemoryEngine implements Engine {
           row.add(quantile(durations, 0.99));
           rows.add(row);
         });
-    Comparator<List<Object>> order = byColumn(nb + 1, true);
+    Comparator<List<Object>> order = Results.byColumn(nb + 1, true);
     for (int i = 0; i <= nb; i++) {
-      order = order.thenComparing(byColumn(i, false));
+      order = order.thenComparing(Results.byColumn(i, false));
     }
     rows.sort(order);
     List<HopQuery.Hop> out = new ArrayList<>();
@@ -457,11 +420,11 @@ public final class MemoryEngine implements Engine {
   public ColumnInfo.Columns columns(TimeRange range) throws StoreException {
     List<Field> fields = List.copyOf(catalog().fields());
     List<Event> events = events(range);
-    long k = Results.describeThreshold(events.size());
+    long k = EventSample.describeThreshold(events.size());
     List<Object[]> rows = new ArrayList<>();
     for (Event e : events) {
-      if (Math.floorMod(e.timeUnixNano(), Results.SAMPLE_MODULUS) < k) {
-        rows.add(Results.row(fields, e));
+      if (Math.floorMod(e.timeUnixNano(), EventSample.SAMPLE_MODULUS) < k) {
+        rows.add(EventSample.row(fields, e));
       }
     }
     return Results.describe(fields, rows, events.size());
@@ -492,12 +455,12 @@ public final class MemoryEngine implements Engine {
         baseline.add(e);
       }
     }
-    for (Event e : Results.sample(selection, nS)) {
-      rows.add(Results.row(fields, e));
+    for (Event e : EventSample.sample(selection, nS)) {
+      rows.add(EventSample.row(fields, e));
       flags.add(true);
     }
-    for (Event e : Results.sample(baseline, nB)) {
-      rows.add(Results.row(fields, e));
+    for (Event e : EventSample.sample(baseline, nB)) {
+      rows.add(EventSample.row(fields, e));
       flags.add(false);
     }
     boolean[] in = new boolean[flags.size()];
