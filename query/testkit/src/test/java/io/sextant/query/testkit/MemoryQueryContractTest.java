@@ -1,4 +1,4 @@
-package io.sextant.store.testkit;
+package io.sextant.query.testkit;
 
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.MemoryEventStore;

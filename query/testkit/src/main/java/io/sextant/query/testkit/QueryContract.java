@@ -1,4 +1,4 @@
-package io.sextant.store.testkit;
+package io.sextant.query.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,6 +30,7 @@ import io.sextant.query.TraceSummary;
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.FieldType;
 import io.sextant.store.spi.TimeRange;
+import io.sextant.store.testkit.Fixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
