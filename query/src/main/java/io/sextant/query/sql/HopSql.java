@@ -16,15 +16,7 @@ import java.util.List;
  * The statement that answers a {@link HopQuery}: the matching spans joined to the service of their
  * child server or consumer span, grouped with counts, errors and duration percentiles.
  */
-final class HopSql {
-  private final SqlTarget target;
-  private final SqlDialect dialect;
-
-  HopSql(SqlTarget target) {
-    this.target = target;
-    this.dialect = target.dialect();
-  }
-
+record HopSql(SqlTarget target) {
   List<HopQuery.Hop> hops(HopQuery query, Catalog catalog) throws StoreException {
     Question q =
         Question.over(query.range())
@@ -42,14 +34,14 @@ final class HopSql {
     select.add("CASE WHEN k.s <> " + service + " THEN k.s END");
     String duration = target.core("duration", "e");
     select.add("count(*)");
-    select.add(dialect.countIf(target.core("error", "e")));
-    select.add(dialect.quantile(duration, 0.5));
-    select.add(dialect.quantile(duration, 0.99));
+    select.add(target.dialect().countIf(target.core("error", "e")));
+    select.add(target.dialect().quantile(duration, 0.5));
+    select.add(target.dialect().quantile(duration, 0.99));
     st.add("SELECT " + target.selectList(select));
     // One row per call: the smallest callee service name when a call has several server children.
     st.extraJoin =
         " "
-            + dialect.leftJoin()
+            + target.dialect().leftJoin()
             + " (SELECT "
             + target.core("trace_id", "c")
             + " AS t, "
@@ -57,7 +49,7 @@ final class HopSql {
             + " AS p, min("
             + target.core("service.name", "c")
             + ") AS s FROM "
-            + dialect.from(target.layout().eventsTable(), "c", "")
+            + target.dialect().from(target.layout().eventsTable(), "c", "")
             + " WHERE "
             + target.core("time", "c")
             + " >= ? AND "
@@ -98,9 +90,9 @@ final class HopSql {
     st.add(" AND " + target.core("kind", "e") + " = ").param(EventKind.SPAN.label());
     st.add(" GROUP BY " + target.positions(1, nb + 1));
     List<String> order = new ArrayList<>();
-    order.add(dialect.position(nb + 2) + " DESC");
+    order.add(target.dialect().position(nb + 2) + " DESC");
     for (int i = 1; i <= nb + 1; i++) {
-      order.add(dialect.position(i) + " ASC NULLS LAST");
+      order.add(target.dialect().position(i) + " ASC NULLS LAST");
     }
     st.add(" ORDER BY " + String.join(", ", order) + " LIMIT " + query.limit());
     return st.run(

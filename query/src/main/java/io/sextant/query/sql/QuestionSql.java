@@ -26,15 +26,7 @@ import java.util.Set;
  * The statements that answer a {@link Question}: the table of groups, a series per top group, a
  * heatmap per heatmap calculation, and the histogram points for percentiles of histogram metrics.
  */
-final class QuestionSql {
-  private final SqlTarget target;
-  private final SqlDialect dialect;
-
-  QuestionSql(SqlTarget target) {
-    this.target = target;
-    this.dialect = target.dialect();
-  }
-
+record QuestionSql(SqlTarget target) {
   /** The answer to {@code plan}'s question, taking the time from {@code started} on. */
   Result answer(Plan plan, long started) throws StoreException {
     Question question = plan.question();
@@ -106,10 +98,12 @@ final class QuestionSql {
     List<String> order = new ArrayList<>();
     for (BoundOrder o : plan.orderBy()) {
       order.add(
-          dialect.position(o.index() + 1) + (o.descending() ? " DESC" : " ASC") + " NULLS LAST");
+          target.dialect().position(o.index() + 1)
+              + (o.descending() ? " DESC" : " ASC")
+              + " NULLS LAST");
     }
     for (int i = 0; i < nb; i++) {
-      order.add(dialect.position(i + 1) + " ASC NULLS LAST");
+      order.add(target.dialect().position(i + 1) + " ASC NULLS LAST");
     }
     if (!order.isEmpty()) {
       st.add(" ORDER BY " + String.join(", ", order));
@@ -133,15 +127,15 @@ final class QuestionSql {
     return switch (c.aggregate()) {
       case COUNT -> "count(*)";
       case RATE -> "(count(*) / " + Double.toString(seconds) + ")";
-      case COUNT_DISTINCT -> dialect.countDistinct(st.expr(c.field()));
-      case SUM -> dialect.toDouble("sum(" + st.expr(c.field()) + ")");
-      case AVG -> dialect.toDouble("avg(" + st.expr(c.field()) + ")");
+      case COUNT_DISTINCT -> target.dialect().countDistinct(st.expr(c.field()));
+      case SUM -> target.dialect().toDouble("sum(" + st.expr(c.field()) + ")");
+      case AVG -> target.dialect().toDouble("avg(" + st.expr(c.field()) + ")");
       case MIN, MAX -> {
         String agg = c.aggregate().label() + "(" + st.expr(c.field()) + ")";
-        yield c.field().type() == FieldType.TIMESTAMP ? agg : dialect.toDouble(agg);
+        yield c.field().type() == FieldType.TIMESTAMP ? agg : target.dialect().toDouble(agg);
       }
       case HEATMAP -> throw new AssertionError("heatmaps are answered apart");
-      default -> dialect.quantile(st.expr(c.field()), c.aggregate().quantile());
+      default -> target.dialect().quantile(st.expr(c.field()), c.aggregate().quantile());
     };
   }
 
@@ -166,7 +160,7 @@ final class QuestionSql {
     if (!top.isEmpty()) {
       Statement st = target.statement();
       List<String> select = new ArrayList<>();
-      select.add(dialect.intDiv("e.time - " + from, step));
+      select.add(target.dialect().intDiv("e.time - " + from, step));
       List<String> groupExprs = new ArrayList<>();
       for (Field f : plan.breakdowns()) {
         groupExprs.add(st.expr(f));
@@ -188,7 +182,7 @@ final class QuestionSql {
             if (key.get(i) == null) {
               st.add("(" + groupExprs.get(i) + " IS NULL)");
             } else {
-              st.add(dialect.orFalse("(" + groupExprs.get(i) + " = ?)"));
+              st.add(target.dialect().orFalse("(" + groupExprs.get(i) + " = ?)"));
               st.params.add(key.get(i));
             }
           }
@@ -266,7 +260,8 @@ final class QuestionSql {
             rs -> {
               List<HistogramPoint> out = new ArrayList<>();
               while (rs.next()) {
-                Map<String, Object> record = dialect.readAttributes(rs, attributeColumns.record());
+                Map<String, Object> record =
+                    target.dialect().readAttributes(rs, attributeColumns.record());
                 Map<String, Object> columns = new HashMap<>();
                 for (int i = 0; i < promoted.size(); i++) {
                   columns.put(promoted.get(i), rs.getObject(nb + 2 + i));
@@ -289,7 +284,7 @@ final class QuestionSql {
                         key,
                         rs.getLong(nb + 1),
                         Histograms.fields(
-                            dialect.readAttributes(rs, attributeColumns.resource()),
+                            target.dialect().readAttributes(rs, attributeColumns.resource()),
                             columns,
                             record));
                 if (p != null) {
@@ -310,8 +305,8 @@ final class QuestionSql {
         "SELECT "
             + target.selectList(
                 List.of(
-                    dialect.intDiv("e.time - " + from, step),
-                    "CASE WHEN " + x + " > 0 THEN " + dialect.logBucket(x) + " END",
+                    target.dialect().intDiv("e.time - " + from, step),
+                    "CASE WHEN " + x + " > 0 THEN " + target.dialect().logBucket(x) + " END",
                     "count(*)")));
     st.fromWhere(plan.question().range(), plan.where());
     st.add(" AND " + x + " IS NOT NULL GROUP BY " + target.positions(1, 2));

@@ -24,15 +24,7 @@ import java.util.Map;
  * The statements that read events field by field, on a sample when there are many: describing the
  * columns of a range, and compare-to-baseline.
  */
-final class SampleSql {
-  private final SqlTarget target;
-  private final SqlDialect dialect;
-
-  SampleSql(SqlTarget target) {
-    this.target = target;
-    this.dialect = target.dialect();
-  }
-
+record SampleSql(SqlTarget target) {
   ColumnInfo.Columns columns(TimeRange range, Catalog catalog) throws StoreException {
     List<Field> fields = List.copyOf(catalog.fields());
     Statement count = target.statement();
@@ -59,7 +51,9 @@ final class SampleSql {
     counts.add(
         "SELECT "
             + target.selectList(
-                List.of(dialect.countIf(dialect.orFalse(selCond.text.toString())), "count(*)")));
+                List.of(
+                    target.dialect().countIf(target.dialect().orFalse(selCond.text.toString())),
+                    "count(*)")));
     counts.params.addAll(selCond.params);
     counts.joinResources |= selCond.joinResources;
     counts.fromWhere(query.range(), base.where());
@@ -115,7 +109,7 @@ final class SampleSql {
     Statement st = target.statement();
     st.joinResources = true;
     if (fraction < 1) {
-      st.tableSample = dialect.tableSample(fraction);
+      st.tableSample = target.dialect().tableSample(fraction);
     }
     List<String> select = new ArrayList<>();
     int[] columnIndex = new int[fields.size()];
@@ -132,15 +126,17 @@ final class SampleSql {
     if (selection != null) {
       Statement cond = target.statement();
       cond.filter(selection);
-      st.add((inside ? " AND " : " AND NOT ") + dialect.orFalse(cond.text.toString()));
+      st.add((inside ? " AND " : " AND NOT ") + target.dialect().orFalse(cond.text.toString()));
       st.params.addAll(cond.params);
     }
     return st.run(
         rs -> {
           List<Object[]> out = new ArrayList<>();
           while (rs.next()) {
-            Map<String, Object> record = dialect.readAttributes(rs, attributeColumns.record());
-            Map<String, Object> resource = dialect.readAttributes(rs, attributeColumns.resource());
+            Map<String, Object> record =
+                target.dialect().readAttributes(rs, attributeColumns.record());
+            Map<String, Object> resource =
+                target.dialect().readAttributes(rs, attributeColumns.resource());
             Object[] row = new Object[fields.size()];
             for (int i = 0; i < row.length; i++) {
               Field f = fields.get(i);

@@ -24,17 +24,11 @@ import java.util.List;
  */
 public final class SqlEngine implements Engine {
   private final EventStore store;
-  private final QuestionSql questions;
-  private final TraceSearchSql traces;
-  private final HopSql hops;
-  private final SampleSql samples;
+  private final SqlTarget target;
 
   private SqlEngine(EventStore store, SqlTarget target) {
     this.store = store;
-    this.questions = new QuestionSql(target);
-    this.traces = new TraceSearchSql(target);
-    this.hops = new HopSql(target);
-    this.samples = new SampleSql(target);
+    this.target = target;
   }
 
   /**
@@ -53,26 +47,26 @@ public final class SqlEngine implements Engine {
   @Override
   public Result run(Question question) throws StoreException {
     long started = System.nanoTime();
-    return questions.answer(Plan.of(question, catalog()), started);
+    return new QuestionSql(target).answer(Plan.of(question, catalog()), started);
   }
 
   @Override
   public List<HopQuery.Hop> hops(HopQuery query) throws StoreException {
-    return hops.hops(query, catalog());
+    return new HopSql(target).hops(query, catalog());
   }
 
   @Override
   public List<TraceSummary> traces(TraceQuery query) throws StoreException {
-    return traces.traces(query, catalog());
+    return new TraceSearchSql(target).traces(query, catalog());
   }
 
   @Override
   public ColumnInfo.Columns columns(TimeRange range) throws StoreException {
-    return samples.columns(range, catalog());
+    return new SampleSql(target).columns(range, catalog());
   }
 
   @Override
   public Comparison compare(CompareQuery query) throws StoreException {
-    return samples.compare(query, catalog());
+    return new SampleSql(target).compare(query, catalog());
   }
 }

@@ -17,15 +17,7 @@ import java.util.Map;
  * The statements of a trace search: the ids of the latest matching traces, then every event of
  * those traces in the range, summarised as the in-memory engine summarises them.
  */
-final class TraceSearchSql {
-  private final SqlTarget target;
-  private final SqlDialect dialect;
-
-  TraceSearchSql(SqlTarget target) {
-    this.target = target;
-    this.dialect = target.dialect();
-  }
-
+record TraceSearchSql(SqlTarget target) {
   List<TraceSummary> traces(TraceQuery query, Catalog catalog) throws StoreException {
     Plan plan = Plan.of(Question.over(query.range()).where(query.where()).build(), catalog);
     Statement ids = target.statement();
@@ -37,11 +29,11 @@ final class TraceSearchSql {
         " AND "
             + traceId
             + " IS NOT NULL GROUP BY "
-            + dialect.position(1)
+            + target.dialect().position(1)
             + " ORDER BY "
-            + dialect.position(2)
+            + target.dialect().position(2)
             + " DESC, "
-            + dialect.position(1)
+            + target.dialect().position(1)
             + " LIMIT "
             + query.limit());
     List<String> found =
@@ -66,7 +58,9 @@ final class TraceSearchSql {
             + target.selectList(
                 List.of(
                     traceId,
-                    target.core("kind", "e") + " = " + dialect.literal(EventKind.SPAN.label()),
+                    target.core("kind", "e")
+                        + " = "
+                        + target.dialect().literal(EventKind.SPAN.label()),
                     target.core("time", "e"),
                     "coalesce(" + target.core("duration", "e") + ", 0)",
                     target.core("parent_span_id", "e") + " IS NOT NULL",

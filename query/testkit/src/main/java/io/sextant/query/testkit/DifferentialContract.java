@@ -5,23 +5,11 @@ import static io.sextant.query.testkit.RandomEvents.S;
 import static io.sextant.query.testkit.RandomEvents.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sextant.model.Attributes;
 import io.sextant.model.Event;
-import io.sextant.model.Resource;
-import io.sextant.model.SpanId;
-import io.sextant.model.SpanKind;
-import io.sextant.model.StatusCode;
-import io.sextant.model.TraceId;
-import io.sextant.query.Aggregate;
-import io.sextant.query.Calculation;
 import io.sextant.query.CompareQuery;
 import io.sextant.query.Comparison;
 import io.sextant.query.Engine;
 import io.sextant.query.Engines;
-import io.sextant.query.Filter;
-import io.sextant.query.Having;
-import io.sextant.query.Op;
-import io.sextant.query.Order;
 import io.sextant.query.Question;
 import io.sextant.query.Result;
 import io.sextant.query.TraceQuery;
@@ -29,14 +17,10 @@ import io.sextant.query.memory.MemoryEngine;
 import io.sextant.query.text.QueryText;
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.MemoryEventStore;
-import io.sextant.store.spi.TimeRange;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 public abstract class DifferentialContract {
   static final int QUESTIONS = 300;
-
 
   @TempDir protected Path dir;
   private EventStore store;
@@ -93,7 +76,6 @@ public abstract class DifferentialContract {
     store.close();
     reference.close();
   }
-
 
   @Test
   void answersRandomQuestionsLikeTheNaiveEngine() throws Exception {
@@ -187,7 +169,8 @@ public abstract class DifferentialContract {
     Random r = new Random(seed() * 17 + 3);
     for (int i = 0; i < 60; i++) {
       TraceQuery q =
-          new TraceQuery(RANGE, r.nextInt(4) == 0 ? null : RandomQuestions.filter(r, 0), 1 + r.nextInt(25));
+          new TraceQuery(
+              RANGE, r.nextInt(4) == 0 ? null : RandomQuestions.filter(r, 0), 1 + r.nextInt(25));
       assertThat(engine.traces(q)).as("seed " + seed() + ", " + q).isEqualTo(naive.traces(q));
     }
   }

@@ -1,7 +1,5 @@
 package io.sextant.query.testkit;
 
-import static io.sextant.store.testkit.TenantFixture.ACME;
-import static io.sextant.store.testkit.TenantFixture.HOUR;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sextant.query.ColumnInfo;
@@ -16,43 +14,18 @@ import io.sextant.query.Question;
 import io.sextant.query.Result;
 import io.sextant.query.TraceQuery;
 import io.sextant.query.TraceSummary;
-import io.sextant.store.spi.EventStore;
 import io.sextant.store.testkit.TenantContract;
 import io.sextant.store.testkit.TenantFixture;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Isolation between tenants in the answers of the query engine over a tenant's view: no event,
  * count, column name or example value of another tenant reaches a question, a trace search, a call
- * join or a comparison. The events are {@link TenantFixture}'s, built to leak; the store's own
- * reads are held to the same by {@link TenantContract}.
+ * join or a comparison. The store and its events are {@link TenantFixture}'s, built to leak; the
+ * store's own reads are held to the same by {@link TenantContract}.
  */
-public abstract class TenantQueryContract {
-  @TempDir protected Path dir;
-  private EventStore store;
-
-  protected abstract EventStore openStore(Path dir) throws Exception;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    store = openStore(dir);
-    store.write(TenantFixture.events());
-  }
-
-  @AfterEach
-  void tearDown() {
-    store.close();
-  }
-
-  private EventStore acme() {
-    return store.forTenant(ACME);
-  }
-
+public abstract class TenantQueryContract extends TenantFixture {
   @Test
   void questionsCountOnlyTheTenantsEvents() throws Exception {
     Engine engine = Engines.of(acme());

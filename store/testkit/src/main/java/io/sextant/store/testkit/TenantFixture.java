@@ -7,19 +7,25 @@ import io.sextant.model.SpanId;
 import io.sextant.model.SpanKind;
 import io.sextant.model.StatusCode;
 import io.sextant.model.TraceId;
+import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.TimeRange;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Events of two tenants, built to leak if any read forgets the tenant: {@code acme} and {@code
- * globex} share a trace id and even a span id (two systems that happen to draw the same ids, or a
- * tenant forging another's), each has attribute keys and values of its own, and globex has a server
- * span whose parent is acme's client span, so a call join without the tenant would name globex's
- * service as acme's callee. Both tenant contracts write these: the store's ({@link TenantContract})
- * and the query engine's (query/testkit).
+ * A store holding the events of two tenants, built to leak if any read forgets the tenant: {@code
+ * acme} and {@code globex} share a trace id and even a span id (two systems that happen to draw the
+ * same ids, or a tenant forging another's), each has attribute keys and values of its own, and
+ * globex has a server span whose parent is acme's client span, so a call join without the tenant
+ * would name globex's service as acme's callee. The store is opened in a fresh directory and
+ * written before each test, and closed after it. The tenant contracts extend this: the store's
+ * ({@link TenantContract}) and the query engine's (query/testkit's {@code TenantQueryContract}).
  */
-public final class TenantFixture {
+public abstract class TenantFixture {
   public static final long S = 1_000_000_000L;
   public static final long MS = 1_000_000L;
 
@@ -32,7 +38,31 @@ public final class TenantFixture {
   public static final String ACME = "acme";
   public static final String GLOBEX = "globex";
 
-  private TenantFixture() {}
+  @TempDir protected Path dir;
+  private EventStore store;
+
+  protected abstract EventStore openStore(Path dir) throws Exception;
+
+  @BeforeEach
+  protected void openStoreAndWriteTheTenants() throws Exception {
+    store = openStore(dir);
+    store.write(events());
+  }
+
+  @AfterEach
+  protected void closeStore() {
+    store.close();
+  }
+
+  /** The store holding both tenants' events. */
+  protected final EventStore store() {
+    return store;
+  }
+
+  /** The store's view of {@code acme}. */
+  protected final EventStore acme() {
+    return store.forTenant(ACME);
+  }
 
   private static Event.Builder span(
       String tenant, String service, long span, Long parent, SpanKind kind, long at) {
