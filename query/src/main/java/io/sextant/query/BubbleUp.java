@@ -17,8 +17,11 @@ import java.util.TreeMap;
  * difference, risk ratio, a two-proportion z-test (Fisher's exact test when a cell is under 5) and
  * Benjamini–Hochberg control across every attribute and value. Numeric attributes with more than
  * {@link #CATEGORICAL_MAX} distinct values are binned at the baseline's deciles.
+ *
+ * <p>Public for the engines in {@code query.sql} and {@code query.memory}; not an API for other
+ * modules.
  */
-final class BubbleUp {
+public final class BubbleUp {
   static final int MAX_VALUES = 10;
   static final int CATEGORICAL_MAX = 20;
   static final double Q_MAX = 0.01;
@@ -35,7 +38,7 @@ final class BubbleUp {
    * @param rows one array of field values per sampled event, aligned with {@code fields}
    * @param inSelection per row, whether it is in the selection
    */
-  static Comparison compute(
+  public static Comparison compute(
       List<Field> fields,
       List<Object[]> rows,
       boolean[] inSelection,

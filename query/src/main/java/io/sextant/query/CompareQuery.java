@@ -49,7 +49,8 @@ public record CompareQuery(TimeRange range, Filter where, Selection selection) {
     }
   }
 
-  Filter selectionFilter() {
+  /** The selection as a filter. */
+  public Filter selectionFilter() {
     return switch (selection) {
       case FilterSelection f -> f.filter();
       case Region r -> r.asFilter();

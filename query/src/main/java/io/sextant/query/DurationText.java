@@ -74,7 +74,7 @@ public final class DurationText {
    *
    * @throws ArithmeticException when the duration does not fit in a long
    */
-  static Long parse(String word) {
+  public static Long parse(String word) {
     // Part by part from the start, each where the last ended: a regex repeating a group over the
     // whole word recursed once per part, and a few kilobytes of "4h4h…" overflowed the stack
     // (found by the fuzzer). No duration needs more than MAX_LENGTH characters.
@@ -129,7 +129,7 @@ public final class DurationText {
   }
 
   /** The nanoseconds in one {@code word} unit ({@code hours}, {@code min}, {@code d}), or null. */
-  static Long unitWord(String word) {
+  public static Long unitWord(String word) {
     return UNIT_WORDS.get(word.toLowerCase(Locale.ROOT));
   }
 

@@ -1,13 +1,13 @@
 package io.sextant.query;
 
-import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.StoreException;
 import io.sextant.store.spi.TimeRange;
 import java.util.List;
 
 /**
  * Answers questions over one store: in SQL when the store speaks SQL, by evaluating in memory when
- * it can hand over its events (the reference store). Thread-safe.
+ * it can hand over its events (the reference store). Thread-safe. {@link Engines#of} picks the one
+ * for a store.
  */
 public interface Engine {
 
@@ -33,12 +33,4 @@ public interface Engine {
 
   /** Every queryable field with its type. */
   Catalog catalog() throws StoreException;
-
-  /** The engine for {@code store}, or a QueryException when it can answer no question. */
-  static Engine of(EventStore store) {
-    if (store.sql().isPresent()) {
-      return SqlEngine.of(store, store.sql().get());
-    }
-    return new MemoryEngine(store);
-  }
 }

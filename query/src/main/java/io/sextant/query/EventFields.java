@@ -8,11 +8,14 @@ import io.sextant.store.spi.FieldType;
  * A field's value on one event, as the stores keep it: what the in-memory engine reads, and what
  * the SQL engines must agree with. Null means the event lacks the field: span-only fields on a log
  * record, log-only fields on a span, both on a metric point, an attribute the event does not carry.
+ *
+ * <p>Public for the engines in {@code query.sql} and {@code query.memory}; not an API for other
+ * modules.
  */
-final class EventFields {
+public final class EventFields {
   private EventFields() {}
 
-  static Object value(Event e, Field f) {
+  public static Object value(Event e, Field f) {
     Object raw = f.core() ? core(e, f.name()) : attribute(e, f);
     return raw == null ? null : as(f.type(), raw);
   }
@@ -26,7 +29,7 @@ final class EventFields {
   }
 
   /** {@code raw} converted as the SQL engines convert it; null where they give NULL. */
-  static Object as(FieldType type, Object raw) {
+  public static Object as(FieldType type, Object raw) {
     return switch (type) {
       case STRING -> raw instanceof Double d ? JsonNumbers.text(d) : raw.toString();
       case NUMBER -> {

@@ -11,6 +11,9 @@ import java.util.TreeMap;
  * buckets. Built from the point's attributes and its resource's, merged into one map, the same way
  * by every engine (docs/adr/0017-signals-metrics-slos.md).
  *
+ * <p>Public for the engines in {@code query.sql} and {@code query.memory}; not an API for other
+ * modules.
+ *
  * @param group the question's breakdown values for this point
  * @param series the identity of the series: metric name, resource and point attributes except the
  *     {@code metric.*} fields, and the start time (a restart starts a new series)
@@ -19,7 +22,7 @@ import java.util.TreeMap;
  * @param cumulative whether the counts are totals since {@code startTime} (else a delta)
  * @param buckets the counts as ranges
  */
-record HistogramPoint(
+public record HistogramPoint(
     List<Object> group,
     String series,
     long time,
@@ -31,7 +34,7 @@ record HistogramPoint(
    * The point described by {@code fields} (record and resource attributes, plus promoted columns),
    * or null when it is not a well-formed histogram point.
    */
-  static HistogramPoint of(List<Object> group, long time, Map<String, Object> fields) {
+  public static HistogramPoint of(List<Object> group, long time, Map<String, Object> fields) {
     Object type = fields.get("metric.type");
     HistogramBuckets buckets;
     try {

@@ -15,8 +15,11 @@ import java.util.TreeSet;
  * running count reaches it. Percentiles are never averaged. Both engines hand their histogram
  * points here, so they agree by construction; what they are tested to agree on is which points
  * those are (docs/adr/0017-signals-metrics-slos.md).
+ *
+ * <p>Public for the engines in {@code query.sql} and {@code query.memory}; not an API for other
+ * modules.
  */
-final class Histograms {
+public final class Histograms {
   /** The column a percentile of histogram metrics is asked over. */
   static final String COLUMN = "metric.histogram";
 
@@ -29,12 +32,12 @@ final class Histograms {
   private Histograms() {}
 
   /** The range whose points a question over {@code range} reads: the look-back before it too. */
-  static TimeRange fetchRange(TimeRange range) {
+  public static TimeRange fetchRange(TimeRange range) {
     return new TimeRange(range.fromUnixNano() - LOOKBACK_NANOS, range.toUnixNano());
   }
 
   /** Sets each row's histogram percentiles, over the question's range. */
-  static void fillRows(
+  public static void fillRows(
       Plan plan,
       List<List<Object>> rows,
       Map<List<Object>, Map<String, List<HistogramPoint>>> index) {
@@ -55,7 +58,7 @@ final class Histograms {
   }
 
   /** One histogram percentile per time bucket of the question's series. */
-  static Number[] series(Plan plan, Map<String, List<HistogramPoint>> series, double q) {
+  public static Number[] series(Plan plan, Map<String, List<HistogramPoint>> series, double q) {
     long from = plan.question().range().fromUnixNano();
     long to = plan.question().range().toUnixNano();
     long step = plan.stepNanos();
@@ -71,7 +74,7 @@ final class Histograms {
    * The point's fields for {@link HistogramPoint#of}: the resource's attributes, then {@code
    * columns} (attributes a store keeps in columns of their own), then the point's attributes.
    */
-  static Map<String, Object> fields(
+  public static Map<String, Object> fields(
       Map<String, ?> resource, Map<String, ?> columns, Map<String, ?> record) {
     Map<String, Object> out = new HashMap<>(resource);
     columns.forEach(
@@ -85,7 +88,8 @@ final class Histograms {
   }
 
   /** The points by group, then by series, each series in time order. */
-  static Map<List<Object>, Map<String, List<HistogramPoint>>> index(List<HistogramPoint> points) {
+  public static Map<List<Object>, Map<String, List<HistogramPoint>>> index(
+      List<HistogramPoint> points) {
     List<HistogramPoint> sorted = new ArrayList<>(points);
     sorted.sort(Comparator.comparingLong(HistogramPoint::time));
     Map<List<Object>, Map<String, List<HistogramPoint>>> out = new LinkedHashMap<>();

@@ -36,7 +36,7 @@ public record HopQuery(TimeRange range, Filter where, List<String> breakdowns, i
   }
 
   /** The window the child spans are looked for in. */
-  TimeRange childRange() {
+  public TimeRange childRange() {
     return new TimeRange(
         range.fromUnixNano() - CHILD_SLACK_NANOS, range.toUnixNano() + CHILD_SLACK_NANOS);
   }

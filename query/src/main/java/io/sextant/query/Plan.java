@@ -12,8 +12,11 @@ import java.util.Set;
  * A question checked against a {@link Catalog}: every name resolved to a {@link Field}, every value
  * converted to its field's type, every operator and calculation checked to fit its field. Both
  * engines answer a plan, never a raw question, so they refuse the same things the same way.
+ *
+ * <p>Public for the engines in {@code query.sql} and {@code query.memory}; not an API for other
+ * modules.
  */
-record Plan(
+public record Plan(
     Question question,
     BoundFilter where,
     List<Field> breakdowns,
@@ -23,40 +26,40 @@ record Plan(
     List<BoundOrder> orderBy,
     long stepNanos) {
 
-  sealed interface BoundFilter {}
+  public sealed interface BoundFilter {}
 
   /** Values are String for strings, Double for numbers, Boolean, Long nanoseconds for times. */
-  record BoundPredicate(Field field, Op op, List<Object> values) implements BoundFilter {}
+  public record BoundPredicate(Field field, Op op, List<Object> values) implements BoundFilter {}
 
-  record BoundAnd(List<BoundFilter> filters) implements BoundFilter {}
+  public record BoundAnd(List<BoundFilter> filters) implements BoundFilter {}
 
-  record BoundOr(List<BoundFilter> filters) implements BoundFilter {}
+  public record BoundOr(List<BoundFilter> filters) implements BoundFilter {}
 
   /** {@code field} is null for count and rate. */
-  record BoundCalculation(Calculation calculation, Field field) {
-    String label() {
+  public record BoundCalculation(Calculation calculation, Field field) {
+    public String label() {
       return calculation.label();
     }
 
-    Aggregate aggregate() {
+    public Aggregate aggregate() {
       return calculation.aggregate();
     }
 
     /** Whether this is a percentile of histogram metrics, answered by {@link Histograms}. */
-    boolean histogram() {
+    public boolean histogram() {
       return field != null && field.name().equals(Histograms.COLUMN) && !field.core();
     }
   }
 
-  boolean hasHistograms() {
+  public boolean hasHistograms() {
     return calculations.stream().anyMatch(BoundCalculation::histogram);
   }
 
   /** {@code index} is into {@link Plan#calculations()}. */
-  record BoundHaving(int index, Op op, double value) {}
+  public record BoundHaving(int index, Op op, double value) {}
 
   /** {@code index} is into the result row: breakdowns first, then calculations. */
-  record BoundOrder(int index, boolean descending) {}
+  public record BoundOrder(int index, boolean descending) {}
 
   /** Nice bucket widths for automatic granularity, smallest first. */
   private static final long[] STEPS = {
@@ -80,7 +83,7 @@ record Plan(
   /** At most this many buckets in a series or heatmap. */
   static final int MAX_BUCKETS = 1_000;
 
-  static Plan of(Question q, Catalog catalog) {
+  public static Plan of(Question q, Catalog catalog) {
     BoundFilter where = q.where() == null ? null : bind(q.where(), catalog);
     List<Field> breakdowns = new ArrayList<>();
     for (String b : q.breakdowns()) {
@@ -151,7 +154,7 @@ record Plan(
     return Math.max(STEPS[STEPS.length - 1], span / 100);
   }
 
-  int buckets() {
+  public int buckets() {
     long span = question.range().toUnixNano() - question.range().fromUnixNano();
     return (int) Math.max(1, (span + stepNanos - 1) / stepNanos);
   }

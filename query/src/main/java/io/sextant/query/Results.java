@@ -1,7 +1,8 @@
 package io.sextant.query;
 
-import io.sextant.model.Event;
 import io.sextant.query.Plan.BoundCalculation;
+import io.sextant.query.Plan.BoundHaving;
+import io.sextant.query.Plan.BoundOrder;
 import io.sextant.store.spi.FieldType;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,23 +14,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The parts of an answer every engine shapes the same way. */
-final class Results {
+/**
+ * The parts of an answer every engine shapes the same way: its columns, which groups get a series,
+ * empty buckets, heatmap cells, which groups a having keeps and in which order rows come, the
+ * fields compared to a baseline and the description of columns. Public for the engines in {@code
+ * query.sql} and {@code query.memory}; not an API for other modules.
+ */
+public final class Results {
   /** Series are drawn for at most this many groups: the first rows of the table. */
   static final int MAX_SERIES_GROUPS = 20;
 
   /** Compare-to-baseline computes on at most this many events per side. */
-  static final int MAX_SAMPLE = 5_000;
-
-  /** The modulus of the stable sampling hash: an event is sampled by {@code time mod P}. */
-  static final long SAMPLE_MODULUS = 1_000_003;
+  public static final int MAX_SAMPLE = 5_000;
 
   /** Heatmap buckets per doubling of the value. */
-  static final int BUCKETS_PER_DOUBLING = 4;
+  public static final int BUCKETS_PER_DOUBLING = 4;
 
   private Results() {}
 
-  static List<Result.ResultColumn> columns(Plan plan) {
+  public static List<Result.ResultColumn> columns(Plan plan) {
     List<Result.ResultColumn> out = new ArrayList<>();
     for (Field f : plan.breakdowns()) {
       out.add(new Result.ResultColumn(f.name(), f.type(), false));
@@ -47,11 +50,11 @@ final class Results {
   }
 
   /** A breakdown value as shown: numbers whole where they can be. */
-  static Object breakdownValue(Field f, Object v) {
+  public static Object breakdownValue(Field f, Object v) {
     return f.type() == FieldType.NUMBER ? EventFields.display(v) : v;
   }
 
-  static Set<List<Object>> seriesGroups(Plan plan, List<List<Object>> rows) {
+  public static Set<List<Object>> seriesGroups(Plan plan, List<List<Object>> rows) {
     Set<List<Object>> out = new LinkedHashSet<>();
     int n = plan.breakdowns().size();
     for (List<Object> row : rows) {
@@ -64,7 +67,7 @@ final class Results {
   }
 
   /** A bucket with no events: 0 for counts and rates, null (no value) for the rest. */
-  static Number[] emptyBuckets(BoundCalculation c, int buckets) {
+  public static Number[] emptyBuckets(BoundCalculation c, int buckets) {
     Number[] out = new Number[buckets];
     if (c.aggregate() == Aggregate.COUNT || c.aggregate() == Aggregate.COUNT_DISTINCT) {
       Arrays.fill(out, 0L);
@@ -78,7 +81,7 @@ final class Results {
    * The heatmap bucket of {@code v}: floor(log2(v) · 4), or null for 0 and below. Exact powers of
    * two are computed exactly so that every engine puts them in the same bucket.
    */
-  static Integer valueBucket(double v) {
+  public static Integer valueBucket(double v) {
     if (!(v > 0)) {
       return null;
     }
@@ -91,7 +94,7 @@ final class Results {
     return (int) Math.floor(log2 * BUCKETS_PER_DOUBLING);
   }
 
-  static Result.Heatmap heatmap(
+  public static Result.Heatmap heatmap(
       BoundCalculation h, long from, long step, Map<List<Integer>, Long> counts) {
     List<Result.Cell> cells = new ArrayList<>();
     counts.forEach(
@@ -107,7 +110,7 @@ final class Results {
   }
 
   /** The fields compare-to-baseline looks at: every field but the per-event identifiers. */
-  static List<Field> comparedFields(Catalog catalog, Filter selection) {
+  public static List<Field> comparedFields(Catalog catalog, Filter selection) {
     Set<String> used = new HashSet<>();
     columnsOf(selection, used);
     return catalog.fields().stream()
@@ -124,39 +127,14 @@ final class Results {
   }
 
   /** The share of {@code n} events to sample to keep about {@code target} (1 keeps all). */
-  static double fraction(long n, int target) {
+  public static double fraction(long n, int target) {
     return n <= target ? 1 : Math.min(1, 1.2 * target / n);
   }
 
-  /** The sampling threshold for a side of {@code n} events: sampled when time mod P is below it. */
-  static long sampleThreshold(long n) {
-    if (n <= MAX_SAMPLE) {
-      return SAMPLE_MODULUS;
-    }
-    return (long) Math.ceil((double) MAX_SAMPLE / n * SAMPLE_MODULUS);
-  }
-
-  static List<Event> sample(List<Event> events, long n) {
-    long k = sampleThreshold(n);
-    if (k >= SAMPLE_MODULUS) {
-      return events;
-    }
-    return events.stream()
-        .filter(e -> Math.floorMod(e.timeUnixNano(), SAMPLE_MODULUS) < k)
-        .toList();
-  }
-
   /** Events sampled to describe the columns. */
-  static final int DESCRIBE_SAMPLE = 10_000;
+  public static final int DESCRIBE_SAMPLE = 10_000;
 
-  static long describeThreshold(long n) {
-    if (n <= DESCRIBE_SAMPLE) {
-      return SAMPLE_MODULUS;
-    }
-    return (long) Math.ceil((double) DESCRIBE_SAMPLE / n * SAMPLE_MODULUS);
-  }
-
-  static ColumnInfo.Columns describe(List<Field> fields, List<Object[]> rows, long events) {
+  public static ColumnInfo.Columns describe(List<Field> fields, List<Object[]> rows, long events) {
     List<ColumnInfo> out = new ArrayList<>();
     for (int f = 0; f < fields.size(); f++) {
       Map<String, Long> counts = new HashMap<>();
@@ -184,11 +162,61 @@ final class Results {
     return new ColumnInfo.Columns(events, rows.size(), out);
   }
 
-  static Object[] row(List<Field> fields, Event e) {
-    Object[] out = new Object[fields.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = EventFields.value(e, fields.get(i));
+  /** Whether {@code row} passes every having of the plan; a group without the value does not. */
+  public static boolean keep(Plan plan, List<Object> row) {
+    for (BoundHaving h : plan.having()) {
+      Object v = row.get(plan.breakdowns().size() + h.index());
+      if (v == null) {
+        return false;
+      }
+      double d = ((Number) v).doubleValue();
+      boolean ok =
+          switch (h.op()) {
+            case EQ -> d == h.value();
+            case NE -> d != h.value();
+            case LT -> d < h.value();
+            case LE -> d <= h.value();
+            case GT -> d > h.value();
+            case GE -> d >= h.value();
+            default -> throw new AssertionError(h.op());
+          };
+      if (!ok) {
+        return false;
+      }
     }
-    return out;
+    return true;
+  }
+
+  /** The question's order, then every breakdown ascending; absent values last either way. */
+  public static Comparator<List<Object>> rowOrder(Plan plan) {
+    Comparator<List<Object>> order = (a, b) -> 0;
+    for (BoundOrder o : plan.orderBy()) {
+      order = order.thenComparing(byColumn(o.index(), o.descending()));
+    }
+    for (int i = 0; i < plan.breakdowns().size(); i++) {
+      order = order.thenComparing(byColumn(i, false));
+    }
+    return order;
+  }
+
+  /** Rows by the value at {@code index}; absent values last either way. */
+  public static Comparator<List<Object>> byColumn(int index, boolean descending) {
+    return (a, b) -> {
+      Object x = a.get(index);
+      Object y = b.get(index);
+      if (x == null || y == null) {
+        return x == null ? (y == null ? 0 : 1) : -1;
+      }
+      int c = compareValues(x, y);
+      return descending ? -c : c;
+    };
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int compareValues(Object x, Object y) {
+    if (x instanceof Number a && y instanceof Number b) {
+      return Double.compare(a.doubleValue(), b.doubleValue());
+    }
+    return ((Comparable) x).compareTo(y);
   }
 }

@@ -7,8 +7,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** What a trace summary needs of one event; both engines summarise through {@link #summarize}. */
-record TraceRow(
+/**
+ * What a trace summary needs of one event; both engines summarise through {@link #summarize}.
+ * Public for the engines in {@code query.sql} and {@code query.memory}; not an API for other
+ * modules.
+ */
+public record TraceRow(
     boolean span,
     long time,
     long duration,
@@ -18,7 +22,7 @@ record TraceRow(
     String name,
     boolean error) {
 
-  static TraceRow of(Event e) {
+  public static TraceRow of(Event e) {
     boolean span = e.kind() == EventKind.SPAN;
     return new TraceRow(
         span,
@@ -32,7 +36,7 @@ record TraceRow(
   }
 
   /** Root: the span without a parent, else the earliest span, else the earliest event. */
-  static TraceSummary summarize(String id, List<TraceRow> rows) {
+  public static TraceSummary summarize(String id, List<TraceRow> rows) {
     List<TraceRow> spans = rows.stream().filter(TraceRow::span).toList();
     if (spans.isEmpty()) {
       TraceRow first =

@@ -3,6 +3,7 @@ package io.sextant.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sextant.query.text.QueryText;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

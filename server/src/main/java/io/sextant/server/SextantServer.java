@@ -13,6 +13,7 @@ import io.sextant.pipeline.LogSink;
 import io.sextant.pipeline.RetentionJob;
 import io.sextant.pipeline.StoreSink;
 import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.server.api.ApiService;
 import io.sextant.server.api.ArchiveRouting;
 import io.sextant.server.api.JaegerApi;
@@ -225,12 +226,12 @@ public final class SextantServer implements AutoCloseable {
         new Tenancy(
             reads,
             (tenant, view) -> {
-              Engine hot = Engine.of(view);
+              Engine hot = Engines.of(view);
               return new TimedEngine(
                   archive == null
                       ? hot
                       : new ArchiveRouting(
-                          hot, Engine.of(archive.forTenant(tenant)), config.retention(), clock),
+                          hot, Engines.of(archive.forTenant(tenant)), config.retention(), clock),
                   metrics);
             });
     Tenancy.Reads operations = tenancy.of(operationsTenant);

@@ -8,9 +8,9 @@ import io.sextant.pipeline.kafka.KafkaArchiver;
 import io.sextant.pipeline.kafka.KafkaSettings;
 import io.sextant.pipeline.kafka.KafkaSink;
 import io.sextant.pipeline.local.LocalKafka;
-import io.sextant.query.Engine;
-import io.sextant.query.QueryText;
+import io.sextant.query.Engines;
 import io.sextant.query.Result;
+import io.sextant.query.text.QueryText;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.duckdb.ParquetArchiveStore;
@@ -128,7 +128,7 @@ class ArchiverIT {
   }
 
   private static List<List<Object>> rows(EventStore store, String question) throws Exception {
-    Result r = Engine.of(store).run(QueryText.parse(question, START + 10 * H));
+    Result r = Engines.of(store).run(QueryText.parse(question, START + 10 * H));
     return r.rows();
   }
 

@@ -8,7 +8,7 @@ import io.sextant.model.Resource;
 import io.sextant.model.SpanId;
 import io.sextant.model.SpanKind;
 import io.sextant.model.TraceId;
-import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.spi.EventStore;
@@ -57,7 +57,7 @@ class ChangeLogTest {
             ? new MemoryEventStore()
             : DuckDbEventStore.open(DuckDbConfig.defaults(dir))) {
       store.write(events);
-      ChangeLog log = new ChangeLog(Engine.of(store), Duration.ofHours(1));
+      ChangeLog log = new ChangeLog(Engines.of(store), Duration.ofHours(1));
 
       List<Change> changes = log.changes(new TimeRange(T0 + 30 * MIN, T0 + 60 * MIN));
 

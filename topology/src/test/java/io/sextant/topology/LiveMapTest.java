@@ -2,7 +2,7 @@ package io.sextant.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.store.spi.MemoryEventStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +33,7 @@ class LiveMapTest {
             return now.get();
           }
         };
-    LiveMap live = new LiveMap(new MapBuilder(Engine.of(store)), clock, Duration.ofSeconds(5));
+    LiveMap live = new LiveMap(new MapBuilder(Engines.of(store)), clock, Duration.ofSeconds(5));
 
     DependencyMap empty = live.map(Fixture.WINDOW);
     assertThat(empty.nodes()).isEmpty();

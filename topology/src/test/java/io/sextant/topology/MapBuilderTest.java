@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.sextant.model.Event;
 import io.sextant.model.SpanKind;
-import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.spi.EventStore;
@@ -37,7 +37,7 @@ class MapBuilderTest {
             : DuckDbEventStore.open(DuckDbConfig.defaults(dir.resolve("db")));
     opened.add(store);
     store.write(events);
-    return new MapBuilder(Engine.of(store)).build(WINDOW);
+    return new MapBuilder(Engines.of(store)).build(WINDOW);
   }
 
   @AfterEach

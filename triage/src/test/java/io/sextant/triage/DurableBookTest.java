@@ -9,6 +9,7 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.Server;
 import io.sextant.model.Event;
 import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.spi.EventStore;
@@ -111,7 +112,7 @@ class DurableBookTest {
 
     Session(ProbeSuite suite) throws Exception {
       store = DuckDbEventStore.open(DuckDbConfig.defaults(dir));
-      Engine engine = Engine.of(store);
+      Engine engine = Engines.of(store);
       Consumer<List<Event>> sink = DurableBookTest.this::write;
       DurableBook.Opened opened = DurableBook.open(suite, store, engine, sink, Clock.systemUTC());
       assertThat(opened.learned().get(60, TimeUnit.SECONDS)).isNotNegative();

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.sextant.model.Attributes;
 import io.sextant.model.Event;
 import io.sextant.model.Resource;
-import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.topology.Change;
@@ -282,7 +282,7 @@ class EvidenceTest {
     }
     try (DuckDbEventStore store = DuckDbEventStore.open(DuckDbConfig.defaults(dir))) {
       store.write(points);
-      Evidence evidence = new Evidence(Engine.of(store), store);
+      Evidence evidence = new Evidence(Engines.of(store), store);
 
       // The usual is read once, as a triage starts; CPU now at each answer.
       Evidence.CpuUsual usual = evidence.cpuUsual(t0 + s / 2);

@@ -6,7 +6,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.Server;
 import io.sextant.model.Event;
-import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.spi.EventStore;
@@ -100,7 +100,7 @@ class TraceWaitTest {
         new Triage(
             suite,
             store,
-            Engine.of(store),
+            Engines.of(store),
             this::write,
             List::of,
             null,

@@ -7,6 +7,7 @@ import io.sextant.query.Calculation;
 import io.sextant.query.CompareQuery;
 import io.sextant.query.Comparison;
 import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.query.Filter;
 import io.sextant.query.Op;
 import io.sextant.query.Question;
@@ -77,7 +78,7 @@ public final class QueryBench implements Callable<Integer> {
           store.stats().events(),
           store.bytesOnDisk(),
           store.bytesOnDisk() / (double) store.stats().events());
-      Engine engine = Engine.of(store);
+      Engine engine = Engines.of(store);
       SqlAccess sql = store.sql().orElseThrow();
       List<String[]> table = new ArrayList<>();
 

@@ -12,6 +12,7 @@ import io.sextant.query.ColumnInfo;
 import io.sextant.query.CompareQuery;
 import io.sextant.query.Comparison;
 import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.query.HopQuery;
 import io.sextant.query.Question;
 import io.sextant.query.Result;
@@ -120,7 +121,7 @@ public final class SloBench implements Callable<Integer> {
           (System.nanoTime() - t0) / 1e9);
 
       AtomicLong questions = new AtomicLong();
-      Engine engine = counting(Engine.of(store), questions);
+      Engine engine = counting(Engines.of(store), questions);
       List<Slo> list = new ArrayList<>();
       for (int i = 0; i < slos; i++) {
         list.add(

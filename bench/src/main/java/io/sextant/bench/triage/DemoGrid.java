@@ -6,6 +6,7 @@ import io.sextant.demo.fault.FaultKind;
 import io.sextant.query.Aggregate;
 import io.sextant.query.Calculation;
 import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.query.Filter;
 import io.sextant.query.Op;
 import io.sextant.query.Question;
@@ -96,7 +97,7 @@ public final class DemoGrid {
     try (Demo demo = Demo.start(DemoConfig.forTests(dir).withRate(20))) {
       demo.pollHealth(); // as `sextant demo` does
       Triage triage = demo.sextant().triage();
-      Engine engine = Engine.of(demo.sextant().store());
+      Engine engine = Engines.of(demo.sextant().store());
       triage.awaitReady(5, Duration.ofSeconds(90));
       Thread.sleep(15_000); // a baseline of production traffic
       List<String> components =

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sextant.model.Tenant;
-import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.query.QueryException;
-import io.sextant.query.QueryText;
 import io.sextant.query.Result;
+import io.sextant.query.text.QueryText;
 import io.sextant.server.api.QueryJson;
 import io.sextant.store.duckdb.ParquetArchiveStore;
 import io.sextant.store.spi.StoreException;
@@ -146,7 +146,7 @@ public final class QueryCommand implements Callable<Integer> {
       long now = Instant.now().toEpochMilli() * 1_000_000L;
       Result result;
       try {
-        result = Engine.of(store.forTenant(tenant)).run(QueryText.parse(query, now));
+        result = Engines.of(store.forTenant(tenant)).run(QueryText.parse(query, now));
       } catch (QueryException e) {
         err.print(pointAt(query, e.position(), e.getMessage()));
         return 2;

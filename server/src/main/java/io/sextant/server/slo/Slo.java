@@ -2,7 +2,7 @@ package io.sextant.server.slo;
 
 import io.sextant.query.Filter;
 import io.sextant.query.QueryException;
-import io.sextant.query.QueryText;
+import io.sextant.query.text.QueryText;
 import java.time.Duration;
 
 /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sextant.query.Calculation;
 import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.query.Question;
 import io.sextant.query.TraceQuery;
 import io.sextant.store.spi.MemoryEventStore;
@@ -19,8 +20,8 @@ class ArchiveRoutingTest {
   static final long CUTOFF = NOW.minus(Duration.ofDays(7)).toEpochMilli() * 1_000_000L;
   static final long H = 3_600_000_000_000L;
 
-  final Engine hot = Engine.of(new MemoryEventStore());
-  final Engine archive = Engine.of(new MemoryEventStore());
+  final Engine hot = Engines.of(new MemoryEventStore());
+  final Engine archive = Engines.of(new MemoryEventStore());
   final ArchiveRouting routing =
       new ArchiveRouting(hot, archive, Duration.ofDays(7), Clock.fixed(NOW, ZoneOffset.UTC));
 
@@ -44,7 +45,7 @@ class ArchiveRoutingTest {
             new java.util.Random(1), CUTOFF - 3 * H, 1_000_000_000L, 4, 2));
     ArchiveRouting r =
         new ArchiveRouting(
-            hot, Engine.of(old), Duration.ofDays(7), Clock.fixed(NOW, ZoneOffset.UTC));
+            hot, Engines.of(old), Duration.ofDays(7), Clock.fixed(NOW, ZoneOffset.UTC));
     TimeRange before = new TimeRange(CUTOFF - 4 * H, CUTOFF - H);
     assertThat(r.run(Question.over(before).calculate(Calculation.count()).build()).rows())
         .containsExactly(java.util.List.of(16L));

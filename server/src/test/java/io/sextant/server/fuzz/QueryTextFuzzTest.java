@@ -3,8 +3,8 @@ package io.sextant.server.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sextant.query.QueryException;
-import io.sextant.query.QueryText;
 import io.sextant.query.Question;
+import io.sextant.query.text.QueryText;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.sextant.topology.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.query.Filter;
 import io.sextant.query.Op;
 import io.sextant.query.Question;
@@ -121,7 +121,7 @@ class HealthPollerTest {
 
       // Two polls of cart-db, both unhealthy, are in the store as error events.
       var answer =
-          Engine.of(store)
+          Engines.of(store)
               .run(
                   Question.over(new TimeRange(0, Long.MAX_VALUE))
                       .where(

@@ -8,6 +8,7 @@ import io.sextant.query.ColumnInfo;
 import io.sextant.query.CompareQuery;
 import io.sextant.query.Comparison;
 import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.query.Filter;
 import io.sextant.query.Op;
 import io.sextant.store.spi.TimeRange;
@@ -87,7 +88,8 @@ class ChdbDialectIT {
       List<Event> events = Fixtures.traces(new Random(32), Fixtures.T0, 1_000_000L, 2000, 5);
       store.write(events);
       TimeRange range = new TimeRange(Fixtures.T0, Fixtures.T0 + 3_600_000_000_000L);
-      for (Engine engine : List.of(Engine.of(store), Engine.of(store.forTenant(Tenant.DEFAULT)))) {
+      for (Engine engine :
+          List.of(Engines.of(store), Engines.of(store.forTenant(Tenant.DEFAULT)))) {
         ColumnInfo.Columns columns = engine.columns(range);
         assertThat(columns.events()).isEqualTo(events.size());
         assertThat(columns.sampled()).isPositive().isLessThan(events.size());

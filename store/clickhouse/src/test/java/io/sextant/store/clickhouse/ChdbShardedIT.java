@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sextant.model.Event;
 import io.sextant.model.Tenant;
+import io.sextant.query.testkit.DifferentialContract;
 import io.sextant.store.spi.AttributeKey;
 import io.sextant.store.spi.EventStore;
-import io.sextant.store.testkit.DifferentialContract;
 import io.sextant.store.testkit.Fixtures;
 import java.nio.file.Path;
 import java.time.Duration;

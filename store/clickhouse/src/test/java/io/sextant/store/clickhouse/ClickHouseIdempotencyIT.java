@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sextant.model.Attributes;
 import io.sextant.model.Event;
 import io.sextant.query.Calculation;
-import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.query.Question;
 import io.sextant.query.Result;
 import io.sextant.store.spi.MemoryEventStore;
@@ -83,8 +83,8 @@ class ClickHouseIdempotencyIT {
             .calculate(Calculation.count())
             .limit(100)
             .build();
-    Result actual = Engine.of(store).run(q);
-    Result expected = Engine.of(reference).run(q);
+    Result actual = Engines.of(store).run(q);
+    Result expected = Engines.of(reference).run(q);
     assertThat(actual.rows()).isEqualTo(expected.rows());
   }
 }

@@ -3,8 +3,8 @@ package io.sextant.store.clickhouse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sextant.model.Event;
+import io.sextant.query.testkit.DifferentialContract;
 import io.sextant.store.spi.EventStore;
-import io.sextant.store.testkit.DifferentialContract;
 import io.sextant.store.testkit.Fixtures;
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.sextant.store.duckdb;
 
+import io.sextant.query.testkit.DifferentialContract;
 import io.sextant.store.spi.EventStore;
-import io.sextant.store.testkit.DifferentialContract;
 import java.nio.file.Path;
 
 /** DuckDB's SQL answers equal the naive engine's on random events and questions. */

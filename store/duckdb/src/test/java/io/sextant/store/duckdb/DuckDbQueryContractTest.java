@@ -1,7 +1,7 @@
 package io.sextant.store.duckdb;
 
+import io.sextant.query.testkit.QueryContract;
 import io.sextant.store.spi.EventStore;
-import io.sextant.store.testkit.QueryContract;
 import java.nio.file.Path;
 
 /** The DuckDB store answers the known-answer questions in SQL, on a real database file. */

@@ -9,9 +9,9 @@ import io.sextant.model.SpanId;
 import io.sextant.model.SpanKind;
 import io.sextant.model.StatusCode;
 import io.sextant.model.TraceId;
-import io.sextant.query.Engine;
-import io.sextant.query.QueryText;
+import io.sextant.query.Engines;
 import io.sextant.query.Result;
+import io.sextant.query.text.QueryText;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,7 +110,7 @@ class LearnedColumnsTest {
 
   /** The count a question answers, over the hour that holds every test event. */
   static long answer(DuckDbEventStore store, String question) throws Exception {
-    Result r = Engine.of(store).run(QueryText.parse(question, T0 + 1_800_000_000_000L));
+    Result r = Engines.of(store).run(QueryText.parse(question, T0 + 1_800_000_000_000L));
     return ((Number) r.rows().getFirst().getLast()).longValue();
   }
 
@@ -272,7 +272,7 @@ class LearnedColumnsTest {
       }
       assertThat(archive.trace(new TraceId(9, 5_000))).containsExactly(odd);
       Result r =
-          Engine.of(archive)
+          Engines.of(archive)
               .run(QueryText.parse("where order.id = o-3 | count", T0 + 1_800_000_000_000L));
       assertThat(((Number) r.rows().getFirst().getLast()).longValue())
           .isEqualTo(expected(1_000, "o-3"));

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sextant.model.Event;
 import io.sextant.model.SpanId;
 import io.sextant.model.TraceId;
-import io.sextant.query.Engine;
+import io.sextant.query.Engines;
 import io.sextant.query.Question;
 import io.sextant.query.Result;
 import io.sextant.store.spi.EventStore;
@@ -73,7 +73,7 @@ class ParquetArchiveTest {
 
   static long count(EventStore store, TimeRange range) throws Exception {
     Result r =
-        Engine.of(store)
+        Engines.of(store)
             .run(Question.over(range).calculate(io.sextant.query.Calculation.count()).build());
     return ((Number) r.rows().get(0).get(0)).longValue();
   }

@@ -1,0 +1,16 @@
+package io.sextant.store.clickhouse;
+
+import io.sextant.query.testkit.TenantQueryContract;
+import io.sextant.store.spi.EventStore;
+import java.nio.file.Path;
+
+/**
+ * The SQL the engine writes for ClickHouse keeps tenants apart in every answer, on current
+ * ClickHouse.
+ */
+class ChdbTenantQueryContractIT extends TenantQueryContract {
+  @Override
+  protected EventStore openStore(Path dir) throws Exception {
+    return ChdbServer.open(dir);
+  }
+}
