@@ -43,12 +43,8 @@ final class Catalog {
         .toList();
   }
 
-  static List<String> schema() {
-    List<String> sql = new ArrayList<>();
-    sql.add(
-        "CREATE TABLE products(id INT PRIMARY KEY, name VARCHAR(64), category VARCHAR(32),"
-            + " price_cents INT, description VARCHAR(256))");
-    sql.add("CREATE INDEX products_category ON products(category)");
+  /** The products as one INSERT (storefront.yaml's catalog-db seed). */
+  static String productRows() {
     StringBuilder insert = new StringBuilder("INSERT INTO products VALUES ");
     for (int i = 1; i <= PRODUCTS; i++) {
       Product p = product(i);
@@ -68,15 +64,11 @@ final class Catalog {
           .append(p.name())
           .append(", true to size.')");
     }
-    sql.add(insert.toString());
-    return sql;
+    return insert.toString();
   }
 
-  static List<String> searchSchema() {
-    List<String> sql = new ArrayList<>();
-    sql.add("CREATE TABLE terms(term VARCHAR(32), product_id INT)");
-    sql.add("CREATE INDEX terms_term ON terms(term)");
-    sql.add("CREATE INDEX terms_product ON terms(product_id)");
+  /** The products' search terms as one INSERT (storefront.yaml's search-db seed). */
+  static String termRows() {
     StringBuilder insert = new StringBuilder("INSERT INTO terms VALUES ");
     boolean first = true;
     for (int i = 1; i <= PRODUCTS; i++) {
@@ -89,8 +81,7 @@ final class Catalog {
         insert.append("('").append(term).append("',").append(i).append(')');
       }
     }
-    sql.add(insert.toString());
-    return sql;
+    return insert.toString();
   }
 
   /** What the cache holds at start-up: product summaries, counts, top lists, suggestions. */

@@ -275,7 +275,11 @@ public final class Demo implements AutoCloseable {
       return ProbeSuite.parse(
           in,
           "probes.yaml",
-          Map.of("gateway", gateway, "tester_token", Storefront.sign("u-tester-01", "a-tester")));
+          Map.of(
+              "gateway",
+              gateway,
+              "tester_token",
+              IdentityEndpoints.sign("u-tester-01", "a-tester")));
     }
   }
 

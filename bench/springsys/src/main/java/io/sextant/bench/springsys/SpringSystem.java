@@ -99,8 +99,7 @@ public final class SpringSystem implements AutoCloseable {
   private final boolean withKafka;
   private final Thread hook = new Thread(this::close, "springsys-shutdown");
   private volatile Path pgRoot;
-  private volatile Process kafka;
-  private volatile int kafkaPort;
+  private volatile KafkaProcess kafka;
   private volatile long readyMillis;
   private volatile boolean closed;
 
@@ -209,7 +208,7 @@ public final class SpringSystem implements AutoCloseable {
       servicePorts.put(s.name(), freePort());
     }
     if (withKafka) {
-      startKafka();
+      kafka = KafkaProcess.start(jar, workDir, logs, TOPIC);
     }
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
@@ -243,7 +242,7 @@ public final class SpringSystem implements AutoCloseable {
       pool.shutdown();
     }
     if (withKafka) {
-      awaitKafka(Duration.ofMinutes(4));
+      kafka.await(Duration.ofMinutes(4));
     }
     awaitHealthy(Duration.ofMinutes(4));
     readyMillis = (System.nanoTime() - t0) / 1_000_000;
@@ -252,46 +251,6 @@ public final class SpringSystem implements AutoCloseable {
         workDir.resolve("health-targets.txt"), String.join(",", healthTargets()) + "\n");
     if (servicePorts.containsKey("gateway")) {
       Files.writeString(workDir.resolve("gateway.txt"), gatewayUrl() + "\n");
-    }
-  }
-
-  private void startKafka() throws IOException {
-    kafkaPort = freePort();
-    int controller = freePort();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java(),
-            "-Xms64m",
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Xss512k",
-            "-jar",
-            jar.toString(),
-            "kafka",
-            workDir.resolve("kafka").toString(),
-            Integer.toString(kafkaPort),
-            Integer.toString(controller),
-            TOPIC);
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(logs.resolve("kafka.log").toFile());
-    kafka = pb.start();
-  }
-
-  private void awaitKafka(Duration max) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
-    Path log = logs.resolve("kafka.log");
-    while (true) {
-      if (Files.isRegularFile(log) && Files.readString(log).contains("KAFKA READY")) {
-        return;
-      }
-      if (!kafka.isAlive()) {
-        throw new IOException("kafka exited with " + kafka.exitValue() + "; see " + log);
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IOException("kafka not ready in " + max.toSeconds() + " s; see " + log);
-      }
-      Thread.sleep(200);
     }
   }
 
@@ -331,7 +290,7 @@ public final class SpringSystem implements AutoCloseable {
                 "--spring.profiles.active=" + name,
                 "--shop.role=" + name,
                 "--server.port=" + port,
-                "--spring.kafka.bootstrap-servers=127.0.0.1:" + kafkaPort));
+                "--spring.kafka.bootstrap-servers=" + kafkaBootstrap()));
     for (String callee : s.calls()) {
       cmd.add("--shop.url." + callee + "=http://127.0.0.1:" + servicePorts.get(callee));
     }
@@ -494,13 +453,15 @@ public final class SpringSystem implements AutoCloseable {
     return out;
   }
 
+  /** Where the broker listens; port 0 when the services started use no Kafka. */
   public String kafkaBootstrap() {
-    return "127.0.0.1:" + kafkaPort;
+    KafkaProcess k = kafka;
+    return "127.0.0.1:" + (k == null ? 0 : k.port);
   }
 
   public long kafkaPid() {
-    Process k = kafka;
-    return k != null && k.isAlive() ? k.pid() : -1;
+    KafkaProcess k = kafka;
+    return k != null && k.process.isAlive() ? k.process.pid() : -1;
   }
 
   public long readyMillis() {
@@ -574,7 +535,7 @@ public final class SpringSystem implements AutoCloseable {
     faults.stopNeighbour();
     List<Process> all = new ArrayList<>(services.values());
     if (kafka != null) {
-      all.add(kafka);
+      all.add(kafka.process);
     }
     all.addAll(others);
     for (Process p : all) {

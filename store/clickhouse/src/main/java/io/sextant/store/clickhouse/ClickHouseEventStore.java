@@ -1,30 +1,26 @@
 package io.sextant.store.clickhouse;
 
-import io.sextant.model.Attributes;
+import static io.sextant.store.clickhouse.SqlLiterals.bind;
+import static io.sextant.store.clickhouse.SqlLiterals.literal;
+
 import io.sextant.model.Event;
 import io.sextant.model.EventKind;
 import io.sextant.model.Resource;
-import io.sextant.model.SpanId;
-import io.sextant.model.SpanKind;
-import io.sextant.model.StatusCode;
 import io.sextant.model.Tenant;
 import io.sextant.model.TraceId;
 import io.sextant.store.clickhouse.Columns.Promoted;
+import io.sextant.store.clickhouse.EventEncoder.Encoded;
 import io.sextant.store.spi.AttributeKey;
 import io.sextant.store.spi.Capabilities;
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.FieldType;
 import io.sextant.store.spi.Health;
-import io.sextant.store.spi.JsonText;
 import io.sextant.store.spi.ServiceSummary;
 import io.sextant.store.spi.SqlAccess;
 import io.sextant.store.spi.StoreException;
 import io.sextant.store.spi.StoreStats;
 import io.sextant.store.spi.TenantView;
 import io.sextant.store.spi.TimeRange;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -32,10 +28,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -59,17 +53,9 @@ public final class ClickHouseEventStore implements EventStore {
   private static final Logger log = LoggerFactory.getLogger(ClickHouseEventStore.class);
   static final long DAY_NANOS = 86_400_000_000_000L;
 
-  /** The schema files, in order; 05-ttl.sql is applied apart, only with a retention. */
-  static final List<String> SCHEMA =
-      List.of("01-events.sql", "03-trace-index.sql", "04-tenant-keys.sql");
-
-  static final int TYPE_STRING = 0;
-  static final int TYPE_LONG = 1;
-  static final int TYPE_DOUBLE = 2;
-  static final int TYPE_BOOL = 3;
-
   private final ClickHouseConfig config;
   private final ClickHouseHttp http;
+  private final ClickHouseSchema schema;
 
   /** Where the tables holding rows are: the one server, or every shard of the cluster. */
   private final List<ClickHouseHttp> shards;
@@ -105,14 +91,8 @@ public final class ClickHouseEventStore implements EventStore {
               .toList();
       this.local = "_local";
     }
+    this.schema = new ClickHouseSchema(config, http, shards);
   }
-
-  /** The tables of the schema files, each sharded by this expression in a cluster. */
-  private static final Map<String, String> SHARDING =
-      Map.of(
-          "events", "event_key",
-          "trace_index", "cityHash64(trace_id)",
-          "tenant_keys", "cityHash64(key)");
 
   /**
    * Connects, creating the database and tables when missing. A server that cannot be reached is not
@@ -156,136 +136,10 @@ public final class ClickHouseEventStore implements EventStore {
     }
   }
 
-  /** A schema file's CREATE TABLE renamed to the table's {@code _local} name. */
-  static String localTable(String ddl) {
-    for (String table : SHARDING.keySet()) {
-      ddl =
-          ddl.replace(
-              "CREATE TABLE IF NOT EXISTS " + table + " (",
-              "CREATE TABLE IF NOT EXISTS " + table + "_local (");
-    }
-    return ddl;
-  }
-
-  /** The text of a schema file, as it is in sql/. */
-  static String schemaFile(String name) {
-    try (InputStream in = ClickHouseEventStore.class.getResourceAsStream("sql/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing schema file sql/" + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read schema file sql/" + name, e);
-    }
-  }
-
   private void createSchema() throws StoreException {
-    if (config.cluster() == null) {
-      http.query("CREATE DATABASE IF NOT EXISTS " + config.database(), false);
-      for (String file : SCHEMA) {
-        http.query(schemaFile(file));
-      }
-      addTenantColumn(http, "events");
-    } else {
-      // The same tables, named *_local, on every shard (and on the server of the Distributed
-      // tables, which needs their structure); then one Distributed table over each.
-      List<ClickHouseHttp> servers = new ArrayList<>(shards);
-      servers.add(http);
-      for (ClickHouseHttp server : servers) {
-        server.query("CREATE DATABASE IF NOT EXISTS " + config.database(), false);
-        for (String file : SCHEMA) {
-          server.query(localTable(schemaFile(file)));
-        }
-        addTenantColumn(server, "events_local");
-      }
-      for (Map.Entry<String, String> t : SHARDING.entrySet()) {
-        http.query(
-            "CREATE TABLE IF NOT EXISTS "
-                + t.getKey()
-                + " AS "
-                + t.getKey()
-                + "_local ENGINE = Distributed("
-                + config.cluster()
-                + ", "
-                + config.database()
-                + ", "
-                + t.getKey()
-                + "_local, "
-                + t.getValue()
-                + ")");
-      }
-      addTenantColumn(http, "events");
-    }
-    migrateKeys();
+    schema.create();
     readKeys(null).forEach((t, keys) -> keysOf(t).addAll(keys));
     log.info("store opened url={} database={}", config.url(), config.database());
-  }
-
-  /**
-   * Adds the tenant column to {@code table} when it was made before tenants; its rows are then the
-   * default tenant's. Another store opening the same database at once may add it first.
-   */
-  private void addTenantColumn(ClickHouseHttp server, String table) throws StoreException {
-    if (hasColumn(server, table, Columns.TENANT)) {
-      return;
-    }
-    try {
-      server.query("ALTER TABLE " + table + " " + Columns.ADD_TENANT);
-      log.info("added the tenant column to {} at {}", table, config.url());
-    } catch (StoreException e) {
-      if (!hasColumn(server, table, Columns.TENANT)) {
-        throw e;
-      }
-    }
-  }
-
-  /**
-   * Databases made before tenants kept their attribute keys in {@code attribute_keys}, which had no
-   * tenant: they become the default tenant's in {@code tenant_keys}, and the old table goes (copied
-   * again should dropping it fail; the keys are read DISTINCT).
-   */
-  private void migrateKeys() throws StoreException {
-    if (hasTable(http, "attribute_keys")) {
-      http.query(
-          "INSERT INTO tenant_keys (tenant, key, origin, type) SELECT "
-              + literal(Tenant.DEFAULT)
-              + ", key, origin, type FROM attribute_keys");
-      http.query("DROP TABLE IF EXISTS attribute_keys");
-      log.info("moved the attribute keys into tenant_keys, as the default tenant's");
-    }
-    if (config.cluster() != null) {
-      for (ClickHouseHttp server : shards) {
-        server.query("DROP TABLE IF EXISTS attribute_keys_local");
-      }
-      http.query("DROP TABLE IF EXISTS attribute_keys_local");
-    }
-  }
-
-  private boolean hasColumn(ClickHouseHttp server, String table, String column)
-      throws StoreException {
-    return count(
-            server,
-            "SELECT count() FROM system.columns WHERE database = "
-                + literal(config.database())
-                + " AND table = "
-                + literal(table)
-                + " AND name = "
-                + literal(column))
-        > 0;
-  }
-
-  private boolean hasTable(ClickHouseHttp server, String table) throws StoreException {
-    return count(
-            server,
-            "SELECT count() FROM system.tables WHERE database = "
-                + literal(config.database())
-                + " AND name = "
-                + literal(table))
-        > 0;
-  }
-
-  private static long count(ClickHouseHttp server, String statement) throws StoreException {
-    return (Long) select(server, statement).rows.get(0)[0];
   }
 
   private Set<AttributeKey> keysOf(String tenant) {
@@ -299,7 +153,7 @@ public final class ClickHouseEventStore implements EventStore {
     if (batch.isEmpty()) {
       return;
     }
-    Encoded encoded = encode(batch);
+    Encoded encoded = EventEncoder.encode(batch);
     synchronized (writeLock) {
       ensureOpen();
       storeNewKeys(encoded);
@@ -315,171 +169,6 @@ public final class ClickHouseEventStore implements EventStore {
       }
       http.insert("events", Columns.INSERT, "RowBinary", encoded.rows.buf, encoded.rows.size);
     }
-  }
-
-  /** A batch as RowBinary rows, its trace windows and each tenant's attribute keys. */
-  static final class Encoded {
-    final RowBinary rows = new RowBinary();
-    final RowBinary windows = new RowBinary();
-    final Map<String, Set<AttributeKey>> keys = new HashMap<>();
-  }
-
-  private static final Map<String, Promoted> RECORD_COLUMNS = new HashMap<>();
-
-  static {
-    for (Promoted p : Columns.PROMOTED) {
-      if (!p.fromResource()) {
-        RECORD_COLUMNS.put(p.key(), p);
-      }
-    }
-  }
-
-  static Encoded encode(List<Event> batch) {
-    Encoded out = new Encoded();
-    RowBinary row = new RowBinary();
-    Map<String, long[]> windows = new LinkedHashMap<>();
-    for (Event e : batch) {
-      if (e == null) {
-        throw new IllegalArgumentException("a batch holds a null event");
-      }
-      row.size = 0;
-      encodeRow(e, row, out.keys.computeIfAbsent(e.tenant(), t -> new HashSet<>()));
-      long key;
-      if (e.kind() == EventKind.SPAN) {
-        key =
-            RowBinary.mix(
-                e.traceId().high()
-                    ^ RowBinary.mix(e.traceId().low() ^ RowBinary.mix(e.spanId().value())));
-      } else {
-        key = row.hash(0, row.size);
-      }
-      // Another tenant's event with the same ids (or content) is another event. The default
-      // tenant's keys are those of the events written before tenants, so a redelivery of one of
-      // them still replaces it.
-      if (!e.tenant().equals(Tenant.DEFAULT)) {
-        key = RowBinary.mix(key ^ RowBinary.hash(e.tenant()));
-      }
-      out.rows.int64(e.timeUnixNano());
-      out.rows.int64(key);
-      out.rows.ensureAndCopy(row);
-      out.rows.string(e.tenant());
-      if (e.traceId() != null) {
-        long at = e.timeUnixNano();
-        long[] w = windows.computeIfAbsent(e.traceId().toHex(), k -> new long[] {at, at});
-        w[0] = Math.min(w[0], at);
-        w[1] = Math.max(w[1], at);
-      }
-    }
-    windows.forEach(
-        (id, w) -> {
-          out.windows.string(id);
-          out.windows.int64(w[0]);
-          out.windows.int64(w[1]);
-        });
-    return out;
-  }
-
-  /**
-   * Every column after time and the event key and before the tenant, in {@link Columns#INSERT}
-   * order.
-   */
-  private static void encodeRow(Event e, RowBinary r, Set<AttributeKey> keys) {
-    boolean span = e.kind() == EventKind.SPAN;
-    boolean logRecord = e.kind() == EventKind.LOG;
-    r.string(e.kind().label());
-    r.nullableString(e.traceId() == null ? null : e.traceId().toHex());
-    r.nullableString(e.spanId() == null ? null : e.spanId().toHex());
-    r.nullableString(e.parentSpanId() == null ? null : e.parentSpanId().toHex());
-    r.string(e.serviceName());
-    r.string(e.name());
-    r.nullableString(span ? e.spanKind().label() : null);
-    r.nullableInt64(span ? e.durationNanos() : null);
-    r.nullableString(span ? e.status().label() : null);
-    r.nullableString(span ? e.statusMessage() : null);
-    r.nullableInt32(logRecord ? e.severityNumber() : null);
-    r.nullableString(logRecord ? e.severityText() : null);
-    r.nullableString(logRecord ? e.body() : null);
-    r.uint8(e.isError() ? 1 : 0);
-    r.string(e.traceState());
-    r.int32(e.flags());
-    Map<String, Object> attributes = e.attributes().asMap();
-    Map<String, Object> rest = new LinkedHashMap<>();
-    Object[] promoted = new Object[Columns.PROMOTED.size()];
-    for (Map.Entry<String, Object> a : attributes.entrySet()) {
-      keys.add(
-          new AttributeKey(a.getKey(), AttributeKey.Origin.RECORD, FieldType.of(a.getValue())));
-      Promoted p = RECORD_COLUMNS.get(a.getKey());
-      Object v = a.getValue();
-      if (p != null && (p.isLong() ? v instanceof Long : v instanceof String)) {
-        promoted[Columns.PROMOTED.indexOf(p)] = v;
-      } else {
-        rest.put(a.getKey(), v);
-      }
-    }
-    Attributes resource = e.resource().attributes();
-    for (Map.Entry<String, Object> a : resource.asMap().entrySet()) {
-      keys.add(
-          new AttributeKey(a.getKey(), AttributeKey.Origin.RESOURCE, FieldType.of(a.getValue())));
-    }
-    for (int i = 0; i < promoted.length; i++) {
-      Promoted p = Columns.PROMOTED.get(i);
-      if (p.fromResource()) {
-        r.nullableString(resource.getString(p.key()));
-      } else if (p.isLong()) {
-        r.nullableInt64((Long) promoted[i]);
-      } else {
-        r.nullableString((String) promoted[i]);
-      }
-    }
-    arrays(r, rest);
-    arrays(r, resource.asMap());
-    r.string(JsonText.scope(e.scope()));
-    String events = JsonText.spanEvents(e.events());
-    r.string(events == null ? "" : events);
-    String links = JsonText.links(e.links());
-    r.string(links == null ? "" : links);
-  }
-
-  /** Keys, type codes, texts and numbers of attributes, as four arrays. */
-  private static void arrays(RowBinary r, Map<String, Object> attributes) {
-    int n = attributes.size();
-    r.varint(n);
-    for (String k : attributes.keySet()) {
-      r.string(k);
-    }
-    r.varint(n);
-    for (Object v : attributes.values()) {
-      r.uint8(
-          switch (v) {
-            case Long l -> TYPE_LONG;
-            case Double d -> TYPE_DOUBLE;
-            case Boolean b -> TYPE_BOOL;
-            default -> TYPE_STRING;
-          });
-    }
-    r.varint(n);
-    for (Object v : attributes.values()) {
-      r.string(v.toString());
-    }
-    r.varint(n);
-    for (Object v : attributes.values()) {
-      r.nullableFloat64(number(v));
-    }
-  }
-
-  /** The value as a number the way the query engine reads one (EventFields.as), or null. */
-  static Double number(Object v) {
-    if (v instanceof Number n) {
-      return n.doubleValue();
-    }
-    if (v instanceof String s) {
-      try {
-        return Double.parseDouble(s.trim());
-      } catch (NumberFormatException e) {
-        return null;
-      }
-    }
-    return null;
   }
 
   private void storeNewKeys(Encoded encoded) throws StoreException {
@@ -548,11 +237,6 @@ public final class ClickHouseEventStore implements EventStore {
     return out;
   }
 
-  private static final String READ_COLUMNS =
-      "time, kind, trace_id, span_id, parent_span_id, name, span_kind, duration, status,"
-          + " status_message, severity_number, severity_text, body, trace_state, flags, scope,"
-          + " span_events, links, attr_keys, attr_types, attr_strs, res_keys, res_types, res_strs";
-
   /** The condition on the tenant column for reads of {@code tenant} (none when it is null). */
   private static String tenantCondition(String tenant) {
     return tenant == null ? "" : " AND " + Columns.TENANT + " = " + literal(tenant);
@@ -576,7 +260,7 @@ public final class ClickHouseEventStore implements EventStore {
     if (w[0] == null || ((Long) w[1]) < ((Long) w[0])) {
       return List.of();
     }
-    String statement = "SELECT " + READ_COLUMNS;
+    String statement = "SELECT " + EventDecoder.READ_COLUMNS;
     for (Promoted p : Columns.PROMOTED) {
       if (!p.fromResource()) {
         statement += ", " + p.column();
@@ -597,7 +281,7 @@ public final class ClickHouseEventStore implements EventStore {
     Set<String> spans = new HashSet<>();
     Set<Event> events = new LinkedHashSet<>();
     for (Object[] row : select(statement).rows) {
-      Event e = read(row, resources);
+      Event e = EventDecoder.read(row, resources);
       // Rows of one span that differ in sorting key (another time) are not merged: once here.
       if (e.kind() == EventKind.SPAN && !spans.add(e.tenant() + '/' + e.spanId().toHex())) {
         continue;
@@ -605,75 +289,6 @@ public final class ClickHouseEventStore implements EventStore {
       events.add(e);
     }
     return new ArrayList<>(events);
-  }
-
-  private static Event read(Object[] row, Map<String, Resource> resources) {
-    EventKind kind = EventKind.fromLabel((String) row[1]);
-    String traceId = (String) row[2];
-    String spanId = (String) row[3];
-    String parent = (String) row[4];
-    Event.Builder b =
-        switch (kind) {
-          case SPAN -> Event.span(TraceId.fromHex(traceId), SpanId.fromHex(spanId));
-          case LOG, METRIC ->
-              (kind == EventKind.LOG ? Event.log() : Event.metric())
-                  .traceId(traceId == null ? null : TraceId.fromHex(traceId))
-                  .spanId(spanId == null ? null : SpanId.fromHex(spanId));
-        };
-    b.timeUnixNano((Long) row[0]).parentSpanId(parent == null ? null : SpanId.fromHex(parent));
-    b.name((String) row[5]);
-    if (kind == EventKind.SPAN) {
-      b.spanKind(SpanKind.valueOf(((String) row[6]).toUpperCase(Locale.ROOT)))
-          .durationNanos((Long) row[7])
-          .status(StatusCode.valueOf(((String) row[8]).toUpperCase(Locale.ROOT)))
-          .statusMessage((String) row[9]);
-    } else if (kind == EventKind.LOG) {
-      b.severityNumber(((Long) row[10]).intValue())
-          .severityText((String) row[11])
-          .body((String) row[12]);
-    }
-    b.traceState((String) row[13]).flags(((Long) row[14]).intValue());
-    b.scope(JsonText.readScope((String) row[15]));
-    String events = (String) row[16];
-    b.events(JsonText.readSpanEvents(events.isEmpty() ? null : events));
-    String links = (String) row[17];
-    b.links(JsonText.readLinks(links.isEmpty() ? null : links));
-    Map<String, Object> attributes = attributes(row, 18);
-    int col = 24;
-    for (Promoted p : Columns.PROMOTED) {
-      if (!p.fromResource()) {
-        Object v = row[col++];
-        if (v != null) {
-          attributes.put(p.key(), v);
-        }
-      }
-    }
-    b.attributes(Attributes.of(attributes)).tenant((String) row[col]);
-    String resourceKey = row[21] + "\u0000" + row[22] + "\u0000" + row[23];
-    b.resource(
-        resources.computeIfAbsent(
-            resourceKey, k -> new Resource(Attributes.of(attributes(row, 21)))));
-    return b.build();
-  }
-
-  /** The attributes from the key, type and text arrays at {@code first}, typed as written. */
-  static Map<String, Object> attributes(Object[] row, int first) {
-    List<?> keys = (List<?>) row[first];
-    List<?> types = (List<?>) row[first + 1];
-    List<?> strs = (List<?>) row[first + 2];
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (int i = 0; i < keys.size(); i++) {
-      String s = (String) strs.get(i);
-      out.put(
-          (String) keys.get(i),
-          switch (((Number) types.get(i)).intValue()) {
-            case TYPE_LONG -> Long.parseLong(s);
-            case TYPE_DOUBLE -> Double.parseDouble(s);
-            case TYPE_BOOL -> Boolean.parseBoolean(s);
-            default -> s;
-          });
-    }
-    return out;
   }
 
   @Override
@@ -741,67 +356,6 @@ public final class ClickHouseEventStore implements EventStore {
     }
   }
 
-  /**
-   * {@code statement} with each {@code ?} outside quotes replaced by its parameter as a literal:
-   * 18.16 has no query parameters over HTTP. Strings are quoted with every quote and backslash
-   * escaped, so a value never becomes SQL.
-   */
-  static String bind(String statement, List<?> params) {
-    StringBuilder out = new StringBuilder(statement.length() + 16 * params.size());
-    int next = 0;
-    char quote = 0;
-    for (int i = 0; i < statement.length(); i++) {
-      char c = statement.charAt(i);
-      if (quote != 0) {
-        out.append(c);
-        if (c == '\\' && i + 1 < statement.length()) {
-          out.append(statement.charAt(++i));
-        } else if (c == quote) {
-          quote = 0;
-        }
-      } else if (c == '\'' || c == '"' || c == '`') {
-        quote = c;
-        out.append(c);
-      } else if (c == '?') {
-        if (next >= params.size()) {
-          throw new IllegalArgumentException("more placeholders than parameters: " + statement);
-        }
-        out.append(literal(params.get(next++)));
-      } else {
-        out.append(c);
-      }
-    }
-    if (next != params.size()) {
-      throw new IllegalArgumentException("more parameters than placeholders: " + statement);
-    }
-    return out.toString();
-  }
-
-  static String literal(Object v) {
-    return switch (v) {
-      case null -> "NULL";
-      case String s -> {
-        StringBuilder b = new StringBuilder("'");
-        for (int i = 0; i < s.length(); i++) {
-          char c = s.charAt(i);
-          if (c == '\'' || c == '\\') {
-            b.append('\\');
-          }
-          b.append(c);
-        }
-        yield b.append('\'').toString();
-      }
-      case Boolean b -> b ? "1" : "0";
-      case Double d when d.isNaN() -> "nan";
-      case Double d when d.isInfinite() -> d > 0 ? "inf" : "-inf";
-      case Double d -> Double.toString(d);
-      case Float f -> literal(f.doubleValue());
-      case Long l -> Long.toString(l);
-      case Integer n -> Integer.toString(n);
-      default -> throw new IllegalArgumentException("cannot bind a " + v.getClass().getName());
-    };
-  }
-
   /** Runs a statement that answers nothing (DDL, OPTIMIZE), in the store's database. */
   void execute(String statement) throws StoreException {
     ensureOpen();
@@ -809,16 +363,7 @@ public final class ClickHouseEventStore implements EventStore {
   }
 
   TsvRows select(String statement) throws StoreException {
-    return select(http, statement);
-  }
-
-  private static TsvRows select(ClickHouseHttp server, String statement) throws StoreException {
-    String text = server.query(statement + " FORMAT TSVWithNamesAndTypes");
-    try {
-      return TsvRows.parse(text);
-    } catch (SQLException e) {
-      throw new StoreException("reading ClickHouse's answer failed: " + e.getMessage(), e);
-    }
+    return http.select(statement);
   }
 
   // ---- retention, stats, health
@@ -838,8 +383,7 @@ public final class ClickHouseEventStore implements EventStore {
       for (ClickHouseHttp shard : shards) {
         for (String table : List.of("events" + local, "trace_index" + local)) {
           for (Object[] row :
-              select(
-                      shard,
+              shard.select(
                       "SELECT DISTINCT partition FROM system.parts WHERE active AND database = "
                           + literal(config.database())
                           + " AND table = "
@@ -852,7 +396,7 @@ public final class ClickHouseEventStore implements EventStore {
           }
         }
         Object left =
-            select(shard, "SELECT count() FROM events" + local + " WHERE time < " + cutoffUnixNano)
+            shard.select("SELECT count() FROM events" + local + " WHERE time < " + cutoffUnixNano)
                 .rows
                 .get(0)[0];
         if ((Long) left > 0) {
@@ -870,8 +414,7 @@ public final class ClickHouseEventStore implements EventStore {
     while (true) {
       long pending =
           (Long)
-              select(
-                      shard,
+              shard.select(
                       "SELECT count() FROM system.mutations WHERE is_done = 0 AND database = "
                           + literal(config.database()))
                   .rows
@@ -898,8 +441,7 @@ public final class ClickHouseEventStore implements EventStore {
     long bytes = 0;
     for (ClickHouseHttp shard : shards) {
       Object b =
-          select(
-                  shard,
+          shard.select(
                   "SELECT sum(bytes_on_disk) FROM system.parts WHERE active AND database = "
                       + literal(config.database()))
               .rows

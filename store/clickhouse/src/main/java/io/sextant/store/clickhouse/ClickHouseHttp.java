@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 
@@ -56,6 +57,16 @@ final class ClickHouseHttp {
             .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8))
             .build();
     return new String(send(request, sql), StandardCharsets.UTF_8);
+  }
+
+  /** Runs a SELECT and reads its answer. */
+  TsvRows select(String statement) throws StoreException {
+    String text = query(statement + " FORMAT TSVWithNamesAndTypes");
+    try {
+      return TsvRows.parse(text);
+    } catch (SQLException e) {
+      throw new StoreException("reading ClickHouse's answer failed: " + e.getMessage(), e);
+    }
   }
 
   /** Sends {@code rows} in {@code format} to {@code INSERT INTO table (columns)}. */

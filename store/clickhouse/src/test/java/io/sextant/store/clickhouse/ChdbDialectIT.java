@@ -45,7 +45,7 @@ class ChdbDialectIT {
   @Test
   void theTtlForm_appliesWithARetention() throws Exception {
     try (ClickHouseEventStore store = (ClickHouseEventStore) ChdbServer.open(dir)) {
-      store.execute(ClickHouseEventStore.schemaFile("05-ttl.sql").replace("${days}", "30"));
+      store.execute(ClickHouseSchema.schemaFile("05-ttl.sql").replace("${days}", "30"));
       String engine =
           (String)
               store.select(

@@ -7,12 +7,17 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one wide {@code events} table (docs/adr/0004-duckdb-schema.md). Core fields are typed
@@ -228,6 +233,61 @@ final class Schema {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
+  }
+
+  /**
+   * Creates the tables that are missing; a database made before tenants gets the tenant column, and
+   * its attribute keys move into {@code tenant_keys} as the default tenant's.
+   */
+  static void create(Statement s) throws SQLException {
+    s.execute(createTable());
+    s.execute(ADD_TENANT);
+    s.execute(CREATE_RESOURCES);
+    s.execute(CREATE_SCOPES);
+    s.execute(CREATE_KEYS);
+    s.execute(CREATE_TRACE_INDEX);
+    s.execute(CREATE_JOURNAL);
+    s.execute(INIT_JOURNAL);
+    s.execute(CREATE_ARCHIVE_MOVES);
+    if (hasTable(s, "attribute_keys")) {
+      s.execute(MIGRATE_KEYS);
+      s.execute("DROP TABLE attribute_keys");
+    }
+  }
+
+  /** The columns learned before: every column of the table the fixed layout does not have. */
+  static List<Promoted> learnedColumns(Statement s) throws SQLException {
+    Set<String> fixed = new HashSet<>(CORE_NAMES);
+    fixed.addAll(TAIL_NAMES);
+    PROMOTED.forEach(p -> fixed.add(p.key()));
+    List<Promoted> out = new ArrayList<>();
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT column_name, data_type FROM information_schema.columns"
+                + " WHERE table_name = 'events' ORDER BY ordinal_position")) {
+      while (rs.next()) {
+        String name = rs.getString(1);
+        if (!fixed.contains(name)) {
+          Type type = "BIGINT".equals(rs.getString(2)) ? Type.LONG : Type.STRING;
+          out.add(new Promoted(name, type, false, true));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean hasTable(Statement s, String table) throws SQLException {
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = '" + table + "'")) {
+      rs.next();
+      return rs.getLong(1) > 0;
+    }
+  }
+
+  /** The condition on the tenant column for reads of {@code tenant} (none when it is null). */
+  static String tenantCondition(String tenant) {
+    return tenant == null ? "" : " AND " + TENANT + " = ?";
   }
 
   static String createTable() {

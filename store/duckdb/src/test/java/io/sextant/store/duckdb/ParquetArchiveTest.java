@@ -233,7 +233,7 @@ class ParquetArchiveTest {
     try (DuckDbEventStore hot = DuckDbEventStore.open(DuckDbConfig.defaults(dir.resolve("hot")))) {
       hot.write(events);
       // A move that died after its files, before its delete committed: its files must go.
-      writer.write(DuckDbEventStore.HOT_SOURCE, cutoff - H, events.subList(0, 10));
+      writer.write(ArchiveMove.HOT_SOURCE, cutoff - H, events.subList(0, 10));
       assertThat(files()).isNotEmpty();
 
       assertThat(hot.archiveBefore(cutoff, dir)).isEqualTo(old);
