@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * of the common JVM, JDBC and HTTP client libraries (HikariCP, DBCP, the JDK's sockets and
  * HttpClient, Netty); a message that says nothing recognisable is {@link #OWN}.
  */
-public enum FailureKind {
+enum FailureKind {
   /** The reporting code failed by itself (an exception, a bad deploy, a 500 it made). */
   OWN,
   /** A dependency could not be reached: refused, reset, unknown host, no connection to be had. */
