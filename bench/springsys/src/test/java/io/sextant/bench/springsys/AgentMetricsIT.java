@@ -86,16 +86,26 @@ class AgentMetricsIT {
       assertThat(memory.at("/rows/0/0").asText()).isEqualTo("customers");
       assertThat(memory.at("/rows/0/1").asDouble()).isPositive();
 
-      // The agent's histogram in seconds: a percentile from merged buckets, per route.
-      JsonNode http =
-          query(
-              sextant,
-              "where kind = metric and metric.name = http.server.request.duration"
-                  + " | p99(metric.histogram) by http.route | last 15m");
-      System.out.println("p99 of http.server.request.duration by route: " + http.path("rows"));
+      // The agent's histogram in seconds: a percentile from merged buckets, per route. The
+      // histogram may first have arrived from an export before the requests above (the health
+      // checks' route alone): wait for the export after them.
+      JsonNode http;
       List<String> routes = new ArrayList<>();
+      do {
+        http =
+            query(
+                sextant,
+                "where kind = metric and metric.name = http.server.request.duration"
+                    + " | p99(metric.histogram) by http.route | last 15m");
+        routes.clear();
+        http.path("rows").forEach(r -> routes.add(r.get(0).asText()));
+        if (routes.containsAll(List.of("/customers/{id}", "/countries"))) {
+          break;
+        }
+        Thread.sleep(1000);
+      } while (System.nanoTime() < deadline);
+      System.out.println("p99 of http.server.request.duration by route: " + http.path("rows"));
       for (JsonNode r : http.path("rows")) {
-        routes.add(r.get(0).asText());
         assertThat(r.get(1).asDouble()).as(r.toString()).isPositive().isLessThan(30);
       }
       assertThat(routes).contains("/customers/{id}", "/countries");
