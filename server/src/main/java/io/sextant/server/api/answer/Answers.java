@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
@@ -24,13 +25,15 @@ public final class Answers {
   private Answers() {}
 
   /**
-   * Writes the answer records: snake-case field names, in declaration order, nulls kept. A query
-   * {@link Result} and an {@link Event} are written by hand as they are walked ({@link ResultJson},
-   * {@link EventJson}): their rows and attributes are data, not fields.
+   * Writes the answer records: snake-case field names, in declaration order, nulls kept. An {@code
+   * Optional} component that is empty is written as null (absent only when it is null itself). A
+   * query {@link Result} and an {@link Event} are written by hand as they are walked ({@link
+   * ResultJson}, {@link EventJson}): their rows and attributes are data, not fields.
    */
   public static final ObjectMapper JSON =
       JsonMapper.builder()
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .addModule(new Jdk8Module())
           .addModule(
               new SimpleModule("sextant-answers")
                   .addSerializer(Result.class, new ResultJson())
