@@ -1,15 +1,14 @@
 package io.sextant.server;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.linecorp.armeria.server.Server;
 import io.sextant.model.Event;
 import io.sextant.pipeline.BatchingWriter;
 import io.sextant.pipeline.kafka.KafkaArchiver;
 import io.sextant.pipeline.kafka.KafkaSettings;
+import io.sextant.server.api.answer.NodeAnswers;
 import io.sextant.server.security.Keyring;
 import io.sextant.store.duckdb.ParquetArchiveWriter;
 import io.sextant.store.spi.StoreException;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
@@ -70,22 +69,10 @@ public final class ArchiverNode implements AutoCloseable {
               }
 
               @Override
-              public void writeFields(JsonGenerator g) throws IOException {
-                KafkaArchiver.Stats s = archiver.stats();
-                g.writeObjectFieldStart("archiver");
-                g.writeStringField("topic", kafka.topic());
-                g.writeStringField("group", kafka.group());
-                g.writeStringField("archive", archive.root().toString());
-                g.writeNumberField("lag_messages", s.lagMessages());
-                g.writeNumberField("archived_events", s.archivedEvents());
-                g.writeNumberField("batches", s.batches());
-                g.writeNumberField("failed_writes", s.failedWrites());
-                g.writeNumberField("skipped_messages", s.skippedMessages());
-                g.writeBooleanField("archive_refusing", s.archiveRefusing());
-                if (s.lastError() != null) {
-                  g.writeStringField("last_error", s.lastError());
-                }
-                g.writeEndObject();
+              public Record figures() {
+                return new NodeAnswers.Archiver(
+                    NodeAnswers.ArchiverStats.of(
+                        kafka, archive.root().toString(), archiver.stats()));
               }
             });
   }

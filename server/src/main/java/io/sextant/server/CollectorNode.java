@@ -1,18 +1,18 @@
 package io.sextant.server;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.sextant.pipeline.BatchingWriter;
 import io.sextant.pipeline.kafka.KafkaSettings;
 import io.sextant.pipeline.kafka.KafkaSink;
+import io.sextant.server.api.answer.NodeAnswers;
+import io.sextant.server.api.answer.ReadAnswers;
 import io.sextant.server.ingest.IngestAuth;
 import io.sextant.server.ingest.IngestCounters;
 import io.sextant.server.ingest.IngestGate;
 import io.sextant.server.metrics.SelfMetrics;
 import io.sextant.server.security.Keyring;
 import io.sextant.server.security.SecurityConfig;
-import java.io.IOException;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,19 +68,9 @@ public final class CollectorNode implements AutoCloseable {
           }
 
           @Override
-          public void writeFields(JsonGenerator g) throws IOException {
-            KafkaSink.Stats s = sink.stats();
-            g.writeObjectFieldStart("ingest");
-            counters.writeFields(g);
-            g.writeEndObject();
-            g.writeObjectFieldStart("kafka");
-            g.writeStringField("bootstrap", kafka.bootstrap());
-            g.writeStringField("topic", kafka.topic());
-            g.writeBooleanField("available", s.available());
-            g.writeNumberField("in_flight_events", s.inFlightEvents());
-            g.writeNumberField("sent_events", s.sentEvents());
-            g.writeNumberField("failed_sends", s.failedSends());
-            g.writeEndObject();
+          public Record figures() {
+            return new NodeAnswers.Collector(
+                ReadAnswers.IngestCounts.of(counters), NodeAnswers.Kafka.of(kafka, sink.stats()));
           }
         },
         metrics);

@@ -1,7 +1,5 @@
 package io.sextant.server;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
@@ -9,13 +7,12 @@ import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.sextant.pipeline.BatchingWriter;
+import io.sextant.server.api.answer.Answers;
+import io.sextant.server.api.answer.NodeAnswers;
 import io.sextant.server.ingest.IngestCounters;
 import io.sextant.server.metrics.SelfMetrics;
 import io.sextant.server.security.ApiGuard;
 import io.sextant.server.security.Keyring;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 
@@ -26,15 +23,13 @@ import java.util.function.Supplier;
  * scopes).
  */
 final class NodeApi {
-  private static final JsonFactory JSON = new JsonFactory();
-
   /** What the role says about itself. */
   interface Status {
     /** Null when healthy, else why not, in one sentence. */
     String problem();
 
-    /** The role's figures, as fields of the status object. */
-    void writeFields(JsonGenerator g) throws IOException;
+    /** The role's figures, beside {@code role} and {@code status} in the status answer. */
+    Record figures();
   }
 
   private NodeApi() {}
@@ -60,18 +55,9 @@ final class NodeApi {
         .service(
             "/api/v1/status",
             (ctx, req) ->
-                json(
-                    g -> {
-                      String problem = status.problem();
-                      g.writeStartObject();
-                      g.writeStringField("role", role);
-                      g.writeStringField("status", problem == null ? "ok" : "degraded");
-                      if (problem != null) {
-                        g.writeStringField("reason", problem);
-                      }
-                      status.writeFields(g);
-                      g.writeEndObject();
-                    }))
+                Answers.response(
+                    HttpStatus.OK,
+                    NodeAnswers.NodeStatus.of(role, status.problem(), status.figures())))
         .service("/metrics", metrics.service())
         .decorator(
             new ApiGuard(
@@ -103,19 +89,5 @@ final class NodeApi {
     sb.requestTimeout(config.requestTimeout());
     bind(sb, config, keys, role, status, metrics);
     return sb.build();
-  }
-
-  interface Body {
-    void write(JsonGenerator g) throws IOException;
-  }
-
-  static HttpResponse json(Body body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      body.write(g);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, out.toByteArray());
   }
 }

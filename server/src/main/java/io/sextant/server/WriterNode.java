@@ -1,14 +1,13 @@
 package io.sextant.server;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.linecorp.armeria.server.Server;
 import io.sextant.pipeline.BatchingWriter;
 import io.sextant.pipeline.kafka.KafkaLoader;
 import io.sextant.pipeline.kafka.KafkaSettings;
+import io.sextant.server.api.answer.NodeAnswers;
 import io.sextant.server.security.Keyring;
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.Health;
-import java.io.IOException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,21 +64,8 @@ public final class WriterNode implements AutoCloseable {
               }
 
               @Override
-              public void writeFields(JsonGenerator g) throws IOException {
-                KafkaLoader.Stats s = loader.stats();
-                g.writeObjectFieldStart("writer");
-                g.writeStringField("topic", kafka.topic());
-                g.writeStringField("group", kafka.group());
-                g.writeNumberField("lag_messages", s.lagMessages());
-                g.writeNumberField("written_events", s.writtenEvents());
-                g.writeNumberField("batches", s.batches());
-                g.writeNumberField("failed_writes", s.failedWrites());
-                g.writeNumberField("dead_letters", s.deadLetters());
-                g.writeBooleanField("store_refusing", s.storeRefusing());
-                if (s.lastError() != null) {
-                  g.writeStringField("last_error", s.lastError());
-                }
-                g.writeEndObject();
+              public Record figures() {
+                return new NodeAnswers.Writer(NodeAnswers.WriterStats.of(kafka, loader.stats()));
               }
             });
   }

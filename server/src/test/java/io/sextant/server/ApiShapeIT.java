@@ -5,15 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
+import io.sextant.topology.health.HealthConfig;
+import io.sextant.topology.health.HealthTarget;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -63,6 +68,15 @@ class ApiShapeIT {
         Server.builder()
             .http(new InetSocketAddress("127.0.0.1", 0))
             .service("/shop", (ctx, req) -> HttpResponse.of(HttpStatus.OK))
+            .service(
+                "/health",
+                (ctx, req) ->
+                    HttpResponse.of(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        MediaType.JSON,
+                        "{\"service\":\"cart\",\"healthy\":false,\"workload\":{\"healthy\":true},"
+                            + "\"dependencies\":[{\"name\":\"cart-db\",\"healthy\":false,"
+                            + "\"detail\":\"refused\"}]}"))
             .build();
     target.start().join();
     Path probes = dir.resolve("probes.yaml");
@@ -88,10 +102,20 @@ class ApiShapeIT {
     ServerConfig config =
         TestServer.ports(ServerConfig.defaults(dir.resolve("data")))
             .withProbes(probes)
-            .withSlos(slos, 1);
+            .withSlos(slos, 1)
+            .withHealth(
+                new HealthConfig(
+                    List.of(
+                        new HealthTarget(
+                            "cart",
+                            URI.create(
+                                "http://127.0.0.1:" + target.activeLocalPort() + "/health"))),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(1)));
     try (TestServer s = new TestServer(config, java.util.function.UnaryOperator.identity())) {
       send(s);
       TriageApiIT.post(s, "/api/v1/probes/run", "{}");
+      polled(s);
       List<Route> routes =
           List.of(
               new Route(
@@ -116,6 +140,7 @@ class ApiShapeIT {
               new Route("`GET /api/v1/traces`", 0, "GET", "/api/v1/traces?last=1h", null),
               new Route("`GET /api/v1/map?last=15m`", 0, "GET", "/api/v1/map?last=15m", null),
               new Route("`GET /api/v1/changes?last=1h`", 0, "GET", "/api/v1/changes?last=1h", null),
+              new Route("`GET /api/v1/health`", 0, "GET", "/api/v1/health", null),
               new Route("`GET /api/v1/probes`", 0, "GET", "/api/v1/probes", null),
               new Route("`GET /api/v1/probes/entries`", 0, "GET", "/api/v1/probes/entries", null),
               new Route("`POST /api/v1/probes/reload`", 0, "POST", "/api/v1/probes/reload", "{}"),
@@ -124,13 +149,29 @@ class ApiShapeIT {
               new Route("`GET /api/v1/slos`", 0, "GET", "/api/v1/slos", null),
               new Route(
                   "`GET /api/v1/slos/{name}?last=6h`", 0, "GET", "/api/v1/slos/checkout", null),
+              new Route(
+                  "`PUT /api/v1/slos/{name}` and `DELETE /api/v1/slos/{name}` (admin scope)",
+                  1,
+                  "PUT",
+                  "/api/v1/slos/api",
+                  "{\"valid\":\"kind = span\",\"good\":\"error = false\",\"objective\":99}"),
+              new Route(
+                  "`PUT /api/v1/slos/{name}` and `DELETE /api/v1/slos/{name}` (admin scope)",
+                  2,
+                  "DELETE",
+                  "/api/v1/slos/api",
+                  null),
               new Route("The trace model", 0, "GET", "/api/traces/" + TRACE, null));
       List<String> differences = new ArrayList<>();
       for (Route r : routes) {
         List<JsonNode> shown = examples.get(r.heading());
         assertThat(shown).as("docs/api.md has examples under " + r.heading()).isNotNull();
         TestServer.Reply reply =
-            r.method().equals("GET") ? s.get(r.path()) : TriageApiIT.post(s, r.path(), r.body());
+            switch (r.method()) {
+              case "GET" -> s.get(r.path());
+              case "POST" -> TriageApiIT.post(s, r.path(), r.body());
+              default -> s.send(r.method(), r.path(), r.body());
+            };
         assertThat(reply.status()).as(r.path() + ": " + reply.body()).isEqualTo(200);
         JsonNode real = reply.json();
         if (r.heading().equals("The trace model")) {
@@ -140,9 +181,31 @@ class ApiShapeIT {
           differences.add(r.method() + " " + r.path() + " " + d);
         }
       }
+      // JSON lines, on the OTLP/HTTP port: two lines kept, the third rejected.
+      TestServer.Reply lines =
+          TestServer.post(
+              s.otlpHttp("/v1/logs/jsonl"),
+              "application/x-ndjson",
+              ("{\"msg\":\"a\",\"service\":\"cart\"}\n{\"msg\":\"b\",\"service\":\"cart\"}\n"
+                      + "not json\n")
+                  .getBytes(StandardCharsets.UTF_8));
+      assertThat(lines.status()).as(lines.body()).isEqualTo(200);
+      for (String d :
+          DocExamples.differences(examples.get("JSON lines").get(0), lines.json(), MAPS)) {
+        differences.add("POST /v1/logs/jsonl " + d);
+      }
       assertThat(differences).as("answers that differ from docs/api.md").isEmpty();
     } finally {
       target.stop().join();
+    }
+  }
+
+  /** Waits for the first poll of the health target. */
+  private static void polled(TestServer s) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (s.get("/api/v1/health").json().path("targets").isEmpty()) {
+      assertThat(System.nanoTime()).as("the health target was polled").isLessThan(deadline);
+      Thread.sleep(100);
     }
   }
 

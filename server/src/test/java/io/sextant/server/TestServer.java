@@ -122,6 +122,24 @@ final class TestServer implements AutoCloseable {
     return new Reply(r.statusCode(), r.body(), r.headers().firstValue("retry-after").orElse(null));
   }
 
+  /**
+   * {@code method} (PUT, DELETE…) on the API with {@code body} as JSON, or none when null, once
+   * what the server acknowledged is loaded.
+   */
+  Reply send(String method, String path, String body) throws Exception {
+    loaded();
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(30));
+    if (body == null) {
+      b.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      b.header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new Reply(r.statusCode(), r.body(), r.headers().firstValue("retry-after").orElse(null));
+  }
+
   /** Waits until what the server acknowledged is in its store (the segment log's loader). */
   void loaded() throws InterruptedException {
     if (!server.awaitLoaded(Duration.ofSeconds(30))) {

@@ -1,7 +1,5 @@
 package io.sextant.server.api;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
@@ -9,18 +7,15 @@ import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.sextant.model.Event;
 import io.sextant.model.TraceId;
-import io.sextant.pipeline.BatchingWriter;
 import io.sextant.pipeline.StoreSink;
+import io.sextant.server.api.answer.Answers;
+import io.sextant.server.api.answer.ReadAnswers;
 import io.sextant.server.ingest.IngestCounters;
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.Health;
-import io.sextant.store.spi.ServiceSummary;
 import io.sextant.store.spi.StoreException;
 import io.sextant.store.spi.StoreStats;
 import io.sextant.store.spi.TimeRange;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,8 +30,6 @@ import java.util.function.Function;
  * run on the blocking executor, never on an event loop.
  */
 public final class ApiService {
-  private static final JsonFactory JSON = new JsonFactory();
-
   private final EventStore store;
   private final StoreSink writer;
   private final IngestCounters counters;
@@ -112,11 +105,11 @@ public final class ApiService {
               try {
                 return call.run();
               } catch (BadRequest e) {
-                return error(HttpStatus.BAD_REQUEST, e.getMessage());
+                return Answers.error(HttpStatus.BAD_REQUEST, e.getMessage());
               } catch (StoreException e) {
-                return error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+                return Answers.error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
               } catch (Exception e) {
-                return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
+                return Answers.error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
               }
             },
             blocking));
@@ -131,19 +124,9 @@ public final class ApiService {
     }
     List<Event> events = store.trace(traceId);
     if (events.isEmpty()) {
-      return error(HttpStatus.NOT_FOUND, "trace " + traceId + " not found");
+      return Answers.error(HttpStatus.NOT_FOUND, "trace " + traceId + " not found");
     }
-    return json(
-        g -> {
-          g.writeStartObject();
-          g.writeStringField("trace_id", traceId.toHex());
-          g.writeArrayFieldStart("events");
-          for (Event e : events) {
-            EventJson.write(g, e);
-          }
-          g.writeEndArray();
-          g.writeEndObject();
-        });
+    return ok(ReadAnswers.Trace.of(traceId, events));
   }
 
   private HttpResponse services(QueryParams params) throws Exception {
@@ -158,67 +141,23 @@ public final class ApiService {
     } catch (ArithmeticException e) {
       throw new BadRequest("times must be within the years 1677 to 2262");
     }
-    List<ServiceSummary> services = store.services(range);
-    return json(
-        g -> {
-          g.writeStartObject();
-          g.writeStringField("from", from.toString());
-          g.writeStringField("to", to.toString());
-          g.writeArrayFieldStart("services");
-          for (ServiceSummary s : services) {
-            g.writeStartObject();
-            g.writeStringField("name", s.name());
-            g.writeNumberField("events", s.events());
-            g.writeEndObject();
-          }
-          g.writeEndArray();
-          g.writeEndObject();
-        });
+    return ok(ReadAnswers.Services.of(from, to, store.services(range)));
   }
 
   private HttpResponse status() throws Exception {
     StoreStats stats = store.stats();
-    BatchingWriter.Stats w = writer.stats();
     Health health = store.check();
+    if (!operations) {
+      return ok(ReadAnswers.Status.of(health, stats));
+    }
     RateMeter.Rates r = rates.current();
-    return json(
-        g -> {
-          g.writeStartObject();
-          g.writeStringField("status", health.healthy() ? "ok" : "degraded");
-          if (!health.healthy()) {
-            g.writeStringField("reason", health.detail());
-          }
-          if (operations) {
-            ingestAndPipeline(g, w, r);
-          }
-          g.writeObjectFieldStart("store");
-          g.writeBooleanField("healthy", health.healthy());
-          g.writeStringField("detail", health.detail());
-          g.writeNumberField("events", stats.events());
-          if (operations) {
-            g.writeNumberField("bytes_on_disk", stats.bytesOnDisk());
-          }
-          g.writeEndObject();
-          g.writeEndObject();
-        });
-  }
-
-  /** The server's own counters: every tenant's requests, shown to the operations tenant. */
-  private void ingestAndPipeline(JsonGenerator g, BatchingWriter.Stats w, RateMeter.Rates r)
-      throws IOException {
-    g.writeObjectFieldStart("ingest");
-    counters.writeFields(g);
-    g.writeNumberField("spans_per_second", r.spansPerSecond());
-    g.writeNumberField("logs_per_second", r.logsPerSecond());
-    g.writeEndObject();
-    g.writeObjectFieldStart("pipeline");
-    g.writeNumberField("queued_events", w.queuedEvents());
-    g.writeNumberField("written_events", w.writtenEvents());
-    g.writeNumberField("batches", w.batches());
-    g.writeNumberField("failed_batches", w.failedBatches());
-    g.writeNumberField("last_batch_events", w.lastBatchEvents());
-    g.writeNumberField("last_batch_millis", w.lastBatchMillis());
-    g.writeEndObject();
+    return ok(
+        ReadAnswers.Status.of(
+            health,
+            stats,
+            new ReadAnswers.Ingest(
+                ReadAnswers.IngestCounts.of(counters), r.spansPerSecond(), r.logsPerSecond()),
+            ReadAnswers.Pipeline.of(writer.stats())));
   }
 
   private HttpResponse health() {
@@ -247,32 +186,8 @@ public final class ApiService {
     return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
   }
 
-  static HttpResponse error(HttpStatus status, String message) {
-    return json(
-        status,
-        g -> {
-          g.writeStartObject();
-          g.writeStringField("error", message);
-          g.writeEndObject();
-        });
-  }
-
-  private interface Body {
-    void write(JsonGenerator g) throws IOException;
-  }
-
-  private static HttpResponse json(Body body) {
-    return json(HttpStatus.OK, body);
-  }
-
-  private static HttpResponse json(HttpStatus status, Body body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      body.write(g);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return HttpResponse.of(status, MediaType.JSON_UTF_8, out.toByteArray());
+  private static HttpResponse ok(Record answer) {
+    return Answers.response(HttpStatus.OK, answer);
   }
 
   private static final class BadRequest extends Exception {

@@ -1,7 +1,5 @@
 package io.sextant.server.api;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +8,6 @@ import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
@@ -19,13 +16,13 @@ import io.sextant.query.Filter;
 import io.sextant.query.Op;
 import io.sextant.query.QueryException;
 import io.sextant.query.Question;
+import io.sextant.query.Result;
 import io.sextant.query.TraceQuery;
 import io.sextant.query.text.QueryText;
+import io.sextant.server.api.answer.Answers;
+import io.sextant.server.api.answer.QueryAnswers;
 import io.sextant.store.spi.StoreException;
 import io.sextant.store.spi.TimeRange;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +43,6 @@ import java.util.function.Supplier;
 public final class QueryApi {
   static final int MAX_BODY = 64 * 1024;
   static final Duration TIMEOUT = Duration.ofSeconds(60);
-  private static final JsonFactory JSON = new JsonFactory();
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final Engine engine;
@@ -70,7 +66,7 @@ public final class QueryApi {
   }
 
   private interface Handler {
-    void write(QueryApi api, JsonGenerator g, JsonNode body, QueryParams params) throws Exception;
+    Record answer(QueryApi api, JsonNode body, QueryParams params) throws Exception;
 
     Handler QUERY = QueryApi::query;
     Handler COMPARE = QueryApi::compare;
@@ -132,12 +128,8 @@ public final class QueryApi {
   }
 
   private HttpResponse answer(Handler h, JsonNode body, QueryParams params) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     try {
-      try (JsonGenerator g = JSON.createGenerator(out)) {
-        h.write(this, g, body, params);
-      }
-      return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, out.toByteArray());
+      return Answers.response(HttpStatus.OK, h.answer(this, body, params));
     } catch (QueryException e) {
       return error(HttpStatus.BAD_REQUEST, e.getMessage(), e.position());
     } catch (StoreException e) {
@@ -163,12 +155,13 @@ public final class QueryApi {
     return QueryJson.question(body, now());
   }
 
-  private void query(JsonGenerator g, JsonNode body, QueryParams params) throws Exception {
-    QueryJson.write(g, engine.run(question(body)));
+  /** The query {@link Result}, which {@code Answers.JSON} writes as it walks it. */
+  private Result query(JsonNode body, QueryParams params) throws Exception {
+    return engine.run(question(body));
   }
 
-  private void compare(JsonGenerator g, JsonNode body, QueryParams params) throws Exception {
-    QueryJson.write(g, engine.compare(QueryJson.compare(body, now())));
+  private QueryAnswers.Compare compare(JsonNode body, QueryParams params) throws Exception {
+    return QueryAnswers.Compare.of(engine.compare(QueryJson.compare(body, now())));
   }
 
   private TimeRange range(QueryParams params) {
@@ -187,8 +180,8 @@ public final class QueryApi {
     return out;
   }
 
-  private void columns(JsonGenerator g, JsonNode body, QueryParams params) throws Exception {
-    QueryJson.write(g, engine.columns(range(params)));
+  private QueryAnswers.Columns columns(JsonNode body, QueryParams params) throws Exception {
+    return QueryAnswers.Columns.of(engine.columns(range(params)));
   }
 
   /**
@@ -197,7 +190,7 @@ public final class QueryApi {
    * {@code error=true}, {@code attr.<key>=<value>}; and {@code from}/{@code to}/{@code last},
    * {@code limit}.
    */
-  private void traces(JsonGenerator g, JsonNode body, QueryParams params) throws Exception {
+  private QueryAnswers.Traces traces(JsonNode body, QueryParams params) throws Exception {
     int limit = parseLimit(params.get("limit"));
     TraceQuery query;
     if (params.contains("q")) {
@@ -227,7 +220,7 @@ public final class QueryApi {
           parts.isEmpty() ? null : parts.size() == 1 ? parts.get(0) : new Filter.And(parts);
       query = new TraceQuery(range(params), where, limit);
     }
-    QueryJson.write(g, engine.traces(query));
+    return QueryAnswers.Traces.of(engine.traces(query));
   }
 
   private static void add(List<Filter> parts, String column, Op op, String value) {
@@ -253,15 +246,6 @@ public final class QueryApi {
   }
 
   static HttpResponse error(HttpStatus status, String message, int position) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("error", message);
-      g.writeNumberField("position", position);
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return HttpResponse.of(status, MediaType.JSON_UTF_8, out.toByteArray());
+    return Answers.response(status, new Answers.QueryErrorAnswer(message, position));
   }
 }

@@ -1,13 +1,9 @@
 package io.sextant.server.api;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sextant.query.Aggregate;
 import io.sextant.query.Calculation;
-import io.sextant.query.ColumnInfo;
 import io.sextant.query.CompareQuery;
-import io.sextant.query.Comparison;
 import io.sextant.query.DurationText;
 import io.sextant.query.Filter;
 import io.sextant.query.Having;
@@ -16,35 +12,27 @@ import io.sextant.query.Order;
 import io.sextant.query.QueryException;
 import io.sextant.query.Question;
 import io.sextant.query.Result;
-import io.sextant.query.TraceSummary;
 import io.sextant.query.text.QueryText;
+import io.sextant.server.api.answer.Answers;
 import io.sextant.store.spi.TimeRange;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The JSON shapes of the query API (docs/api.md): questions in, results out. Reading refuses
- * anything it does not understand with a {@link QueryException} whose message names the field.
+ * The questions of the query API as JSON (docs/api.md); its answers are in {@code api/answer}.
+ * Reading refuses anything it does not understand with a {@link QueryException} whose message names
+ * the field.
  */
 public final class QueryJson {
   private QueryJson() {}
 
   /** {@code r} as the query API answers it, for {@code sextant query --archive}. */
   public static String answer(Result r) {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-      write(g, r);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
+    return new String(Answers.bytes(r), StandardCharsets.UTF_8);
   }
 
   /** {@code 90s}, {@code 15m}, {@code 1h}, {@code 7d} in nanoseconds ({@link DurationText}). */
@@ -270,167 +258,5 @@ public final class QueryJson {
       throw new QueryException("'" + field + "' is missing");
     }
     return v;
-  }
-
-  static void write(JsonGenerator g, Result r) throws IOException {
-    g.writeStartObject();
-    g.writeArrayFieldStart("columns");
-    for (Result.ResultColumn c : r.columns()) {
-      g.writeStartObject();
-      g.writeStringField("name", c.name());
-      g.writeStringField("type", c.type().label());
-      g.writeBooleanField("calculation", c.calculation());
-      g.writeEndObject();
-    }
-    g.writeEndArray();
-    g.writeArrayFieldStart("rows");
-    for (List<Object> row : r.rows()) {
-      g.writeStartArray();
-      for (Object v : row) {
-        value(g, v);
-      }
-      g.writeEndArray();
-    }
-    g.writeEndArray();
-    if (r.series() == null) {
-      g.writeNullField("series");
-    } else {
-      Result.Series s = r.series();
-      g.writeObjectFieldStart("series");
-      g.writeNumberField("from", s.fromUnixNano());
-      g.writeNumberField("step", s.stepNanos());
-      g.writeNumberField("buckets", s.buckets());
-      g.writeArrayFieldStart("groups");
-      for (Result.SeriesGroup group : s.groups()) {
-        g.writeStartObject();
-        g.writeArrayFieldStart("key");
-        for (Object k : group.key()) {
-          value(g, k);
-        }
-        g.writeEndArray();
-        g.writeObjectFieldStart("values");
-        for (Map.Entry<String, List<Number>> e : group.values().entrySet()) {
-          g.writeArrayFieldStart(e.getKey());
-          for (Number n : e.getValue()) {
-            value(g, n);
-          }
-          g.writeEndArray();
-        }
-        g.writeEndObject();
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    }
-    g.writeArrayFieldStart("heatmaps");
-    for (Result.Heatmap h : r.heatmaps()) {
-      g.writeStartObject();
-      g.writeStringField("column", h.column());
-      g.writeNumberField("from", h.fromUnixNano());
-      g.writeNumberField("step", h.stepNanos());
-      g.writeArrayFieldStart("cells");
-      for (Result.Cell c : h.cells()) {
-        g.writeStartObject();
-        g.writeNumberField("t", c.timeIndex());
-        g.writeNumberField("low", c.low());
-        g.writeNumberField("high", c.high());
-        g.writeNumberField("count", c.count());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    }
-    g.writeEndArray();
-    g.writeObjectFieldStart("stats");
-    g.writeStringField("engine", r.stats().engine());
-    g.writeNumberField("elapsed_ms", r.stats().elapsedMillis());
-    g.writeEndObject();
-    g.writeEndObject();
-  }
-
-  static void value(JsonGenerator g, Object v) throws IOException {
-    switch (v) {
-      case null -> g.writeNull();
-      case Long l -> g.writeNumber(l);
-      case Double d when d.isNaN() || d.isInfinite() -> g.writeNull();
-      case Double d -> g.writeNumber(d);
-      case Boolean b -> g.writeBoolean(b);
-      default -> g.writeString(v.toString());
-    }
-  }
-
-  static void write(JsonGenerator g, Comparison c) throws IOException {
-    g.writeStartObject();
-    g.writeNumberField("selection_count", c.selectionCount());
-    g.writeNumberField("baseline_count", c.baselineCount());
-    g.writeNumberField("sampled_selection", c.sampledSelection());
-    g.writeNumberField("sampled_baseline", c.sampledBaseline());
-    g.writeArrayFieldStart("attributes");
-    for (Comparison.AttributeDiff a : c.attributes()) {
-      g.writeStartObject();
-      g.writeStringField("key", a.key());
-      g.writeNumberField("score", a.score());
-      g.writeNumberField("tvd", a.tvd());
-      g.writeBooleanField("demoted", a.demoted());
-      g.writeArrayFieldStart("values");
-      for (Comparison.ValueDiff v : a.values()) {
-        g.writeStartObject();
-        g.writeStringField("value", v.value());
-        g.writeNumberField("selection_count", v.selectionCount());
-        g.writeNumberField("selection_share", v.selectionShare());
-        g.writeNumberField("baseline_count", v.baselineCount());
-        g.writeNumberField("baseline_share", v.baselineShare());
-        g.writeNumberField("diff", v.diff());
-        g.writeNumberField("risk_ratio", v.riskRatio());
-        g.writeNumberField("q", v.q());
-        g.writeBooleanField("significant", v.significant());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    }
-    g.writeEndArray();
-    g.writeEndObject();
-  }
-
-  static void write(JsonGenerator g, List<TraceSummary> traces) throws IOException {
-    g.writeStartObject();
-    g.writeArrayFieldStart("traces");
-    for (TraceSummary t : traces) {
-      g.writeStartObject();
-      g.writeStringField("trace_id", t.traceId());
-      g.writeStringField("root_service", t.rootService());
-      g.writeStringField("root_name", t.rootName());
-      g.writeNumberField("start", t.startUnixNano());
-      g.writeNumberField("duration", t.durationNanos());
-      g.writeNumberField("span_count", t.spanCount());
-      g.writeNumberField("error_count", t.errorCount());
-      g.writeEndObject();
-    }
-    g.writeEndArray();
-    g.writeEndObject();
-  }
-
-  static void write(JsonGenerator g, ColumnInfo.Columns columns) throws IOException {
-    g.writeStartObject();
-    g.writeNumberField("events", columns.events());
-    g.writeNumberField("sampled", columns.sampled());
-    g.writeArrayFieldStart("columns");
-    for (ColumnInfo c : columns.columns()) {
-      g.writeStartObject();
-      g.writeStringField("name", c.name());
-      g.writeStringField("type", c.type().label());
-      g.writeBooleanField("core", c.core());
-      g.writeNumberField("present", c.present());
-      g.writeNumberField("distinct", c.distinct());
-      g.writeArrayFieldStart("examples");
-      for (String e : c.examples()) {
-        g.writeString(e);
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    }
-    g.writeEndArray();
-    g.writeEndObject();
   }
 }

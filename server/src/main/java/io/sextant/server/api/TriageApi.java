@@ -7,7 +7,6 @@ import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.sextant.server.SextantServer;
@@ -125,7 +124,7 @@ public final class TriageApi {
       Handler handler,
       boolean shared) {
     if (req.method() != method) {
-      return ApiService.error(HttpStatus.METHOD_NOT_ALLOWED, "use " + method);
+      return Answers.error(HttpStatus.METHOD_NOT_ALLOWED, "use " + method);
     }
     ctx.setRequestTimeout(TIMEOUT);
     CompletableFuture<HttpResponse> answer =
@@ -144,13 +143,11 @@ public final class TriageApi {
                     }
                     JsonNode body = body(agg);
                     Record out = handler.handle(t, body);
-                    return HttpResponse.of(
-                        HttpStatus.OK, MediaType.JSON_UTF_8, Answers.JSON.writeValueAsBytes(out));
+                    return Answers.response(HttpStatus.OK, out);
                   } catch (Refused e) {
-                    return ApiService.error(e.status, e.getMessage());
+                    return Answers.error(e.status, e.getMessage());
                   } catch (Exception e) {
-                    return ApiService.error(
-                        HttpStatus.INTERNAL_SERVER_ERROR, "triage failed: " + e);
+                    return Answers.error(HttpStatus.INTERNAL_SERVER_ERROR, "triage failed: " + e);
                   } finally {
                     if (shared) {
                       inUse.readLock().unlock();

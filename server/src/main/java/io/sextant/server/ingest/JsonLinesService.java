@@ -1,7 +1,5 @@
 package io.sextant.server.ingest;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
@@ -16,11 +14,10 @@ import io.sextant.ingest.IngestLimits;
 import io.sextant.ingest.jsonl.JsonLinesDecoder;
 import io.sextant.ingest.jsonl.JsonLinesResult;
 import io.sextant.pipeline.Overloaded;
+import io.sextant.server.api.answer.Answers;
+import io.sextant.server.api.answer.IngestAnswers;
 import io.sextant.server.ingest.IngestCounters.Signal;
 import io.sextant.server.security.RequestTenant;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -45,8 +42,6 @@ public final class JsonLinesService implements HttpService {
           MediaType.PLAIN_TEXT,
           MediaType.parse("application/x-www-form-urlencoded"));
 
-  private static final JsonFactory JSON = new JsonFactory();
-
   private final JsonLinesDecoder decoder;
   private final IngestGate gate;
   private final IngestLimits limits;
@@ -60,7 +55,8 @@ public final class JsonLinesService implements HttpService {
   @Override
   public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
     if (req.method() != HttpMethod.POST) {
-      return error(HttpStatus.METHOD_NOT_ALLOWED, "use POST to send JSON lines to " + ctx.path());
+      return Answers.error(
+          HttpStatus.METHOD_NOT_ALLOWED, "use POST to send JSON lines to " + ctx.path());
     }
     String tenant = RequestTenant.of(ctx);
     return HttpResponse.of(req.aggregate().thenCompose(agg -> handle(agg, tenant)));
@@ -70,7 +66,7 @@ public final class JsonLinesService implements HttpService {
     MediaType type = req.contentType();
     if (type != null && ACCEPTED.stream().noneMatch(type::is)) {
       return done(
-          error(
+          Answers.error(
               HttpStatus.UNSUPPORTED_MEDIA_TYPE,
               "Content-Type "
                   + type.nameWithoutParameters()
@@ -81,7 +77,7 @@ public final class JsonLinesService implements HttpService {
       result = decoder.decode(Bodies.read(req, limits.maxBodyBytes()));
     } catch (Bodies.BadBody e) {
       gate.counters().requestsMalformed.increment();
-      return done(error(HttpStatus.valueOf(e.status), e.getMessage()));
+      return done(Answers.error(HttpStatus.valueOf(e.status), e.getMessage()));
     }
     DecodeResult decoded = result.toDecodeResult();
     CompletableFuture<Void> durable;
@@ -99,51 +95,14 @@ public final class JsonLinesService implements HttpService {
                 5);
           }
           boolean allRejected = result.events().isEmpty() && result.rejected() > 0;
-          return HttpResponse.of(
+          return Answers.response(
               allRejected ? HttpStatus.BAD_REQUEST : HttpStatus.OK,
-              MediaType.JSON_UTF_8,
-              answer(result));
+              IngestAnswers.JsonLines.of(result));
         });
   }
 
-  static String answer(JsonLinesResult result) {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeNumberField("accepted", result.events().size());
-      g.writeNumberField("rejected", result.rejected());
-      g.writeArrayFieldStart("errors");
-      for (JsonLinesResult.LineError e : result.errors()) {
-        g.writeStartObject();
-        g.writeNumberField("line", e.line());
-        g.writeStringField("error", e.error());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      if (result.errors().size() < result.rejected()) {
-        g.writeNumberField("errors_not_listed", result.rejected() - result.errors().size());
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
-  }
-
-  private static HttpResponse error(HttpStatus status, String message) {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("error", message);
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return HttpResponse.of(status, MediaType.JSON_UTF_8, out.toString());
-  }
-
   private static HttpResponse retryLater(HttpStatus status, String message, int seconds) {
-    return error(status, message)
+    return Answers.error(status, message)
         .mapHeaders(
             h -> h.toBuilder().set(HttpHeaderNames.RETRY_AFTER, Integer.toString(seconds)).build());
   }

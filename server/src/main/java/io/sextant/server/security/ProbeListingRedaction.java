@@ -15,6 +15,7 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.sextant.ingest.redact.Redactor;
 import io.sextant.model.Attributes;
+import io.sextant.server.api.answer.Answers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -51,11 +52,7 @@ public final class ProbeListingRedaction implements DecoratingHttpServiceFunctio
       return agg.toHttpResponse();
     }
     if (agg.headers().contains(HttpHeaderNames.CONTENT_ENCODING)) {
-      // Never pass on what could not be read: it may hold a key.
-      return HttpResponse.of(
-          HttpStatus.INTERNAL_SERVER_ERROR,
-          MediaType.JSON_UTF_8,
-          "{\"error\":\"the probe listing could not be redacted\"}");
+      return cannotRedact(); // never pass on what could not be read: it may hold a key
     }
     try {
       JsonNode root = JSON.readTree(agg.contentUtf8());
@@ -81,10 +78,12 @@ public final class ProbeListingRedaction implements DecoratingHttpServiceFunctio
       }
       return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, JSON.writeValueAsBytes(root));
     } catch (Exception e) {
-      return HttpResponse.of(
-          HttpStatus.INTERNAL_SERVER_ERROR,
-          MediaType.JSON_UTF_8,
-          "{\"error\":\"the probe listing could not be redacted\"}");
+      return cannotRedact();
     }
+  }
+
+  private static HttpResponse cannotRedact() {
+    return Answers.error(
+        HttpStatus.INTERNAL_SERVER_ERROR, "the probe listing could not be redacted");
   }
 }

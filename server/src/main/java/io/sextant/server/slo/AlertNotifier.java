@@ -1,12 +1,9 @@
 package io.sextant.server.slo;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.server.api.answer.Answers;
-import io.sextant.server.api.answer.Answers.Component;
+import io.sextant.server.api.answer.SloAnswers;
+import io.sextant.server.api.answer.SloAnswers.AlertPayload;
 import io.sextant.triage.TriageReport;
-import io.sextant.triage.rank.Ranking;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -17,8 +14,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -40,9 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AlertNotifier.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int ATTEMPTS = 3;
-  private static final int SUSPECTS = 3;
 
   /** Runs triage now; null when no probes are configured. */
   public interface TriageRunner {
@@ -67,7 +65,7 @@ public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseabl
             return t;
           });
   private final AtomicLong sequence = new AtomicLong();
-  private final List<ObjectNode> history = new ArrayList<>();
+  private final List<AlertPayload> history = new ArrayList<>();
   // The worker thread's own: the last triage and when it started.
   private TriageReport lastReport;
   private long lastReportStarted = Long.MIN_VALUE;
@@ -111,13 +109,13 @@ public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseabl
     }
   }
 
-  /** The alerts sent so far, latest last (at most 200), as their JSON payloads. */
-  public synchronized List<ObjectNode> history() {
+  /** The alerts sent so far, latest last (at most 200), as their webhooks received them. */
+  public synchronized List<AlertPayload> history() {
     return List.copyOf(history);
   }
 
   private void deliver(Alert alert) {
-    ObjectNode payload = payload(alert, alert.firing() ? triageFor(alert) : null);
+    AlertPayload payload = payload(alert, alert.firing() ? triageFor(alert) : null);
     synchronized (this) {
       history.add(payload);
       if (history.size() > 200) {
@@ -130,9 +128,7 @@ public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseabl
         alert.severity().label(),
         alert.firing() ? "firing" : "resolved");
     for (SloConfig.Webhook hook : config.webhooks()) {
-      String body =
-          hook.format() == SloConfig.Format.SLACK ? slack(payload).toString() : payload.toString();
-      post(hook, body);
+      post(hook, hook.format() == SloConfig.Format.SLACK ? slack(payload) : Answers.bytes(payload));
     }
   }
 
@@ -155,7 +151,7 @@ public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseabl
     }
   }
 
-  private void post(SloConfig.Webhook hook, String body) {
+  private void post(SloConfig.Webhook hook, byte[] body) {
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
         HttpResponse<Void> r =
@@ -163,7 +159,7 @@ public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseabl
                 HttpRequest.newBuilder(hook.url())
                     .timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build(),
                 HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() < 300) {
@@ -188,57 +184,34 @@ public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseabl
     }
   }
 
-  ObjectNode payload(Alert a, TriageReport report) {
-    ObjectNode p = JSON.createObjectNode();
+  AlertPayload payload(Alert a, TriageReport report) {
     Slo slo = a.slo();
-    p.put("id", a.id());
-    p.put("status", a.firing() ? "firing" : "resolved");
-    p.put("slo", slo.name());
-    p.put("description", slo.description());
-    p.put("severity", a.severity().label());
-    p.put("objective", slo.objective());
-    p.put("window", slo.window().toDays() + "d");
-    p.put("valid", slo.valid());
-    p.put("good", slo.good());
-    p.put("threshold", a.severity().threshold);
-    p.putArray("windows").add(a.severity().longWindow).add(a.severity().shortWindow);
-    ObjectNode burn = p.putObject("burn_rates");
+    Map<String, Double> burn = new LinkedHashMap<>();
     for (int i = 0; i < SloEvaluator.WINDOWS.length; i++) {
-      burn.put(SloEvaluator.WINDOW_NAMES[i], round(a.burnRates()[i]));
+      burn.put(SloEvaluator.WINDOW_NAMES[i], Answers.round(a.burnRates()[i], 3));
     }
-    p.put("error_budget_remaining", round(a.budgetRemaining()));
-    p.put("started_at", instant(a.startedUnixNano()));
-    if (!a.firing()) {
-      p.put("resolved_at", instant(a.resolvedUnixNano()));
-    }
-    p.put("link", config.uiUrl() + "/explore?q=" + encode(question(slo)));
-    p.put("summary", summary(a));
-    if (a.firing()) {
-      if (report == null) {
-        p.putNull("triage");
-      } else {
-        ObjectNode t = p.putObject("triage");
-        Ranking k = report.ranking();
-        t.put("headline", k.headline());
-        t.put("fault", k.fault());
-        ArrayNode suspects = t.putArray("suspects");
-        for (Ranking.Suspect s : k.suspects().subList(0, Math.min(SUSPECTS, k.suspects().size()))) {
-          ObjectNode o = suspects.addObject();
-          o.put("rank", s.rank());
-          ArrayNode members = o.putArray("members");
-          s.members().forEach(members::add);
-          ArrayNode components = o.putArray("components");
-          s.members().forEach(m -> components.add(Answers.JSON.valueToTree(Component.of(m))));
-          o.put("probability", round(s.probability()));
-          ArrayNode why = o.putArray("why");
-          s.why().forEach(why::add);
-        }
-        ArrayNode notes = t.putArray("notes");
-        report.notes().forEach(notes::add);
-        t.put("link", config.uiUrl() + "/triage");
-      }
-    }
-    return p;
+    return new AlertPayload(
+        a.id(),
+        a.firing() ? "firing" : "resolved",
+        slo.name(),
+        slo.description(),
+        a.severity().label(),
+        slo.objective(),
+        slo.window().toDays() + "d",
+        slo.valid(),
+        slo.good(),
+        a.severity().threshold,
+        List.of(a.severity().longWindow, a.severity().shortWindow),
+        burn,
+        Answers.round(a.budgetRemaining(), 3),
+        instant(a.startedUnixNano()),
+        a.firing() ? null : instant(a.resolvedUnixNano()),
+        config.uiUrl() + "/explore?q=" + encode(question(slo)),
+        summary(a),
+        a.firing()
+            ? Optional.ofNullable(report)
+                .map(r -> SloAnswers.AlertTriage.of(r, config.uiUrl() + "/triage"))
+            : null);
   }
 
   private static String summary(Alert a) {
@@ -260,23 +233,23 @@ public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseabl
   }
 
   /** A Slack incoming-webhook message: the summary, the first suspect and the link. */
-  ObjectNode slack(ObjectNode payload) {
+  byte[] slack(AlertPayload payload) {
     StringBuilder text = new StringBuilder();
-    text.append(
-        payload.get("status").asText().equals("firing")
-            ? ":rotating_light: "
-            : ":white_check_mark: ");
-    text.append(payload.get("summary").asText());
-    var suspects = payload.path("triage").path("suspects");
-    if (suspects.size() > 0) {
-      text.append("\nFirst suspect: ")
-          .append(String.join(", ", JSON.convertValue(suspects.get(0).get("members"), List.class)));
+    text.append(payload.status().equals("firing") ? ":rotating_light: " : ":white_check_mark: ");
+    text.append(payload.summary());
+    List<SloAnswers.AlertSuspect> suspects =
+        payload.triage() == null
+            ? List.of()
+            : payload.triage().map(SloAnswers.AlertTriage::suspects).orElse(List.of());
+    if (!suspects.isEmpty()) {
+      text.append("\nFirst suspect: ").append(String.join(", ", suspects.get(0).members()));
     }
-    text.append("\n<").append(payload.get("link").asText()).append("|Open in Sextant>");
-    ObjectNode out = JSON.createObjectNode();
-    out.put("text", text.toString());
-    return out;
+    text.append("\n<").append(payload.link()).append("|Open in Sextant>");
+    return Answers.bytes(new SlackMessage(text.toString()));
   }
+
+  /** What a Slack incoming webhook takes. */
+  private record SlackMessage(String text) {}
 
   private static String question(Slo slo) {
     return "where " + slo.valid() + " | count(), p99(duration) by error | every 1m | last 3h";
@@ -288,10 +261,6 @@ public final class AlertNotifier implements SloEvaluator.AlertSink, AutoCloseabl
 
   private static String instant(long nanos) {
     return Instant.ofEpochSecond(0, nanos).toString();
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 1000) / 1000.0;
   }
 
   @Override

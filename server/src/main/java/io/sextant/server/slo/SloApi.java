@@ -3,18 +3,18 @@ package io.sextant.server.slo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.sextant.query.DurationText;
+import io.sextant.server.api.answer.Answers;
+import io.sextant.server.api.answer.SloAnswers;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -53,41 +53,15 @@ public final class SloApi {
   public HttpService list() {
     return (ctx, req) -> {
       if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
-        return error(HttpStatus.METHOD_NOT_ALLOWED, "use GET; edit one SLO at /api/v1/slos/{name}");
+        return Answers.error(
+            HttpStatus.METHOD_NOT_ALLOWED, "use GET; edit one SLO at /api/v1/slos/{name}");
       }
       SloEvaluator e = evaluator.get();
       if (e == null) {
         return notConfigured();
       }
-      ObjectNode out = JSON.createObjectNode();
-      out.put("minute_seconds", e.minute().toNanos() / 1e9);
-      SloFile f = file.get();
-      if (f == null) {
-        out.putNull("file");
-      } else {
-        out.put("file", f.path().toString());
-      }
-      ArrayNode slos = out.putArray("slos");
-      for (SloEvaluator.Status s : e.statuses()) {
-        ObjectNode o = slos.addObject();
-        describe(o, s.slo());
-        ObjectNode burn = o.putObject("burn_rates");
-        for (int i = 0; i < SloEvaluator.WINDOWS.length; i++) {
-          burn.put(SloEvaluator.WINDOW_NAMES[i], s.burnRates()[i]);
-        }
-        o.put("error_budget_remaining", s.budgetRemaining());
-        o.put("paging", s.paging());
-        o.put("ticketing", s.ticketing());
-        if (s.error() != null) {
-          o.put("error", s.error());
-        }
-      }
-      ArrayNode alerts = out.putArray("alerts");
       AlertNotifier n = notifier.get();
-      if (n != null) {
-        n.history().forEach(alerts::add);
-      }
-      return ok(out);
+      return ok(SloAnswers.SloList.of(e, file.get(), n == null ? List.of() : n.history()));
     };
   }
 
@@ -99,7 +73,7 @@ public final class SloApi {
         return series(ctx, name);
       }
       if (req.method() != HttpMethod.PUT && req.method() != HttpMethod.DELETE) {
-        return error(HttpStatus.METHOD_NOT_ALLOWED, "use GET, PUT or DELETE");
+        return Answers.error(HttpStatus.METHOD_NOT_ALLOWED, "use GET, PUT or DELETE");
       }
       return HttpResponse.of(
           req.aggregate()
@@ -118,33 +92,14 @@ public final class SloApi {
       String given = ctx.queryParam("last");
       last = given == null ? DEFAULT_LAST : DurationText.duration(given, "last");
     } catch (IllegalArgumentException ex) {
-      return error(HttpStatus.BAD_REQUEST, ex.getMessage());
+      return Answers.error(HttpStatus.BAD_REQUEST, ex.getMessage());
     }
     int minutes = (int) Math.min(Integer.MAX_VALUE, Math.max(1, last.toMinutes()));
     SloEvaluator.Series s = e.series(name, minutes);
     if (s == null) {
-      return error(HttpStatus.NOT_FOUND, "no SLO is named " + name);
+      return Answers.error(HttpStatus.NOT_FOUND, "no SLO is named " + name);
     }
-    ObjectNode out = JSON.createObjectNode();
-    describe(out, s.slo());
-    ObjectNode series = out.putObject("series");
-    series.put("from", s.fromUnixNano());
-    series.put("step", s.stepNanos());
-    series.put("buckets", s.valid().length);
-    ArrayNode valid = series.putArray("valid");
-    ArrayNode good = series.putArray("good");
-    for (int i = 0; i < s.valid().length; i++) {
-      valid.add(s.valid()[i]);
-      good.add(s.good()[i]);
-    }
-    ObjectNode burn = series.putObject("burn_rates");
-    for (int w = 0; w < SloEvaluator.WINDOWS.length; w++) {
-      ArrayNode a = burn.putArray(SloEvaluator.WINDOW_NAMES[w]);
-      for (double v : s.burnRates()[w]) {
-        a.add(Math.round(v * 1000) / 1000.0);
-      }
-    }
-    return ok(out);
+    return ok(SloAnswers.SeriesAnswer.of(s));
   }
 
   /** One edit at a time: the file and the evaluator change together. */
@@ -157,7 +112,7 @@ public final class SloApi {
     try {
       slo = parse(name, agg);
     } catch (IllegalArgumentException ex) {
-      return error(HttpStatus.BAD_REQUEST, ex.getMessage());
+      return Answers.error(HttpStatus.BAD_REQUEST, ex.getMessage());
     }
     SloFile f = file.get();
     try {
@@ -165,15 +120,12 @@ public final class SloApi {
         f.put(slo);
       }
     } catch (IOException | IllegalArgumentException ex) {
-      return error(
+      return Answers.error(
           HttpStatus.INTERNAL_SERVER_ERROR,
           "the SLO was not saved: cannot write " + f.path() + ": " + ex.getMessage());
     }
     e.put(slo);
-    ObjectNode out = JSON.createObjectNode();
-    describe(out.putObject("slo"), slo);
-    saved(out, f);
-    return ok(out);
+    return ok(SloAnswers.Saved.of(slo, f));
   }
 
   private synchronized HttpResponse delete(String name) {
@@ -182,7 +134,7 @@ public final class SloApi {
       return notConfigured();
     }
     if (e.config().slos().stream().noneMatch(s -> s.name().equals(name))) {
-      return error(HttpStatus.NOT_FOUND, "no SLO is named " + name);
+      return Answers.error(HttpStatus.NOT_FOUND, "no SLO is named " + name);
     }
     SloFile f = file.get();
     try {
@@ -190,28 +142,14 @@ public final class SloApi {
         f.remove(name);
       }
     } catch (IllegalArgumentException ex) {
-      return error(HttpStatus.CONFLICT, "the SLO was not removed: " + ex.getMessage());
+      return Answers.error(HttpStatus.CONFLICT, "the SLO was not removed: " + ex.getMessage());
     } catch (IOException ex) {
-      return error(
+      return Answers.error(
           HttpStatus.INTERNAL_SERVER_ERROR,
           "the SLO was not removed: cannot write " + f.path() + ": " + ex.getMessage());
     }
     e.remove(name);
-    ObjectNode out = JSON.createObjectNode();
-    out.put("removed", name);
-    saved(out, f);
-    return ok(out);
-  }
-
-  private static void saved(ObjectNode out, SloFile f) {
-    if (f == null) {
-      out.putNull("file");
-      out.put(
-          "note",
-          "kept in memory until the server stops: it was started without a --slos file to write");
-    } else {
-      out.put("file", f.path().toString());
-    }
+    return ok(SloAnswers.Removed.of(name, f));
   }
 
   /**
@@ -259,28 +197,12 @@ public final class SloApi {
     return v == null || v.isNull() ? null : v.asText();
   }
 
-  private static void describe(ObjectNode o, Slo slo) {
-    o.put("name", slo.name());
-    o.put("description", slo.description());
-    o.put("valid", slo.valid());
-    o.put("good", slo.good());
-    o.put("objective", slo.objective());
-    o.put("window", DurationText.format(slo.window().toNanos()));
-    o.put("window_days", slo.window().toDays());
-  }
-
   private static HttpResponse notConfigured() {
-    return error(
+    return Answers.error(
         HttpStatus.NOT_FOUND, "no SLOs are configured; start the server with --slos slos.yaml");
   }
 
-  private static HttpResponse ok(ObjectNode out) {
-    return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, out.toString());
-  }
-
-  private static HttpResponse error(HttpStatus status, String message) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("error", message);
-    return HttpResponse.of(status, MediaType.JSON_UTF_8, o.toString());
+  private static HttpResponse ok(Record answer) {
+    return Answers.response(HttpStatus.OK, answer);
   }
 }

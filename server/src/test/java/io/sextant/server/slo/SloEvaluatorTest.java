@@ -367,12 +367,7 @@ class SloEvaluatorTest {
       // started) shares.
       assertThat(n.history())
           .extracting(
-              p ->
-                  p.get("severity").asText()
-                      + "@"
-                      + p.get("started_at").asText()
-                      + " "
-                      + p.path("triage").path("headline").asText())
+              p -> p.severity() + "@" + p.startedAt() + " " + p.triage().orElseThrow().headline())
           .containsExactly(
               "ticket@" + java.time.Instant.ofEpochSecond(0, T0) + " triage 1",
               "page@" + java.time.Instant.ofEpochSecond(0, T0 + 2 * MS) + " triage 2",

@@ -1,6 +1,8 @@
-package io.sextant.server.api;
+package io.sextant.server.api.answer;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.sextant.model.Attributes;
 import io.sextant.model.Event;
 import io.sextant.model.EventKind;
@@ -12,11 +14,16 @@ import java.util.Map;
 /**
  * The API's JSON for an event. Keys follow the event's column names (shared/DESIGN.md); 64-bit
  * nanosecond timestamps are strings, as in OTLP JSON, because JavaScript numbers cannot hold them.
+ * Written as it is walked, not as a record: its attributes are data whose keys hold dots, and a
+ * trace may hold many thousands of events.
  */
-final class EventJson {
-  private EventJson() {}
+final class EventJson extends StdSerializer<Event> {
+  EventJson() {
+    super(Event.class);
+  }
 
-  static void write(JsonGenerator g, Event e) throws IOException {
+  @Override
+  public void serialize(Event e, JsonGenerator g, SerializerProvider provider) throws IOException {
     g.writeStartObject();
     g.writeStringField("kind", e.kind().label());
     g.writeStringField("time_unix_nano", Long.toString(e.timeUnixNano()));
