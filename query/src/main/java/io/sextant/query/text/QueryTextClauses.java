@@ -1,6 +1,7 @@
 package io.sextant.query.text;
 
 import io.sextant.query.Aggregate;
+import io.sextant.query.Catalog;
 import io.sextant.query.QueryException;
 import io.sextant.query.text.QueryTextToken.Kind;
 import java.util.LinkedHashMap;
@@ -110,32 +111,12 @@ final class QueryTextClauses {
     String best = null;
     int bestDistance = word.length() <= 4 ? 2 : 3;
     for (Map.Entry<String, String> c : candidates.entrySet()) {
-      int d = distance(word, c.getKey());
+      int d = Catalog.distance(word, c.getKey());
       if (d < bestDistance) {
         best = c.getValue();
         bestDistance = d;
       }
     }
     return best;
-  }
-
-  /** Levenshtein distance. */
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }
