@@ -11,13 +11,22 @@ import io.sextant.query.Engines;
 import io.sextant.query.Filter;
 import io.sextant.query.Op;
 import io.sextant.query.Question;
+import io.sextant.store.clickhouse.ClickHouseConfig;
+import io.sextant.store.clickhouse.ClickHouseEventStore;
+import io.sextant.store.clickhouse.LocalClickHouse;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.store.duckdb.DuckDbEventStore;
+import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.SqlAccess;
 import io.sextant.store.spi.TimeRange;
 import io.sextant.store.testkit.Fixtures;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,9 +37,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The query benchmark of issue 3: loads realistic events into a DuckDB file through the store's
- * writer, then times each question through the engine and the same question as hand-written DuckDB
- * SQL on the same file, warm, and prints both with their ratio.
+ * The query benchmark of issues 3 and 15: loads realistic events into a store through its writer (a
+ * DuckDB file, or ClickHouse servers it starts itself, one or a sharded cluster), then times each
+ * question through the engine and the same question as hand-written SQL in the store's dialect on
+ * the same data, warm, and prints both with their ratio. The hand SQL is the floor: on ClickHouse
+ * it reads without {@code FINAL}, which the engine needs so that an event written twice counts
+ * once.
  */
 @Command(
     name = "query-bench",
@@ -53,6 +65,43 @@ public final class QueryBench implements Callable<Integer> {
   @Option(names = "--memory-limit", description = "DuckDB memory limit (default ${DEFAULT-VALUE}).")
   String memoryLimit = "4GB";
 
+  @Option(
+      names = "--store",
+      description =
+          "duckdb, or clickhouse (servers started under --dir) (default ${DEFAULT-VALUE}).")
+  String storeKind = "duckdb";
+
+  @Option(
+      names = "--shards",
+      description =
+          "ClickHouse servers; more than one makes a cluster with Distributed tables (default"
+              + " ${DEFAULT-VALUE}).")
+  int shards = 1;
+
+  /** The store under test, the hand-written reference SQL for it, and what to stop after. */
+  private record Backend(EventStore store, HandSql sql, List<AutoCloseable> started) {}
+
+  /** The four reference statements, in the store's dialect, with {@code ?} parameters. */
+  private record HandSql(String countUser, String p99, String trace, String compare) {
+    static final HandSql DUCKDB =
+        new HandSql(
+            "SELECT count(*) FROM events WHERE time >= ? AND time < ? AND user_id = ?",
+            "SELECT \"service.name\", quantile_cont(duration, 0.99) FROM events"
+                + " WHERE time >= ? AND time < ? GROUP BY 1",
+            "SELECT * FROM events WHERE trace_id = ?",
+            "SELECT \"http.route\", count(*) FILTER (WHERE error),"
+                + " count(*) FILTER (WHERE NOT error) FROM events"
+                + " WHERE time >= ? AND time < ? AND kind = 'span' GROUP BY 1");
+    static final HandSql CLICKHOUSE =
+        new HandSql(
+            "SELECT count() FROM events WHERE time >= ? AND time < ? AND user_id = ?",
+            "SELECT service_name, quantileExact(0.99)(duration) FROM events"
+                + " WHERE time >= ? AND time < ? GROUP BY service_name",
+            "SELECT * FROM events WHERE trace_id = ?",
+            "SELECT http_route, countIf(error = 1), countIf(error = 0) FROM events"
+                + " WHERE time >= ? AND time < ? AND kind = 'span' GROUP BY http_route");
+  }
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new QueryBench()).execute(args));
   }
@@ -68,16 +117,19 @@ public final class QueryBench implements Callable<Integer> {
     List<Event> first = Fixtures.trace(new Random(42), start, SPANS_PER_TRACE);
     String user = (String) first.get(0).attributes().get("user_id");
     TraceId trace = first.get(0).traceId();
-    try (DuckDbEventStore store = DuckDbEventStore.open(new DuckDbConfig(dir, memoryLimit, 0))) {
+    Backend backend = open();
+    try {
+      EventStore store = backend.store();
+      HandSql hand = backend.sql();
       if (!Files.exists(marker)) {
         load(store, seed, start);
         Files.writeString(marker, "");
       }
+      long stored = store.stats().events();
+      long bytes = bytesOnDisk(backend);
       System.out.printf(
-          "store: %,d events, %,d bytes on disk (%.1f B/event)%n",
-          store.stats().events(),
-          store.bytesOnDisk(),
-          store.bytesOnDisk() / (double) store.stats().events());
+          "store: %s, %,d events, %,d bytes on disk (%.1f B/event)%n",
+          describe(), stored, bytes, bytes / (double) stored);
       Engine engine = Engines.of(store);
       SqlAccess sql = store.sql().orElseThrow();
       List<String[]> table = new ArrayList<>();
@@ -91,7 +143,7 @@ public final class QueryBench implements Callable<Integer> {
               () -> engine.run(count).rows().get(0).get(0),
               () ->
                   sql.select(
-                      "SELECT count(*) FROM events WHERE time >= ? AND time < ? AND user_id = ?",
+                      hand.countUser(),
                       List.of(day.fromUnixNano(), day.toUnixNano(), user),
                       rs -> {
                         rs.next();
@@ -110,8 +162,7 @@ public final class QueryBench implements Callable<Integer> {
               () -> engine.run(p99).rows().size(),
               () ->
                   sql.select(
-                      "SELECT \"service.name\", quantile_cont(duration, 0.99) FROM events"
-                          + " WHERE time >= ? AND time < ? GROUP BY 1",
+                      hand.p99(),
                       List.of(day.fromUnixNano(), day.toUnixNano()),
                       rs -> {
                         int n = 0;
@@ -128,7 +179,7 @@ public final class QueryBench implements Callable<Integer> {
               () -> store.trace(trace).size(),
               () ->
                   sql.select(
-                      "SELECT * FROM events WHERE trace_id = ?",
+                      hand.trace(),
                       List.of(trace.toHex()),
                       rs -> {
                         int n = 0;
@@ -160,9 +211,7 @@ public final class QueryBench implements Callable<Integer> {
               () ->
                   sql.select(
                       // The reference: one attribute's value shares on each side, by hand.
-                      "SELECT \"http.route\", count(*) FILTER (WHERE error),"
-                          + " count(*) FILTER (WHERE NOT error) FROM events"
-                          + " WHERE time >= ? AND time < ? AND kind = 'span' GROUP BY 1",
+                      hand.compare(),
                       List.of(day.fromUnixNano(), day.toUnixNano()),
                       rs -> {
                         int n = 0;
@@ -183,11 +232,97 @@ public final class QueryBench implements Callable<Integer> {
       for (String[] r : table) {
         System.out.printf("%-36s %12s %12s %12s %8s %8s%n", (Object[]) r);
       }
+    } finally {
+      backend.store().close();
+      for (int i = backend.started().size() - 1; i >= 0; i--) {
+        backend.started().get(i).close();
+      }
     }
     return 0;
   }
 
-  private void load(DuckDbEventStore store, Random rnd, long start) throws Exception {
+  private String describe() {
+    return switch (storeKind) {
+      case "clickhouse" ->
+          shards == 1 ? "ClickHouse, one server" : "ClickHouse, " + shards + " shards";
+      default -> "DuckDB";
+    };
+  }
+
+  /**
+   * The store of {@code --store}. ClickHouse servers keep their data under {@code --dir}, so a
+   * later run with the same settings reuses what was loaded, as the DuckDB file is reused.
+   */
+  private Backend open() throws Exception {
+    switch (storeKind) {
+      case "duckdb" -> {
+        return new Backend(
+            DuckDbEventStore.open(new DuckDbConfig(dir, memoryLimit, 0)),
+            HandSql.DUCKDB,
+            List.of());
+      }
+      case "clickhouse" -> {
+        List<AutoCloseable> started = new ArrayList<>();
+        int[] http = new int[shards];
+        int[] tcp = new int[shards];
+        for (int i = 0; i < shards; i++) {
+          http[i] = LocalClickHouse.freePort();
+          tcp[i] = LocalClickHouse.freePort();
+        }
+        String cluster = shards == 1 ? "" : LocalClickHouse.cluster("sextant", tcp);
+        List<URI> urls = new ArrayList<>();
+        try {
+          for (int i = 0; i < shards; i++) {
+            LocalClickHouse server =
+                LocalClickHouse.start(
+                    dir.resolve("clickhouse-" + (i + 1)), http[i], tcp[i], cluster);
+            started.add(server);
+            urls.add(server.url());
+          }
+        } catch (Exception e) {
+          for (AutoCloseable c : started) {
+            c.close();
+          }
+          throw e;
+        }
+        Duration timeout = Duration.ofMinutes(10);
+        ClickHouseConfig config =
+            shards == 1
+                ? new ClickHouseConfig(urls.get(0), "sextant", timeout)
+                : new ClickHouseConfig(urls.get(0), "sextant", timeout, "sextant", urls);
+        return new Backend(ClickHouseEventStore.open(config), HandSql.CLICKHOUSE, started);
+      }
+      default -> throw new IllegalArgumentException("--store is duckdb or clickhouse");
+    }
+  }
+
+  /** The store's size on disk: DuckDB's file, or ClickHouse's active parts on every server. */
+  private long bytesOnDisk(Backend backend) throws Exception {
+    if (backend.store() instanceof DuckDbEventStore duck) {
+      return duck.bytesOnDisk();
+    }
+    long total = 0;
+    HttpClient client = HttpClient.newHttpClient();
+    for (AutoCloseable c : backend.started()) {
+      URI url = ((LocalClickHouse) c).url();
+      String answer =
+          client
+              .send(
+                  HttpRequest.newBuilder(url.resolve("/"))
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "SELECT sum(bytes_on_disk) FROM system.parts WHERE active AND"
+                                  + " database = 'sextant' FORMAT TSV"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body()
+              .trim();
+      total += Long.parseLong(answer);
+    }
+    return total;
+  }
+
+  private void load(EventStore store, Random rnd, long start) throws Exception {
     long traces = events / (SPANS_PER_TRACE + Fixtures.LOGS_PER_TRACE);
     long spacing = DAY / traces;
     List<Event> batch = new ArrayList<>(20_000);

@@ -16,7 +16,8 @@ import java.util.Map;
  * (no three-valued logic), so every leaf of a filter is made a plain 0 or 1; a missing value
  * matches {@code NOT IN} there, so leaves also ask that the value be present; percentiles are
  * interpolated over the sorted values, as the in-memory engine does ({@code quantileExactInclusive}
- * came later); the events table is read {@code FINAL}, so an event written twice counts once.
+ * came later). The events table is read without {@code FINAL}: the store writes each event once
+ * (docs/adr/0015-clickhouse-store.md).
  *
  * <p>Public only for {@link java.util.ServiceLoader}, which makes the one instance.
  */
@@ -142,7 +143,7 @@ public final class ClickHouseDialect implements SqlDialect {
 
   @Override
   public String from(String table, String alias, String sample) {
-    return table + " AS " + alias + " FINAL" + sample;
+    return table + " AS " + alias + sample;
   }
 
   @Override

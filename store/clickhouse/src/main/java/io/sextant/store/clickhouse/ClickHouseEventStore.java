@@ -10,6 +10,7 @@ import io.sextant.model.Tenant;
 import io.sextant.model.TraceId;
 import io.sextant.store.clickhouse.Columns.Promoted;
 import io.sextant.store.clickhouse.EventEncoder.Encoded;
+import io.sextant.store.clickhouse.EventEncoder.Identity;
 import io.sextant.store.spi.AttributeKey;
 import io.sextant.store.spi.Capabilities;
 import io.sextant.store.spi.EventStore;
@@ -25,6 +26,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * Events in a ClickHouse server (18.16 and newer), over HTTP (docs/adr/0015-clickhouse-store.md). A
  * batch is one RowBinary INSERT of one block, which ClickHouse makes visible all at once per day
  * partition. Every row carries a 64-bit event key (a span's trace and span id, any other event's
- * whole content) last in the sorting key of a ReplacingMergeTree, and reads use FINAL: writing the
- * same event again, as a retry or a redelivery does, leaves it counted once.
+ * whole content) last in the sorting key of a ReplacingMergeTree. A write leaves out the events
+ * already stored (a retry, a redelivery), so each event is stored once and reads need no {@code
+ * FINAL}; two writers writing the same event at the same instant are the one case that stores it
+ * twice, until ClickHouse merges the parts.
  *
  * <p>Every row carries its tenant in {@code sextant_tenant}, and a tenant other than the default
  * one is mixed into the event key, so two tenants' events never replace each other; {@link
@@ -157,6 +161,7 @@ public final class ClickHouseEventStore implements EventStore {
     synchronized (writeLock) {
       ensureOpen();
       storeNewKeys(encoded);
+      RowBinary rows = encoded.rowsWithout(stored(encoded));
       // The trace windows first: a failure in between leaves a harmless window, never an event
       // that cannot be found.
       if (encoded.windows.size > 0) {
@@ -167,8 +172,57 @@ public final class ClickHouseEventStore implements EventStore {
             encoded.windows.buf,
             encoded.windows.size);
       }
-      http.insert("events", Columns.INSERT, "RowBinary", encoded.rows.buf, encoded.rows.size);
+      if (rows.size > 0) {
+        http.insert("events", Columns.INSERT, "RowBinary", rows.buf, rows.size);
+      }
     }
+  }
+
+  /** Most time spans one check for stored rows asks about. */
+  static final int MAX_SPANS = 32;
+
+  /**
+   * The identities of the batch's rows that are already stored: a batch written again after a
+   * failure whose outcome was unknown, a writer's redelivery after a crash between the store's
+   * write and its offset commit, an export run twice. Writing each event once is what keeps reads
+   * free of {@code FINAL} (docs/adr/0015-clickhouse-store.md). Asks for the rows in the batch's
+   * time spans only (a batch's events lie close in time: a few narrow spans, each a few granules of
+   * each service) and compares their identities here.
+   */
+  private Set<Identity> stored(Encoded encoded) throws StoreException {
+    if (encoded.count() == 0) {
+      return Set.of();
+    }
+    long[] times = encoded.times.clone();
+    Arrays.sort(times);
+    List<long[]> spans = spans(times, 1_000_000_000L);
+    StringBuilder where = new StringBuilder();
+    for (long[] span : spans) {
+      where.append(where.isEmpty() ? "" : " OR ");
+      where.append("(time >= ").append(span[0]).append(" AND time <= ").append(span[1]).append(')');
+    }
+    Set<Identity> out = new HashSet<>();
+    for (Object[] row : select("SELECT time, toInt64(event_key) FROM events WHERE " + where).rows) {
+      out.add(new Identity((Long) row[0], (Long) row[1]));
+    }
+    return out;
+  }
+
+  /**
+   * Sorted times as at most {@link #MAX_SPANS} spans: times closer than {@code gap} share one, and
+   * the gap grows tenfold until the spans are few enough.
+   */
+  static List<long[]> spans(long[] sorted, long gap) {
+    List<long[]> out = new ArrayList<>();
+    for (long t : sorted) {
+      long[] last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && t - last[1] <= gap) {
+        last[1] = t;
+      } else {
+        out.add(new long[] {t, t});
+      }
+    }
+    return out.size() <= MAX_SPANS ? out : spans(sorted, gap * 10);
   }
 
   private void storeNewKeys(Encoded encoded) throws StoreException {
@@ -269,7 +323,7 @@ public final class ClickHouseEventStore implements EventStore {
     statement +=
         ", "
             + Columns.TENANT
-            + " FROM events FINAL WHERE time >= "
+            + " FROM events WHERE time >= "
             + w[0]
             + " AND time <= "
             + w[1]
@@ -304,7 +358,7 @@ public final class ClickHouseEventStore implements EventStore {
     List<ServiceSummary> out = new ArrayList<>();
     for (Object[] row :
         select(
-                "SELECT service_name, count() AS n FROM events FINAL WHERE time >= "
+                "SELECT service_name, count() AS n FROM events WHERE time >= "
                     + range.fromUnixNano()
                     + " AND time < "
                     + range.toUnixNano()
@@ -373,10 +427,7 @@ public final class ClickHouseEventStore implements EventStore {
     synchronized (writeLock) {
       ensureOpen();
       long n =
-          (Long)
-              select("SELECT count() FROM events FINAL WHERE time < " + cutoffUnixNano)
-                  .rows
-                  .get(0)[0];
+          (Long) select("SELECT count() FROM events WHERE time < " + cutoffUnixNano).rows.get(0)[0];
       // Whole days go as partitions (instant); the rest of the cutoff's day by a mutation, on
       // every server that holds rows.
       long lastWholeDay = Math.floorDiv(cutoffUnixNano, DAY_NANOS) - 1;
@@ -437,7 +488,7 @@ public final class ClickHouseEventStore implements EventStore {
   @Override
   public StoreStats stats() throws StoreException {
     ensureOpen();
-    long events = (Long) select("SELECT count() FROM events FINAL").rows.get(0)[0];
+    long events = (Long) select("SELECT count() FROM events").rows.get(0)[0];
     long bytes = 0;
     for (ClickHouseHttp shard : shards) {
       Object b =
@@ -491,11 +542,7 @@ public final class ClickHouseEventStore implements EventStore {
     ensureOpen();
     return new StoreStats(
         (Long)
-            select(
-                    "SELECT count() FROM events FINAL WHERE "
-                        + Columns.TENANT
-                        + " = "
-                        + literal(tenant))
+            select("SELECT count() FROM events WHERE " + Columns.TENANT + " = " + literal(tenant))
                 .rows
                 .get(0)[0],
         0);

@@ -28,12 +28,60 @@ final class EventEncoder {
   static final int TYPE_DOUBLE = 2;
   static final int TYPE_BOOL = 3;
 
-  /** A batch as RowBinary rows, its trace windows and each tenant's attribute keys. */
+  /**
+   * A batch as RowBinary rows, its trace windows and each tenant's attribute keys; and each row's
+   * identity (its time and event key) and where it starts in {@code rows}, so that rows already
+   * stored can be left out of the INSERT.
+   */
   static final class Encoded {
     final RowBinary rows = new RowBinary();
     final RowBinary windows = new RowBinary();
     final Map<String, Set<AttributeKey>> keys = new HashMap<>();
+    final long[] times;
+    final long[] eventKeys;
+    final int[] starts;
+
+    Encoded(int n) {
+      times = new long[n];
+      eventKeys = new long[n];
+      starts = new int[n + 1];
+    }
+
+    int count() {
+      return times.length;
+    }
+
+    /**
+     * The rows to insert: each identity once, and none of those in {@code stored}. Returns {@link
+     * #rows} itself when that leaves every row.
+     */
+    RowBinary rowsWithout(Set<Identity> stored) {
+      Set<Identity> seen = new HashSet<>();
+      boolean all = true;
+      boolean[] keep = new boolean[count()];
+      for (int i = 0; i < count(); i++) {
+        Identity id = new Identity(times[i], eventKeys[i]);
+        keep[i] = !stored.contains(id) && seen.add(id);
+        all &= keep[i];
+      }
+      if (all) {
+        return rows;
+      }
+      RowBinary out = new RowBinary();
+      for (int i = 0; i < count(); i++) {
+        if (keep[i]) {
+          out.copy(rows, starts[i], starts[i + 1]);
+        }
+      }
+      return out;
+    }
   }
+
+  /**
+   * What makes two rows one event: the events table's sorting key ends with time and the event key,
+   * and the service is part of what the key hashes.
+   */
+  record Identity(long time, long eventKey) {}
 
   private static final Map<String, Promoted> RECORD_COLUMNS = new HashMap<>();
 
@@ -46,9 +94,10 @@ final class EventEncoder {
   }
 
   static Encoded encode(List<Event> batch) {
-    Encoded out = new Encoded();
+    Encoded out = new Encoded(batch.size());
     RowBinary row = new RowBinary();
     Map<String, long[]> windows = new LinkedHashMap<>();
+    int n = 0;
     for (Event e : batch) {
       if (e == null) {
         throw new IllegalArgumentException("a batch holds a null event");
@@ -70,10 +119,15 @@ final class EventEncoder {
       if (!e.tenant().equals(Tenant.DEFAULT)) {
         key = RowBinary.mix(key ^ RowBinary.hash(e.tenant()));
       }
+      out.starts[n] = out.rows.size;
+      out.times[n] = e.timeUnixNano();
+      out.eventKeys[n] = key;
+      n++;
       out.rows.int64(e.timeUnixNano());
       out.rows.int64(key);
       out.rows.ensureAndCopy(row);
       out.rows.string(e.tenant());
+      out.starts[n] = out.rows.size;
       if (e.traceId() != null) {
         long at = e.timeUnixNano();
         long[] w = windows.computeIfAbsent(e.traceId().toHex(), k -> new long[] {at, at});

@@ -90,6 +90,13 @@ final class RowBinary {
     }
   }
 
+  /** Appends bytes {@code from} to {@code to} of {@code other}. */
+  void copy(RowBinary other, int from, int to) {
+    ensure(to - from);
+    System.arraycopy(other.buf, from, buf, size, to - from);
+    size += to - from;
+  }
+
   void ensureAndCopy(RowBinary other) {
     ensure(other.size);
     System.arraycopy(other.buf, 0, buf, size, other.size);

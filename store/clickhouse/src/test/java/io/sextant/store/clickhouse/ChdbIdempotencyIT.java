@@ -2,7 +2,7 @@ package io.sextant.store.clickhouse;
 
 import java.nio.file.Path;
 
-/** A redelivered batch counts once (ReplacingMergeTree read FINAL), on current ClickHouse. */
+/** A redelivered batch is stored once, on current ClickHouse. */
 class ChdbIdempotencyIT extends ClickHouseIdempotencyIT {
   @Override
   ClickHouseEventStore open(Path dir) throws Exception {
