@@ -50,6 +50,14 @@ public interface SqlDialect {
   String tableSample(double fraction);
 
   /**
+   * Whether samples are better taken as time slices ({@link TimeSlices}) than by {@link
+   * #tableSample}: true where the table sample reads every block of the table anyway.
+   */
+  default boolean sampleByTime() {
+    return false;
+  }
+
+  /**
    * The events table in a FROM clause, aliased {@code alias}, with {@code sample} (a {@link
    * #tableSample} clause or empty) after it.
    */
