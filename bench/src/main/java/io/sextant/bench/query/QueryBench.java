@@ -10,6 +10,7 @@ import io.sextant.query.Engine;
 import io.sextant.query.Engines;
 import io.sextant.query.Filter;
 import io.sextant.query.Op;
+import io.sextant.query.QueryException;
 import io.sextant.query.Question;
 import io.sextant.store.clickhouse.ClickHouseConfig;
 import io.sextant.store.clickhouse.ClickHouseEventStore;
@@ -18,6 +19,7 @@ import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.spi.EventStore;
 import io.sextant.store.spi.SqlAccess;
+import io.sextant.store.spi.StoreException;
 import io.sextant.store.spi.TimeRange;
 import io.sextant.store.testkit.Fixtures;
 import java.net.URI;
@@ -360,16 +362,26 @@ public final class QueryBench implements Callable<Integer> {
   }
 
   private String[] row(String name, long targetMs, Timed engine, Timed hand) throws Exception {
-    double e = median(engine);
-    double h = median(hand);
+    double e = medianOrRefused(name, "engine", engine);
+    double h = medianOrRefused(name, "hand SQL", hand);
     return new String[] {
       name,
-      String.format("%.1f", e),
-      String.format("%.1f", h),
-      String.format("%.2f", e / h),
+      Double.isNaN(e) ? "refused" : String.format("%.1f", e),
+      Double.isNaN(h) ? "refused" : String.format("%.1f", h),
+      Double.isNaN(e) || Double.isNaN(h) ? "-" : String.format("%.2f", e / h),
       "≤ " + targetMs,
-      e <= targetMs ? "yes" : "NO"
+      !Double.isNaN(e) && e <= targetMs ? "yes" : "NO"
     };
+  }
+
+  /** The median, or NaN when the store refused the question (its reason is printed). */
+  private double medianOrRefused(String name, String by, Timed t) throws Exception {
+    try {
+      return median(t);
+    } catch (StoreException | QueryException ex) {
+      System.out.printf("%s (%s) refused: %s%n", name, by, ex.getMessage());
+      return Double.NaN;
+    }
   }
 
   private double median(Timed t) throws Exception {

@@ -1,6 +1,8 @@
 package io.sextant.query.sql;
 
+import io.sextant.query.QueryException;
 import io.sextant.query.Results;
+import io.sextant.store.spi.StoreException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -143,6 +145,22 @@ public final class ClickHouseDialect implements SqlDialect {
   @Override
   public boolean sampleByTime() {
     return true;
+  }
+
+  /**
+   * Exact percentiles gather a group's values in one array ({@link #quantile}), and 18.16 holds at
+   * most 16,777,215 values there ("Too large array size"): such a question is refused, never
+   * answered approximately.
+   */
+  @Override
+  public QueryException refusal(StoreException e) {
+    String m = e.getMessage();
+    if (m != null && m.contains("Too large array size")) {
+      return new QueryException(
+          "a percentile over more than 16,777,215 events in one group is more than this ClickHouse"
+              + " answers exactly; narrow the time range, filter, or break it down further");
+    }
+    return null;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.sextant.query.sql;
 
+import io.sextant.query.QueryException;
+import io.sextant.store.spi.StoreException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -55,6 +57,15 @@ public interface SqlDialect {
    */
   default boolean sampleByTime() {
     return false;
+  }
+
+  /**
+   * The question refused, in one sentence the user can act on, when the store failed {@code e}
+   * because the question is beyond what it answers exactly (not because it is unavailable); null
+   * otherwise.
+   */
+  default QueryException refusal(StoreException e) {
+    return null;
   }
 
   /**

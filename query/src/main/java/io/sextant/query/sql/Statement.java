@@ -6,6 +6,7 @@ import io.sextant.query.Plan.BoundAnd;
 import io.sextant.query.Plan.BoundFilter;
 import io.sextant.query.Plan.BoundOr;
 import io.sextant.query.Plan.BoundPredicate;
+import io.sextant.query.QueryException;
 import io.sextant.store.spi.FieldType;
 import io.sextant.store.spi.SqlAccess;
 import io.sextant.store.spi.SqlAccess.SqlColumn;
@@ -172,12 +173,20 @@ final class Statement {
   }
 
   <T> T run(SqlAccess.RowReader<T> reader) throws StoreException {
-    if (!TRACE_SQL) {
-      return target.sql().select(text.toString(), params, reader);
-    }
     long t = System.nanoTime();
-    T out = target.sql().select(text.toString(), params, reader);
-    System.err.printf("sql %.1f ms: %s %s%n", (System.nanoTime() - t) / 1e6, text, params);
+    T out;
+    try {
+      out = target.sql().select(text.toString(), params, reader);
+    } catch (StoreException e) {
+      QueryException refused = dialect.refusal(e);
+      if (refused != null) {
+        throw refused;
+      }
+      throw e;
+    }
+    if (TRACE_SQL) {
+      System.err.printf("sql %.1f ms: %s %s%n", (System.nanoTime() - t) / 1e6, text, params);
+    }
     return out;
   }
 
