@@ -56,10 +56,11 @@ public final class BatchingWriter implements StoreSink {
       long lastBatchEvents,
       long lastBatchMillis) {}
 
-  private record Pending(List<Event> events, CompletableFuture<Void> done) {}
+  private record Pending(List<Event> events, Runnable stored, CompletableFuture<Void> done) {}
 
   private final EventStore store;
   private final Config config;
+  private final StoreTap tap;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final AtomicLong queued = new AtomicLong();
   private final LongAdder written = new LongAdder();
@@ -72,8 +73,14 @@ public final class BatchingWriter implements StoreSink {
   private volatile boolean closing;
 
   public BatchingWriter(EventStore store, Config config) {
+    this(store, config, StoreTap.NONE);
+  }
+
+  /** As above, and {@code tap} sees every request taken and when it is stored. */
+  public BatchingWriter(EventStore store, Config config, StoreTap tap) {
     this.store = store;
     this.config = config.validate();
+    this.tap = tap;
     this.thread = Thread.ofPlatform().name("sextant-writer").unstarted(this::run);
   }
 
@@ -107,7 +114,7 @@ public final class BatchingWriter implements StoreSink {
           1);
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    queue.add(new Pending(events, done));
+    queue.add(new Pending(events, tap.taken(events), done));
     return done;
   }
 
@@ -169,6 +176,7 @@ public final class BatchingWriter implements StoreSink {
       lastBatchMillis = (System.nanoTime() - start) / 1_000_000;
       queued.addAndGet(-size);
       for (Pending p : taken) {
+        stored(p.stored());
         p.done().complete(null);
       }
     } catch (StoreException | RuntimeException e) {
@@ -178,6 +186,18 @@ public final class BatchingWriter implements StoreSink {
       for (Pending p : taken) {
         p.done().completeExceptionally(e);
       }
+    }
+  }
+
+  /** Runs a tap's action; a failing one is logged, never fails the stored request. */
+  static void stored(Runnable action) {
+    if (action == null) {
+      return;
+    }
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      log.error("the store tap failed after a write: {}", e.toString());
     }
   }
 

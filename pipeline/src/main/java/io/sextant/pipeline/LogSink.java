@@ -46,12 +46,14 @@ public final class LogSink implements StoreSink {
     }
   }
 
-  private record Request(PreparedBatch batch, int size, CompletableFuture<Void> done) {}
+  private record Request(
+      PreparedBatch batch, int size, Runnable stored, CompletableFuture<Void> done) {}
 
-  private record Durable(long position, PreparedBatch batch, int size, long at) {}
+  private record Durable(long position, PreparedBatch batch, int size, Runnable stored, long at) {}
 
   private final EventStore store;
   private final Config config;
+  private final StoreTap tap;
   private final SegmentLog segments;
   private final LinkedBlockingQueue<Durable> toLoad = new LinkedBlockingQueue<>();
   private final AtomicLong unloaded = new AtomicLong();
@@ -77,8 +79,18 @@ public final class LogSink implements StoreSink {
    * what it holds past the store's position for loading.
    */
   public LogSink(Path dir, EventStore store, Config config) throws IOException, StoreException {
+    this(dir, store, config, StoreTap.NONE);
+  }
+
+  /**
+   * As above, and {@code tap} sees every request taken and when it is loaded into the store (what
+   * is replayed from the log included: the store receives it in this process).
+   */
+  public LogSink(Path dir, EventStore store, Config config, StoreTap tap)
+      throws IOException, StoreException {
     this.store = store;
     this.config = config;
+    this.tap = tap;
     long stored = store.journalPosition();
     if (stored < 0) {
       throw new StoreException("the segment log needs a store that keeps a journal position");
@@ -94,7 +106,8 @@ public final class LogSink implements StoreSink {
               @Override
               public void durable(long position, Object attachment) {
                 Request r = (Request) attachment;
-                toLoad.add(new Durable(position, r.batch(), r.size(), System.nanoTime()));
+                toLoad.add(
+                    new Durable(position, r.batch(), r.size(), r.stored(), System.nanoTime()));
                 acknowledgedThrough = position;
                 acknowledge(r.done());
               }
@@ -116,7 +129,12 @@ public final class LogSink implements StoreSink {
             "log record " + r.position() + " in " + dir + " cannot be read: " + e.getMessage());
       }
       toLoad.add(
-          new Durable(r.position(), store.prepare(events), events.size(), System.nanoTime()));
+          new Durable(
+              r.position(),
+              store.prepare(events),
+              events.size(),
+              tap.taken(events),
+              System.nanoTime()));
       acknowledgedThrough = r.position();
       unloaded.addAndGet(events.size());
       replayed += events.size();
@@ -157,7 +175,7 @@ public final class LogSink implements StoreSink {
     PreparedBatch prepared = store.prepare(events);
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
-      segments.append(payload, new Request(prepared, events.size(), done));
+      segments.append(payload, new Request(prepared, events.size(), tap.taken(events), done));
     } catch (IOException e) {
       unloaded.addAndGet(-events.size());
       done.completeExceptionally(e);
@@ -246,6 +264,9 @@ public final class LogSink implements StoreSink {
         loadedThrough = position;
         unloaded.addAndGet(-size);
         loadsFailing = false;
+        for (Durable d : batch) {
+          BatchingWriter.stored(d.stored());
+        }
         releaseHeld();
         synchronized (progress) {
           progress.notifyAll();

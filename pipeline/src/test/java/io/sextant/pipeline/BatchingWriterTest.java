@@ -139,4 +139,64 @@ class BatchingWriterTest {
     }
     assertThat(store.stats().events()).isEqualTo(200);
   }
+
+  /** A tap that records what it was shown and what was then stored. */
+  static final class RecordingTap implements StoreTap {
+    final List<List<Event>> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<List<Event>> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public Runnable taken(List<Event> events) {
+      taken.add(events);
+      return () -> stored.add(events);
+    }
+  }
+
+  @Test
+  void tap_seesEachRequestTaken_andItsActionRunsOnceTheEventsAreStored_neverForRefusedOnes()
+      throws Exception {
+    GatedStore store = new GatedStore();
+    RecordingTap tap = new RecordingTap();
+    try (BatchingWriter writer =
+        new BatchingWriter(store, new BatchingWriter.Config(25, 1000), tap).start()) {
+      List<Event> a = trace();
+      List<Event> b = trace();
+      CompletableFuture<Void> fa = writer.submit(a);
+      CompletableFuture<Void> fb = writer.submit(b);
+      assertThatThrownBy(() -> writer.submit(trace())).isInstanceOf(Overloaded.class);
+      Thread.sleep(100);
+      assertThat(tap.taken).containsExactly(a, b);
+      assertThat(tap.stored).as("nothing is stored yet").isEmpty();
+      store.open.countDown();
+      fa.get(5, TimeUnit.SECONDS);
+      fb.get(5, TimeUnit.SECONDS);
+      assertThat(tap.stored).containsExactly(a, b);
+    }
+  }
+
+  @Test
+  void tap_actionNeverRuns_whenTheStoreFails_andAFailingActionFailsNoRequest() throws Exception {
+    GatedStore store = new GatedStore();
+    store.fail = true;
+    store.open.countDown();
+    RecordingTap tap = new RecordingTap();
+    try (BatchingWriter writer =
+        new BatchingWriter(store, BatchingWriter.Config.defaults(), tap).start()) {
+      CompletableFuture<Void> f = writer.submit(trace());
+      assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+      assertThat(tap.taken).hasSize(1);
+      assertThat(tap.stored).isEmpty();
+    }
+    GatedStore working = new GatedStore();
+    working.open.countDown();
+    StoreTap failing =
+        events ->
+            () -> {
+              throw new IllegalStateException("a bug in the tap");
+            };
+    try (BatchingWriter writer =
+        new BatchingWriter(working, BatchingWriter.Config.defaults(), failing).start()) {
+      writer.submit(trace()).get(5, TimeUnit.SECONDS);
+    }
+  }
 }

@@ -282,6 +282,35 @@ class LogSinkTest {
     }
   }
 
+  @Test
+  void tap_actionRunsOnceTheEventsAreLoaded_notWhenOnlyInTheLog_andAgainForAReplay()
+      throws Exception {
+    AtomicBoolean refuse = new AtomicBoolean(true);
+    BatchingWriterTest.RecordingTap tap = new BatchingWriterTest.RecordingTap();
+    List<List<Event>> requests = requests(10, 6);
+    long events;
+    try (DuckDbEventStore store = openStore()) {
+      LogSink sink = new LogSink(dir.resolve("log"), refusing(store, refuse), FAST, tap).start();
+      events = acknowledge(sink, requests);
+      Thread.sleep(500);
+      assertThat(tap.taken).hasSize(10);
+      assertThat(tap.stored).as("acknowledged, in the log, not in the store").isEmpty();
+      sink.close();
+    }
+    BatchingWriterTest.RecordingTap next = new BatchingWriterTest.RecordingTap();
+    try (DuckDbEventStore store = openStore();
+        LogSink sink = new LogSink(dir.resolve("log"), store, FAST, next).start()) {
+      await(() -> next.stored.size() == 10, "the replayed requests to be loaded");
+      assertThat(count(store)).isEqualTo(events);
+      assertThat(next.stored.stream().mapToInt(List::size).sum()).isEqualTo(events);
+      List<Event> more = requests(1, 8).get(0);
+      acknowledge(sink, List.of(more));
+      await(() -> next.stored.size() == 11, "the new request to be loaded");
+      assertThat(count(store)).isEqualTo(events + more.size());
+      assertThat(next.stored.get(10)).isEqualTo(more);
+    }
+  }
+
   /** {@code store}, refusing loads while {@code refuse} is set. */
   private static EventStore refusing(EventStore store, AtomicBoolean refuse) {
     UnaryOperator<EventStore> wrap =

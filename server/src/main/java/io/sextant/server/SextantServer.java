@@ -12,6 +12,7 @@ import io.sextant.model.Event;
 import io.sextant.pipeline.LogSink;
 import io.sextant.pipeline.RetentionJob;
 import io.sextant.pipeline.StoreSink;
+import io.sextant.pipeline.StoreTap;
 import io.sextant.query.Engine;
 import io.sextant.query.Engines;
 import io.sextant.server.api.ApiService;
@@ -35,6 +36,7 @@ import io.sextant.server.security.Scope;
 import io.sextant.server.security.SecurityConfig;
 import io.sextant.server.slo.SloApi;
 import io.sextant.server.slo.SloConfig;
+import io.sextant.server.slo.SloCounter;
 import io.sextant.server.slo.SloEvaluator;
 import io.sextant.server.ui.UiService;
 import io.sextant.store.duckdb.DuckDbEventStore;
@@ -200,7 +202,13 @@ public final class SextantServer implements AutoCloseable {
     this.metrics = new SelfMetrics(counters, () -> writerRef[0].stats());
     EventStore opened = b.openStore.get();
     this.store = new WriteHealthStore(metrics.timed(b.decorate.apply(opened)), clock);
-    this.writer = Storage.sink(config, store);
+    // SLOs are counted as events are stored only where this process is the store's one writer
+    // (docs/adr/0017): a shared ClickHouse is written by other processes too.
+    SloCounter sloCounter =
+        ingest && opened instanceof DuckDbEventStore
+            ? new SloCounter(security.operationsTenant(), clock)
+            : null;
+    this.writer = Storage.sink(config, store, sloCounter == null ? StoreTap.NONE : sloCounter);
     writerRef[0] = writer;
     this.retention =
         new RetentionJob(
@@ -302,7 +310,7 @@ public final class SextantServer implements AutoCloseable {
         new TriageHost(operationsStore, engine, this::storeProbeEvents, health, changes, clock);
     triage.api().bind(sb, config.apiPort());
     api.service("/metrics", metrics.service());
-    this.slos = new SloHost(engine, triage.api(), metrics, clock);
+    this.slos = new SloHost(engine, triage.api(), metrics, clock, sloCounter);
     SloApi sloApi = slos.api(blocking);
     api.service("/api/v1/slos", sloApi.list());
     api.service("/api/v1/slos/{name}", sloApi.one());

@@ -7,6 +7,7 @@ import io.sextant.server.metrics.SelfMetrics;
 import io.sextant.server.slo.AlertNotifier;
 import io.sextant.server.slo.SloApi;
 import io.sextant.server.slo.SloConfig;
+import io.sextant.server.slo.SloCounter;
 import io.sextant.server.slo.SloEvaluator;
 import io.sextant.server.slo.SloFile;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SLOs being evaluated (docs/slo.md), their alerts and the gauges they export at {@code
- * /metrics}: each firing alert carries the first suspects of a triage run at once.
+ * /metrics}: each firing alert carries the first suspects of a triage run at once. With a counter
+ * (this process stores the events), they are counted as they are stored; else by questions.
  */
 final class SloHost implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SloHost.class);
@@ -24,15 +26,17 @@ final class SloHost implements AutoCloseable {
   private final Engine engine;
   private final TriageApi triage;
   private final Clock clock;
+  private final SloCounter counter;
 
   private volatile SloEvaluator slos;
   private volatile AlertNotifier alerts;
   private volatile SloFile file;
 
-  SloHost(Engine engine, TriageApi triage, SelfMetrics metrics, Clock clock) {
+  SloHost(Engine engine, TriageApi triage, SelfMetrics metrics, Clock clock, SloCounter counter) {
     this.engine = engine;
     this.triage = triage;
     this.clock = clock;
+    this.counter = counter;
     register(metrics);
   }
 
@@ -48,8 +52,12 @@ final class SloHost implements AutoCloseable {
     alerts =
         // One triage at a time with the API's (a user may press "Run triage" during an alert).
         new AlertNotifier(config, () -> triage.triageNow(2, true), clock);
-    slos = new SloEvaluator(config, engine, clock, alerts).start();
-    log.info("{} SLOs evaluated, a minute being {}", config.slos().size(), slos.minute());
+    slos = new SloEvaluator(config, engine, clock, alerts, counter).start();
+    log.info(
+        "{} SLOs evaluated, a minute being {}, counted {}",
+        config.slos().size(),
+        slos.minute(),
+        counter == null ? "by questions to the store" : "as events are stored");
     return slos;
   }
 

@@ -4,6 +4,7 @@ import io.sextant.pipeline.BatchingWriter;
 import io.sextant.pipeline.LogSink;
 import io.sextant.pipeline.RetentionJob;
 import io.sextant.pipeline.StoreSink;
+import io.sextant.pipeline.StoreTap;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.duckdb.ParquetArchiveStore;
 import io.sextant.store.spi.EventStore;
@@ -29,9 +30,10 @@ final class Storage {
    * (docs/adr/0005-durable-ingest.md); with {@code SEXTANT_INGEST_PATH=log}, and a store that keeps
    * a journal position (DuckDB), through the segment log: acknowledged once in the log, loaded in
    * row groups (docs/adr/0021-segment-log.md). The group commit is the default because it measured
-   * faster on this machine's benchmark (bench/README.md).
+   * faster on this machine's benchmark (bench/README.md). Either way {@code tap} sees each request
+   * taken and, once, when its events are in the store.
    */
-  static StoreSink sink(ServerConfig config, EventStore store) {
+  static StoreSink sink(ServerConfig config, EventStore store, StoreTap tap) {
     try {
       boolean viaLog = "log".equals(System.getenv("SEXTANT_INGEST_PATH"));
       if (viaLog && store.journalPosition() >= 0) {
@@ -42,7 +44,8 @@ final class Storage {
                 config.pipeline().maxQueuedEvents(),
                 config.pipeline().maxBatchEvents(),
                 LogSink.Config.defaults().flushMillis(),
-                LogSink.Config.defaults().segmentBytes()));
+                LogSink.Config.defaults().segmentBytes()),
+            tap);
       }
     } catch (StoreException e) {
       // A store that cannot answer now: the group commit reports its errors per request.
@@ -52,7 +55,7 @@ final class Storage {
           "cannot open the segment log under " + config.store().directory() + ": " + e.getMessage(),
           e);
     }
-    return new BatchingWriter(store, config.pipeline());
+    return new BatchingWriter(store, config.pipeline(), tap);
   }
 
   /** How long a read waits at most for the loader; past it, it reads what is loaded. */

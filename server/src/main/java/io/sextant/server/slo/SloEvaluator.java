@@ -1,20 +1,22 @@
 package io.sextant.server.slo;
 
 import io.sextant.query.Calculation;
+import io.sextant.query.Catalog;
 import io.sextant.query.Engine;
 import io.sextant.query.Filter;
 import io.sextant.query.QueryException;
 import io.sextant.query.Question;
 import io.sextant.query.Result;
+import io.sextant.query.memory.EventMatcher;
 import io.sextant.store.spi.StoreException;
 import io.sextant.store.spi.TimeRange;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * workbook, "Alerting on SLOs"): a page when the last hour and the last 5 minutes both burn the
  * error budget 14.4 times faster than sustainable, a ticket when the last 6 hours and the last 30
  * minutes both burn it 6 times faster. Each SLO keeps its valid and good counts per minute for its
- * whole window in a ring; every tick recounts only the last few minutes (late events included),
- * never the window (docs/adr/0017-signals-metrics-slos.md).
+ * whole window in a ring ({@link SloRing}). At start the window is counted by questions to the
+ * store. Then, where this process stores the events ({@link SloCounter}), they are counted as they
+ * are stored and the ticks ask nothing; elsewhere every tick recounts only the last few minutes
+ * (late events included), never the window (docs/adr/0017-signals-metrics-slos.md).
  */
 public final class SloEvaluator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SloEvaluator.class);
@@ -52,8 +56,10 @@ public final class SloEvaluator implements AutoCloseable {
   private final Engine engine;
   private final Clock clock;
   private final AlertSink sink;
+  private final SloCounter counter;
   private final long minuteNanos;
-  private final List<SloState> states = new ArrayList<>();
+  // Copied on write so that close() can retire the rings without waiting for a tick.
+  private final List<SloState> states = new CopyOnWriteArrayList<>();
   private ScheduledExecutorService timer;
 
   /** Receives alerts as they fire and resolve, once each. */
@@ -61,14 +67,26 @@ public final class SloEvaluator implements AutoCloseable {
     void alert(Alert alert);
   }
 
+  /** Counts every minute by questions to {@code engine}: where this process stores no events. */
   public SloEvaluator(SloConfig config, Engine engine, Clock clock, AlertSink sink) {
+    this(config, engine, clock, sink, null);
+  }
+
+  /**
+   * Counts the minutes from its start on with {@code counter}, as the events are stored, and only
+   * those before by questions to {@code engine}; {@code counter} null counts every minute by
+   * questions. {@code engine} must read what {@code counter} counts: the same store and tenant.
+   */
+  public SloEvaluator(
+      SloConfig config, Engine engine, Clock clock, AlertSink sink, SloCounter counter) {
     this.config = config;
     this.engine = engine;
     this.clock = clock;
     this.sink = sink;
+    this.counter = counter;
     this.minuteNanos = (long) (60_000_000_000L / config.timeScale());
     for (Slo s : config.slos()) {
-      states.add(new SloState(s, (int) (s.window().toMinutes())));
+      states.add(new SloState(s));
     }
   }
 
@@ -104,23 +122,48 @@ public final class SloEvaluator implements AutoCloseable {
   }
 
   /**
-   * Recounts the open minutes of every SLO, then raises or resolves alerts. SLOs that count the
-   * same valid events (an availability and a latency SLO of one route) share that question.
+   * Counts what is still to count of every SLO, then raises or resolves alerts: the whole window at
+   * start (and after an edit of what is counted), then the last {@link #RECOUNT} minutes, by
+   * questions, of the minutes questions own (all of them without a {@link SloCounter}). SLOs that
+   * count the same valid events (an availability and a latency SLO of one route) share that
+   * question.
    */
   public synchronized void tick() {
     long now = clock.millis() * 1_000_000L;
     long current = Math.floorDiv(now, minuteNanos);
     Map<ValidCount, long[]> validCounts = new HashMap<>();
+    Catalog catalog = null;
     for (SloState s : states) {
-      long from =
-          s.last < 0
-              ? current - s.minutes + 1
-              : Math.max(current - s.minutes + 1, s.last - RECOUNT + 1);
       try {
-        for (long chunk = from; chunk <= current; chunk += CHUNK) {
-          count(s, chunk, Math.min(current, chunk + CHUNK - 1), validCounts);
+        if (counter != null && (s.ring.countedFrom() == SloRing.QUESTIONS_ONLY || s.ring.stale)) {
+          catalog = catalog == null ? engine.catalog() : catalog;
+          bind(s, catalog, current, validCounts);
         }
+        long first = current - s.minutes + 1;
+        long from = s.whole ? first : Math.max(first, s.last - RECOUNT + 1);
+        long upTo = Math.min(current, s.ring.countedFrom() - 1);
+        for (long chunk = from; chunk <= upTo; chunk += CHUNK) {
+          count(s, chunk, Math.min(upTo, chunk + CHUNK - 1), validCounts);
+        }
+        List<Long> asked = counter == null ? List.of() : s.ring.takeAsked(from, current);
+        try {
+          int i = 0;
+          while (i < asked.size()) {
+            // A run of minutes in one question (a backfill can touch many).
+            int j = i + 1;
+            while (j < asked.size() && asked.get(j) == asked.get(j - 1) + 1 && j - i < CHUNK) {
+              j++;
+            }
+            count(s, asked.get(i), asked.get(j - 1), validCounts);
+            i = j;
+          }
+        } catch (StoreException | QueryException e) {
+          s.ring.askAgain(asked);
+          throw e;
+        }
+        s.ring.arrive(current);
         s.last = current;
+        s.whole = false;
         s.error = null;
       } catch (StoreException | QueryException e) {
         s.error = e.getMessage();
@@ -130,22 +173,71 @@ public final class SloEvaluator implements AutoCloseable {
     }
   }
 
+  /**
+   * Binds {@code s}'s conditions against the store's {@code catalog} and, unless they are bound as
+   * they were counted, (re)starts counting them at ingest from the next minute, M0: the minutes
+   * before it are then counted again by questions, the whole window. Events already stored for M0
+   * and after (their clocks ahead of this one) were not seen by the counter: the minutes they are
+   * in are asked of the store too.
+   */
+  private void bind(SloState s, Catalog catalog, long current, Map<ValidCount, long[]> validCounts)
+      throws StoreException {
+    s.ring.stale = false;
+    EventMatcher valid;
+    EventMatcher good;
+    try {
+      valid = EventMatcher.of(s.slo.validFilter(), catalog);
+      good = EventMatcher.of(s.slo.goodFilter(), catalog);
+    } catch (QueryException e) {
+      counter.stop(s.ring); // the questions are refused alike, until the catalog changes
+      throw e;
+    }
+    if (s.ring.countedFrom() != SloRing.QUESTIONS_ONLY
+        && valid.equals(s.valid)
+        && good.equals(s.good)) {
+      return;
+    }
+    long from = current + 1;
+    counter.count(s.ring, valid, good, minuteNanos, from);
+    s.valid = valid;
+    s.good = good;
+    s.whole = true;
+    try {
+      long[] ahead = validCounts(s.slo.validFilter(), from, from + CHUNK - 1, validCounts);
+      for (int i = 0; i < ahead.length; i++) {
+        if (ahead[i] > 0) {
+          s.ring.ask(from + i, current);
+        }
+      }
+    } catch (StoreException | QueryException e) {
+      counter.stop(s.ring); // bound again at the next tick
+      throw e;
+    }
+  }
+
   /** The minutes a valid condition was counted over in this tick. */
   private record ValidCount(Filter valid, long fromMinute, long toMinute) {}
 
   private void count(
       SloState s, long fromMinute, long toMinute, Map<ValidCount, long[]> validCounts)
       throws StoreException {
-    ValidCount key = new ValidCount(s.slo.validFilter(), fromMinute, toMinute);
-    long[] valid = validCounts.get(key);
-    if (valid == null) {
-      valid = counts(s.slo.validFilter(), fromMinute, toMinute);
-      validCounts.put(key, valid);
-    }
+    long[] valid = validCounts(s.slo.validFilter(), fromMinute, toMinute, validCounts);
     long[] good = counts(Filter.and(s.slo.validFilter(), s.slo.goodFilter()), fromMinute, toMinute);
     for (int i = 0; i < valid.length; i++) {
-      s.put(fromMinute + i, valid[i], good[i]);
+      s.ring.put(fromMinute + i, valid[i], good[i]);
     }
+  }
+
+  private long[] validCounts(
+      Filter valid, long fromMinute, long toMinute, Map<ValidCount, long[]> validCounts)
+      throws StoreException {
+    ValidCount key = new ValidCount(valid, fromMinute, toMinute);
+    long[] counts = validCounts.get(key);
+    if (counts == null) {
+      counts = counts(valid, fromMinute, toMinute);
+      validCounts.put(key, counts);
+    }
+    return counts;
   }
 
   private long[] counts(Filter where, long fromMinute, long toMinute) throws StoreException {
@@ -172,7 +264,7 @@ public final class SloEvaluator implements AutoCloseable {
     for (int w = 0; w < WINDOWS.length; w++) {
       s.burn[w] = s.burnRate(current, WINDOWS[w]);
     }
-    long[] all = s.sums(current, s.minutes);
+    long[] all = s.ring.sums(current, s.minutes);
     s.budgetRemaining =
         all[0] == 0 ? 1 : 1 - ((all[0] - all[1]) / (double) all[0]) / s.slo.budget();
     boolean page = s.burn[2] > PAGE_BURN && s.burn[0] > PAGE_BURN;
@@ -223,29 +315,31 @@ public final class SloEvaluator implements AutoCloseable {
    * fires keeps its start, so its resolve, when the edited SLO stops burning, has the same id.
    */
   public synchronized void put(Slo slo) {
-    SloState fresh = new SloState(slo, (int) slo.window().toMinutes());
     int at = index(slo.name());
     if (at < 0) {
-      states.add(fresh);
-    } else {
-      SloState old = states.get(at);
-      fresh.pageSince = old.pageSince;
-      fresh.ticketSince = old.ticketSince;
-      boolean sameCounts =
-          old.slo.valid().equals(slo.valid())
-              && old.slo.good().equals(slo.good())
-              && old.minutes == fresh.minutes;
-      if (sameCounts) {
-        System.arraycopy(old.minute, 0, fresh.minute, 0, old.minutes);
-        System.arraycopy(old.valid, 0, fresh.valid, 0, old.minutes);
-        System.arraycopy(old.good, 0, fresh.good, 0, old.minutes);
-        fresh.last = old.last;
-        fresh.error = old.error;
-      }
-      states.set(at, fresh);
-      if (sameCounts && fresh.last >= 0) {
-        evaluate(fresh, fresh.last, clock.millis() * 1_000_000L);
-      }
+      states.add(new SloState(slo));
+      return;
+    }
+    SloState old = states.get(at);
+    boolean sameCounts =
+        old.slo.valid().equals(slo.valid())
+            && old.slo.good().equals(slo.good())
+            && old.minutes == (int) slo.window().toMinutes();
+    SloState fresh = sameCounts ? new SloState(slo, old.ring) : new SloState(slo);
+    fresh.pageSince = old.pageSince;
+    fresh.ticketSince = old.ticketSince;
+    if (sameCounts) {
+      fresh.last = old.last;
+      fresh.whole = old.whole;
+      fresh.error = old.error;
+      fresh.valid = old.valid;
+      fresh.good = old.good;
+    } else if (counter != null) {
+      counter.retire(old.ring);
+    }
+    states.set(at, fresh);
+    if (sameCounts && fresh.last >= 0) {
+      evaluate(fresh, fresh.last, clock.millis() * 1_000_000L);
     }
   }
 
@@ -259,6 +353,9 @@ public final class SloEvaluator implements AutoCloseable {
       return false;
     }
     SloState s = states.remove(at);
+    if (counter != null) {
+      counter.retire(s.ring);
+    }
     long now = clock.millis() * 1_000_000L;
     transition(s, Alert.Severity.PAGE, false, s.pageSince, now);
     transition(s, Alert.Severity.TICKET, false, s.ticketSince, now);
@@ -294,15 +391,9 @@ public final class SloEvaluator implements AutoCloseable {
     long start = s.last - n + 1 - back;
     // Prefix sums over the n minutes and the longest window before them: each burn rate is then
     // two subtractions, not a sum over its window.
-    long[] pv = new long[n + back + 1];
-    long[] pg = new long[n + back + 1];
-    for (int i = 0; i < n + back; i++) {
-      long m = start + i;
-      int slot = (int) Math.floorMod(m, (long) s.minutes);
-      boolean counted = s.minute[slot] == m;
-      pv[i + 1] = pv[i] + (counted ? s.valid[slot] : 0);
-      pg[i + 1] = pg[i] + (counted ? s.good[slot] : 0);
-    }
+    long[][] prefix = s.ring.prefixSums(start, n + back);
+    long[] pv = prefix[0];
+    long[] pg = prefix[1];
     long[] valid = new long[n];
     long[] good = new long[n];
     double[][] burn = new double[WINDOWS.length][n];
@@ -351,55 +442,43 @@ public final class SloEvaluator implements AutoCloseable {
     if (timer != null) {
       timer.shutdownNow();
     }
+    if (counter != null) {
+      for (SloState s : states) {
+        counter.retire(s.ring);
+      }
+    }
   }
 
-  /** One SLO's per-minute counts over its window, in a ring, and its alert state. */
+  /** One SLO's counts ({@link SloRing}), what it was counted with, and its alert state. */
   static final class SloState {
     final Slo slo;
     final int minutes;
-    final long[] minute;
-    final int[] valid;
-    final int[] good;
+    final SloRing ring;
     final double[] burn = new double[WINDOWS.length];
     double budgetRemaining = 1;
     long last = -1;
+    // The whole window is still to be counted by questions (at start, after an edit or rebinding).
+    boolean whole = true;
     long pageSince = -1;
     long ticketSince = -1;
     String error;
+    // The conditions as bound when the counter started counting them; null without a counter.
+    EventMatcher valid;
+    EventMatcher good;
 
-    SloState(Slo slo, int minutes) {
+    SloState(Slo slo) {
+      this(slo, new SloRing((int) slo.window().toMinutes()));
+    }
+
+    SloState(Slo slo, SloRing ring) {
       this.slo = slo;
-      this.minutes = minutes;
-      this.minute = new long[minutes];
-      Arrays.fill(minute, Long.MIN_VALUE);
-      this.valid = new int[minutes];
-      this.good = new int[minutes];
-    }
-
-    void put(long m, long v, long g) {
-      int slot = (int) Math.floorMod(m, (long) minutes);
-      minute[slot] = m;
-      valid[slot] = (int) Math.min(Integer.MAX_VALUE, v);
-      good[slot] = (int) Math.min(Integer.MAX_VALUE, g);
-    }
-
-    /** {valid, good} over the {@code n} minutes ending with {@code current}. */
-    long[] sums(long current, int n) {
-      long v = 0;
-      long g = 0;
-      for (long m = current - n + 1; m <= current; m++) {
-        int slot = (int) Math.floorMod(m, (long) minutes);
-        if (minute[slot] == m) {
-          v += valid[slot];
-          g += good[slot];
-        }
-      }
-      return new long[] {v, g};
+      this.minutes = ring.minutes;
+      this.ring = ring;
     }
 
     /** The error rate over the last {@code n} minutes as a multiple of the budget. */
     double burnRate(long current, int n) {
-      long[] s = sums(current, n);
+      long[] s = ring.sums(current, n);
       return s[0] == 0 ? 0 : ((s[0] - s[1]) / (double) s[0]) / slo.budget();
     }
   }
