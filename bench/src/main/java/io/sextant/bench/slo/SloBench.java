@@ -12,6 +12,7 @@ import io.sextant.pipeline.BatchingWriter;
 import io.sextant.pipeline.StoreTap;
 import io.sextant.query.Engine;
 import io.sextant.query.Engines;
+import io.sextant.query.testkit.CountingEngine;
 import io.sextant.server.slo.Slo;
 import io.sextant.server.slo.SloConfig;
 import io.sextant.server.slo.SloCounter;
@@ -35,7 +36,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -230,8 +230,7 @@ public final class SloBench implements Callable<Integer> {
 
   private Phase phase(String name, DuckDbEventStore store, Engine engine, Phase base)
       throws Exception {
-    AtomicLong questions = new AtomicLong();
-    Engine counting = new CountingEngine(engine, questions);
+    CountingEngine counting = new CountingEngine(engine);
     SloCounter counter = name.equals("ingest") ? new SloCounter(Tenant.DEFAULT, clock) : null;
     LongAdder tapCpu = new LongAdder();
     StoreTap tap = counter == null ? StoreTap.NONE : measured(counter, tapCpu);
@@ -257,7 +256,7 @@ public final class SloBench implements Callable<Integer> {
                 " first_tick_s=%.2f first_tick_cpu_s=%.2f first_tick_questions=%d",
                 (System.nanoTime() - w0) / 1e9,
                 (os.getProcessCpuTime() - cpu0) / 1e9,
-                questions.getAndSet(0));
+                counting.resetQuestions());
         for (SloEvaluator.Status s : evaluator.statuses()) {
           if (s.error() != null) {
             throw new IllegalStateException(s.slo().name() + ": " + s.error());
@@ -268,7 +267,7 @@ public final class SloBench implements Callable<Integer> {
       for (int m = 0; m < warmupMinutes; m++) {
         minute(writer, evaluator, tickCpu);
       }
-      questions.set(0);
+      counting.resetQuestions();
       tapCpu.reset();
       tickCpu[0] = 0;
       Map<String, Long> threads0 = ThreadCpu.snapshot();
@@ -295,7 +294,7 @@ public final class SloBench implements Callable<Integer> {
                   threads,
                   first,
                   minutes,
-                  questions.get() / (4.0 * minutes),
+                  counting.questions() / (4.0 * minutes),
                   wall,
                   cpu,
                   cpu / 60));

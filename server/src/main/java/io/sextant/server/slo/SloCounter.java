@@ -57,18 +57,6 @@ public final class SloCounter implements StoreTap {
       this.valid = valid;
       this.good = good;
     }
-
-    SloRing ring() {
-      return ring;
-    }
-
-    EventMatcher valid() {
-      return valid;
-    }
-
-    EventMatcher good() {
-      return good;
-    }
   }
 
   /**
@@ -92,8 +80,8 @@ public final class SloCounter implements StoreTap {
       Map<EventMatcher, List<Integer>> byValid = new LinkedHashMap<>();
       Map<Field, List<Integer>> byField = new LinkedHashMap<>();
       for (int i = 0; i < entries.length; i++) {
-        byValid.computeIfAbsent(entries[i].valid(), x -> new ArrayList<>()).add(i);
-        for (EventMatcher m : List.of(entries[i].valid(), entries[i].good())) {
+        byValid.computeIfAbsent(entries[i].valid, x -> new ArrayList<>()).add(i);
+        for (EventMatcher m : List.of(entries[i].valid, entries[i].good)) {
           for (Field f : m.attributes()) {
             List<Integer> readers = byField.computeIfAbsent(f, x -> new ArrayList<>());
             if (!readers.contains(i)) {
@@ -132,7 +120,7 @@ public final class SloCounter implements StoreTap {
           "SLOs of another time scale are counted here; stop their evaluator first");
     }
     List<Entry> entries = new ArrayList<>(List.of(now.entries()));
-    entries.removeIf(e -> e.ring() == ring);
+    entries.removeIf(e -> e.ring == ring);
     entries.add(new Entry(ring, valid, good));
     ring.countFrom(from);
     counting = Counting.of(minuteNanos, entries.toArray(Entry[]::new));
@@ -142,7 +130,7 @@ public final class SloCounter implements StoreTap {
   synchronized void stop(SloRing ring) {
     Counting now = counting;
     List<Entry> entries = new ArrayList<>(List.of(now.entries()));
-    if (entries.removeIf(e -> e.ring() == ring)) {
+    if (entries.removeIf(e -> e.ring == ring)) {
       counting = Counting.of(now.minuteNanos(), entries.toArray(Entry[]::new));
     }
     ring.countFrom(SloRing.QUESTIONS_ONLY);
@@ -204,7 +192,7 @@ public final class SloCounter implements StoreTap {
       }
       for (int i : c.entriesOf()[v]) {
         run.valid[i]++;
-        if (c.entries()[i].good().matches(e)) {
+        if (c.entries()[i].good.matches(e)) {
           run.good[i]++;
         }
       }
@@ -278,18 +266,18 @@ public final class SloCounter implements StoreTap {
             // Counting started after these events were taken: questions count their minutes.
             minutes = minutes == null ? minutes(now.minuteNanos()) : minutes;
             for (long m : minutes) {
-              e.ring().ask(m, current);
+              e.ring.ask(m, current);
             }
             continue;
           }
           if (stale != null && stale[j]) {
-            e.ring().stale = true;
+            e.ring.stale = true;
           }
           if (runs == null && last != null) {
-            add(e.ring(), last, j, current);
+            add(e.ring, last, j, current);
           } else if (runs != null) {
             for (Run r : runs.values()) {
-              add(e.ring(), r, j, current);
+              add(e.ring, r, j, current);
             }
           }
         }

@@ -10,16 +10,12 @@ import io.sextant.model.SpanKind;
 import io.sextant.model.StatusCode;
 import io.sextant.model.TraceId;
 import io.sextant.query.Calculation;
-import io.sextant.query.CompareQuery;
-import io.sextant.query.Comparison;
 import io.sextant.query.Engine;
 import io.sextant.query.Engines;
 import io.sextant.query.Filter;
-import io.sextant.query.HopQuery;
 import io.sextant.query.Question;
 import io.sextant.query.Result;
-import io.sextant.query.TraceQuery;
-import io.sextant.query.TraceSummary;
+import io.sextant.query.testkit.CountingEngine;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.spi.StoreException;
@@ -33,7 +29,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real DuckDB store, the operations tenant's engine over it (counting the questions it is asked),
@@ -48,7 +43,7 @@ final class IngestHarness implements AutoCloseable {
 
   final DuckDbEventStore store;
   final Engine sql;
-  final AtomicInteger questions = new AtomicInteger();
+  final CountingEngine counting;
   final List<Alert> alerts = new ArrayList<>();
   long now = T0;
   final Clock clock =
@@ -75,44 +70,11 @@ final class IngestHarness implements AutoCloseable {
   IngestHarness(Path dir) {
     store = DuckDbEventStore.open(DuckDbConfig.defaults(dir));
     sql = Engines.of(store.forTenant(TENANT));
+    counting = new CountingEngine(sql);
   }
 
   /** The evaluator of {@code slos}, counting at ingest with {@code counter} (null: questions). */
   SloEvaluator evaluator(List<Slo> slos, SloCounter counter) {
-    Engine counting =
-        new Engine() {
-          @Override
-          public Result run(Question q) throws StoreException {
-            questions.incrementAndGet();
-            return sql.run(q);
-          }
-
-          @Override
-          public List<TraceSummary> traces(TraceQuery q) throws StoreException {
-            return sql.traces(q);
-          }
-
-          @Override
-          public Comparison compare(CompareQuery q) throws StoreException {
-            return sql.compare(q);
-          }
-
-          @Override
-          public io.sextant.query.ColumnInfo.Columns columns(TimeRange range)
-              throws StoreException {
-            return sql.columns(range);
-          }
-
-          @Override
-          public List<HopQuery.Hop> hops(HopQuery q) throws StoreException {
-            return sql.hops(q);
-          }
-
-          @Override
-          public io.sextant.query.Catalog catalog() throws StoreException {
-            return sql.catalog();
-          }
-        };
     return new SloEvaluator(
         new SloConfig(slos, List.of(), "http://127.0.0.1:7070", 1),
         counting,

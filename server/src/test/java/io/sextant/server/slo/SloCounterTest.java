@@ -46,14 +46,14 @@ class SloCounterTest {
         h.evaluator = h.evaluator(slos, h.counter);
         h.evaluator.tick(); // the first count: the windows, by questions
         assertThat(h.evaluator.statuses()).allSatisfy(s -> assertThat(s.error()).isNull());
-        int steady = 0;
+        long steady = 0;
         for (int minute = 0; minute < 20; minute++) {
           if (minute == 10) {
             if (sink instanceof LogSink log) {
               assertThat(log.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
             }
             h.evaluator.tick();
-            steady = h.questions.get();
+            steady = h.counting.questions();
           }
           for (int quarter = 0; quarter < 4; quarter++) {
             long t = h.now;
@@ -71,7 +71,7 @@ class SloCounterTest {
             h.evaluator.tick();
           }
         }
-        assertThat(h.questions.get() - steady).as("questions in the last 10 minutes").isZero();
+        assertThat(h.counting.questions() - steady).as("questions in the last 10 minutes").isZero();
         if (sink instanceof LogSink log) {
           assertThat(log.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
         }

@@ -10,12 +10,9 @@ import io.sextant.model.SpanId;
 import io.sextant.model.SpanKind;
 import io.sextant.model.StatusCode;
 import io.sextant.model.TraceId;
-import io.sextant.query.Engine;
-import io.sextant.query.Question;
-import io.sextant.query.Result;
 import io.sextant.query.memory.MemoryEngine;
+import io.sextant.query.testkit.CountingEngine;
 import io.sextant.store.spi.MemoryEventStore;
-import io.sextant.store.spi.StoreException;
 import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +24,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +64,7 @@ class SloEvaluatorTest {
           return Instant.ofEpochSecond(0, now);
         }
       };
-  final AtomicInteger questions = new AtomicInteger();
+  CountingEngine counting;
   final List<Alert> alerts = new ArrayList<>();
   SloEvaluator evaluator;
   int span;
@@ -77,40 +73,7 @@ class SloEvaluatorTest {
   void setUp() throws Exception {
     SloConfig config =
         SloConfig.parse(new ByteArrayInputStream(YAML.getBytes(StandardCharsets.UTF_8)), "t.yaml");
-    Engine memory = new MemoryEngine(store);
-    Engine counting =
-        new Engine() {
-          @Override
-          public Result run(Question q) throws StoreException {
-            questions.incrementAndGet();
-            return memory.run(q);
-          }
-
-          @Override
-          public List<io.sextant.query.TraceSummary> traces(io.sextant.query.TraceQuery q) {
-            throw new UnsupportedOperationException();
-          }
-
-          @Override
-          public io.sextant.query.Comparison compare(io.sextant.query.CompareQuery q) {
-            throw new UnsupportedOperationException();
-          }
-
-          @Override
-          public io.sextant.query.ColumnInfo.Columns columns(io.sextant.store.spi.TimeRange range) {
-            throw new UnsupportedOperationException();
-          }
-
-          @Override
-          public List<io.sextant.query.HopQuery.Hop> hops(io.sextant.query.HopQuery q) {
-            throw new UnsupportedOperationException();
-          }
-
-          @Override
-          public io.sextant.query.Catalog catalog() throws StoreException {
-            return memory.catalog();
-          }
-        };
+    counting = new CountingEngine(new MemoryEngine(store));
     evaluator = new SloEvaluator(config, counting, clock, alerts::add);
   }
 
@@ -232,12 +195,12 @@ class SloEvaluatorTest {
     Alert page = alerts.get(alerts.size() - 1);
     assertThat(page.severity()).isEqualTo(Alert.Severity.PAGE);
     assertThat(page.firing()).isTrue();
-    int asked = questions.get();
+    long asked = counting.questions();
     int sent = alerts.size();
     Slo old = evaluator.config().slos().get(0);
     // 1 h: 500 bad of 6000 → 8.3 % / 10 % budget = 0.83×: no longer a fast burn.
     evaluator.put(Slo.of(old.name(), "looser", old.valid(), old.good(), 0.90, old.window()));
-    assertThat(questions.get()).as("counts kept, nothing asked").isEqualTo(asked);
+    assertThat(counting.questions()).as("counts kept, nothing asked").isEqualTo(asked);
     Alert resolved =
         alerts.subList(sent, alerts.size()).stream()
             .filter(a -> a.severity() == Alert.Severity.PAGE)
@@ -257,10 +220,10 @@ class SloEvaluatorTest {
     evaluator.put(Slo.of(old.name(), "", old.valid(), "duration < 1s", 0.995, old.window()));
     evaluator.put(
         Slo.of("browse", "", "http.route = /api/browse", "status != error", 0.99, old.window()));
-    int before = questions.get();
+    long before = counting.questions();
     minute(0, 0);
     // Both SLOs count their whole window again (2 · 41 questions each), not 3 minutes.
-    assertThat(questions.get() - before).isEqualTo(4 * 41);
+    assertThat(counting.questions() - before).isEqualTo(4 * 41);
     assertThat(evaluator.statuses())
         .extracting(s -> s.slo().name())
         .containsExactly("checkout", "browse");
@@ -291,12 +254,12 @@ class SloEvaluatorTest {
   @Test
   void evaluation_isIncremental_twoQuestionsATickAfterTheFirst() throws Exception {
     minute(-1, 0);
-    int first = questions.get();
+    long first = counting.questions();
     // 28 days of minutes in chunks of 1000, valid and good: 2 · 41.
     assertThat(first).isEqualTo(2 * 41);
     minute(0, 0);
     minute(1, 3);
-    assertThat(questions.get() - first).isEqualTo(4);
+    assertThat(counting.questions() - first).isEqualTo(4);
   }
 
   @Test
@@ -306,14 +269,14 @@ class SloEvaluatorTest {
     // Checkout's availability beside its latency: the same valid events, another good.
     evaluator.put(
         Slo.of("checkout-up", "", checkout.valid(), "status != error", 0.995, checkout.window()));
-    int before = questions.get();
+    long before = counting.questions();
     minute(0, 10);
     // The new SLO counts its whole window (2 · 41), checkout its last 3 minutes (2).
-    assertThat(questions.get() - before).isEqualTo(2 * 41 + 2);
-    before = questions.get();
+    assertThat(counting.questions() - before).isEqualTo(2 * 41 + 2);
+    before = counting.questions();
     minute(1, 10);
     // Both recount the same 3 minutes: one valid question, two good ones.
-    assertThat(questions.get() - before).isEqualTo(3);
+    assertThat(counting.questions() - before).isEqualTo(3);
     // 10 slow calls a minute are bad for checkout's latency, none failed for checkout-up.
     assertThat(evaluator.statuses().get(0).burnRates()[0])
         .isCloseTo(20 / 300.0 / 0.005, org.assertj.core.api.Assertions.within(1e-9));

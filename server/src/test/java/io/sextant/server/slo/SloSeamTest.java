@@ -108,10 +108,10 @@ class SloSeamTest {
       ingest(h, List.of(span(T0 - 30 * SECOND, true)));
       // Late into minutes the counter owns: counted.
       ingest(h, List.of(span(T0 + 140 * SECOND, true), span(T0 + 200 * SECOND, false)));
-      int before = h.questions.get();
+      long before = h.counting.questions();
       tickUntil(h, T0 + 9 * MIN);
       // T0-1 min and T0+3 min, whose event taken before the start handed it to questions.
-      assertThat(h.questions.get() - before).as("two minutes asked again, once").isEqualTo(4);
+      assertThat(h.counting.questions() - before).as("two minutes asked again, once").isEqualTo(4);
 
       // T0: two stored around the start, asked again. T0+1: three stored or counted around the
       // start, stamped ahead, which questions count. T0+2: counted at ingest. T0+3: one taken
@@ -135,9 +135,9 @@ class SloSeamTest {
       h.evaluator = h.evaluator(slos, h.counter);
       h.evaluator.tick();
       feed(h, writer, r, T0 + 5 * MIN);
-      int steady = h.questions.get();
+      long steady = h.counting.questions();
       feed(h, writer, r, T0 + 7 * MIN);
-      assertThat(h.questions.get()).as("steady: nothing asked").isEqualTo(steady);
+      assertThat(h.counting.questions()).as("steady: nothing asked").isEqualTo(steady);
 
       Slo edited = slo("checkout", slos.get(0).valid(), "duration < 300ms");
       Slo added = slo("cart", "service.name = cart", "error = false");
@@ -145,15 +145,15 @@ class SloSeamTest {
       h.evaluator.put(added);
       slos.set(0, edited);
       slos.add(added);
-      int before = h.questions.get();
+      long before = h.counting.questions();
       h.now += 15 * SECOND;
       h.evaluator.tick();
       // Each counts its whole day (2 chunks) of valid and good, and the chunk ahead of its start.
-      assertThat(h.questions.get() - before).isEqualTo(2 * (2 + 2 + 1));
+      assertThat(h.counting.questions() - before).isEqualTo(2 * (2 + 2 + 1));
       feed(h, writer, r, T0 + 11 * MIN);
-      int again = h.questions.get();
+      long again = h.counting.questions();
       feed(h, writer, r, T0 + 14 * MIN);
-      assertThat(h.questions.get()).as("then by ingest alone").isEqualTo(again);
+      assertThat(h.counting.questions()).as("then by ingest alone").isEqualTo(again);
       h.assertRingsAnswerAsQuestions(slos);
     }
   }
@@ -174,7 +174,7 @@ class SloSeamTest {
       h.evaluator = h.evaluator(slos, h.counter);
       h.evaluator.tick();
       tickUntil(h, T0 + 5 * MIN);
-      int steady = h.questions.get();
+      long steady = h.counting.questions();
 
       // "tier" was only ever on spans; now a resource carries it. Questions read both places
       // from now on, for every event: so must the counter.
@@ -186,7 +186,9 @@ class SloSeamTest {
           writer, List.of(onResource, span(h.now, false, "tier", "gold"), span(h.now, false)));
       h.now += 15 * SECOND;
       h.evaluator.tick();
-      assertThat(h.questions.get() - steady).as("the window, counted again").isEqualTo(2 + 2 + 1);
+      assertThat(h.counting.questions() - steady)
+          .as("the window, counted again")
+          .isEqualTo(2 + 2 + 1);
       // Into the minute before the new start (questions') and after it (ingest's, newly bound).
       SloCounterTest.submit(writer, List.of(onResource.toBuilder().timeUnixNano(h.now).build()));
       tickUntil(h, T0 + 7 * MIN);

@@ -1,4 +1,4 @@
-package io.sextant.bench.slo;
+package io.sextant.query.testkit;
 
 import io.sextant.query.Catalog;
 import io.sextant.query.ColumnInfo;
@@ -15,14 +15,26 @@ import io.sextant.store.spi.TimeRange;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** An engine counting the questions it is asked. */
-final class CountingEngine implements Engine {
+/**
+ * An engine counting the questions ({@link #run}) it is asked and answering them from another: for
+ * tests and benchmarks that check how often something asks the store.
+ */
+public final class CountingEngine implements Engine {
   private final Engine engine;
-  private final AtomicLong questions;
+  private final AtomicLong questions = new AtomicLong();
 
-  CountingEngine(Engine engine, AtomicLong questions) {
+  public CountingEngine(Engine engine) {
     this.engine = engine;
-    this.questions = questions;
+  }
+
+  /** The questions asked so far (since the last {@link #resetQuestions}). */
+  public long questions() {
+    return questions.get();
+  }
+
+  /** Starts counting again from 0; returns the questions counted until now. */
+  public long resetQuestions() {
+    return questions.getAndSet(0);
   }
 
   @Override
