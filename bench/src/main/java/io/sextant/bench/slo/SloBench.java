@@ -19,15 +19,12 @@ import io.sextant.server.slo.SloCounter;
 import io.sextant.server.slo.SloEvaluator;
 import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.store.duckdb.DuckDbEventStore;
+import io.sextant.store.testkit.ManualClock;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -137,24 +134,7 @@ public final class SloBench implements Callable<Integer> {
   private final SplittableRandom random = new SplittableRandom(42);
   private final Resource[] resources = new Resource[SERVICES.length];
   private long eventId;
-  private volatile long now;
-  private final Clock clock =
-      new Clock() {
-        @Override
-        public ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return Instant.ofEpochSecond(0, now);
-        }
-      };
+  private final ManualClock clock = new ManualClock(0);
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new SloBench()).execute(args));
@@ -173,15 +153,15 @@ public final class SloBench implements Callable<Integer> {
           new Resource(Attributes.of("service.name", SERVICES[s], "host.name", "host-" + s));
     }
     // A whole minute, so that every phase's minutes line up with the ring's.
-    now = Math.floorDiv(System.currentTimeMillis() * 1_000_000L, MINUTE) * MINUTE;
+    clock.set(Math.floorDiv(System.currentTimeMillis() * 1_000_000L, MINUTE) * MINUTE);
     long events = eventsPerDay * hours / 24;
     try (DuckDbEventStore store =
         DuckDbEventStore.open(
             new DuckDbConfig(dir, DuckDbConfig.defaults(dir).memoryLimit(), threads))) {
       long t0 = System.nanoTime();
       List<Event> batch = new ArrayList<>(20_000);
-      long from = now - Duration.ofHours(hours).toNanos();
-      long step = Math.max(1, (now - from) / Math.max(1, events));
+      long from = clock.nanos() - Duration.ofHours(hours).toNanos();
+      long step = Math.max(1, (clock.nanos() - from) / Math.max(1, events));
       for (long i = 0; i < events; i++) {
         batch.add(event(from + i * step));
         if (batch.size() == 20_000) {
@@ -339,7 +319,7 @@ public final class SloBench implements Callable<Integer> {
       throws Exception {
     long perQuarter = eventsPerMinute() / 4;
     for (int q = 0; q < 4; q++) {
-      long start = now;
+      long start = clock.nanos();
       long step = MINUTE / 4 / Math.max(1, perQuarter);
       List<Event> request = new ArrayList<>(requestEvents);
       for (long i = 0; i < perQuarter; i++) {
@@ -349,7 +329,7 @@ public final class SloBench implements Callable<Integer> {
           request = new ArrayList<>(requestEvents);
         }
       }
-      now = start + MINUTE / 4;
+      clock.set(start + MINUTE / 4);
       if (evaluator != null) {
         long t0 = threadCpu.getCurrentThreadCpuTime();
         evaluator.tick();

@@ -20,12 +20,9 @@ import io.sextant.store.duckdb.DuckDbConfig;
 import io.sextant.store.duckdb.DuckDbEventStore;
 import io.sextant.store.spi.StoreException;
 import io.sextant.store.spi.TimeRange;
+import io.sextant.store.testkit.ManualClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -45,24 +42,7 @@ final class IngestHarness implements AutoCloseable {
   final Engine sql;
   final CountingEngine counting;
   final List<Alert> alerts = new ArrayList<>();
-  long now = T0;
-  final Clock clock =
-      new Clock() {
-        @Override
-        public ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return Instant.ofEpochSecond(0, now);
-        }
-      };
+  final ManualClock clock = new ManualClock(T0);
   final SloCounter counter = new SloCounter(TENANT, clock);
   SloEvaluator evaluator;
   private int ids;
@@ -213,7 +193,7 @@ final class IngestHarness implements AutoCloseable {
 
   /** Every minute of every SLO's window holds what a question answers now. */
   void assertRingsAnswerAsQuestions(List<Slo> slos) throws StoreException {
-    long current = Math.floorDiv(now, MIN);
+    long current = Math.floorDiv(clock.nanos(), MIN);
     long from = current - WINDOW.toMinutes() + 1;
     List<String> differ = new ArrayList<>();
     long counted = 0;
@@ -240,7 +220,7 @@ final class IngestHarness implements AutoCloseable {
   }
 
   long current() {
-    return Math.floorDiv(now, MIN);
+    return Math.floorDiv(clock.nanos(), MIN);
   }
 
   @Override

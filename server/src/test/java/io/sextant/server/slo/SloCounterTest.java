@@ -41,7 +41,7 @@ class SloCounterTest {
       // Two hours stored before the server started, and some stamped ahead of its clock.
       h.store.write(h.randomEvents(r, T0 - 120 * MIN, T0, 3_000));
       h.store.write(h.randomEvents(r, T0 + 2 * MIN, T0 + 4 * MIN, 40));
-      h.now = T0 + 10 * SECOND;
+      h.clock.set(T0 + 10 * SECOND);
       try (StoreSink sink = sink(path, h)) {
         h.evaluator = h.evaluator(slos, h.counter);
         h.evaluator.tick(); // the first count: the windows, by questions
@@ -56,7 +56,7 @@ class SloCounterTest {
             steady = h.counting.questions();
           }
           for (int quarter = 0; quarter < 4; quarter++) {
-            long t = h.now;
+            long t = h.clock.nanos();
             List<Event> batch = h.randomEvents(r, t, t + 15 * SECOND, 40);
             // Late by up to 20 minutes, ahead by up to 3, and two days old: older than the window.
             // In the first five minutes late ones may go to minutes questions own (before the
@@ -67,7 +67,7 @@ class SloCounterTest {
             batch.add(h.random(r, t + r.nextInt(180) * SECOND));
             batch.add(h.random(r, t - 2 * 24 * 60 * MIN));
             submit(sink, batch);
-            h.now += 15 * SECOND;
+            h.clock.advance(15 * SECOND);
             h.evaluator.tick();
           }
         }

@@ -13,12 +13,10 @@ import io.sextant.model.TraceId;
 import io.sextant.query.memory.MemoryEngine;
 import io.sextant.query.testkit.CountingEngine;
 import io.sextant.store.spi.MemoryEventStore;
+import io.sextant.store.testkit.ManualClock;
 import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -46,24 +44,7 @@ class SloEvaluatorTest {
       """;
 
   MemoryEventStore store = new MemoryEventStore();
-  long now = T0;
-  final Clock clock =
-      new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return Instant.ofEpochSecond(0, now);
-        }
-      };
+  final ManualClock clock = new ManualClock(T0);
   CountingEngine counting;
   final List<Alert> alerts = new ArrayList<>();
   SloEvaluator evaluator;
@@ -110,7 +91,7 @@ class SloEvaluatorTest {
             .attributes(Attributes.of("http.route", "/api/browse"))
             .build());
     store.write(batch);
-    now = T0 + m * MIN + 59_000_000_000L;
+    clock.set(T0 + m * MIN + 59_000_000_000L);
     evaluator.tick();
   }
 
@@ -294,7 +275,7 @@ class SloEvaluatorTest {
     List<Long> triageStarts = new java.util.concurrent.CopyOnWriteArrayList<>();
     AlertNotifier.TriageRunner runner =
         () -> {
-          triageStarts.add(now);
+          triageStarts.add(clock.nanos());
           firstTriage.countDown();
           release.await(10, TimeUnit.SECONDS);
           var ranking =
@@ -309,17 +290,17 @@ class SloEvaluatorTest {
                   List.of(),
                   1.0);
           return new io.sextant.triage.TriageReport(
-              now, 1, List.of(), ranking, List.of(), List.of());
+              clock.nanos(), 1, List.of(), ranking, List.of(), List.of());
         };
     double[] burn = {20, 20, 20, 20};
     try (AlertNotifier n = new AlertNotifier(config, runner, clock)) {
-      now = T0;
+      clock.set(T0);
       n.alert(new Alert(slo, Alert.Severity.TICKET, true, burn, 0.9, T0, -1));
       assertThat(firstTriage.await(10, TimeUnit.SECONDS)).isTrue();
       // While the first ticket's triage runs: another ticket, then a page.
       n.alert(new Alert(slo, Alert.Severity.TICKET, true, burn, 0.9, T0 + MS, -1));
       n.alert(new Alert(slo, Alert.Severity.PAGE, true, burn, 0.9, T0 + 2 * MS, -1));
-      now = T0 + 3 * MS;
+      clock.set(T0 + 3 * MS);
       release.countDown();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (n.history().size() < 3 && System.nanoTime() < deadline) {

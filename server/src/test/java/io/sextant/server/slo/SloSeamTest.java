@@ -60,8 +60,8 @@ class SloSeamTest {
 
   /** Ticks every 15 s until {@code until}. */
   static void tickUntil(IngestHarness h, long until) {
-    while (h.now < until) {
-      h.now = Math.min(until, h.now + 15 * SECOND);
+    while (h.clock.nanos() < until) {
+      h.clock.set(Math.min(until, h.clock.nanos() + 15 * SECOND));
       h.evaluator.tick();
     }
   }
@@ -75,7 +75,7 @@ class SloSeamTest {
         history.add(span(T0 - 60 * MIN + i * 6 * SECOND, i % 7 == 0));
       }
       h.store.write(history);
-      h.now = T0 + 50 * SECOND; // the start's minute is T0; the counter counts from T0 + 1 min
+      h.clock.set(T0 + 50 * SECOND); // the start's minute is T0; the counter counts from T0 + 1 min
       long m0 = h.current() + 1;
 
       // Stamped 20 s ahead of the clock, stored and seen before the counting started.
@@ -146,7 +146,7 @@ class SloSeamTest {
       slos.set(0, edited);
       slos.add(added);
       long before = h.counting.questions();
-      h.now += 15 * SECOND;
+      h.clock.advance(15 * SECOND);
       h.evaluator.tick();
       // Each counts its whole day (2 chunks) of valid and good, and the chunk ahead of its start.
       assertThat(h.counting.questions() - before).isEqualTo(2 * (2 + 2 + 1));
@@ -179,22 +179,28 @@ class SloSeamTest {
       // "tier" was only ever on spans; now a resource carries it. Questions read both places
       // from now on, for every event: so must the counter.
       Event onResource =
-          span(h.now + SECOND, true).toBuilder()
+          span(h.clock.nanos() + SECOND, true).toBuilder()
               .resource(new Resource(Attributes.of("service.name", "gateway", "tier", "gold")))
               .build();
       SloCounterTest.submit(
-          writer, List.of(onResource, span(h.now, false, "tier", "gold"), span(h.now, false)));
-      h.now += 15 * SECOND;
+          writer,
+          List.of(
+              onResource,
+              span(h.clock.nanos(), false, "tier", "gold"),
+              span(h.clock.nanos(), false)));
+      h.clock.advance(15 * SECOND);
       h.evaluator.tick();
       assertThat(h.counting.questions() - steady)
           .as("the window, counted again")
           .isEqualTo(2 + 2 + 1);
       // Into the minute before the new start (questions') and after it (ingest's, newly bound).
-      SloCounterTest.submit(writer, List.of(onResource.toBuilder().timeUnixNano(h.now).build()));
+      SloCounterTest.submit(
+          writer, List.of(onResource.toBuilder().timeUnixNano(h.clock.nanos()).build()));
       tickUntil(h, T0 + 7 * MIN);
       SloCounterTest.submit(
           writer,
-          List.of(onResource.toBuilder().timeUnixNano(h.now).status(StatusCode.OK).build()));
+          List.of(
+              onResource.toBuilder().timeUnixNano(h.clock.nanos()).status(StatusCode.OK).build()));
       tickUntil(h, T0 + 10 * MIN);
       h.assertRingsAnswerAsQuestions(slos);
       long[][] ring = h.ring("gold", T0 / MIN + 5, T0 / MIN + 7);
@@ -214,8 +220,9 @@ class SloSeamTest {
       h.evaluator.tick();
       assertThat(h.evaluator.statuses().get(0).error()).isNull();
       SloCounterTest.submit(
-          writer, List.of(span(h.now, false, "http.status", "OK"), span(h.now, false)));
-      h.now += 15 * SECOND;
+          writer,
+          List.of(span(h.clock.nanos(), false, "http.status", "OK"), span(h.clock.nanos(), false)));
+      h.clock.advance(15 * SECOND);
       h.evaluator.tick();
       assertThat(h.evaluator.statuses().get(0).error()).contains("compares numbers or times");
       assertThatThrownBy(() -> h.asked(slo, h.current(), h.current()))
@@ -237,12 +244,14 @@ class SloSeamTest {
       assertThat(h.evaluator.statuses().get(0).error()).contains("unknown column");
       for (int i = 0; i < 12; i++) {
         Event probe =
-            span(h.now, false, "probe.name", "checkout", "probe.passed", i % 4 != 0).toBuilder()
+            span(h.clock.nanos(), false, "probe.name", "checkout", "probe.passed", i % 4 != 0)
+                .toBuilder()
                 .name("probe")
                 .build();
         SloCounterTest.submit(
-            writer, List.of(probe, span(h.now + 1, true), span(h.now + 2, false)));
-        h.now += 15 * SECOND;
+            writer,
+            List.of(probe, span(h.clock.nanos() + 1, true), span(h.clock.nanos() + 2, false)));
+        h.clock.advance(15 * SECOND);
         h.evaluator.tick();
         assertThat(h.evaluator.statuses().get(0).error()).isNull();
       }
@@ -253,9 +262,10 @@ class SloSeamTest {
 
   /** Random events through {@code writer}, four ticks a minute, until {@code until}. */
   static void feed(IngestHarness h, BatchingWriter writer, Random r, long until) throws Exception {
-    while (h.now < until) {
-      SloCounterTest.submit(writer, h.randomEvents(r, h.now, h.now + 15 * SECOND, 30));
-      h.now += 15 * SECOND;
+    while (h.clock.nanos() < until) {
+      SloCounterTest.submit(
+          writer, h.randomEvents(r, h.clock.nanos(), h.clock.nanos() + 15 * SECOND, 30));
+      h.clock.advance(15 * SECOND);
       h.evaluator.tick();
     }
   }
